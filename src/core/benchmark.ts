@@ -1,0 +1,70 @@
+// A benchmark registers itself with one object; the runner never learns benchmark names.
+// An agent is a solver a user picks (`--solver kgarevion`), joined to benchmarks by tags.
+import type { JsonObject } from './json.js';
+import type { Dataset, Sample } from './sample.js';
+import type { Metric } from './metrics.js';
+import type { GenerateConfig, ModelRole } from './model.js';
+import type { Scorer, Solver } from './task.js';
+
+export interface BenchmarkOptions {
+  /** Task arguments from `--arg key=value` or the config file. */
+  args: JsonObject;
+  seed: number;
+  /** Where generated data (databases, phantoms) is cached. */
+  cacheDir: string;
+}
+
+export type SolverFactory = (options: BenchmarkOptions) => Solver;
+
+export interface Benchmark {
+  name: string;
+  version: number;
+  description: string;
+  /** What kind of samples it has ('mcq', 'ehr-agent', 'image-vqa'...); agents declare the tags they accept. */
+  tags: string[];
+  dataset(options: BenchmarkOptions): Dataset | Promise<Dataset>;
+  /**
+   * Solvers by name. `baseline` is the non-LLM solver used when no model is given (every output
+   * says so); `default` is used when a model is given and no `--solver` is named.
+   */
+  solvers: { baseline: SolverFactory; default: SolverFactory } & Record<string, SolverFactory>;
+  scorers(options: BenchmarkOptions): Scorer[];
+  epochs?: number;
+  metrics?: (options: BenchmarkOptions) => Metric[];
+  groupBy?: string[];
+  /** Roles beyond 'agent' the benchmark can use; where missing, built-in fallbacks are used and reported. */
+  roles?: ModelRole[];
+  generateConfig?: GenerateConfig;
+  /** Help for `--arg` keys, shown by `medkit list` and `medkit eval --help`. */
+  argsHelp?: Record<string, string>;
+}
+
+export interface Agent {
+  name: string;
+  description: string;
+  /** Benchmark tags this agent can solve. */
+  accepts: string[];
+  createSolver(options: BenchmarkOptions): Solver;
+  roles?: ModelRole[];
+}
+
+/** Parses a user-supplied dataset file (`medkit data check <loader> <path>`). */
+export interface DatasetLoader {
+  name: string;
+  description: string;
+  /** Streams samples; throws SampleFormatError (file, line, field) on bad input unless lenient. */
+  load(path: string, options?: { lenient?: boolean; onError?: (error: Error) => void }): AsyncIterable<Sample>;
+  /** A custom report (e.g. DICOM size and value range) instead of counts per split. */
+  describe?(path: string): Promise<string>;
+  splitOf?(sample: Sample): string;
+}
+
+export function defineBenchmark(benchmark: Benchmark): Benchmark {
+  return benchmark;
+}
+export function defineAgent(agent: Agent): Agent {
+  return agent;
+}
+export function defineLoader(loader: DatasetLoader): DatasetLoader {
+  return loader;
+}

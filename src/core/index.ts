@@ -1,0 +1,11 @@
+// medkit/core: the types everything else builds on. It imports nothing of ours.
+export * from './json.js';
+export * from './errors.js';
+export * from './messages.js';
+export * from './tools.js';
+export * from './model.js';
+export * from './sample.js';
+export * from './task.js';
+export * from './metrics.js';
+export * from './benchmark.js';
+export * from './solvers.js';
