@@ -1,0 +1,213 @@
+// Pixel-level overlap of box sets (MIMIC-Ext-CXR-QBA's IoU / IoP / IoT, the VGMED box proxy).
+// P is the union of the predicted boxes and T the union of the target boxes, both as areas in
+// pixel units (a box [x1,y1,x2,y2] covers x1 <= x < x2), so several overlapping boxes are counted
+// once. Areas are exact (coordinate compression), not rasterised.
+//   IoU = |P∩T| / |P∪T|   IoP = |P∩T| / |P| (intersection over prediction)   IoT = |P∩T| / |T|
+// Two aggregates, always labelled: `micro` pools pixel areas over items (sum ∩ / sum ∪ ...), and
+// `hit rate @t` is the share of items whose per-item overlap is >= t (default 0.3).
+import type { Metric, MetricResult, ScoredUnit } from '../core/index.js';
+
+export interface PixelBox {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  label?: string;
+}
+
+export interface BoxOverlap {
+  intersection: number;
+  predicted: number;
+  target: number;
+  union: number;
+  /** null where the denominator is 0 (no predicted or no target pixels). */
+  iou: number | null;
+  iop: number | null;
+  iot: number | null;
+}
+
+/** Area of the union of boxes, and of (∪P ∩ ∪T) when `other` is given. */
+function coveredArea(first: readonly PixelBox[], second?: readonly PixelBox[]): number {
+  const all = second ? [...first, ...second] : [...first];
+  if (all.length === 0) return 0;
+  const xs = [...new Set(all.flatMap((box) => [box.x1, box.x2]))].sort((a, b) => a - b);
+  const ys = [...new Set(all.flatMap((box) => [box.y1, box.y2]))].sort((a, b) => a - b);
+  const inAny = (boxes: readonly PixelBox[], x: number, y: number) =>
+    boxes.some((box) => box.x1 <= x && x < box.x2 && box.y1 <= y && y < box.y2);
+  let area = 0;
+  for (let i = 0; i + 1 < xs.length; i++) {
+    const cx = (xs[i]! + xs[i + 1]!) / 2;
+    for (let j = 0; j + 1 < ys.length; j++) {
+      const cy = (ys[j]! + ys[j + 1]!) / 2;
+      if (inAny(first, cx, cy) && (!second || inAny(second, cx, cy))) area += (xs[i + 1]! - xs[i]!) * (ys[j + 1]! - ys[j]!);
+    }
+  }
+  return area;
+}
+
+/** Area of the union of the boxes (overlaps counted once). */
+export function unionArea(boxes: readonly PixelBox[]): number {
+  return coveredArea(boxes.filter((box) => box.x2 > box.x1 && box.y2 > box.y1));
+}
+
+export function boxSetOverlap(predicted: readonly PixelBox[], target: readonly PixelBox[]): BoxOverlap {
+  const valid = (boxes: readonly PixelBox[]) => boxes.filter((box) => box.x2 > box.x1 && box.y2 > box.y1);
+  const p = valid(predicted);
+  const t = valid(target);
+  const predictedArea = coveredArea(p);
+  const targetArea = coveredArea(t);
+  const intersection = p.length && t.length ? coveredArea(p, t) : 0;
+  const union = predictedArea + targetArea - intersection;
+  return {
+    intersection,
+    predicted: predictedArea,
+    target: targetArea,
+    union,
+    iou: union > 0 ? intersection / union : null,
+    iop: predictedArea > 0 ? intersection / predictedArea : null,
+    iot: targetArea > 0 ? intersection / targetArea : null,
+  };
+}
+
+/** IoU of two single boxes. */
+export function boxIoU(left: PixelBox, right: PixelBox): number {
+  return boxSetOverlap([left], [right]).iou ?? 0;
+}
+
+export interface PooledOverlap {
+  /** Pixel areas pooled over items. */
+  micro: { iou: number | null; iop: number | null; iot: number | null };
+  /** Share of items with overlap >= threshold (an item with an undefined ratio counts as a miss). */
+  hitRate: { iou: number; iop: number; iot: number };
+  threshold: number;
+  n: number;
+}
+
+export function poolOverlaps(items: readonly BoxOverlap[], threshold = 0.3): PooledOverlap {
+  let intersection = 0;
+  let predicted = 0;
+  let target = 0;
+  let union = 0;
+  const hits = { iou: 0, iop: 0, iot: 0 };
+  for (const item of items) {
+    intersection += item.intersection;
+    predicted += item.predicted;
+    target += item.target;
+    union += item.union;
+    for (const key of ['iou', 'iop', 'iot'] as const) if ((item[key] ?? -1) >= threshold) hits[key]++;
+  }
+  const n = items.length;
+  return {
+    micro: {
+      iou: union > 0 ? intersection / union : null,
+      iop: predicted > 0 ? intersection / predicted : null,
+      iot: target > 0 ? intersection / target : null,
+    },
+    hitRate: { iou: n ? hits.iou / n : 0, iop: n ? hits.iop / n : 0, iot: n ? hits.iot / n : 0 },
+    threshold,
+    n,
+  };
+}
+
+/** Metadata a box scorer stores so `boxOverlapMicroMetric` can pool pixels over items. */
+export function overlapMetadata(overlap: BoxOverlap): Record<string, number> {
+  return { intersection: overlap.intersection, predictedArea: overlap.predicted, targetArea: overlap.target, unionArea: overlap.union };
+}
+
+/**
+ * Micro (pixel-pooled) IoU / IoP / IoT over all scored units of `scorer`, read from the metadata
+ * written with `overlapMetadata`. Units without that metadata are dropped and counted.
+ */
+export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels pooled over items)'): Metric {
+  return {
+    name: `${scorer}.micro`,
+    scorerKey: scorer,
+    compute(units: ScoredUnit[]): MetricResult[] {
+      const overlaps: BoxOverlap[] = [];
+      let dropped = 0;
+      for (const unit of units) {
+        const m = unit.metadata as Record<string, unknown> | undefined;
+        if (!m || typeof m.intersection !== 'number') {
+          dropped++;
+          continue;
+        }
+        const intersection = m.intersection as number;
+        const predicted = Number(m.predictedArea);
+        const target = Number(m.targetArea);
+        const union = Number(m.unionArea);
+        overlaps.push({ intersection, predicted, target, union, iou: null, iop: null, iot: null });
+      }
+      const pooled = poolOverlaps(overlaps);
+      return (['iou', 'iop', 'iot'] as const).map((key) => ({
+        name: `${scorer}.${key}_micro`,
+        value: pooled.micro[key] ?? Number.NaN,
+        n: overlaps.length,
+        dropped,
+        note: `${key.toUpperCase()} ${label}`,
+      }));
+    },
+  };
+}
+
+/** Problems with a box in an image of width × height (swapped corners, outside the image, empty). */
+export function boxProblems(box: PixelBox, width?: number, height?: number): string[] {
+  const problems: string[] = [];
+  for (const key of ['x1', 'y1', 'x2', 'y2'] as const) if (!Number.isFinite(box[key])) problems.push(`${key} is not a finite number`);
+  if (problems.length) return problems;
+  if (box.x2 < box.x1 || box.y2 < box.y1) problems.push(`corners are swapped (x1=${box.x1}, y1=${box.y1}, x2=${box.x2}, y2=${box.y2})`);
+  else if (box.x2 === box.x1 || box.y2 === box.y1) problems.push('box has zero area');
+  if (width !== undefined && height !== undefined) {
+    const lowX = Math.min(box.x1, box.x2);
+    const lowY = Math.min(box.y1, box.y2);
+    const highX = Math.max(box.x1, box.x2);
+    const highY = Math.max(box.y1, box.y2);
+    if (lowX < 0 || lowY < 0 || highX > width || highY > height) problems.push(`box [${box.x1}, ${box.y1}, ${box.x2}, ${box.y2}] lies outside the ${width}×${height} image`);
+  }
+  return problems;
+}
+
+/** Swaps reversed corners and clips to the image; returns null when nothing of the box is left. */
+export function normaliseBox(box: PixelBox, width: number, height: number): PixelBox | null {
+  const x1 = Math.max(0, Math.min(box.x1, box.x2));
+  const x2 = Math.min(width, Math.max(box.x1, box.x2));
+  const y1 = Math.max(0, Math.min(box.y1, box.y2));
+  const y2 = Math.min(height, Math.max(box.y1, box.y2));
+  if (x2 <= x1 || y2 <= y1) return null;
+  return box.label === undefined ? { x1, y1, x2, y2 } : { x1, y1, x2, y2, label: box.label };
+}
+
+/**
+ * Boxes a model wrote as text: JSON ({"boxes": [[x1,y1,x2,y2],…]} or {"box": [...]} or
+ * [{x1,y1,x2,y2}]), else every "[a, b, c, d]" group of four numbers. Returns [] when none.
+ */
+export function extractBoxes(text: string): PixelBox[] {
+  const fromJson = (value: unknown): PixelBox[] => {
+    if (Array.isArray(value)) {
+      if (value.length === 4 && value.every((v) => typeof v === 'number')) return [{ x1: value[0], y1: value[1], x2: value[2], y2: value[3] }];
+      return value.flatMap(fromJson);
+    }
+    if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if (['x1', 'y1', 'x2', 'y2'].every((key) => typeof record[key] === 'number')) {
+        return [{ x1: record.x1 as number, y1: record.y1 as number, x2: record.x2 as number, y2: record.y2 as number }];
+      }
+      for (const key of ['boxes', 'bboxes', 'box', 'bbox']) if (key in record) return fromJson(record[key]);
+    }
+    return [];
+  };
+  const jsonCandidates = [...text.matchAll(/```(?:json)?\s*([\s\S]*?)```/g)].map((match) => match[1]!);
+  const braces = text.indexOf('{');
+  if (braces >= 0) jsonCandidates.push(text.slice(braces, text.lastIndexOf('}') + 1));
+  jsonCandidates.push(text.trim());
+  for (const candidate of jsonCandidates) {
+    try {
+      const boxes = fromJson(JSON.parse(candidate));
+      if (boxes.length) return boxes;
+    } catch {
+      // not JSON; try the next form
+    }
+  }
+  const number = '(-?\\d+(?:\\.\\d+)?)';
+  const group = new RegExp(`[\\[(]\\s*${number}\\s*,\\s*${number}\\s*,\\s*${number}\\s*,\\s*${number}\\s*[\\])]`, 'g');
+  return [...text.matchAll(group)].map((match) => ({ x1: Number(match[1]), y1: Number(match[2]), x2: Number(match[3]), y2: Number(match[4]) }));
+}
