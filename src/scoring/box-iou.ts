@@ -6,25 +6,11 @@
 // Two aggregates, always labelled: `micro` pools pixel areas over items (sum ∩ / sum ∪ ...), and
 // `hit rate @t` is the share of items whose per-item overlap is >= t (default 0.3).
 import type { Metric, MetricResult, ScoredUnit } from '../core/index.js';
+import { microOverlap, overlapFromCounts, type Box, type Overlap } from '../imaging/boxes.js';
 
-export interface PixelBox {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  label?: string;
-}
-
-export interface BoxOverlap {
-  intersection: number;
-  predicted: number;
-  target: number;
-  union: number;
-  /** null where the denominator is 0 (no predicted or no target pixels). */
-  iou: number | null;
-  iop: number | null;
-  iot: number | null;
-}
+/** A pixel xyxy box (src/imaging's `Box`) with an optional label. */
+export type PixelBox = Box & { label?: string };
+export type { Overlap };
 
 /** Area of the union of boxes, and of (∪P ∩ ∪T) when `other` is given. */
 function coveredArea(first: readonly PixelBox[], second?: readonly PixelBox[]): number {
@@ -50,28 +36,16 @@ export function unionArea(boxes: readonly PixelBox[]): number {
   return coveredArea(boxes.filter((box) => box.x2 > box.x1 && box.y2 > box.y1));
 }
 
-export function boxSetOverlap(predicted: readonly PixelBox[], target: readonly PixelBox[]): BoxOverlap {
+/**
+ * Exact continuous areas, so no image size is needed; for integer corners this equals
+ * src/imaging's rasterised `regionOverlap`. Empty denominators give 0 (as imaging's Overlap).
+ */
+export function boxSetOverlap(predicted: readonly PixelBox[], target: readonly PixelBox[]): Overlap {
   const valid = (boxes: readonly PixelBox[]) => boxes.filter((box) => box.x2 > box.x1 && box.y2 > box.y1);
   const p = valid(predicted);
   const t = valid(target);
-  const predictedArea = coveredArea(p);
-  const targetArea = coveredArea(t);
   const intersection = p.length && t.length ? coveredArea(p, t) : 0;
-  const union = predictedArea + targetArea - intersection;
-  return {
-    intersection,
-    predicted: predictedArea,
-    target: targetArea,
-    union,
-    iou: union > 0 ? intersection / union : null,
-    iop: predictedArea > 0 ? intersection / predictedArea : null,
-    iot: targetArea > 0 ? intersection / targetArea : null,
-  };
-}
-
-/** IoU of two single boxes. */
-export function boxIoU(left: PixelBox, right: PixelBox): number {
-  return boxSetOverlap([left], [right]).iou ?? 0;
+  return overlapFromCounts(intersection, coveredArea(p), coveredArea(t));
 }
 
 export interface PooledOverlap {
@@ -83,25 +57,16 @@ export interface PooledOverlap {
   n: number;
 }
 
-export function poolOverlaps(items: readonly BoxOverlap[], threshold = 0.3): PooledOverlap {
-  let intersection = 0;
-  let predicted = 0;
-  let target = 0;
-  let union = 0;
+export function poolOverlaps(items: readonly Overlap[], threshold = 0.3): PooledOverlap {
   const hits = { iou: 0, iop: 0, iot: 0 };
-  for (const item of items) {
-    intersection += item.intersection;
-    predicted += item.predicted;
-    target += item.target;
-    union += item.union;
-    for (const key of ['iou', 'iop', 'iot'] as const) if ((item[key] ?? -1) >= threshold) hits[key]++;
-  }
+  for (const item of items) for (const key of ['iou', 'iop', 'iot'] as const) if (item[key] >= threshold) hits[key]++;
+  const pooled = microOverlap(items);
   const n = items.length;
   return {
     micro: {
-      iou: union > 0 ? intersection / union : null,
-      iop: predicted > 0 ? intersection / predicted : null,
-      iot: target > 0 ? intersection / target : null,
+      iou: pooled.union > 0 ? pooled.iou : null,
+      iop: pooled.predicted > 0 ? pooled.iop : null,
+      iot: pooled.target > 0 ? pooled.iot : null,
     },
     hitRate: { iou: n ? hits.iou / n : 0, iop: n ? hits.iop / n : 0, iot: n ? hits.iot / n : 0 },
     threshold,
@@ -110,7 +75,7 @@ export function poolOverlaps(items: readonly BoxOverlap[], threshold = 0.3): Poo
 }
 
 /** Metadata a box scorer stores so `boxOverlapMicroMetric` can pool pixels over items. */
-export function overlapMetadata(overlap: BoxOverlap): Record<string, number> {
+export function overlapMetadata(overlap: Overlap): Record<string, number> {
   return { intersection: overlap.intersection, predictedArea: overlap.predicted, targetArea: overlap.target, unionArea: overlap.union };
 }
 
@@ -123,7 +88,7 @@ export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels poo
     name: `${scorer}.micro`,
     scorerKey: scorer,
     compute(units: ScoredUnit[]): MetricResult[] {
-      const overlaps: BoxOverlap[] = [];
+      const overlaps: Overlap[] = [];
       let dropped = 0;
       for (const unit of units) {
         const m = unit.metadata as Record<string, unknown> | undefined;
@@ -131,11 +96,7 @@ export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels poo
           dropped++;
           continue;
         }
-        const intersection = m.intersection as number;
-        const predicted = Number(m.predictedArea);
-        const target = Number(m.targetArea);
-        const union = Number(m.unionArea);
-        overlaps.push({ intersection, predicted, target, union, iou: null, iop: null, iot: null });
+        overlaps.push(overlapFromCounts(m.intersection as number, Number(m.predictedArea), Number(m.targetArea)));
       }
       const pooled = poolOverlaps(overlaps);
       return (['iou', 'iop', 'iot'] as const).map((key) => ({
@@ -147,33 +108,6 @@ export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels poo
       }));
     },
   };
-}
-
-/** Problems with a box in an image of width × height (swapped corners, outside the image, empty). */
-export function boxProblems(box: PixelBox, width?: number, height?: number): string[] {
-  const problems: string[] = [];
-  for (const key of ['x1', 'y1', 'x2', 'y2'] as const) if (!Number.isFinite(box[key])) problems.push(`${key} is not a finite number`);
-  if (problems.length) return problems;
-  if (box.x2 < box.x1 || box.y2 < box.y1) problems.push(`corners are swapped (x1=${box.x1}, y1=${box.y1}, x2=${box.x2}, y2=${box.y2})`);
-  else if (box.x2 === box.x1 || box.y2 === box.y1) problems.push('box has zero area');
-  if (width !== undefined && height !== undefined) {
-    const lowX = Math.min(box.x1, box.x2);
-    const lowY = Math.min(box.y1, box.y2);
-    const highX = Math.max(box.x1, box.x2);
-    const highY = Math.max(box.y1, box.y2);
-    if (lowX < 0 || lowY < 0 || highX > width || highY > height) problems.push(`box [${box.x1}, ${box.y1}, ${box.x2}, ${box.y2}] lies outside the ${width}×${height} image`);
-  }
-  return problems;
-}
-
-/** Swaps reversed corners and clips to the image; returns null when nothing of the box is left. */
-export function normaliseBox(box: PixelBox, width: number, height: number): PixelBox | null {
-  const x1 = Math.max(0, Math.min(box.x1, box.x2));
-  const x2 = Math.min(width, Math.max(box.x1, box.x2));
-  const y1 = Math.max(0, Math.min(box.y1, box.y2));
-  const y2 = Math.min(height, Math.max(box.y1, box.y2));
-  if (x2 <= x1 || y2 <= y1) return null;
-  return box.label === undefined ? { x1, y1, x2, y2 } : { x1, y1, x2, y2, label: box.label };
 }
 
 /**

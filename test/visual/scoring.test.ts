@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rougeL, rougeLMax, rougeTokens, lcsLength } from '../../src/scoring/rouge.js';
-import { boxSetOverlap, boxProblems, extractBoxes, normaliseBox, poolOverlaps, boxOverlapMicroMetric, overlapMetadata } from '../../src/scoring/box-iou.js';
+import { boxSetOverlap, extractBoxes, poolOverlaps, boxOverlapMicroMetric, overlapMetadata, unionArea } from '../../src/scoring/box-iou.js';
+import { regionOverlap } from '../../src/imaging/boxes.js';
 import {
   parseJudgeReply,
   parseSplitterReply,
@@ -42,8 +43,13 @@ test('box-set overlap counts overlapping predicted boxes once (hand-computed are
   assert.equal(overlap.iop, 25 / 175);
   assert.equal(overlap.iot, 0.25);
   const empty = boxSetOverlap([], [{ x1: 0, y1: 0, x2: 1, y2: 1 }]);
-  assert.equal(empty.iop, null);
+  assert.equal(empty.iop, 0);
   assert.equal(empty.iou, 0);
+  assert.equal(unionArea([{ x1: 0, y1: 0, x2: 2, y2: 2 }, { x1: 0, y1: 0, x2: 2, y2: 2 }]), 4);
+  // Independent check: the rasterised pixel count of src/imaging agrees for integer corners.
+  const raster = regionOverlap([{ x1: 0, y1: 0, x2: 10, y2: 10 }, { x1: 5, y1: 5, x2: 15, y2: 15 }], [{ x1: 10, y1: 10, x2: 20, y2: 20 }], { width: 32, height: 32 });
+  assert.equal(raster.intersection, overlap.intersection);
+  assert.equal(raster.union, overlap.union);
 });
 
 test('pooled overlap: micro pools pixels, hit rate counts items at the threshold', () => {
@@ -64,14 +70,6 @@ test('pooled overlap: micro pools pixels, hit rate counts items at the threshold
   const iou = (results as { name: string; value: number; dropped?: number }[]).find((result) => result.name === 'boxes.iou_micro')!;
   assert.equal(iou.value, pooled.micro.iou);
   assert.equal(iou.dropped, 1);
-});
-
-test('bad boxes: swapped corners and boxes outside the image are reported, and normalised on request', () => {
-  assert.match(boxProblems({ x1: 10, y1: 0, x2: 5, y2: 5 }).join(), /swapped/);
-  assert.match(boxProblems({ x1: 0, y1: 0, x2: 120, y2: 5 }, 100, 100).join(), /outside the 100×100 image/);
-  assert.deepEqual(boxProblems({ x1: 0, y1: 0, x2: 10, y2: 10 }, 100, 100), []);
-  assert.deepEqual(normaliseBox({ x1: 120, y1: 50, x2: 90, y2: 10 }, 100, 100), { x1: 90, y1: 10, x2: 100, y2: 50 });
-  assert.equal(normaliseBox({ x1: 200, y1: 200, x2: 300, y2: 300 }, 100, 100), null);
 });
 
 test('extractBoxes reads JSON and bracketed number groups', () => {
