@@ -1,0 +1,124 @@
+// What the HTTP providers share: the API key rule, and turning SDK failures into medkit errors.
+// Providers never retry; they only say whether a retry may pass (`isRetryable`) and how long the
+// server asked to wait (`retryAfterMs`), and the runner's policy acts on that.
+import { ConfigError, ProviderCallError } from '../core/errors.js';
+
+/** The parts of a Stainless SDK (openai, @anthropic-ai/sdk) error we read. */
+interface SdkErrorClasses {
+  APIError: abstract new (...args: never[]) => Error & { status: number | undefined; headers: Headers | undefined };
+  APIConnectionError: abstract new (...args: never[]) => Error;
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+}
+
+export interface ProviderContext {
+  provider: string;
+  baseURL: string;
+  /** The environment variable that holds the key, named in messages. */
+  keyVariable: string;
+  sdk: SdkErrorClasses;
+}
+
+// Servers on this machine or a private network (vLLM, Ollama, llama.cpp server, the test loopback)
+// usually take no key; the SDKs still insist on one, so a placeholder goes on the wire.
+const PRIVATE_HOST = /^(localhost|.*\.localhost|.*\.local|host\.docker\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1?\])$/i;
+
+export function isLocalBaseURL(baseURL: string): boolean {
+  try {
+    return PRIVATE_HOST.test(new URL(baseURL).hostname);
+  } catch {
+    return false;
+  }
+}
+
+export const LOCAL_PLACEHOLDER_KEY = 'medkit-local-no-key';
+
+/** The key to send: the option, else the environment variable, else a placeholder for local servers. */
+export function resolveApiKey(options: {
+  apiKey: string | undefined;
+  keyVariable: string;
+  baseURL: string;
+}): string {
+  const key = options.apiKey ?? process.env[options.keyVariable];
+  if (key !== undefined && key !== '') return key;
+  if (isLocalBaseURL(options.baseURL)) return LOCAL_PLACEHOLDER_KEY;
+  throw new ConfigError(`${options.keyVariable} is not set; export it or pass --api-key (needed for ${options.baseURL}).`);
+}
+
+/** Milliseconds from `retry-after-ms` (OpenAI), else `retry-after` in seconds or as an HTTP date. */
+export function parseRetryAfter(headers: Pick<Headers, 'get'> | undefined, now = Date.now()): number | undefined {
+  const milliseconds = headers?.get('retry-after-ms');
+  if (milliseconds) {
+    const value = Number(milliseconds);
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  const retryAfter = headers?.get('retry-after')?.trim();
+  if (!retryAfter) return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The first line of a server's error text, short enough for a terminal. */
+function shortDetail(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Turns what an SDK call threw into a medkit error. An abort rethrows the signal's reason, so the
+ * runner sees its own timeout error; anything unrecognised (a bug, not the network) is rethrown as is.
+ */
+export function toProviderError(error: unknown, context: ProviderContext, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason ?? error;
+  const { provider, baseURL, keyVariable, sdk } = context;
+  if (error instanceof sdk.APIUserAbortError) return error;
+  if (error instanceof sdk.APIConnectionError) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return new ProviderCallError(provider, undefined, `could not reach ${baseURL} (${error.message}${cause})`, { cause: error });
+  }
+  if (error instanceof sdk.APIError) {
+    const status = error.status;
+    if (status === 401) {
+      return new ConfigError(
+        `${provider} at ${baseURL} rejected the API key (401); check ${keyVariable} or pass --api-key.`,
+        { cause: error },
+      );
+    }
+    // The SDK message starts with the status, which ProviderCallError already prints.
+    const detail = shortDetail(error.message.replace(new RegExp(`^${status} `), ''));
+    return new ProviderCallError(provider, status, detail, {
+      cause: error,
+      retryAfterMs: parseRetryAfter(error.headers),
+    });
+  }
+  if (error instanceof SyntaxError) {
+    // A garbled or cut-off body: the same request may well pass on a later try.
+    return new ProviderCallError(provider, undefined, `the reply was not valid JSON (${shortDetail(error.message)})`, {
+      cause: error,
+      isRetryable: true,
+    });
+  }
+  if (error instanceof TypeError && /terminated|fetch failed|socket|ECONNRESET/i.test(`${error.message} ${String(error.cause)}`)) {
+    // undici reports a connection dropped while the body was read as TypeError('terminated').
+    return new ProviderCallError(provider, undefined, `the connection to ${baseURL} dropped mid-reply (${error.message})`, {
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** Reads a JSON reply body ourselves, so a malformed body becomes a retryable error that keeps the status. */
+export async function readJsonBody(response: Response, provider: string): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ProviderCallError(
+      provider,
+      response.status,
+      `the reply body is not valid JSON (${text.length} bytes, starts ${JSON.stringify(text.slice(0, 60))})`,
+      { cause, isRetryable: true },
+    );
+  }
+}
