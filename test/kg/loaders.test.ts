@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { SampleFormatError } from '../../src/core/errors.js';
+import { loadHetionet, loadPrimeKg, parseCsvLine } from '../../src/kg/loaders.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'medkit-kg-'));
+const HEADER = 'relation,display_relation,x_index,x_id,x_type,x_name,x_source,y_index,y_id,y_type,y_name,y_source';
+
+test('parseCsvLine handles quotes and doubled quotes', () => {
+  assert.deepEqual(parseCsvLine('a,"b, c","d ""e"""'), ['a', 'b, c', 'd "e"']);
+  assert.equal(parseCsvLine('a,"open'), null);
+});
+
+test('PrimeKG kg.csv: nodes, relations with display, reverse rows, xrefs', async () => {
+  const file = join(dir, 'kg.csv');
+  writeFileSync(file, [HEADER,
+    'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
+    'drug_protein,target,20,5743,gene/protein,PTGS2,NCBI,10,DB00945,drug,Aspirin,DrugBank',
+    'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,"pain, acute",MONDO',
+  ].join('\n'));
+  const { graph, stats } = await loadPrimeKg(file);
+  assert.equal(stats.rows, 3);
+  assert.equal(graph.nodeCount, 3);
+  const aspirin = graph.indexOf('10');
+  const ptgs2 = graph.indexOf('20');
+  assert.equal(graph.nodeName(aspirin), 'Aspirin');
+  assert.deepEqual(graph.xrefsOf(aspirin), ['DrugBank:DB00945']);
+  assert.equal(graph.relations[graph.relationsFrom(aspirin, ptgs2)[0]!]!.display, 'target');
+  assert.deepEqual(graph.findByName('PAIN, ACUTE'), [graph.indexOf('30')]);
+});
+
+test('PrimeKG: a malformed row names file and line; lenient mode skips it and goes on', async () => {
+  const file = join(dir, 'bad.csv');
+  writeFileSync(file, [HEADER,
+    'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
+    'drug_protein,target,10,DB00945,drug,Aspirin',
+    'made_up_relation,foo,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
+    'indication,indication,x,DB00945,drug,Aspirin,DrugBank,30,123,disease,pain,MONDO',
+    'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,pain,MONDO',
+  ].join('\n'));
+  await assert.rejects(loadPrimeKg(file), (error: unknown) => {
+    assert.ok(error instanceof SampleFormatError);
+    assert.equal(error.file, file);
+    assert.equal(error.line, 3);
+    assert.match(error.message, /bad\.csv:3: row: expected 12 fields, found 6/);
+    return true;
+  });
+  const seen: SampleFormatError[] = [];
+  const { graph, stats } = await loadPrimeKg(file, { lenient: true, onError: (e) => seen.push(e) });
+  assert.equal(stats.rows, 2);
+  assert.equal(stats.skipped, 3);
+  assert.deepEqual(seen.map((e) => [e.line, e.field]), [[3, 'row'], [4, 'relation'], [5, 'x_index']]);
+  assert.match(seen[1]!.message, /unknown relation 'made_up_relation'/);
+  assert.equal(graph.edgeCount, 2);
+});
+
+test('PrimeKG: missing header columns are reported', async () => {
+  const file = join(dir, 'header.csv');
+  writeFileSync(file, 'relation,x_index\nfoo,1\n');
+  await assert.rejects(loadPrimeKg(file), /header\.csv:1: header: missing column\(s\) display_relation/);
+});
+
+test('Hetionet: nodes TSV + gzipped SIF edges, unknown metaedge and unknown node', async () => {
+  const nodes = join(dir, 'nodes.tsv');
+  writeFileSync(nodes, 'id\tname\tkind\nGene::9021\tSOCS3\tGene\nBiological Process::GO:0071357\tcellular response to type I interferon\tBiological Process\nCompound::DB00945\tAspirin\tCompound\n');
+  const edges = join(dir, 'edges.sif.gz');
+  writeFileSync(edges, gzipSync('source\tmetaedge\ttarget\nGene::9021\tGpBP\tBiological Process::GO:0071357\nCompound::DB00945\tXxY\tGene::9021\nCompound::DB00945\tCbG\tGene::0000\n'));
+  await assert.rejects(loadHetionet({ nodes, edges }), /edges\.sif\.gz:3: metaedge: unknown metaedge 'XxY'/);
+  const { graph, stats } = await loadHetionet({ nodes, edges }, { lenient: true });
+  assert.equal(graph.nodeCount, 3);
+  assert.equal(graph.edgeCount, 1);
+  assert.equal(stats.skipped, 2);
+  assert.match(stats.problems[1]!, /edges\.sif\.gz:4: target: node 'Gene::0000' is not in/);
+  const gene = graph.indexOf('Gene::9021');
+  assert.equal(graph.relations[graph.relationsFrom(gene, graph.indexOf('Biological Process::GO:0071357'))[0]!]!.display, 'participates');
+});
+
+const REAL_NODES = join(import.meta.dirname, '../../../shared/data/hetionet/hetionet-v1.0-nodes.tsv');
+test('Hetionet: the real v1.0 nodes file has 47,031 nodes of 11 kinds', { skip: existsSync(REAL_NODES) ? false : `absent: ${REAL_NODES}` }, async () => {
+  const { graph } = await loadHetionet({ nodes: REAL_NODES });
+  assert.equal(graph.nodeCount, 47031);
+  assert.equal(graph.nodeTypes().length, 11);
+  assert.equal(graph.nodesOfType('Gene').length, 20945);
+  assert.equal(graph.nodesOfType('Disease').length, 137);
+  assert.equal(graph.nodeName(graph.indexOf('Anatomy::UBERON:0000002')), 'uterine cervix');
+});
