@@ -1,0 +1,196 @@
+// Metric implementations over scored units (one unit = one sample × epoch for one scorer key).
+// A value of NaN with a `note` means the metric could not be computed on these units; the note
+// says why, so a report shows a reason instead of a silent zero.
+import type { Metric, MetricContext, MetricResult, ScoredUnit } from '../core/metrics.js';
+import { bootstrapCI } from './bootstrap.js';
+import { mean } from './descriptive.js';
+import { requirePositiveInteger } from './errors.js';
+import { isSuccess, passAtK, passHatK } from './pass-k.js';
+import { clusteredStdErr } from './stderr.js';
+
+interface SampleValues {
+  /** Sample ids sorted, so results do not depend on the order in which epochs finished. */
+  ids: string[];
+  valuesById: Map<string, number[]>;
+  dropped: number;
+}
+
+function collectBySample(units: readonly ScoredUnit[]): SampleValues {
+  const valuesById = new Map<string, number[]>();
+  let dropped = 0;
+  for (const unit of units) {
+    if (unit.value === null || !Number.isFinite(unit.value)) {
+      dropped++;
+      continue;
+    }
+    const values = valuesById.get(unit.id) ?? [];
+    values.push(unit.value);
+    valuesById.set(unit.id, values);
+  }
+  const ids = [...valuesById.keys()].sort();
+  return { ids, valuesById, dropped };
+}
+
+function droppedNote(dropped: number): string | undefined {
+  return dropped > 0 ? `${dropped} unscored unit${dropped === 1 ? '' : 's'} (null value) left out` : undefined;
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const present = notes.filter((note): note is string => Boolean(note));
+  return present.length > 0 ? present.join('; ') : undefined;
+}
+
+/** Bootstrap interval for a MetricResult, or a note when there is a single sample. */
+function intervalFor(values: number[], context: MetricContext, level: number): Pick<MetricResult, 'ci' | 'note'> {
+  const interval = bootstrapCI(values, { level, seed: context.seed });
+  if (interval.note) return { note: interval.note };
+  return { ci: { lower: interval.lower, upper: interval.upper, level: interval.level, method: interval.method } };
+}
+
+export interface MeanMetricOptions {
+  scorerKey?: string;
+  /** Interval coverage; defaults to the run's `context.level`. */
+  level?: number;
+}
+
+/**
+ * Mean score with a percentile-bootstrap CI and a clustered standard error.
+ * With several epochs the epochs of a sample are averaged first and the bootstrap resamples
+ * samples, because epochs of one sample are not independent draws; `stderr` is
+ * clusteredStdErr over all units clustered by sample id (inspect_ai's stderr(cluster=...)).
+ * `value` is the mean of per-sample means, which equals the mean over units when every sample
+ * has the same number of scored epochs. `n` counts samples; null values are left out and
+ * counted in `dropped`.
+ */
+export function meanMetric({ scorerKey, level }: MeanMetricOptions = {}): Metric {
+  return {
+    name: 'mean',
+    ...(scorerKey !== undefined ? { scorerKey } : {}),
+    compute(units, context): MetricResult {
+      const { ids, valuesById, dropped } = collectBySample(units);
+      if (ids.length === 0) {
+        return { name: 'mean', value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
+      }
+      const sampleMeans = ids.map((id) => mean(valuesById.get(id)!));
+      const unitValues = ids.flatMap((id) => valuesById.get(id)!);
+      const unitClusters = ids.flatMap((id) => valuesById.get(id)!.map(() => id));
+      const { ci, note: intervalNote } = intervalFor(sampleMeans, context, level ?? context.level);
+      const stderr = clusteredStdErr(unitValues, unitClusters);
+      const epochNote =
+        unitValues.length > ids.length ? `${unitValues.length} units over ${ids.length} samples, averaged per sample first` : undefined;
+      const result: MetricResult = { name: 'mean', value: mean(sampleMeans), n: ids.length, dropped };
+      if (ci) result.ci = ci;
+      if (Number.isFinite(stderr)) result.stderr = stderr;
+      const note = joinNotes(epochNote, intervalNote, droppedNote(dropped));
+      if (note) result.note = note;
+      return result;
+    },
+  };
+}
+
+function perSampleEstimator(name: string, k: number, estimator: (n: number, c: number, k: number) => number): Metric {
+  return {
+    name,
+    compute(units, context): MetricResult {
+      const { ids, valuesById, dropped } = collectBySample(units);
+      if (ids.length === 0) {
+        return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
+      }
+      const short = ids.filter((id) => valuesById.get(id)!.length < k);
+      if (short.length > 0) {
+        const example = short[0]!;
+        return {
+          name,
+          value: Number.NaN,
+          n: ids.length,
+          dropped,
+          note: joinNotes(
+            `skipped: ${short.length} of ${ids.length} samples have fewer than ${k} scored epochs ` +
+              `(e.g. ${JSON.stringify(example)} has ${valuesById.get(example)!.length})`,
+            droppedNote(dropped),
+          ),
+        };
+      }
+      const estimates = ids.map((id) => {
+        const values = valuesById.get(id)!;
+        return estimator(values.length, values.filter(isSuccess).length, k);
+      });
+      const { ci, note: intervalNote } = intervalFor(estimates, context, context.level);
+      const result: MetricResult = { name, value: mean(estimates), n: ids.length, dropped };
+      if (ci) result.ci = ci;
+      const note = joinNotes(intervalNote, droppedNote(dropped));
+      if (note) result.note = note;
+      return result;
+    },
+  };
+}
+
+/** Mean over samples of pass@k, with n = a sample's scored epochs and c = those ≥ 1 − 1e−6. */
+export function passAtKMetric(k: number): Metric {
+  requirePositiveInteger('passAtKMetric', 'k', k);
+  return perSampleEstimator(`pass@${k}`, k, passAtK);
+}
+
+/** Mean over samples of pass^k (tau-bench): the chance that k epochs all succeed. */
+export function passHatKMetric(k: number): Metric {
+  requirePositiveInteger('passHatKMetric', 'k', k);
+  return perSampleEstimator(`pass^${k}`, k, passHatK);
+}
+
+/**
+ * Share of samples whose scored epochs disagree (max − min > 1e−9), the run-to-run variance that
+ * tau-bench reports (43–64% of tasks flip across trials, sierra-research/tau-bench#57).
+ * Only samples with at least 2 scored epochs count; `n` is how many did.
+ */
+export function flipRate(): Metric {
+  const name = 'flip_rate';
+  return {
+    name,
+    compute(units): MetricResult {
+      const { ids, valuesById, dropped } = collectBySample(units);
+      const eligible = ids.filter((id) => valuesById.get(id)!.length >= 2);
+      const single = ids.length - eligible.length;
+      const singleNote = single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
+      if (eligible.length === 0) {
+        return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no sample has 2 scored epochs', singleNote, droppedNote(dropped)) };
+      }
+      const flipped = eligible.filter((id) => {
+        const values = valuesById.get(id)!;
+        return Math.max(...values) - Math.min(...values) > 1e-9;
+      }).length;
+      const result: MetricResult = { name, value: flipped / eligible.length, n: eligible.length, dropped };
+      const note = joinNotes(singleNote, droppedNote(dropped));
+      if (note) result.note = note;
+      return result;
+    },
+  };
+}
+
+/**
+ * Computes `metric` separately for each value of `unit.groups[groupKey]` and names each result
+ * `name[groupKey=value]`, groups in sorted order. Units without that group form the group
+ * "(none)", so nothing disappears from a grouped report unannounced.
+ */
+export function groupedMetrics(metric: Metric, groupKey: string): Metric {
+  return {
+    name: `${metric.name}[${groupKey}]`,
+    ...(metric.scorerKey !== undefined ? { scorerKey: metric.scorerKey } : {}),
+    compute(units, context): MetricResult[] {
+      const byGroup = new Map<string, ScoredUnit[]>();
+      for (const unit of units) {
+        const group = unit.groups?.[groupKey] ?? '(none)';
+        const members = byGroup.get(group) ?? [];
+        members.push(unit);
+        byGroup.set(group, members);
+      }
+      const results: MetricResult[] = [];
+      for (const group of [...byGroup.keys()].sort()) {
+        const computed = metric.compute(byGroup.get(group)!, context);
+        for (const result of Array.isArray(computed) ? computed : [computed]) {
+          results.push({ ...result, name: `${result.name}[${groupKey}=${group}]` });
+        }
+      }
+      return results;
+    },
+  };
+}
