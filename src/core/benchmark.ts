@@ -12,6 +12,11 @@ export interface BenchmarkOptions {
   seed: number;
   /** Where generated data (databases, phantoms) is cached. */
   cacheDir: string;
+  /**
+   * Where a loader reports a malformed line and goes on (lenient mode): the runner records it and
+   * the other samples are unaffected. Loaders without it stop at the first bad line.
+   */
+  onDataError?: (error: Error) => void;
 }
 
 export type SolverFactory = (options: BenchmarkOptions) => Solver;

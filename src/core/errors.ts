@@ -76,3 +76,8 @@ export function isRetryableError(error: unknown): boolean {
   }
   return false;
 }
+
+/** A run stopped early for a reason that would fail every unit the same way. */
+export class RunFailedError extends MedkitError {
+  override readonly name = 'RunFailedError';
+}

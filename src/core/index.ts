@@ -9,3 +9,5 @@ export * from './task.js';
 export * from './metrics.js';
 export * from './benchmark.js';
 export * from './solvers.js';
+export * from './data-files.js';
+export * from './log.js';

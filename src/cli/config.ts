@@ -1,0 +1,74 @@
+// The optional config file (YAML or JSON) mirrors the flags of `medkit eval`; flags win.
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, MODEL_ROLES, type JsonObject, type JsonValue } from '../core/index.js';
+
+export const evalConfigSchema = z.strictObject({
+  benchmark: z.string().optional(),
+  model: z.string().optional(),
+  roles: z.partialRecord(z.enum(MODEL_ROLES), z.string()).optional(),
+  solver: z.string().optional(),
+  args: z.record(z.string(), z.unknown()).optional(),
+  limit: z.number().int().nonnegative().optional(),
+  epochs: z.number().int().positive().optional(),
+  concurrency: z.number().int().positive().optional(),
+  seed: z.number().int().optional(),
+  out: z.string().optional(),
+  cache: z.boolean().optional(),
+  cacheDir: z.string().optional(),
+  timeoutMs: z.number().positive().optional(),
+  maxRetries: z.number().int().nonnegative().optional(),
+  temperature: z.number().min(0).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  baseUrl: z.string().optional(),
+});
+export type EvalConfig = z.infer<typeof evalConfigSchema>;
+
+export function readConfigFile(path: string): EvalConfig {
+  if (!existsSync(path)) throw new ConfigError(`${path}: no such config file`);
+  let value: unknown;
+  try {
+    value = path.endsWith('.json') ? JSON.parse(readFileSync(path, 'utf8')) : parseYaml(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(cause as Error).message}`);
+  }
+  const parsed = evalConfigSchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${path}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** `key=value` pairs; values that parse as JSON (numbers, booleans, lists) become those. */
+export function parseKeyValues(pairs: string[], flag: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const pair of pairs) {
+    const index = pair.indexOf('=');
+    if (index <= 0) throw new ConfigError(`${flag} expects key=value, got '${pair}'`);
+    result[pair.slice(0, index)] = pair.slice(index + 1);
+  }
+  return result;
+}
+
+export function parseArgValues(pairs: string[]): JsonObject {
+  const result: JsonObject = {};
+  for (const [key, text] of Object.entries(parseKeyValues(pairs, '--arg'))) {
+    let value: JsonValue = text;
+    try {
+      value = JSON.parse(text) as JsonValue;
+    } catch {
+      value = text; // plain strings need no quotes
+    }
+    result[key] = value;
+  }
+  return result;
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+export const positiveInt = (flag: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new ConfigError(`${flag} expects a whole number, got '${value}'`);
+  return number;
+};

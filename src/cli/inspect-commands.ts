@@ -1,0 +1,131 @@
+// medkit list | show | compare | data check: everything that reads rather than runs.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, runSummarySchema, type RunSummary, type Sample } from '../core/index.js';
+import { providers } from '../models/registry.js';
+import { agents, benchmarks, loaders } from '../registry.js';
+import { compareRuns } from '../runner/compare.js';
+import { readSampleRecords, SUMMARY_FILE } from '../runner/run-dir.js';
+import { formatNumber, formatSummary, table } from './report.js';
+
+export function readSummary(directory: string): RunSummary {
+  const path = join(directory, SUMMARY_FILE);
+  if (!existsSync(path)) throw new ConfigError(`${directory}: no ${SUMMARY_FILE} (a run still going, or killed: finish it with medkit eval --resume ${directory})`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new ConfigError(`${path}: not JSON`);
+  }
+  const parsed = runSummarySchema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  return value as RunSummary;
+}
+
+function preview(sample: Sample): string {
+  const text = JSON.stringify(sample, null, 2);
+  return text.length > 2000 ? `${text.slice(0, 2000)}\n... (${text.length} characters)` : text;
+}
+
+export function registerInspectCommands(program: Command): void {
+  program
+    .command('list')
+    .description('list benchmarks, agents, dataset loaders and model providers')
+    .action(() => {
+      const lines: string[] = ['Benchmarks (medkit eval <name>):'];
+      lines.push(table(Object.values(benchmarks).map((b) => [`  ${b.name}`, b.description, `[${b.tags.join(', ')}]`])));
+      for (const benchmark of Object.values(benchmarks)) {
+        for (const [key, help] of Object.entries(benchmark.argsHelp ?? {})) lines.push(`    ${benchmark.name} --arg ${key}=…  ${help}`);
+      }
+      lines.push('', 'Agents (medkit eval <benchmark> --solver <name> --model ...):');
+      lines.push(Object.values(agents).length ? table(Object.values(agents).map((a) => [`  ${a.name}`, a.description, `accepts [${a.accepts.join(', ')}]`])) : '  (none yet)');
+      lines.push('', 'Dataset loaders (medkit data check <loader> <path>):');
+      lines.push(Object.values(loaders).length ? table(Object.values(loaders).map((l) => [`  ${l.name}`, l.description])) : '  (none yet)');
+      lines.push('', 'Model providers (--model / --role r=...):');
+      lines.push(table(providers.map((p) => [`  ${p.name}`, p.description, p.example])));
+      lines.push(table([['  baseline', "the benchmark's own non-LLM solver (the default when no --model is given)", 'baseline']]));
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+
+  program
+    .command('show')
+    .description('print the summary of a run directory, and optionally its first samples')
+    .argument('<run>', 'run directory (from medkit eval --out)')
+    .option('-n, --samples <n>', 'also print this many sample lines', '0')
+    .option('--errors', 'print the units that failed')
+    .action((directory: string, flags: { samples: string; errors?: boolean }) => {
+      const summary = readSummary(directory);
+      const lines = [formatSummary(summary)];
+      const wanted = Number(flags.samples);
+      if (wanted > 0 || flags.errors) {
+        let shown = 0;
+        for (const record of readSampleRecords(directory)) {
+          if (flags.errors && record.error === null) continue;
+          if (!flags.errors && shown >= wanted) break;
+          shown++;
+          const scores = Object.entries(record.scores).map(([name, score]) => `${name}=${JSON.stringify(score.value)}`).join(' ');
+          lines.push(`- ${record.id} #${record.epoch}: ${scores}${record.error ? `  ERROR ${record.error}` : ''}  answer: ${record.output.slice(0, 120).replace(/\s+/g, ' ')}`);
+        }
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+
+  program
+    .command('compare')
+    .description('paired statistics per metric between two runs of the same benchmark')
+    .argument('<runA>')
+    .argument('<runB>')
+    .option('--seed <n>', 'bootstrap seed', '0')
+    .action((runA: string, runB: string, flags: { seed: string }) => {
+      const comparison = compareRuns(runA, runB, { seed: Number(flags.seed) });
+      const rows: string[][] = [['metric', 'A', 'B', 'B−A [95% CI]', 'p (bootstrap)', 'p (Wilcoxon)', 'pairs', 'B better', 'A better']];
+      for (const metric of comparison.metrics) {
+        rows.push([
+          metric.key,
+          formatNumber(metric.meanA),
+          formatNumber(metric.meanB),
+          `${formatNumber(metric.difference)} [${formatNumber(metric.ci.lower)}, ${formatNumber(metric.ci.upper)}]`,
+          formatNumber(metric.pValue),
+          formatNumber(metric.wilcoxonP),
+          String(metric.pairs),
+          String(metric.bBetter),
+          String(metric.aBetter),
+        ]);
+      }
+      const header = `A = ${runA} (${comparison.labelA})\nB = ${runB} (${comparison.labelB})`;
+      const notes = comparison.notes.map((note) => `note: ${note}`);
+      process.stdout.write([header, '', table(rows), ...notes].join('\n') + '\n');
+    });
+
+  const data = program.command('data').description('work with dataset files a user supplies');
+  data
+    .command('check')
+    .description('parse a dataset file with a loader; print counts per split and the first item, or the first error with file and line')
+    .argument('<loader>', 'loader name (medkit list)')
+    .argument('<path>', 'the file')
+    .option('--lenient', 'report every bad line and go on')
+    .action(async (loaderName: string, path: string, flags: { lenient?: boolean }) => {
+      const loader = loaders[loaderName];
+      if (!loader) throw new ConfigError(`unknown loader '${loaderName}'. Known: ${Object.keys(loaders).sort().join(', ') || '(none)'}`);
+      if (!existsSync(path)) throw new ConfigError(`${path}: no such file`);
+      if (loader.describe) {
+        process.stdout.write((await loader.describe(path)) + '\n');
+        return;
+      }
+      const counts = new Map<string, number>();
+      let first: Sample | undefined;
+      const problems: string[] = [];
+      for await (const sample of loader.load(path, { lenient: flags.lenient ?? false, onError: (error) => problems.push(error.message) })) {
+        first ??= sample;
+        const split = loader.splitOf?.(sample) ?? 'all';
+        counts.set(split, (counts.get(split) ?? 0) + 1);
+      }
+      const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+      const lines = [`${path}: ${total} items (loader ${loader.name})`, table([...counts.entries()].sort().map(([split, count]) => [`  ${split}`, String(count)]))];
+      if (first) lines.push('first item:', preview(first));
+      for (const problem of problems) lines.push(`bad line: ${problem}`);
+      process.stdout.write(lines.join('\n') + '\n');
+      if (problems.length > 0) process.exitCode = 1;
+    });
+}

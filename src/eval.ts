@@ -1,0 +1,200 @@
+// The programmatic entry point: `runEval({ benchmark, models, ... })`. It joins the registry
+// (benchmarks, agents) to the runner, which itself never learns benchmark names. The CLI's
+// `medkit eval` is a thin layer over this.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import {
+  ConfigError,
+  LOG_FORMAT_VERSION,
+  MODEL_ROLES,
+  type Benchmark,
+  type BenchmarkOptions,
+  type GenerateConfig,
+  type JsonObject,
+  type Model,
+  type ModelRole,
+  type RunSpec,
+  type RunSummary,
+  type Solver,
+  type Task,
+} from './core/index.js';
+import { createModel } from './models/registry.js';
+import { agents, benchmarks } from './registry.js';
+import { bindModel, type RoleBindings } from './runner/context.js';
+import { ResponseCache, withCache } from './runner/cache.js';
+import { DEFAULT_RETRY_POLICY, RateGate, withGate, withRetry, withTimeout, type GenerateMiddleware } from './runner/middleware.js';
+import { createProgress, silentProgress, type ProgressReporter } from './runner/progress.js';
+import { readRunSpec } from './runner/run-dir.js';
+import { runTask } from './runner/run-task.js';
+
+export const BASELINE = 'baseline';
+export const BASELINE_LABEL = 'baseline (non-LLM)';
+
+export interface EvalOptions {
+  benchmark: string | Benchmark;
+  /** Model per role: a model string ('openai:gpt-4.1'), a Model object, or 'baseline' for the agent. */
+  models?: Partial<Record<ModelRole, string | Model>>;
+  /** A named solver of the benchmark, or an agent from the registry (`kgarevion`). */
+  solver?: string;
+  args?: JsonObject;
+  limit?: number;
+  epochs?: number;
+  concurrency?: number;
+  seed?: number;
+  outDir?: string;
+  /** Finish the run in this directory (its spec.json gives benchmark, models, args, seed). */
+  resume?: string;
+  retryErrors?: boolean;
+  cache?: boolean;
+  cacheDir?: string;
+  cacheSampled?: boolean;
+  timeoutMs?: number;
+  maxRetries?: number;
+  temperature?: number;
+  maxTokens?: number;
+  provider?: { baseURL?: string; apiKey?: string };
+  signal?: AbortSignal;
+  progress?: ProgressReporter | 'auto' | 'none';
+}
+
+export function medkitVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+export function findBenchmark(name: string): Benchmark {
+  const benchmark = benchmarks[name];
+  if (!benchmark) {
+    throw new ConfigError(`unknown benchmark '${name}'. Known: ${Object.keys(benchmarks).sort().join(', ')} (see: medkit list)`);
+  }
+  return benchmark;
+}
+
+/** The solver for a run: baseline without a model, else --solver (the benchmark's or an agent), else default. */
+export function resolveSolver(benchmark: Benchmark, options: BenchmarkOptions, solverName: string | undefined, hasAgentModel: boolean): { name: string; solver: Solver } {
+  const name = solverName ?? (hasAgentModel ? 'default' : BASELINE);
+  const own = benchmark.solvers[name];
+  if (own) return { name, solver: own(options) };
+  const agent = agents[name];
+  if (agent) {
+    if (!agent.accepts.some((tag) => benchmark.tags.includes(tag))) {
+      throw new ConfigError(`agent '${name}' accepts ${agent.accepts.join(', ')} benchmarks; '${benchmark.name}' is ${benchmark.tags.join(', ')}`);
+    }
+    return { name, solver: agent.createSolver(options) };
+  }
+  const known = [...Object.keys(benchmark.solvers), ...Object.values(agents).filter((a) => a.accepts.some((tag) => benchmark.tags.includes(tag))).map((a) => a.name)];
+  throw new ConfigError(`unknown solver '${name}' for ${benchmark.name}. Known: ${known.join(', ')}`);
+}
+
+export async function buildTask(benchmark: Benchmark, options: BenchmarkOptions, solver: Solver, epochs: number | undefined, generateConfig: GenerateConfig): Promise<Task> {
+  const dataset = await benchmark.dataset(options);
+  let used = false;
+  return {
+    name: benchmark.name,
+    version: benchmark.version,
+    // A stream can be read once; datasets that are re-iterable (arrays) are handed out again.
+    dataset: () => {
+      if (used && !(Symbol.iterator in dataset)) {
+        throw new ConfigError(`${benchmark.name}: its dataset stream was already read`);
+      }
+      used = true;
+      return dataset;
+    },
+    solver,
+    scorers: benchmark.scorers(options),
+    epochs: epochs ?? benchmark.epochs ?? 1,
+    args: options.args,
+    ...(benchmark.metrics ? { metrics: benchmark.metrics(options) } : {}),
+    groupBy: benchmark.groupBy ?? [],
+    roles: benchmark.roles ?? [],
+    generateConfig: { ...benchmark.generateConfig, ...generateConfig },
+  };
+}
+
+export async function runEval(options: EvalOptions): Promise<RunSummary> {
+  let resumed: RunSpec | undefined;
+  if (options.resume) resumed = readRunSpec(options.resume);
+  const benchmark = resumed ? findBenchmark(resumed.benchmark) : typeof options.benchmark === 'string' ? findBenchmark(options.benchmark) : options.benchmark;
+  const seed = resumed?.seed ?? options.seed ?? 0;
+  const args = (resumed?.task.args as JsonObject | undefined) ?? options.args ?? {};
+  const requested: Partial<Record<ModelRole, string | Model>> = resumed
+    ? Object.fromEntries(Object.entries(resumed.models).map(([role, name]) => [role, name === BASELINE_LABEL ? BASELINE : name]))
+    : options.models ?? {};
+  for (const role of Object.keys(requested)) {
+    if (!(MODEL_ROLES as readonly string[]).includes(role)) throw new ConfigError(`unknown role '${role}'; roles are ${MODEL_ROLES.join(', ')}`);
+  }
+
+  const dataErrors: string[] = [];
+  const cacheDir = resolve(options.cacheDir ?? join('.medkit', 'cache'));
+  const benchmarkOptions: BenchmarkOptions = { args, seed, cacheDir, onDataError: (error) => dataErrors.push(error.message) };
+  const cache = options.cache === false ? undefined : new ResponseCache(join(cacheDir, 'responses.sqlite'));
+  const roles: RoleBindings = {};
+  const modelNames: Partial<Record<ModelRole, string>> = {};
+  const models: Model[] = [];
+  try {
+    for (const [role, given] of Object.entries(requested) as [ModelRole, string | Model][]) {
+      if (given === BASELINE) {
+        if (role !== 'agent') throw new ConfigError(`'baseline' is a solver, not a model: it can only stand for the agent role, not '${role}'`);
+        continue;
+      }
+      const model = typeof given === 'string' ? await createModel(given, options.provider ?? {}) : given;
+      models.push(model);
+      const name = typeof given === 'string' ? given : `${model.provider}:${model.modelId}`;
+      const gate = new RateGate(Math.max(1, options.concurrency ?? 8));
+      const middleware: GenerateMiddleware[] = [];
+      if (cache) middleware.push(withCache(cache, model, { cacheSampled: options.cacheSampled ?? false }));
+      middleware.push(withRetry({ ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries, seed }, gate), withGate(gate), withTimeout(options.timeoutMs ?? 120_000));
+      roles[role] = bindModel(name, model, middleware);
+      modelNames[role] = name;
+    }
+    const hasAgentModel = roles.agent !== undefined;
+    const { name: solverName, solver } = resolveSolver(benchmark, benchmarkOptions, resumed?.solverName ?? options.solver, hasAgentModel);
+    if (!hasAgentModel) modelNames.agent = BASELINE_LABEL;
+    const generateConfig: GenerateConfig = {
+      temperature: (resumed?.generateConfig.temperature as number | undefined) ?? options.temperature ?? 0,
+      ...((resumed?.generateConfig.maxTokens ?? options.maxTokens) !== undefined ? { maxTokens: (resumed?.generateConfig.maxTokens as number | undefined) ?? options.maxTokens! } : {}),
+    };
+    const task = await buildTask(benchmark, benchmarkOptions, solver, resumed?.epochs ?? options.epochs, generateConfig);
+    const notes: string[] = [];
+    if (!hasAgentModel) notes.push(`no --model given: the answers come from ${benchmark.name}'s non-LLM baseline solver, not from a language model`);
+    for (const role of task.roles ?? []) {
+      if (!roles[role]) notes.push(`role '${role}' has no model: ${benchmark.name} uses its built-in ${role} (give one with --role ${role}=<provider:model>)`);
+    }
+    const spec: RunSpec = resumed ?? {
+      logFormat: LOG_FORMAT_VERSION,
+      runId: randomUUID(),
+      benchmark: benchmark.name,
+      task: { name: task.name, version: task.version, args },
+      plan: { solver: { name: solver.name, params: solver.params }, scorers: task.scorers.map((scorer) => ({ name: scorer.name, params: scorer.params })) },
+      models: modelNames,
+      solverName,
+      epochs: task.epochs,
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      seed,
+      generateConfig: generateConfig as JsonObject,
+      groupBy: task.groupBy ?? [],
+      versions: { medkit: medkitVersion(), node: process.version },
+      created: new Date().toISOString(),
+    };
+    const progress = options.progress === 'none' || options.progress === undefined ? silentProgress : options.progress === 'auto' ? createProgress(process.stderr, benchmark.name) : options.progress;
+    const outDir = options.resume ?? options.outDir;
+    const limit = resumed ? resumed.limit : options.limit;
+    return await runTask(task, {
+      roles,
+      spec,
+      concurrency: options.concurrency ?? 8,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(outDir ? { outDir } : {}),
+      resume: options.resume !== undefined,
+      retryErrors: options.retryErrors ?? false,
+      ...(options.signal ? { signal: options.signal } : {}),
+      progress,
+      notes,
+      dataErrors,
+    });
+  } finally {
+    cache?.close();
+    await Promise.all(models.map((model) => model.close?.()));
+  }
+}

@@ -1,0 +1,19 @@
+// The registry: every benchmark, agent, dataset loader and extra CLI command, one object each.
+// A search for a name finds it here; nothing registers itself on import.
+import type { Agent, Benchmark, DatasetLoader } from './core/index.js';
+import type { CliCommand } from './cli/command.js';
+import { medmcqMini } from './benchmarks/medmcq-mini/index.js';
+import { medmcqLoader } from './benchmarks/medmcq-mini/load.js';
+
+export const benchmarks: Record<string, Benchmark> = {
+  [medmcqMini.name]: medmcqMini,
+};
+
+export const agents: Record<string, Agent> = {};
+
+export const loaders: Record<string, DatasetLoader> = {
+  [medmcqLoader.name]: medmcqLoader,
+};
+
+/** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
+export const commands: CliCommand[] = [];

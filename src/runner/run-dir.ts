@@ -1,0 +1,162 @@
+// The run directory on disk. samples.jsonl is append-only: each finished unit is one write(2) of
+// one whole line to an O_APPEND descriptor, so a kill -9 can at worst leave a partial last
+// line, which `openForResume` cuts off before the run goes on. That gives exactly-once lines.
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, runSpecSchema, sampleRecordSchema, SampleFormatError, type RunSpec, type RunSummary, type SampleRecord } from '../core/index.js';
+
+export const SPEC_FILE = 'spec.json';
+export const SAMPLES_FILE = 'samples.jsonl';
+export const SUMMARY_FILE = 'summary.json';
+
+export function unitKey(id: string, epoch: number): string {
+  return `${epoch}\u0000${id}`;
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, JSON.stringify(value, null, 2) + '\n');
+  renameSync(temporary, path);
+}
+
+export class SampleWriter {
+  private readonly descriptor: number;
+  constructor(readonly path: string) {
+    this.descriptor = openSync(path, 'a');
+  }
+  append(record: SampleRecord): void {
+    writeSync(this.descriptor, JSON.stringify(record) + '\n');
+  }
+  close(): void {
+    closeSync(this.descriptor);
+  }
+}
+
+export function createRunDirectory(directory: string, spec: RunSpec): void {
+  if (existsSync(join(directory, SPEC_FILE))) {
+    throw new ConfigError(`${directory} already holds a run; use --resume ${directory} to finish it, or choose another --out`);
+  }
+  mkdirSync(directory, { recursive: true });
+  writeJsonAtomic(join(directory, SPEC_FILE), spec);
+  writeFileSync(join(directory, SAMPLES_FILE), '');
+}
+
+export function readRunSpec(directory: string): RunSpec {
+  const path = join(directory, SPEC_FILE);
+  if (!existsSync(path)) throw new ConfigError(`${directory}: no ${SPEC_FILE}; is this a medkit run directory?`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new SampleFormatError(path, 1, '(file)', 'is not JSON', { cause });
+  }
+  const parsed = runSpecSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new SampleFormatError(path, 1, issue.path.join('.') || '(file)', issue.message);
+  }
+  return value as RunSpec;
+}
+
+export function writeSummary(directory: string, summary: RunSummary): void {
+  writeJsonAtomic(join(directory, SUMMARY_FILE), summary);
+}
+
+/**
+ * Makes samples.jsonl whole again after a crash: cuts a partial last line, and (with
+ * dropErrors) removes lines of failed units so they run again. Returns the finished unit keys.
+ */
+export function openForResume(directory: string, options: { dropErrors?: boolean } = {}): Set<string> {
+  const path = join(directory, SAMPLES_FILE);
+  if (!existsSync(path)) writeFileSync(path, '');
+  const descriptor = openSync(path, 'r+');
+  try {
+    const size = fstatSync(descriptor).size;
+    // Find the end of the last complete line by scanning back from the end.
+    const chunk = Buffer.alloc(Math.min(size, 1 << 16));
+    let end = size;
+    let found = size === 0;
+    while (!found && end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const length = end - start;
+      readSync(descriptor, chunk, 0, length, start);
+      const newline = chunk.subarray(0, length).lastIndexOf(10);
+      if (newline >= 0) {
+        end = start + newline + 1;
+        found = true;
+      } else end = start;
+    }
+    if (end < size) ftruncateSync(descriptor, end);
+  } finally {
+    closeSync(descriptor);
+  }
+  const done = new Set<string>();
+  const kept: string[] = [];
+  let dropped = 0;
+  for (const { line, record } of iterateLines(path)) {
+    const key = unitKey(record.id, record.epoch);
+    if (options.dropErrors && record.error !== null) {
+      dropped++;
+      continue;
+    }
+    if (done.has(key)) {
+      dropped++; // a duplicate can only come from a hand-edited file; keep the first
+      continue;
+    }
+    done.add(key);
+    if (options.dropErrors) kept.push(line);
+  }
+  if (options.dropErrors && dropped > 0) {
+    const temporary = `${path}.tmp-${process.pid}`;
+    writeFileSync(temporary, kept.map((line) => line + '\n').join(''));
+    renameSync(temporary, path);
+  }
+  return done;
+}
+
+function* iterateLines(path: string): Generator<{ line: string; record: Pick<SampleRecord, 'id' | 'epoch' | 'error'> }> {
+  const text = readFileSync(path, 'utf8');
+  let start = 0;
+  let lineNumber = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    start = end === -1 ? text.length : end + 1;
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let value: { id?: unknown; epoch?: unknown; error?: unknown };
+    try {
+      value = JSON.parse(line);
+    } catch (cause) {
+      throw new SampleFormatError(path, lineNumber, '(whole line)', 'is not JSON', { cause });
+    }
+    if (typeof value.id !== 'string' || typeof value.epoch !== 'number') {
+      throw new SampleFormatError(path, lineNumber, typeof value.id !== 'string' ? 'id' : 'epoch', 'is missing');
+    }
+    yield { line, record: { id: value.id, epoch: value.epoch, error: (value.error as string | null) ?? null } };
+  }
+}
+
+/** Streams the records of a finished run (for show, compare, exports), validated. */
+export function* readSampleRecords(directory: string): Generator<SampleRecord> {
+  const path = join(directory, SAMPLES_FILE);
+  if (!existsSync(path)) throw new ConfigError(`${directory}: no ${SAMPLES_FILE}`);
+  const text = readFileSync(path, 'utf8');
+  let lineNumber = 0;
+  for (const line of text.split('\n')) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (cause) {
+      throw new SampleFormatError(path, lineNumber, '(whole line)', 'is not JSON', { cause });
+    }
+    const parsed = sampleRecordSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new SampleFormatError(path, lineNumber, issue.path.join('.') || '(line)', issue.message);
+    }
+    yield value as SampleRecord;
+  }
+}

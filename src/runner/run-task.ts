@@ -1,0 +1,156 @@
+// The eval loop: stream the dataset, run units with bounded concurrency (backpressure keeps
+// memory flat however large the dataset), append each finished unit to samples.jsonl, and
+// summarise. Interrupts (Ctrl-C, an abort) stop new units, drop unfinished ones and leave a run
+// that --resume finishes.
+import type { RunSpec, RunSummary, Sample, SampleRecord, Task, UsageByRole } from '../core/index.js';
+import { emptyUsage, RunFailedError } from '../core/index.js';
+import type { RoleBindings } from './context.js';
+import { silentProgress, type ProgressReporter } from './progress.js';
+import { openForResume, readRunSpec, SampleWriter, unitKey, writeSummary, SAMPLES_FILE, createRunDirectory } from './run-dir.js';
+import { ScoreTable, summariseTable } from './score-table.js';
+import { runUnit } from './unit.js';
+import { join } from 'node:path';
+import { readSampleRecords } from './run-dir.js';
+
+export interface RunTaskOptions {
+  roles: RoleBindings;
+  spec: RunSpec;
+  concurrency: number;
+  limit?: number;
+  /** Write the run here (spec.json, samples.jsonl, summary.json). */
+  outDir?: string;
+  /** Finish the run already in outDir. */
+  resume?: boolean;
+  /** With resume: run failed units again (their old lines are removed first). */
+  retryErrors?: boolean;
+  signal?: AbortSignal;
+  progress?: ProgressReporter;
+  /** Called with each finished record (tests, live viewers). */
+  onRecord?: (record: SampleRecord) => void;
+  notes?: string[];
+  /** Stop when this many units fail before any succeeds (default 8; 0 = never). */
+  failFastAfter?: number;
+  /** Malformed dataset lines the loader skipped (filled while the dataset streams). */
+  dataErrors?: string[];
+}
+
+async function* limited(dataset: Task['dataset'], limit: number | undefined): AsyncGenerator<Sample> {
+  if (limit !== undefined && limit <= 0) return;
+  let count = 0;
+  for await (const sample of dataset()) {
+    yield sample;
+    if (limit !== undefined && ++count >= limit) return;
+  }
+}
+
+function addUsage(total: UsageByRole, add: UsageByRole): void {
+  for (const [role, usage] of Object.entries(add) as [keyof UsageByRole, NonNullable<UsageByRole[keyof UsageByRole]>][]) {
+    const into = (total[role] ??= { ...emptyUsage(), cost: 0, calls: 0, cachedCalls: 0 });
+    into.inputTokens += usage.inputTokens;
+    into.outputTokens += usage.outputTokens;
+    into.cost += usage.cost;
+    into.calls += usage.calls;
+    into.cachedCalls += usage.cachedCalls;
+  }
+}
+
+export async function runTask(task: Task, options: RunTaskOptions): Promise<RunSummary> {
+  const started = new Date();
+  const progress = options.progress ?? silentProgress;
+  const table = new ScoreTable(task.groupBy ?? []);
+  const usage: UsageByRole = {};
+  let done = new Set<string>();
+  let writer: SampleWriter | undefined;
+  if (options.outDir) {
+    if (options.resume) {
+      readRunSpec(options.outDir);
+      done = openForResume(options.outDir, { dropErrors: options.retryErrors ?? false });
+      // Earlier lines count towards the summary exactly as new ones do.
+      for (const record of readSampleRecords(options.outDir)) {
+        table.add(record);
+        addUsage(usage, record.usage ?? {});
+      }
+    } else createRunDirectory(options.outDir, options.spec);
+    writer = new SampleWriter(join(options.outDir, SAMPLES_FILE));
+  }
+
+  const signal = options.signal ?? new AbortController().signal;
+  const concurrency = Math.max(1, options.concurrency);
+  const inFlight = new Set<Promise<void>>();
+  let samples = 0;
+  let failure: unknown;
+  progress.start(options.limit !== undefined ? options.limit * task.epochs : undefined);
+
+  // When the first units all fail the same way (server unreachable, wrong model name), stop with
+  // that one message instead of recording the same error for every sample.
+  const failFastAfter = options.failFastAfter ?? 8;
+  let consecutiveErrorsFromStart = 0;
+  let anySuccess = false;
+  const finish = (record: SampleRecord) => {
+    if (record.error === null) anySuccess = true;
+    else if (!anySuccess && ++consecutiveErrorsFromStart >= failFastAfter && failFastAfter > 0) {
+      failure ??= new RunFailedError(`the first ${failFastAfter} units all failed; last error: ${record.error}`);
+    }
+    writer?.append(record);
+    table.add(record);
+    addUsage(usage, record.usage);
+    options.onRecord?.(record);
+    progress.update(table.size, table.errors);
+  };
+
+  try {
+    outer: for await (const sample of limited(task.dataset, options.limit)) {
+      samples++;
+      for (let epoch = 1; epoch <= task.epochs; epoch++) {
+        if (signal.aborted || failure !== undefined) break outer;
+        if (done.has(unitKey(sample.id, epoch))) continue;
+        while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        if (signal.aborted) break outer;
+        const work: Promise<void> = runUnit(task, sample, epoch, { roles: options.roles, runSeed: options.spec.seed, signal })
+          .then(finish, (error) => {
+            if (!signal.aborted) failure ??= error;
+          })
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      }
+    }
+  } catch (error) {
+    failure ??= error; // the dataset itself failed (a malformed file in strict mode)
+  }
+  await Promise.all(inFlight);
+  writer?.close();
+
+  const finished = new Date();
+  const status: RunSummary['status'] = failure !== undefined ? 'failed' : signal.aborted ? 'interrupted' : 'complete';
+  const notes = [...(options.notes ?? [])];
+  if (failure !== undefined) notes.push(`run stopped: ${failure instanceof Error ? failure.message : String(failure)}`);
+  if (status === 'interrupted') notes.push(`interrupted; finish it with: medkit eval --resume ${options.outDir ?? '<dir>'}`);
+  const summaryMetrics = summariseTable(table, task, options.spec.seed);
+  const summary: RunSummary = {
+    logFormat: options.spec.logFormat,
+    runId: options.spec.runId,
+    status,
+    benchmark: options.spec.benchmark,
+    task: options.spec.task,
+    models: options.spec.models,
+    solverName: options.spec.solverName,
+    epochs: task.epochs,
+    seed: options.spec.seed,
+    counts: { samples, units: table.size, errors: table.errors, dataErrors: options.dataErrors?.length ?? 0 },
+    dataErrors: (options.dataErrors ?? []).slice(0, 100),
+    ...summaryMetrics,
+    usage,
+    timing: {
+      started: started.toISOString(),
+      finished: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      unitsPerSecond: table.size / Math.max((finished.getTime() - started.getTime()) / 1000, 1e-3),
+    },
+    versions: options.spec.versions,
+    notes,
+  };
+  if (options.outDir) writeSummary(options.outDir, summary);
+  progress.finish(`${summary.status}: ${table.size} units, ${table.errors} errors`);
+  if (failure !== undefined && !options.outDir) throw failure;
+  return summary;
+}

@@ -1,0 +1,105 @@
+// Scores of a whole run kept column-wise (ids, epochs, one number array per scorer key), so a run
+// of a million units stays within a few tens of MB; transcripts are never held, only written.
+import type { MetricResult, ScoredUnit, SampleRecord, Task } from '../core/index.js';
+import { summariseScores } from '../stats/index.js';
+
+export class ScoreTable {
+  readonly ids: string[] = [];
+  readonly epochs: number[] = [];
+  private readonly groupValues: Map<string, string[]> = new Map();
+  /** NaN marks "no value" (error or unscorable). */
+  private readonly columns = new Map<string, number[]>();
+  errors = 0;
+
+  constructor(readonly groupBy: readonly string[]) {
+    for (const key of groupBy) this.groupValues.set(key, []);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  add(record: Pick<SampleRecord, 'id' | 'epoch' | 'scores' | 'groups' | 'error'>): void {
+    const row = this.ids.length;
+    this.ids.push(record.id);
+    this.epochs.push(record.epoch);
+    if (record.error !== null) this.errors++;
+    for (const key of this.groupBy) this.groupValues.get(key)!.push(record.groups[key] ?? '(none)');
+    const seen = new Set<string>();
+    for (const [name, score] of Object.entries(record.scores)) {
+      const value = score.value;
+      if (value !== null && typeof value === 'object') {
+        for (const [subKey, subValue] of Object.entries(value)) this.set(`${name}.${subKey}`, row, subValue ?? NaN, seen);
+      } else if (typeof value === 'boolean') this.set(name, row, value ? 1 : 0, seen);
+      else this.set(name, row, typeof value === 'number' ? value : NaN, seen);
+    }
+    // Keys this row lacks (an errored unit has no scores) count as no value.
+    for (const [key, column] of this.columns) if (!seen.has(key)) column[row] = NaN;
+  }
+
+  private set(key: string, row: number, value: number, seen: Set<string>): void {
+    let column = this.columns.get(key);
+    if (!column) {
+      column = new Array<number>(row).fill(NaN);
+      this.columns.set(key, column);
+    }
+    column[row] = value;
+    seen.add(key);
+  }
+
+  scorerKeys(): string[] {
+    return [...this.columns.keys()];
+  }
+
+  units(key: string, filter?: (row: number) => boolean): ScoredUnit[] {
+    const column = this.columns.get(key) ?? [];
+    const units: ScoredUnit[] = [];
+    for (let row = 0; row < this.ids.length; row++) {
+      if (filter && !filter(row)) continue;
+      const value = column[row];
+      const groups: Record<string, string> = {};
+      for (const groupKey of this.groupBy) groups[groupKey] = this.groupValues.get(groupKey)![row]!;
+      units.push({ id: this.ids[row]!, epoch: this.epochs[row]!, value: value === undefined || Number.isNaN(value) ? null : value, groups });
+    }
+    return units;
+  }
+
+  groupValueList(key: string): string[] {
+    return [...new Set(this.groupValues.get(key) ?? [])].sort();
+  }
+
+  groupOf(key: string, row: number): string {
+    return this.groupValues.get(key)![row]!;
+  }
+}
+
+export interface SummaryMetrics {
+  metrics: Record<string, MetricResult[]>;
+  groups: Record<string, Record<string, Record<string, MetricResult[]>>>;
+  taskMetrics: MetricResult[];
+}
+
+export function summariseTable(table: ScoreTable, task: Task, seed: number, level = 0.95): SummaryMetrics {
+  const metrics: SummaryMetrics['metrics'] = {};
+  const groups: SummaryMetrics['groups'] = {};
+  const options = { epochs: task.epochs, level, seed };
+  for (const key of table.scorerKeys()) metrics[key] = summariseScores(table.units(key), options);
+  for (const groupKey of table.groupBy) {
+    groups[groupKey] = {};
+    for (const groupValue of table.groupValueList(groupKey)) {
+      const inGroup = (row: number) => table.groupOf(groupKey, row) === groupValue;
+      const perKey: Record<string, MetricResult[]> = {};
+      for (const key of table.scorerKeys()) perKey[key] = summariseScores(table.units(key, inGroup), options);
+      groups[groupKey][groupValue] = perKey;
+    }
+  }
+  const taskMetrics: MetricResult[] = [];
+  for (const metric of task.metrics ?? []) {
+    const keys = metric.scorerKey ? [metric.scorerKey] : table.scorerKeys();
+    for (const key of keys) {
+      const result = metric.compute(table.units(key), { seed, epochs: task.epochs, level });
+      taskMetrics.push(...(Array.isArray(result) ? result : [result]));
+    }
+  }
+  return { metrics, groups, taskMetrics };
+}

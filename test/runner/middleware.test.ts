@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProviderCallError, TimeoutError, type GenerateRequest, type Model, type ModelOutput } from '../../src/core/index.js';
+import { composeMiddleware, RateGate, withGate, withRetry, withTimeout } from '../../src/runner/middleware.js';
+
+const request: GenerateRequest = { messages: [{ role: 'user', content: 'hi' }], config: {} };
+const ok: ModelOutput = { text: 'ok', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 } };
+
+function failingModel(failures: (Error | 'hang')[]): Model & { calls: number } {
+  const model = {
+    specificationVersion: 'v1' as const,
+    provider: 'test',
+    modelId: 'm',
+    calls: 0,
+    async doGenerate(_request: GenerateRequest, signal?: AbortSignal) {
+      const failure = failures[model.calls++];
+      if (failure === 'hang') {
+        return new Promise<ModelOutput>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+      }
+      if (failure) throw failure;
+      return ok;
+    },
+  };
+  return model;
+}
+
+const fast = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 1000 };
+
+test('429 and 5xx are retried; the 429 waits its Retry-After', async () => {
+  const model = failingModel([new ProviderCallError('test', 429, 'slow down', { retryAfterMs: 120 }), new ProviderCallError('test', 503, 'busy')]);
+  const delays: number[] = [];
+  const step = composeMiddleware(model, [withRetry({ ...fast, onRetry: ({ delayMs }) => delays.push(delayMs) })]);
+  const output = await step(request, new AbortController().signal);
+  assert.equal(output.text, 'ok');
+  assert.equal(model.calls, 3);
+  assert.equal(delays[0], 120);
+  assert.ok(delays[1]! <= 2, 'the 5xx backoff is the jittered base delay');
+});
+
+test('a 400 is not retried, and retries stop at the cap', async () => {
+  const bad = failingModel([new ProviderCallError('test', 400, 'bad request')]);
+  await assert.rejects(composeMiddleware(bad, [withRetry(fast)])(request, new AbortController().signal), /400/);
+  assert.equal(bad.calls, 1);
+  const always = failingModel(Array.from({ length: 10 }, () => new ProviderCallError('test', 500, 'down')));
+  await assert.rejects(composeMiddleware(always, [withRetry(fast)])(request, new AbortController().signal), /500/);
+  assert.equal(always.calls, 4, 'one call plus three retries');
+});
+
+test('a hanging call times out and is retried', async () => {
+  const model = failingModel(['hang']);
+  const step = composeMiddleware(model, [withRetry(fast), withTimeout(50)]);
+  const output = await step(request, new AbortController().signal);
+  assert.equal(output.text, 'ok');
+  assert.equal(model.calls, 2);
+  const never = failingModel(['hang', 'hang', 'hang', 'hang']);
+  await assert.rejects(composeMiddleware(never, [withRetry({ ...fast, maxRetries: 1 }), withTimeout(20)])(request, new AbortController().signal), TimeoutError);
+});
+
+test('after a 429 the gate holds other requests until Retry-After has passed', async () => {
+  const gate = new RateGate(4);
+  gate.pauseFor(80);
+  const started = Date.now();
+  await gate.wait();
+  assert.ok(Date.now() - started >= 70);
+});
+
+test('the gate bounds connections', async () => {
+  const gate = new RateGate(2);
+  let active = 0;
+  let peak = 0;
+  const model: Model = {
+    specificationVersion: 'v1', provider: 'test', modelId: 'm',
+    async doGenerate() {
+      peak = Math.max(peak, ++active);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      active--;
+      return ok;
+    },
+  };
+  const step = composeMiddleware(model, [withGate(gate)]);
+  await Promise.all(Array.from({ length: 8 }, () => step(request, new AbortController().signal)));
+  assert.equal(peak, 2);
+});
