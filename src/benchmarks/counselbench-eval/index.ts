@@ -1,0 +1,65 @@
+// CounselBench-EVAL: an online-therapist responder rated by a judge on six expert dimensions.
+// Data: embedded questions written for medkit (default), the CounselChat selection
+// (--arg counselchat=<csv>), or a CounselBench-Eval ratings file (--arg path=<file>, rate its
+// responses with --solver given). See README.md for the contract and what differs from upstream.
+import { defineBenchmark, type BenchmarkOptions, type Sample, type Scorer } from '../../core/index.js';
+import { counselCommentClassifier } from './classify.js';
+import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
+import { counselJudge } from './judge.js';
+import { readEvalFile } from './loaders.js';
+import { counselAggregateMetrics } from './metrics.js';
+import { MAX_TRIES, MAX_WORDS } from './prompts.js';
+import { EMBEDDED_QUESTIONS, questionSample } from './questions.js';
+import { givenResponse, templateResponder, therapistResponder } from './responder.js';
+import { counselSpans } from './spans.js';
+
+const flag = (value: unknown) => value === true || value === 'true' || value === '1' || value === 'yes';
+const numberArg = (value: unknown, fallback: number) => (value === undefined || value === null || value === '' ? fallback : Number(value));
+
+async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
+  const { args } = options;
+  if (typeof args.path === 'string') return readEvalFile(args.path);
+  if (typeof args.counselchat === 'string') {
+    const report = selectCounselBenchQuestions(await readCounselChat(args.counselchat), { strict: flag(args.strict) });
+    return report.questions.map(selectedQuestionSample);
+  }
+  return EMBEDDED_QUESTIONS.map((question) => questionSample(question, { responder: 'model' }));
+}
+
+export const counselbenchEval = defineBenchmark({
+  name: 'counselbench-eval',
+  version: 1,
+  description: 'CounselBench-EVAL: mental-health answers rated by a judge on six expert dimensions (overall, empathy, specificity, medical advice, factual consistency, toxicity)',
+  tags: ['open-ended', 'judged', 'mental-health'],
+  dataset,
+  solvers: {
+    baseline: () => templateResponder(),
+    default: ({ args }) =>
+      therapistResponder({
+        temperature: numberArg(args.temperature, 0.7),
+        maxWords: numberArg(args.maxWords, MAX_WORDS),
+        maxTries: numberArg(args.maxTries, MAX_TRIES),
+      }),
+    given: () => givenResponse(),
+  },
+  scorers({ args }): Scorer[] {
+    const scorers = [counselJudge({ temperature: numberArg(args.judgeTemperature, 0) })];
+    if (flag(args.spans)) scorers.push(counselSpans());
+    if (flag(args.classify)) scorers.push(counselCommentClassifier());
+    return scorers;
+  },
+  metrics: () => counselAggregateMetrics(),
+  groupBy: ['topic', 'responder'],
+  roles: ['judge'],
+  argsHelp: {
+    path: 'CounselBench-Eval ratings file (CSV/JSONL) a user supplies; rate its responses with --solver given',
+    counselchat: 'CounselChat CSV: use the CounselBench question selection (top topics × 5 by upvotes)',
+    strict: 'with counselchat: fail when a top topic has fewer than 5 usable questions (upstream behaviour) instead of skipping it',
+    spans: 'true: also ask the judge to copy toxic / inconsistent / medical-advice sentences (overlap with expert spans by SequenceMatcher ratio)',
+    classify: 'true: classify expert comments of low-scored responses (overall ≤ 2) into the 7 categories (needs a ratings file)',
+    temperature: 'responder temperature (default 0.7)',
+    maxWords: 'regenerate answers longer than this many words (default 250; 0 = no limit)',
+    maxTries: 'at most this many generations per answer (default 20); the last is kept and flagged',
+    judgeTemperature: 'judge temperature (default 0)',
+  },
+});
