@@ -10,6 +10,7 @@ import { openForResume, readRunSpec, SampleWriter, unitKey, writeSummary, SAMPLE
 import { ScoreTable, summariseTable } from './score-table.js';
 import { runUnit } from './unit.js';
 import { join } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { readSampleRecords } from './run-dir.js';
 
 export interface RunTaskOptions {
@@ -75,6 +76,8 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   }
 
   const signal = options.signal ?? new AbortController().signal;
+  // Every unit in flight listens on the run's signal; that is expected, not a leak.
+  setMaxListeners(0, signal);
   const concurrency = Math.max(1, options.concurrency);
   const inFlight = new Set<Promise<void>>();
   let samples = 0;
