@@ -4,14 +4,21 @@ import type { Agent, Benchmark, DatasetLoader } from './core/index.js';
 import type { CliCommand } from './cli/command.js';
 import { medmcqMini } from './benchmarks/medmcq-mini/index.js';
 import { medmcqLoader } from './benchmarks/medmcq-mini/load.js';
+import { targetQaSynthetic } from './benchmarks/target-qa-synthetic/index.js';
+import { targetQaLoader } from './benchmarks/target-qa-synthetic/loader.js';
+import { galax } from './agents/galax/index.js';
 
 export const benchmarks: Record<string, Benchmark> = {
+  [targetQaSynthetic.name]: targetQaSynthetic,
   [medmcqMini.name]: medmcqMini,
 };
 
-export const agents: Record<string, Agent> = {};
+export const agents: Record<string, Agent> = {
+  [galax.name]: galax,
+};
 
 export const loaders: Record<string, DatasetLoader> = {
+  [targetQaLoader.name]: targetQaLoader,
   [medmcqLoader.name]: medmcqLoader,
 };
 

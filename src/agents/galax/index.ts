@@ -1,0 +1,43 @@
+// GALAX (Zhang et al. 2025): gene-target prioritisation with an LLM and a reward-guided subgraph
+// search over omics + PPI. Picked with `--solver galax` on benchmarks tagged 'target-prioritisation'.
+import { defineAgent, type BenchmarkOptions } from '../../core/index.js';
+import { runGalax, type GalaxOptions } from './pipeline.js';
+
+export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
+  const number = (key: string) => {
+    const value = args[key];
+    const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    return Number.isFinite(parsed) ? parsed : undefined;
+  };
+  const policy = args.policy === 'beam' ? 'beam' : 'greedy';
+  const selection = args.selection === 'last' ? 'last' : 'best-probability';
+  const rollouts = number('rollouts');
+  return {
+    policy,
+    beamWidth: number('beamWidth') ?? 4,
+    maxSteps: number('maxSteps') ?? 50,
+    maxNodes: number('maxNodes') ?? 200,
+    selection,
+    caseInsensitive: args.caseInsensitive === true || args.caseInsensitive === 'true',
+    ...(rollouts !== undefined ? { reward: { rollouts } } : {}),
+  };
+}
+
+export const galax = defineAgent({
+  name: 'galax',
+  description: 'GALAX: LLM step 1 → candidate subgraph → greedy/beam search under the graph reward (classifier + rollout + PPI validity) → LLM step 2',
+  accepts: ['target-prioritisation'],
+  roles: ['agent'],
+  createSolver(options) {
+    const settings = { ...galaxOptions(options.args), seed: options.seed };
+    return {
+      name: 'galax',
+      params: { ...settings, reward: { lambda1: 1, lambda2: 1, numClasses: 2, rollouts: settings.reward?.rollouts ?? 5 }, extraction: 'dictionary' },
+      solve: (state, context) => runGalax(state, context, settings),
+    };
+  },
+});
+
+export { runGalax } from './pipeline.js';
+export { searchSubgraph } from './search.js';
+export { graphReward } from './reward.js';

@@ -1,0 +1,7 @@
+// medkit/scoring: reusable scorers. One line per module; keep it sorted.
+export * from './box-iou.js';
+export * from './choice.js';
+export * from './gene-set.js';
+export * from './rouge.js';
+export * from './sql-result.js';
+export * from './step-judge.js';
