@@ -7,8 +7,14 @@ import { medmcqLoader } from './benchmarks/medmcq-mini/load.js';
 import { targetQaSynthetic } from './benchmarks/target-qa-synthetic/index.js';
 import { targetQaLoader } from './benchmarks/target-qa-synthetic/loader.js';
 import { galax } from './agents/galax/index.js';
+import { counselbenchEval } from './benchmarks/counselbench-eval/index.js';
+import { counselbenchEvalLoader, counselchatLoader } from './benchmarks/counselbench-eval/loaders.js';
+import { counselbenchAdv } from './benchmarks/counselbench-adv/index.js';
+import { counselbenchAdvLoader } from './benchmarks/counselbench-adv/loader.js';
 
 export const benchmarks: Record<string, Benchmark> = {
+  [counselbenchEval.name]: counselbenchEval,
+  [counselbenchAdv.name]: counselbenchAdv,
   [targetQaSynthetic.name]: targetQaSynthetic,
   [medmcqMini.name]: medmcqMini,
 };
@@ -18,6 +24,9 @@ export const agents: Record<string, Agent> = {
 };
 
 export const loaders: Record<string, DatasetLoader> = {
+  [counselchatLoader.name]: counselchatLoader,
+  [counselbenchEvalLoader.name]: counselbenchEvalLoader,
+  [counselbenchAdvLoader.name]: counselbenchAdvLoader,
   [targetQaLoader.name]: targetQaLoader,
   [medmcqLoader.name]: medmcqLoader,
 };
