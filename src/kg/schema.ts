@@ -116,3 +116,36 @@ export const HETIONET_NODE_COUNTS: Record<string, number> = {
   Gene: 20945, 'Biological Process': 11381, 'Side Effect': 5734, 'Molecular Function': 2884, Pathway: 1822,
   Compound: 1552, 'Cellular Component': 1391, Symptom: 438, Anatomy: 402, 'Pharmacologic Class': 345, Disease: 137,
 };
+
+/** (display, head type, tail type) -> PrimeKG relation. */
+export const RELATION_SCHEMA: [display: string, head: string, tail: string, relation: string][] = [
+  ['indication', 'drug', 'disease', 'indication'],
+  ['contraindication', 'drug', 'disease', 'contraindication'],
+  ['off-label use', 'drug', 'disease', 'off-label use'],
+  ['target', 'drug', 'gene/protein', 'drug_protein'],
+  ['enzyme', 'drug', 'gene/protein', 'drug_protein'],
+  ['transporter', 'drug', 'gene/protein', 'drug_protein'],
+  ['carrier', 'drug', 'gene/protein', 'drug_protein'],
+  ['synergistic interaction', 'drug', 'drug', 'drug_drug'],
+  ['side effect', 'drug', 'effect/phenotype', 'drug_effect'],
+  ['associated with', 'disease', 'gene/protein', 'disease_protein'],
+  ['associated with', 'effect/phenotype', 'gene/protein', 'phenotype_protein'],
+  ['phenotype present', 'disease', 'effect/phenotype', 'disease_phenotype_positive'],
+  ['phenotype absent', 'disease', 'effect/phenotype', 'disease_phenotype_negative'],
+  ['ppi', 'gene/protein', 'gene/protein', 'protein_protein'],
+  ['interacts with', 'pathway', 'gene/protein', 'pathway_protein'],
+  ['interacts with', 'biological_process', 'gene/protein', 'bioprocess_protein'],
+  ['interacts with', 'exposure', 'gene/protein', 'exposure_protein'],
+  ['expression present', 'anatomy', 'gene/protein', 'anatomy_protein_present'],
+  ['expression absent', 'anatomy', 'gene/protein', 'anatomy_protein_absent'],
+  ['linked to', 'exposure', 'disease', 'exposure_disease'],
+  ['parent-child', 'disease', 'disease', 'disease_disease'],
+  ['parent-child', 'effect/phenotype', 'effect/phenotype', 'phenotype_phenotype'],
+  ['parent-child', 'anatomy', 'anatomy', 'anatomy_anatomy'],
+  ['parent-child', 'pathway', 'pathway', 'pathway_pathway'],
+];
+
+export function primeKgRelationFor(display: string, headType: string, tailType: string): string | undefined {
+  return RELATION_SCHEMA.find(([d, h, t]) => d === display && h === headType && t === tailType)?.[3];
+}
+

@@ -1,0 +1,211 @@
+// Entity linking (names, synonyms, cross-references, fuzzy trigram + edit-distance scores) and
+// relation linking onto KGARevion's 18 relations. Pure TS; replaces upstream's scispaCy/UMLS linker
+// and UMLSBert relation embeddings (see src/agents/kgarevion/README.md).
+import type { KnowledgeGraph } from './graph.js';
+import { KGAREVION_RELATIONS, RELATION_SCHEMA, kgarevionRelationOf, type KgarevionRelation } from './schema.js';
+
+export interface LinkCandidate {
+  node: number;
+  name: string;
+  type: string;
+  /** 1 = exact name or cross-reference; synonyms 0.97; fuzzy matches below 0.9. */
+  score: number;
+  matchedOn: 'name' | 'synonym' | 'xref' | 'fuzzy';
+  matchedText: string;
+}
+
+export interface LinkOptions {
+  types?: readonly string[];
+  limit?: number;
+  /** Fuzzy candidates under this score are dropped (default 0.6). */
+  minScore?: number;
+}
+
+/** Lower case, accents and possessives removed, punctuation as spaces. */
+export function linkKey(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['’]s\b/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+function trigrams(key: string): string[] {
+  const padded = `  ${key} `;
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
+  return [...grams];
+}
+
+export function levenshteinRatio(a: string, b: string): number {
+  if (a === b) return 1;
+  if (!a.length || !b.length) return 0;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return 1 - previous[b.length]! / Math.max(a.length, b.length);
+}
+
+export class EntityLinker {
+  private readonly exact = new Map<string, { node: number; on: 'name' | 'synonym'; text: string }[]>();
+  private readonly xref = new Map<string, number[]>();
+  private readonly keys: { key: string; node: number; text: string }[] = [];
+  private readonly gramIndex = new Map<string, number[]>();
+
+  constructor(readonly graph: KnowledgeGraph) {
+    const add = (text: string, node: number, on: 'name' | 'synonym') => {
+      const key = linkKey(text);
+      if (!key) return;
+      const list = this.exact.get(key) ?? [];
+      if (!list.some((entry) => entry.node === node)) list.push({ node, on, text });
+      this.exact.set(key, list);
+      const id = this.keys.length;
+      this.keys.push({ key, node, text });
+      for (const gram of trigrams(key)) {
+        const posting = this.gramIndex.get(gram);
+        if (posting) posting.push(id);
+        else this.gramIndex.set(gram, [id]);
+      }
+    };
+    for (let node = 0; node < graph.nodeCount; node++) add(graph.nodeName(node), node, 'name');
+    const { synonyms, xrefs } = graph.annotatedNodes();
+    for (const [node, list] of synonyms) for (const text of list) add(text, node, 'synonym');
+    for (const [node, list] of xrefs) {
+      for (const ref of list) {
+        const full = ref.toLowerCase();
+        this.xref.set(full, [...(this.xref.get(full) ?? []), node]);
+        const bare = full.slice(full.indexOf(':') + 1);
+        if (bare !== full && !/^\d+$/.test(bare)) this.xref.set(bare, [...(this.xref.get(bare) ?? []), node]);
+      }
+    }
+  }
+
+  /** Candidates, best first. Exact name/synonym/xref hits come before fuzzy ones. */
+  link(text: string, options: LinkOptions = {}): LinkCandidate[] {
+    const limit = options.limit ?? 5;
+    const minScore = options.minScore ?? 0.6;
+    const typeOk = (node: number) => !options.types || options.types.includes(this.graph.nodeType(node));
+    const out = new Map<number, LinkCandidate>();
+    const offer = (candidate: LinkCandidate) => {
+      if (!typeOk(candidate.node)) return;
+      const known = out.get(candidate.node);
+      if (!known || known.score < candidate.score) out.set(candidate.node, candidate);
+    };
+    const candidate = (node: number, score: number, matchedOn: LinkCandidate['matchedOn'], matchedText: string): LinkCandidate => ({
+      node,
+      name: this.graph.nodeName(node),
+      type: this.graph.nodeType(node),
+      score,
+      matchedOn,
+      matchedText,
+    });
+    const raw = text.trim().toLowerCase();
+    for (const node of this.xref.get(raw) ?? []) offer(candidate(node, 1, 'xref', text.trim()));
+    const key = linkKey(text);
+    for (const hit of this.exact.get(key) ?? []) offer(candidate(hit.node, hit.on === 'name' ? 1 : 0.97, hit.on, hit.text));
+    if (out.size === 0 && key.length >= 3) {
+      const shared = new Map<number, number>();
+      const grams = trigrams(key);
+      for (const gram of grams) for (const id of this.gramIndex.get(gram) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+      const scored: [number, number][] = [];
+      for (const [id, count] of shared) {
+        const entry = this.keys[id]!;
+        const dice = (2 * count) / (grams.length + trigrams(entry.key).length);
+        if (dice < minScore * 0.6) continue;
+        scored.push([id, dice]);
+      }
+      scored.sort((a, b) => b[1] - a[1]);
+      for (const [id, dice] of scored.slice(0, 50)) {
+        const entry = this.keys[id]!;
+        const score = 0.9 * (0.5 * dice + 0.5 * levenshteinRatio(key, entry.key));
+        if (score >= minScore) offer(candidate(entry.node, Number(score.toFixed(4)), 'fuzzy', entry.text));
+      }
+    }
+    return [...out.values()].sort((a, b) => b.score - a.score || a.node - b.node).slice(0, limit);
+  }
+
+  best(text: string, options: LinkOptions = {}): LinkCandidate | undefined {
+    return this.link(text, { ...options, limit: 1 })[0];
+  }
+}
+
+/** Phrases that name each relation (lexical table; embeddings are optional upstream-style extras). */
+const RELATION_PHRASES: Record<KgarevionRelation, string[]> = {
+  protein_protein: ['ppi', 'protein protein', 'protein protein interaction', 'physically interacts', 'binds protein', 'forms complex with', 'complex with'],
+  carrier: ['carrier', 'carried by', 'plasma protein binding', 'bound in plasma by'],
+  enzyme: ['enzyme', 'metabolized by', 'metabolised by', 'substrate of', 'metabolism', 'metabolizes'],
+  target: ['target', 'targets', 'inhibits', 'inhibitor of', 'binds', 'binds to', 'antagonist of', 'agonist of', 'blocks', 'activates', 'acts on', 'mechanism of action'],
+  transporter: ['transporter', 'transported by', 'efflux', 'uptake transporter'],
+  contraindication: ['contraindication', 'contraindicated', 'contraindicated in', 'should not be used in', 'must not be used'],
+  indication: ['indication', 'indicated for', 'treats', 'treatment', 'treatment for', 'used to treat', 'therapy for', 'approved for', 'cures', 'manages', 'first line treatment for'],
+  'off-label use': ['off label use', 'off label', 'used off label for'],
+  'synergistic interaction': ['synergistic interaction', 'drug interaction', 'interacts with drug', 'synergistic', 'potentiates', 'drug drug interaction'],
+  'associated with': ['associated with', 'associated', 'gene associated', 'caused by mutation in', 'mutation in', 'mutated in', 'risk gene', 'causal gene', 'linked gene', 'genetic cause'],
+  'parent-child': ['parent child', 'is a', 'subtype of', 'type of', 'subclass of', 'kind of', 'form of'],
+  'phenotype absent': ['phenotype absent', 'does not present with', 'absent phenotype', 'not a feature of'],
+  'phenotype present': ['phenotype present', 'presents with', 'symptom', 'has symptom', 'sign', 'manifests as', 'has phenotype', 'characterized by', 'feature', 'clinical feature'],
+  'side effect': ['side effect', 'adverse effect', 'adverse reaction', 'adverse event', 'toxicity', 'causes side effect'],
+  'interacts with': ['interacts with', 'participates in', 'pathway member', 'involved in', 'member of pathway'],
+  'linked to': ['linked to', 'exposure', 'risk factor for', 'carcinogen for', 'increases risk of'],
+  'expression present': ['expression present', 'expressed in', 'expression in', 'is expressed'],
+  'expression absent': ['expression absent', 'not expressed in', 'absent expression'],
+};
+
+export interface RelationLink {
+  relation: KgarevionRelation;
+  score: number;
+  via: 'exact' | 'phrase' | 'tokens' | 'types';
+}
+
+/** Which (head type, tail type) pairs a KGARevion relation connects in PrimeKG's schema. */
+export function relationFits(relation: KgarevionRelation, headType?: string, tailType?: string): boolean {
+  if (!headType || !tailType) return true;
+  const display = relation === 'protein_protein' ? 'ppi' : relation;
+  return RELATION_SCHEMA.some(([d, h, t]) => d === display && ((h === headType && t === tailType) || (h === tailType && t === headType)));
+}
+
+/** Links free relation text ("is used to treat", "causes") onto one of the 18; undefined = unlinkable. */
+export function linkRelation(text: string, context: { headType?: string; tailType?: string } = {}): RelationLink | undefined {
+  const key = linkKey(text.replace(/_/g, ' '));
+  const fits = (relation: KgarevionRelation) => relationFits(relation, context.headType, context.tailType);
+  const candidates: RelationLink[] = [];
+  for (const relation of KGAREVION_RELATIONS) {
+    const phrases = RELATION_PHRASES[relation].map(linkKey);
+    if (key === linkKey(relation.replace(/_/g, ' '))) candidates.push({ relation, score: 1, via: 'exact' });
+    else if (phrases.includes(key)) candidates.push({ relation, score: 0.95, via: 'phrase' });
+    else {
+      const words = new Set(key.split(' '));
+      let best = 0;
+      for (const phrase of phrases) {
+        const tokens = phrase.split(' ');
+        if (` ${key} `.includes(` ${phrase} `)) best = Math.max(best, 0.85 * Math.min(1, tokens.length / words.size + 0.3));
+        const overlap = tokens.filter((t) => words.has(t)).length;
+        const jaccard = overlap / new Set([...tokens, ...words]).size;
+        best = Math.max(best, 0.8 * jaccard);
+      }
+      if (best >= 0.4) candidates.push({ relation, score: Number(best.toFixed(4)), via: 'tokens' });
+    }
+  }
+  const fitting = candidates.filter((c) => fits(c.relation));
+  const pool = fitting.length ? fitting : candidates;
+  pool.sort((a, b) => b.score - a.score);
+  if (pool[0]) return pool[0];
+  // Nothing lexical: if the node types allow exactly one relation ("causes" between a drug and a phenotype), take it.
+  if (context.headType && context.tailType) {
+    const allowed = KGAREVION_RELATIONS.filter(fits);
+    if (allowed.length === 1) return { relation: allowed[0]!, score: 0.5, via: 'types' };
+  }
+  return undefined;
+}
+
+/** Graph relation indices that answer to a KGARevion relation. */
+export function graphRelationsFor(graph: KnowledgeGraph, relation: KgarevionRelation): number[] {
+  return graph.relations.filter((r) => kgarevionRelationOf(r.name, r.display) === relation).map((r) => r.index);
+}
