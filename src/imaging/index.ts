@@ -1,0 +1,8 @@
+// medkit/imaging: PNG/JPEG/DICOM/NIfTI I/O, windowing, crops, masks, boxes, phantoms.
+export * from './errors.js';
+export * from './raster.js';
+export * from './boxes.js';
+export * from './tokens.js';
+export * from './image.js';
+export * from './windowing.js';
+export * from './phantoms.js';
