@@ -11,8 +11,11 @@ import { counselbenchEval } from './benchmarks/counselbench-eval/index.js';
 import { counselbenchEvalLoader, counselchatLoader } from './benchmarks/counselbench-eval/loaders.js';
 import { counselbenchAdv } from './benchmarks/counselbench-adv/index.js';
 import { counselbenchAdvLoader } from './benchmarks/counselbench-adv/loader.js';
+import { healthbench } from './benchmarks/healthbench/index.js';
+import { healthbenchLoader } from './benchmarks/healthbench/loader.js';
 
 export const benchmarks: Record<string, Benchmark> = {
+  [healthbench.name]: healthbench,
   [counselbenchEval.name]: counselbenchEval,
   [counselbenchAdv.name]: counselbenchAdv,
   [targetQaSynthetic.name]: targetQaSynthetic,
@@ -24,6 +27,7 @@ export const agents: Record<string, Agent> = {
 };
 
 export const loaders: Record<string, DatasetLoader> = {
+  [healthbenchLoader.name]: healthbenchLoader,
   [counselchatLoader.name]: counselchatLoader,
   [counselbenchEvalLoader.name]: counselbenchEvalLoader,
   [counselbenchAdvLoader.name]: counselbenchAdvLoader,
