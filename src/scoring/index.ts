@@ -3,6 +3,7 @@ export * from './box-iou.js';
 export * from './choice.js';
 export * from './gene-set.js';
 export * from './judge-parse.js';
+export * from './jury.js';
 export * from './rouge.js';
 export * from './rubric.js';
 export * from './sql-result.js';
