@@ -25,7 +25,8 @@ export function summariseScores(units: readonly ScoredUnit[], { epochs, level = 
   const list = [...units];
   const results: MetricResult[] = [meanMetric().compute(list, context) as MetricResult];
   if (epochs < 2) return results;
-  const scored = list.filter((unit) => unit.value !== null);
+  // NaN counts as unscored too, as in the metrics (some callers mark "no value" with NaN).
+  const scored = list.filter((unit) => unit.value !== null && Number.isFinite(unit.value));
   const binary = scored.length > 0 && scored.every((unit) => unit.value === 0 || unit.value === 1);
   if (binary) {
     for (let k = 1; k <= epochs; k++) results.push(passAtKMetric(k).compute(list, context) as MetricResult);

@@ -39,6 +39,8 @@ export interface WilcoxonResult {
 
 /**
  * Paired Wilcoxon signed-rank test on the differences a − b, with scipy's `method='auto'` choice.
+ * Differences are rounded to 12 significant digits before ranking (scipy's docs advise it), so
+ * floating-point noise cannot split ties; this is the only departure from scipy.
  * Throws when a and b differ in length, are empty or hold non-finite numbers. When every
  * difference is zero under 'wilcox', the statistic is 0 and the p-value is 1 (≤ 13 pairs) or NaN
  * (more), exactly as scipy.

@@ -128,3 +128,11 @@ test('summariseScores skips pass@k for graded scores and rejects bad options', (
   assert.throws(() => summariseScores([], { epochs: 0 }), /summariseScores: epochs is 0/);
   assert.throws(() => summariseScores([], { epochs: 2, level: 2 }), /summariseScores: level is 2/);
 });
+
+test('NaN values count as unscored, like null', () => {
+  const units = unitsOf({ s1: [1, Number.NaN], s2: [0, 1] });
+  const results = summariseScores(units, { epochs: 2 });
+  assert.deepEqual(results.map((result) => result.name), ['mean', 'pass@1', 'pass@2', 'pass^1', 'pass^2', 'flip_rate']);
+  assert.equal(results[0]!.dropped, 1);
+  assert.match(results[2]!.note ?? '', /skipped: 1 of 2 samples have fewer than 2 scored epochs/);
+});
