@@ -81,12 +81,13 @@ export function overlapMetadata(overlap: Overlap): Record<string, number> {
 
 /**
  * Micro (pixel-pooled) IoU / IoP / IoT over all scored units of `scorer`, read from the metadata
- * written with `overlapMetadata`. Units without that metadata are dropped and counted.
+ * written with `overlapMetadata`. Units without that metadata are dropped and counted; with none at
+ * all the metric reports nothing rather than a NaN.
  */
-export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels pooled over items)'): Metric {
+export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels pooled over items)', scorerKey = `${scorer}.iou`): Metric {
   return {
     name: `${scorer}.micro`,
-    scorerKey: scorer,
+    scorerKey,
     compute(units: ScoredUnit[]): MetricResult[] {
       const overlaps: Overlap[] = [];
       let dropped = 0;
@@ -98,6 +99,7 @@ export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels poo
         }
         overlaps.push(overlapFromCounts(m.intersection as number, Number(m.predictedArea), Number(m.targetArea)));
       }
+      if (overlaps.length === 0) return []; // no unit carried pixel counts (the runner passed no metadata)
       const pooled = poolOverlaps(overlaps);
       return (['iou', 'iop', 'iot'] as const).map((key) => ({
         name: `${scorer}.${key}_micro`,

@@ -1,0 +1,70 @@
+// VGMED ("How do medical MLLMs fail?", ICLR 2026): visual grounding of medical MLLMs, measured by
+// how their attention over image tokens lines up with the GT region of a question that already
+// names its target. See README.md for the contract and the deviations.
+import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
+import { loadVgmed } from './items.js';
+import { phantomDataset } from './synthetic.js';
+import { attentionMapsSolver, boxProxySolver, brightestRegionSolver, type BoxUnits } from './solvers.js';
+import { attentionGroundingScorer, boxIouProxyScorer, perLayerMetric, proxyMicroMetric } from './scorers.js';
+
+const str = (options: BenchmarkOptions, key: string): string | undefined => (typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined);
+const num = (options: BenchmarkOptions, key: string, fallback: number): number => {
+  const value = options.args[key];
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new ConfigError(`--arg ${key}=${String(value)}: expected a number`);
+  return parsed;
+};
+
+const dataset = (options: BenchmarkOptions) => {
+  const data = str(options, 'data');
+  const onError = options.onDataError;
+  if (data) {
+    const files = data.split(',');
+    return (async function* () {
+      for (const file of files) yield* loadVgmed(file, { imagesDir: str(options, 'images'), ...(onError ? { lenient: true, onError } : {}) });
+    })();
+  }
+  return phantomDataset(options.cacheDir, options.seed, num(options, 'n', 24), onError);
+};
+
+const scorers = (options: BenchmarkOptions) => {
+  const layer = str(options, 'layer');
+  return [attentionGroundingScorer(layer === undefined || layer === 'mean' ? 'mean' : num(options, 'layer', 0)), boxIouProxyScorer(num(options, 'threshold', 0.5))];
+};
+
+const argsHelp = {
+  data: 'comma-separated VGMED JSONL files (VGMED_localization.jsonl, VGMED_attribute.jsonl, COCO_*.jsonl); default: the phantom set',
+  images: 'folder the image paths are relative to (default: each JSONL file\'s folder)',
+  n: 'phantom images to generate (default 24; two questions each)',
+  attention: 'attention-maps solver: JSON {id: {grid, maps, generic?}} or JSONL {id, grid, maps, generic?}',
+  grid: 'baseline token grid: huatuogpt-vision (24x24, default), qwen2.5-vl, or ROWSxCOLS',
+  layer: "'mean' over layers (default) or a 0-based layer index for attention_grounding",
+  units: 'box-proxy coordinates the model is asked for: pixel (default), per1000, unit',
+  threshold: 'IoU threshold of the box proxy hit rate (default 0.5)',
+};
+
+export const vgmed = defineBenchmark({
+  name: 'vgmed',
+  version: 1,
+  description: 'VGMED visual grounding: Attention Ratio / KL / JS from user-supplied attention maps; box-IoU proxy (not the paper metric) for API models',
+  tags: ['image-vqa', 'grounding'],
+  dataset,
+  solvers: {
+    baseline: (options) => brightestRegionSolver(str(options, 'grid') ?? 'huatuogpt-vision'),
+    default: (options) => boxProxySolver((str(options, 'units') ?? 'pixel') as BoxUnits),
+    'attention-maps': (options) => attentionMapsSolver(str(options, 'attention')),
+  },
+  scorers,
+  metrics: () => [perLayerMetric(), proxyMicroMetric()],
+  groupBy: ['question_type'],
+  argsHelp,
+});
+
+/** The embedded default: the same benchmark over the phantom set (no --arg data). */
+export const vgmedPhantom = defineBenchmark({
+  ...vgmed,
+  name: 'vgmed-phantom',
+  description: 'VGMED on seeded chest-X-ray and fundus phantoms with exact boxes (embedded default)',
+  dataset: (options) => phantomDataset(options.cacheDir, options.seed, num(options, 'n', 24), options.onDataError),
+});
