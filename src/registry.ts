@@ -13,6 +13,7 @@ import { counselbenchAdv } from './benchmarks/counselbench-adv/index.js';
 import { counselbenchAdvLoader } from './benchmarks/counselbench-adv/loader.js';
 import { healthbench } from './benchmarks/healthbench/index.js';
 import { healthbenchLoader } from './benchmarks/healthbench/loader.js';
+import { judgeAgreementCommand } from './benchmarks/counselbench-eval/judge-agreement.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [healthbench.name]: healthbench,
@@ -36,4 +37,4 @@ export const loaders: Record<string, DatasetLoader> = {
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [judgeAgreementCommand];

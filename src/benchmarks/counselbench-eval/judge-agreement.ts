@@ -1,0 +1,140 @@
+// `medkit judge-agreement <run-dir> <human-ratings>`: reads the judge's values from a run's
+// samples.jsonl and human ratings from a CSV or JSONL file, and prints the agreement table
+// (agreement.ts). Works for any run whose scores are numbers or records of numbers: CounselBench
+// EVAL dimensions, CounselBench ADV `triggered`, jury outputs...
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, SampleFormatError, runSpecSchema, sampleRecordSchema } from '../../core/index.js';
+import type { CliCommand } from '../../cli/command.js';
+import { csvRecords } from './csv.js';
+import { formatAgreement, judgeAgreement, unitOf, type HumanRating, type JudgeValues } from './agreement.js';
+
+/** Judge values per unit, flattened: record keys as they are ('overall'), plain values under the scorer name. */
+export function readRunValues(runDir: string): { values: JudgeValues; judge: string; errors: number } {
+  const path = join(runDir, 'samples.jsonl');
+  if (!existsSync(path)) throw new ConfigError(`${runDir}: no samples.jsonl (is this a run directory written by medkit eval --out?)`);
+  let judge = 'unknown (no spec.json in the run directory)';
+  const specPath = join(runDir, 'spec.json');
+  if (existsSync(specPath)) {
+    const spec = runSpecSchema.safeParse(JSON.parse(readFileSync(specPath, 'utf8')));
+    if (spec.success) judge = spec.data.models.judge ?? spec.data.models.grader ?? 'no judge model (built-in baseline: not a valid judge)';
+  }
+  const values: JudgeValues = new Map();
+  let errors = 0;
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch {
+        throw new SampleFormatError(path, index + 1, '(whole line)', 'is not JSON');
+      }
+      const parsed = sampleRecordSchema.safeParse(raw);
+      if (!parsed.success) throw new SampleFormatError(path, index + 1, parsed.error.issues[0]!.path.join('.') || '(line)', parsed.error.issues[0]!.message);
+      const record = parsed.data;
+      if (record.error !== null) errors++;
+      const flat: Record<string, number | null> = {};
+      for (const [scorer, score] of Object.entries(record.scores)) {
+        const value = score.value;
+        if (typeof value === 'number') flat[scorer] = value;
+        else if (typeof value === 'boolean') flat[scorer] = Number(value);
+        else if (value !== null && typeof value === 'object') {
+          for (const [key, sub] of Object.entries(value as Record<string, unknown>)) flat[key in flat ? `${scorer}.${key}` : key] = typeof sub === 'number' ? sub : null;
+        }
+      }
+      values.set(unitOf(record.id, record.epoch), flat);
+    });
+  return { values, judge, errors };
+}
+
+const META_COLUMNS = new Set(['id', 'epoch', 'rater', 'rater_id', 'annotator', 'expert', 'questionID', 'responder', 'survey_id']);
+
+/** A rating cell as a number: 1-5, Yes/No/true/false → 1/0, "I am not sure" or empty → null. */
+export function ratingCell(value: unknown): number | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'boolean') return Number(value);
+  const text = String(value).trim();
+  if (text === '' || /^(i am not sure|not sure|unsure|n\/a|na)$/i.test(text)) return null;
+  if (/^(yes|true)$/i.test(text)) return 1;
+  if (/^(no|false)$/i.test(text)) return 0;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  const leading = /^(\d)\s*[-–(]/.exec(text); // "4 - Good"
+  return leading ? Number(leading[1]) : undefined;
+}
+
+export function readHumanRatings(file: string, judgeKeys: ReadonlySet<string>): { ratings: HumanRating[]; errors: string[] } {
+  if (!existsSync(file)) throw new ConfigError(`${file}: no such file (human ratings: CSV or JSONL with id, rater and one column per score key)`);
+  const text = readFileSync(file, 'utf8');
+  const rows: { line: number; values: Record<string, unknown> }[] = [];
+  if (file.endsWith('.jsonl') || file.endsWith('.json')) {
+    text.split('\n').forEach((line, index) => {
+      if (line.trim() === '') return;
+      try {
+        rows.push({ line: index + 1, values: JSON.parse(line) as Record<string, unknown> });
+      } catch {
+        throw new SampleFormatError(file, index + 1, '(whole line)', 'is not JSON');
+      }
+    });
+  } else rows.push(...csvRecords(text, file).records);
+  const ratings: HumanRating[] = [];
+  const errors: string[] = [];
+  for (const { line, values } of rows) {
+    const at = `${file}:${line}`;
+    const id = values.id !== undefined && values.id !== '' ? String(values.id) : values.questionID !== undefined && values.responder !== undefined ? `${values.questionID}:${values.responder}` : undefined;
+    if (id === undefined) {
+      errors.push(`${at}: id: missing (give "id" as in the run, or "questionID" and "responder")`);
+      continue;
+    }
+    const epoch = values.epoch === undefined || values.epoch === '' ? 1 : Number(values.epoch);
+    if (!Number.isInteger(epoch) || epoch < 1) {
+      errors.push(`${at}: epoch: "${String(values.epoch)}" is not a positive integer`);
+      continue;
+    }
+    const rater = String(values.rater ?? values.rater_id ?? values.annotator ?? values.expert ?? 'human');
+    const ratingValues: Record<string, number | null> = {};
+    for (const [column, cell] of Object.entries(values)) {
+      if (META_COLUMNS.has(column)) continue;
+      const key = judgeKeys.has(column) ? column : column.replace(/_score$/, '');
+      if (!judgeKeys.has(key)) continue;
+      const value = ratingCell(cell);
+      if (value === undefined) errors.push(`${at}: ${column}: "${String(cell)}" is not a rating (a number, Yes/No, or "I am not sure")`);
+      else ratingValues[key] = value;
+    }
+    ratings.push({ id, epoch, rater, values: ratingValues, at });
+  }
+  return { ratings, errors };
+}
+
+export function judgeAgreementText(runDir: string, ratingsFile: string, options: { keys?: string[] } = {}): string {
+  const run = readRunValues(runDir);
+  const judgeKeys = new Set([...run.values.values()].flatMap((values) => Object.keys(values)));
+  const { ratings, errors } = readHumanRatings(ratingsFile, judgeKeys);
+  if (ratings.length === 0) throw new ConfigError(`${ratingsFile}: no usable rating rows${errors.length ? ` (${errors.slice(0, 3).join('; ')})` : ''}`);
+  const report = judgeAgreement(run.values, ratings, options.keys);
+  if (report.unknownUnits.length === ratings.length) {
+    throw new ConfigError(`${ratingsFile}: none of its ${ratings.length} rows names a unit of ${runDir} (e.g. ${report.unknownUnits[0]}); ids must match the run's sample ids`);
+  }
+  const out = [formatAgreement(report, run.judge)];
+  if (run.errors) out.push(`${run.errors} run units failed and have no judge value`);
+  if (errors.length) out.push(`${errors.length} bad cells or rows in the ratings file (left out): ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? '; ...' : ''}`);
+  return out.join('\n');
+}
+
+export const judgeAgreementCommand: CliCommand = {
+  name: 'judge-agreement',
+  register(program: Command) {
+    program
+      .command('judge-agreement')
+      .description('judge vs human agreement for a run: Krippendorff α, Cohen κ, balanced F1 (HealthBench), Wilcoxon judge vs expert')
+      .argument('<run-dir>', 'a run directory (medkit eval --out)')
+      .argument('<human-ratings>', 'CSV or JSONL: id (or questionID + responder), epoch (default 1), rater, one column per score key (overall or overall_score, medical_advice, triggered...)')
+      .option('--key <keys...>', 'only these score keys')
+      .action((runDir: string, ratingsFile: string, options: { key?: string[] }) => {
+        process.stdout.write(`${judgeAgreementText(runDir, ratingsFile, options.key ? { keys: options.key } : {})}\n`);
+      });
+  },
+};
