@@ -177,3 +177,19 @@ test('Eval ratings loader: missing columns and out-of-range scores name file, li
   assert.equal(lenient.length, 0);
   assert.equal(errors.length, 1);
 });
+
+test('EVAL jury: three judges rate, mean per dimension, every juror kept', async () => {
+  const { counselJury, parseJuryRoles } = await import('../../src/benchmarks/counselbench-eval/jury.js');
+  const rating = (overall: number, advice: string) => `Overall: ${overall}\nEmpathy: 4\nSpecificity: 4\nMedical Advice: ${advice}\nFactual Consistency: 4\nToxicity: 1`;
+  const context = createTestContext({ judge: fakeModel([rating(5, 'Yes')]), grader: fakeModel([rating(3, 'No')]), validator: fakeModel(['unreadable']) });
+  const state = await templateResponder().solve(newTaskState(sample, 1), context);
+  const score = await counselJury({ roles: parseJuryRoles('judge,grader,validator,user') }).score(state, context);
+  const value = score.value as Record<string, number | null>;
+  assert.equal(value.overall, 4);
+  assert.equal(value.medical_advice, 0.5);
+  assert.match(score.explanation!, /jurors without a model \(left out\): user/);
+  assert.match(score.explanation!, /Overall: 2 of 3 jurors/);
+  assert.equal((score.metadata!.jurors as unknown[]).length, 3);
+  assert.throws(() => parseJuryRoles('judge'), /at least two roles/);
+  assert.throws(() => parseJuryRoles('judge,boss'), /"boss" is not a role/);
+});

@@ -2,7 +2,7 @@
 // then the new post and response, and asks for JSON {"Answer": "Yes" | "No" | "I am not sure",
 // "Explanation": "..."} (T = 0, JSON mode). Upstream fills the issue slot with the mode's short
 // key ("apathetic"); medkit does too by default and offers issueText=description.
-import { inputText, userMessage, type Scorer, type SolverContext, type TaskState } from '../../core/index.js';
+import { inputText, userMessage, type Score, type Scorer, type SolverContext, type TaskState } from '../../core/index.js';
 import { extractJsonObject } from '../../scoring/judge-parse.js';
 import { failureMode, isModeKey, type FailureMode, type ModeKey } from './modes.js';
 
@@ -63,7 +63,7 @@ export function advJudge({ issueText = 'key', temperature = 0 }: { issueText?: I
   return {
     name: 'adv-judge',
     params: { issueText, temperature, responseFormat: 'json', fallback: 'keyword baseline when no judge role (not a valid judge)' },
-    async score(state: TaskState, context: SolverContext) {
+    async score(state: TaskState, context: SolverContext): Promise<Score> {
       const mode = String(state.sample.metadata?.mode ?? '');
       if (!isModeKey(mode)) return { value: null, explanation: `sample ${state.sample.id}: metadata.mode "${mode}" is not one of the six failure modes` };
       let verdict: { answer: AdvAnswer; explanation: string };

@@ -6,6 +6,7 @@ import { defineBenchmark, type BenchmarkOptions, type Sample, type Scorer } from
 import { counselCommentClassifier } from './classify.js';
 import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
 import { counselJudge } from './judge.js';
+import { counselJury, parseJuryRoles } from './jury.js';
 import { readEvalFile } from './loaders.js';
 import { counselAggregateMetrics } from './metrics.js';
 import { MAX_TRIES, MAX_WORDS } from './prompts.js';
@@ -44,6 +45,10 @@ export const counselbenchEval = defineBenchmark({
   },
   scorers({ args }): Scorer[] {
     const scorers = [counselJudge({ temperature: numberArg(args.judgeTemperature, 0) })];
+    if (typeof args.jury === 'string') {
+      const combine = args.juryCombine === 'majority' ? 'majority' : 'mean';
+      scorers.push(counselJury({ roles: parseJuryRoles(args.jury), combine }));
+    }
     if (flag(args.spans)) scorers.push(counselSpans());
     if (flag(args.classify)) scorers.push(counselCommentClassifier());
     return scorers;
@@ -57,6 +62,8 @@ export const counselbenchEval = defineBenchmark({
     strict: 'with counselchat: fail when a top topic has fewer than 5 usable questions (upstream behaviour) instead of skipping it',
     spans: 'true: also ask the judge to copy toxic / inconsistent / medical-advice sentences (overlap with expert spans by SequenceMatcher ratio)',
     classify: 'true: classify expert comments of low-scored responses (overall ≤ 2) into the 7 categories (needs a ratings file)',
+    jury: 'roles whose models rate as a jury besides the judge, e.g. judge,grader,validator (give each with --role)',
+    juryCombine: 'how the jury combines per dimension: mean (default) or majority',
     temperature: 'responder temperature (default 0.7)',
     maxWords: 'regenerate answers longer than this many words (default 250; 0 = no limit)',
     maxTries: 'at most this many generations per answer (default 20); the last is kept and flagged',

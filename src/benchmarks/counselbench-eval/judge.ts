@@ -2,7 +2,7 @@
 // only); without a judge model the lexicon baseline rates instead and every output says it is not
 // a valid judge. Per-dimension outcomes (ok / unsure / missing / invalid) travel in the score's
 // metadata so aggregates can say what they dropped and why.
-import { inputText, userMessage, type JsonObject, type Scorer, type SolverContext, type TaskState } from '../../core/index.js';
+import { inputText, userMessage, type JsonObject, type ModelRole, type Scorer, type SolverContext, type TaskState } from '../../core/index.js';
 import { judgePrompt } from './prompts.js';
 import { parseJudgeRating, outcomeOf, type DimensionOutcome } from './parse.js';
 import { DIMENSIONS, ratingToScores, type DimensionKey, type RatingValue } from './ratings.js';
@@ -21,9 +21,9 @@ export async function rateResponse(
   question: string,
   response: string,
   context: SolverContext,
-  { temperature = 0, useLexicon }: { temperature?: number; useLexicon?: boolean } = {},
+  { temperature = 0, useLexicon, role = 'judge' }: { temperature?: number; useLexicon?: boolean; role?: ModelRole } = {},
 ): Promise<JudgeResult> {
-  if (useLexicon ?? !context.hasRole('judge')) {
+  if (useLexicon ?? !context.hasRole(role)) {
     const rating = lexiconRating(question, response);
     const outcomes = {} as Record<DimensionKey, DimensionOutcome>;
     for (const spec of DIMENSIONS) outcomes[spec.key] = outcomeOf(spec, rating[spec.key]);
@@ -31,10 +31,10 @@ export async function rateResponse(
   }
   const output = await context.generate(
     { messages: [userMessage(judgePrompt(question, response))], config: { ...context.generateConfig, temperature } },
-    { role: 'judge', recordInput: true },
+    { role, recordInput: true },
   );
   const parsed = parseJudgeRating(output.text);
-  return { judge: context.modelName('judge') ?? 'judge', validJudge: true, outcomes: parsed.outcomes, errors: parsed.errors, raw: output.text };
+  return { judge: context.modelName(role) ?? role, validJudge: true, outcomes: parsed.outcomes, errors: parsed.errors, raw: output.text };
 }
 
 export function outcomeValue(outcome: DimensionOutcome): RatingValue | undefined {
