@@ -106,3 +106,19 @@ test('a ratings file whose ids are all unknown is a clear error', () => {
   assert.throws(() => judgeAgreementText(dir, ratings), /no usable rating rows \(.*ratings\.jsonl:1: id: missing/);
   assert.throws(() => judgeAgreementText(join(dir, 'missing'), ratings), /no samples\.jsonl/);
 });
+
+test('α between humans reproduces Krippendorff (2011): 4 observers × 12 units, ordinal 0.815', () => {
+  const table: Record<string, (number | null)[]> = {
+    A: [1, 2, 3, 3, 2, 1, 4, 1, 2, null, null, null],
+    B: [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, null, 3],
+    C: [null, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, null],
+    D: [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, null],
+  };
+  const judge = new Map(Array.from({ length: 12 }, (_, unit) => [unitOf(`u${unit + 1}`, 1), { overall: 3 }]));
+  const humans: HumanRating[] = Object.entries(table).flatMap(([rater, values]) =>
+    values.flatMap((value, unit) => (value === null ? [] : [{ id: `u${unit + 1}`, epoch: 1, rater, values: { overall: value }, at: `t:${unit}` }])),
+  );
+  const overall = judgeAgreement(judge, humans).keys[0]!;
+  assert.equal(overall.alphaHumans!.toFixed(3), '0.815');
+  assert.equal(overall.items, 12);
+});
