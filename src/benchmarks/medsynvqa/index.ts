@@ -1,0 +1,107 @@
+// MedSynVQA evaluation (MedVLSynther, UCSC-VLAA @ 9df6f3b5): the upstream think/answer prompt,
+// upstream's answer extraction rule for rule, accuracy over rollouts (= epochs), averaged per
+// benchmark (dataset_name) and then across benchmarks. README.md states the contract.
+import { ConfigError, assistantMessage, defineBenchmark, generate, type BenchmarkOptions, type Metric, type MetricResult, type Scorer, type Solver } from '../../core/index.js';
+import { extractAnswer, gradeAnswer, predictedLetter } from './extract.js';
+import { loadMedsyn } from './items.js';
+import { syntheticDataset } from './synthetic.js';
+
+const str = (options: BenchmarkOptions, key: string) => (typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined);
+const flag = (options: BenchmarkOptions, key: string) => options.args[key] === true || options.args[key] === 'true';
+
+/** 1 when the extracted prediction is the key (upstream grade_answer); `loose` adds the LLaVA-Med substring rule. */
+export function medsynScorer(loose = false): Scorer {
+  return {
+    name: 'medsyn_correct',
+    params: { loose, extraction: 'eval/regrade_eval_results.py extract_answer', grading: 'grade_answer' },
+    async score(state) {
+      const metadata = state.sample.metadata ?? {};
+      const options = metadata.options as Record<string, string>;
+      const answer = String(metadata.answer);
+      const answerLabel = String(metadata.answer_label);
+      const { prediction, rule } = extractAnswer(state.output.text);
+      const correct = gradeAnswer(prediction, answer, answerLabel, loose);
+      const letter = predictedLetter(prediction, options, loose);
+      return {
+        value: correct ? 1 : 0,
+        answer: prediction,
+        explanation: `extracted "${prediction.slice(0, 80)}" by rule ${rule}; key ${answerLabel}. ${answer}`,
+        metadata: { rule, predicted_letter: letter, converted: letter in options },
+      };
+    },
+  };
+}
+
+/** Mean accuracy per dataset_name, then the plain average across them (eval/easy_metric.py). */
+export function macroOverBenchmarks(): Metric {
+  return {
+    name: 'medsyn_correct.macro_over_benchmarks',
+    scorerKey: 'medsyn_correct',
+    compute(units): MetricResult {
+      const byGroup = new Map<string, { sum: number; n: number }>();
+      let dropped = 0;
+      for (const unit of units) {
+        if (unit.value === null) {
+          dropped++;
+          continue;
+        }
+        const group = unit.groups.dataset_name ?? '(none)';
+        const entry = byGroup.get(group) ?? { sum: 0, n: 0 };
+        entry.sum += unit.value;
+        entry.n++;
+        byGroup.set(group, entry);
+      }
+      const means = [...byGroup.values()].map((entry) => entry.sum / entry.n);
+      return {
+        name: 'medsyn_correct.macro_over_benchmarks',
+        value: means.length ? means.reduce((a, b) => a + b, 0) / means.length : Number.NaN,
+        n: units.length - dropped,
+        dropped,
+        note: `mean accuracy over rollouts per dataset_name (${[...byGroup.keys()].join(', ')}), averaged across them`,
+      };
+    },
+  };
+}
+
+/** Baseline without a model: always the first option. Upstream rebalanced answer positions, so this is chance (~20%). */
+export function firstOptionBaseline(): Solver {
+  return {
+    name: 'first-option',
+    params: { rule: 'always answers the first option (positions were rebalanced upstream: chance level)' },
+    async solve(state) {
+      const options = (state.sample.metadata?.options ?? {}) as Record<string, string>;
+      const first = Object.keys(options)[0] ?? 'A';
+      const text = `<think>No model: the first option is chosen.</think>\n<answer>${first}</answer>`;
+      state.output = { ...state.output, text, finishReason: 'stop' };
+      state.messages.push(assistantMessage(text));
+      return state;
+    },
+  };
+}
+
+export const medsynvqa = defineBenchmark({
+  name: 'medsynvqa',
+  version: 1,
+  description: 'MedSynVQA / MedVLThinker-Eval MCQs with the upstream <think>/<answer> prompt and extraction; accuracy over rollouts (epochs)',
+  tags: ['mcq', 'image-vqa'],
+  dataset: (options) => {
+    const data = str(options, 'data');
+    const onError = options.onDataError;
+    if (data) return loadMedsyn(data, onError ? { lenient: true, onError } : {});
+    const n = Number(options.args.n ?? 20);
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+    return syntheticDataset(options.cacheDir, options.seed, n, onError);
+  },
+  solvers: {
+    baseline: () => firstOptionBaseline(),
+    default: () => generate(),
+  },
+  scorers: (options) => [medsynScorer(flag(options, 'loose'))],
+  metrics: () => [macroOverBenchmarks()],
+  groupBy: ['dataset_name'],
+  argsHelp: {
+    data: 'a MedSynVQA-format JSONL file (images exported to files, paths relative to it); default: 20 phantom MCQs',
+    n: 'phantom MCQs to generate when no data is given (default 20)',
+    loose: "true: also accept the option text anywhere in the prediction (upstream's LLaVA-Med rule)",
+  },
+});
