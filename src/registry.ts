@@ -13,6 +13,7 @@ import { counselbenchAdv } from './benchmarks/counselbench-adv/index.js';
 import { counselbenchAdvLoader } from './benchmarks/counselbench-adv/loader.js';
 import { healthbench } from './benchmarks/healthbench/index.js';
 import { healthbenchLoader } from './benchmarks/healthbench/loader.js';
+import { dicomLoader, imageLoader, niftiLoader } from './imaging/loaders.js';
 import { judgeAgreementCommand } from './benchmarks/counselbench-eval/judge-agreement.js';
 
 export const benchmarks: Record<string, Benchmark> = {
@@ -34,6 +35,7 @@ export const loaders: Record<string, DatasetLoader> = {
   [counselbenchAdvLoader.name]: counselbenchAdvLoader,
   [targetQaLoader.name]: targetQaLoader,
   [medmcqLoader.name]: medmcqLoader,
+  [dicomLoader.name]: dicomLoader, [niftiLoader.name]: niftiLoader, [imageLoader.name]: imageLoader,
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */

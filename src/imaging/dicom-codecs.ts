@@ -1,0 +1,98 @@
+// Transfer syntaxes (UID → name, whether medkit decodes it) and the pixel codecs written here:
+// RLE Lossless (PS3.5 Annex G) by hand, JPEG Baseline through sharp.
+import sharp from 'sharp';
+import { ImagingError } from './errors.js';
+
+export type PixelEncoding = 'native' | 'rle' | 'jpeg-baseline' | 'unsupported';
+
+export interface TransferSyntax {
+  uid: string;
+  name: string;
+  encoding: PixelEncoding;
+}
+
+const TABLE: [string, string, PixelEncoding][] = [
+  ['1.2.840.10008.1.2', 'Implicit VR Little Endian', 'native'],
+  ['1.2.840.10008.1.2.1', 'Explicit VR Little Endian', 'native'],
+  ['1.2.840.10008.1.2.1.99', 'Deflated Explicit VR Little Endian', 'native'],
+  ['1.2.840.10008.1.2.2', 'Explicit VR Big Endian (retired)', 'native'],
+  ['1.2.840.10008.1.2.5', 'RLE Lossless', 'rle'],
+  ['1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1)', 'jpeg-baseline'],
+  ['1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)', 'unsupported'],
+  ['1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)', 'unsupported'],
+  ['1.2.840.10008.1.2.4.70', 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', 'unsupported'],
+  ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless Image Compression', 'unsupported'],
+  ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless) Image Compression', 'unsupported'],
+  ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'unsupported'],
+  ['1.2.840.10008.1.2.4.91', 'JPEG 2000 Image Compression', 'unsupported'],
+  ['1.2.840.10008.1.2.4.92', 'JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)', 'unsupported'],
+  ['1.2.840.10008.1.2.4.93', 'JPEG 2000 Part 2 Multi-component Image Compression', 'unsupported'],
+  ['1.2.840.10008.1.2.4.100', 'MPEG2 Main Profile / Main Level', 'unsupported'],
+  ['1.2.840.10008.1.2.4.102', 'MPEG-4 AVC/H.264 High Profile / Level 4.1', 'unsupported'],
+  ['1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 Image Compression (Lossless Only)', 'unsupported'],
+  ['1.2.840.10008.1.2.4.202', 'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)', 'unsupported'],
+  ['1.2.840.10008.1.2.4.203', 'High-Throughput JPEG 2000 Image Compression', 'unsupported'],
+];
+
+const BY_UID = new Map(TABLE.map(([uid, name, encoding]) => [uid, { uid, name, encoding }]));
+
+export function transferSyntax(uid: string): TransferSyntax {
+  return BY_UID.get(uid) ?? { uid, name: 'unknown transfer syntax', encoding: 'unsupported' };
+}
+
+/** Decodes one RLE Lossless frame into interleaved little-endian samples (bytes per sample = bitsAllocated / 8). */
+export function decodeRleFrame(file: string, frame: Uint8Array, rows: number, columns: number, samplesPerPixel: number, bitsAllocated: number): Uint8Array {
+  if (bitsAllocated % 8 !== 0) throw new ImagingError(file, `RLE with ${bitsAllocated} bits allocated is not supported`);
+  const bytesPerSample = bitsAllocated / 8;
+  const pixels = rows * columns;
+  if (frame.length < 64) throw new ImagingError(file, `RLE frame is ${frame.length} bytes, shorter than its 64-byte header (file truncated?)`);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const segments = view.getUint32(0, true);
+  const expected = samplesPerPixel * bytesPerSample;
+  if (segments !== expected) throw new ImagingError(file, `RLE header lists ${segments} segments, expected ${expected} (${samplesPerPixel} samples × ${bytesPerSample} bytes)`);
+  const out = new Uint8Array(pixels * expected);
+  for (let segment = 0; segment < segments; segment++) {
+    const start = view.getUint32(4 + 4 * segment, true);
+    const end = segment + 1 < segments ? view.getUint32(8 + 4 * segment, true) : frame.length;
+    if (start < 64 || start > frame.length || end > frame.length || end < start) {
+      throw new ImagingError(file, `RLE segment ${segment + 1} offset ${start}…${end} is outside the ${frame.length}-byte frame (corrupt or truncated)`);
+    }
+    // Segment order: per sample, most significant byte first. Output: interleaved, little endian.
+    const sample = Math.floor(segment / bytesPerSample);
+    const byteIndex = bytesPerSample - 1 - (segment % bytesPerSample);
+    const stride = expected;
+    let target = sample * bytesPerSample + byteIndex;
+    let written = 0;
+    let position = start;
+    while (written < pixels && position < end) {
+      const header = frame[position++];
+      if (header < 128) {
+        const count = header + 1;
+        for (let k = 0; k < count && written < pixels; k++, written++, target += stride) out[target] = frame[position + k];
+        position += count;
+      } else if (header > 128) {
+        const count = 257 - header;
+        const value = frame[position++];
+        for (let k = 0; k < count && written < pixels; k++, written++, target += stride) out[target] = value;
+      }
+    }
+    if (written < pixels) throw new ImagingError(file, `RLE segment ${segment + 1} decoded ${written} of ${pixels} pixels (corrupt or truncated)`);
+  }
+  return out;
+}
+
+/** JPEG Baseline frame → 8-bit interleaved samples (sharp/libjpeg converts YCbCr to RGB). */
+export async function decodeJpegBaselineFrame(file: string, frame: Uint8Array, rows: number, columns: number, samplesPerPixel: number): Promise<Uint8Array> {
+  try {
+    let pipeline = sharp(frame, { failOn: 'error' });
+    if (samplesPerPixel === 1) pipeline = pipeline.toColourspace('b-w');
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    if (info.width !== columns || info.height !== rows) {
+      throw new ImagingError(file, `JPEG frame is ${info.width}×${info.height}, the header says ${columns}×${rows}`);
+    }
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch (error) {
+    if (error instanceof ImagingError) throw error;
+    throw new ImagingError(file, `cannot decode JPEG Baseline frame: ${(error as Error).message}`, { cause: error });
+  }
+}
