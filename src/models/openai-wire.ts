@@ -1,10 +1,13 @@
 // medkit requests ⇄ OpenAI chat-completions bodies. Pure functions (apart from reading image files),
 // so the mapping is tested without a server. Also used for OpenAI-compatible servers (vLLM, Ollama).
 import type OpenAI from 'openai';
-import type { ChatMessage, ToolCall } from '../core/messages.js';
+import type { ChatMessage } from '../core/messages.js';
 import type { FinishReason, GenerateRequest, ModelOutput, TokenLogprob } from '../core/model.js';
 import type { ToolChoice, ToolSpec } from '../core/tools.js';
 import { dataUrl, encodeImage } from './images.js';
+import { parseToolCall } from './tool-calls.js';
+
+export { parseToolCall };
 
 type MessageParam = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type ContentPart = OpenAI.Chat.Completions.ChatCompletionContentPart;
@@ -104,20 +107,6 @@ export async function toOpenAIBody(
     if (config.topLogprobs > 0) body.top_logprobs = config.topLogprobs;
   }
   return body;
-}
-
-/** Parses tool arguments; text that is not a JSON object is kept, never thrown. */
-export function parseToolCall(id: string, name: string, rawArguments: string): ToolCall {
-  const call: ToolCall = { id, name, arguments: {}, rawArguments };
-  if (rawArguments.trim() === '') return call;
-  try {
-    const value: unknown = JSON.parse(rawArguments);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) call.arguments = value as Record<string, unknown>;
-    else call.parseError = `arguments are JSON but not an object (${Array.isArray(value) ? 'array' : typeof value})`;
-  } catch (error) {
-    call.parseError = `arguments are not JSON: ${(error as Error).message}`;
-  }
-  return call;
 }
 
 export function mapFinishReason(reason: string | null | undefined): FinishReason {
