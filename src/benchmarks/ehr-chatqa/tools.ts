@@ -1,0 +1,206 @@
+// The six tools of reference §3, with the exact return formats the upstream agents see. Table and
+// column names are checked against the schema before they reach SQL (upstream interpolates them).
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { defineTool, toolSpec, type Tool, type ToolSpec } from '../../core/index.js';
+import { pyRepr, pyRowsRepr, pyStrRepr, type SqlCell } from '../../scoring/sql-result.js';
+import { openReadOnly } from './db.js';
+import type { SqlRunner } from './sql-runner.js';
+import { sharedRunner } from './sql-runner.js';
+import type { ValueIndex } from './value-index.js';
+import { fixtureWebSearch, pyJsonList, type WebSearch } from './web-search.js';
+
+export const TOOL_NAMES = ['table_search', 'column_search', 'value_substring_search', 'value_similarity_search', 'sql_execute', 'web_search'] as const;
+
+export interface EhrToolsOptions {
+  dbPath: string;
+  valueIndex: ValueIndex;
+  webSearch?: WebSearch;
+  /** Upper bound on sql_execute's timeout argument, seconds (default 60). */
+  maxTimeoutS?: number;
+  runner?: SqlRunner;
+}
+
+export interface ToolOutcome {
+  result: string;
+  /** Set when the call failed (bad arguments, SQL error, timeout); `result` then holds the text the agent sees. */
+  error?: string;
+  durationMs: number;
+}
+
+/** Python's str() of a cell (sample rows in column_search). */
+function pyStr(cell: SqlCell): string {
+  return typeof cell === 'string' ? cell : pyRepr(cell);
+}
+
+export class EhrTools {
+  readonly db: Database.Database;
+  readonly tables = new Map<string, string[]>();
+  readonly runner: SqlRunner;
+  readonly tools: Tool[];
+  private readonly webSearch: WebSearch;
+
+  constructor(readonly options: EhrToolsOptions) {
+    this.db = openReadOnly(options.dbPath);
+    this.runner = options.runner ?? sharedRunner(options.dbPath);
+    this.webSearch = options.webSearch ?? fixtureWebSearch;
+    for (const { name } of this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]) {
+      this.tables.set(name, (this.db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name));
+    }
+    const indexed = options.valueIndex.indexedColumns().join(', ');
+    const k = z.coerce.number().int().min(1).max(1000).default(100);
+    this.tools = [
+      defineTool({
+        name: 'table_search', description: 'List every table in the database, comma-separated. Takes no real input.',
+        inputSchema: z.object({ tool_input: z.string().optional().describe('ignored') }),
+        execute: () => this.tableSearch(),
+      }),
+      defineTool({
+        name: 'column_search', description: 'Show the schema (CREATE TABLE) and 3 sample rows of the given tables.',
+        inputSchema: z.object({ table_names: z.string().describe('comma-separated table names') }),
+        execute: ({ table_names }) => this.columnSearch(table_names),
+      }),
+      defineTool({
+        name: 'value_substring_search', description: 'Distinct stored values of table.column that contain the given text (case-insensitive).',
+        inputSchema: z.object({ table: z.string(), column: z.string(), value: z.string(), k }),
+        execute: ({ table, column, value, k: limit }) => this.valueSubstringSearch(table, column, value, limit),
+      }),
+      defineTool({
+        name: 'value_similarity_search',
+        description: `Stored values of table.column closest in meaning to the given text (top k, no threshold). Use when the user's words may differ from stored values. Supported columns: ${indexed}.`,
+        inputSchema: z.object({ table: z.string(), column: z.string(), value: z.string(), k }),
+        execute: ({ table, column, value, k: limit }) => this.valueSimilaritySearch(table, column, value, limit),
+      }),
+      defineTool({
+        name: 'sql_execute', description: 'Run one read-only SQLite query and return the first k rows as a Python list of tuples.',
+        inputSchema: z.object({ query: z.string(), k, timeout: z.coerce.number().positive().default(60) }),
+        execute: ({ query, k: limit, timeout }) => this.sqlExecute(query, limit, timeout),
+      }),
+      defineTool({
+        name: 'web_search', description: 'Search the web for clinical knowledge that is not in the database (drug brands, drug classes, code ranges).',
+        inputSchema: z.object({ query: z.string() }),
+        execute: ({ query }) => this.webSearchTool(query),
+      }),
+    ];
+  }
+
+  specs(): ToolSpec[] {
+    return this.tools.map(toolSpec);
+  }
+
+  /** Runs a tool by name with raw arguments; never throws (errors become the text the agent sees). */
+  async call(name: string, args: unknown): Promise<ToolOutcome> {
+    const started = Date.now();
+    const tool = this.tools.find((candidate) => candidate.name === name);
+    if (!tool) {
+      const result = `Error: unknown tool '${name}'. Available tools: ${TOOL_NAMES.join(', ')}, respond.`;
+      return { result, error: result, durationMs: Date.now() - started };
+    }
+    const parsed = tool.inputSchema.safeParse(args ?? {});
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+      const result = `Error: invalid arguments for ${name}: ${detail}`;
+      return { result, error: result, durationMs: Date.now() - started };
+    }
+    try {
+      const result = await tool.execute(parsed.data, {});
+      const failed = result.startsWith('Error') ? result : undefined;
+      return failed ? { result, error: failed, durationMs: Date.now() - started } : { result, durationMs: Date.now() - started };
+    } catch (error) {
+      const result = `Error: ${error instanceof Error ? error.message : String(error)}`;
+      return { result, error: result, durationMs: Date.now() - started };
+    }
+  }
+
+  tableSearch(): string {
+    return [...this.tables.keys()].join(', ');
+  }
+
+  columnSearch(tableNames: string): string {
+    const names = tableNames.split(',').map((name) => name.trim()).filter(Boolean);
+    const unknown = names.filter((name) => !this.tables.has(name));
+    if (unknown.length > 0) return `Error: table_names {${[...new Set(unknown)].map(pyStrRepr).join(', ')}} not found in database`;
+    return names.map((name) => this.tableInfo(name)).join('\n\n\n');
+  }
+
+  private tableInfo(table: string): string {
+    const columns = this.db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
+    const keys = this.db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as { id: number; seq: number; table: string; from: string; to: string }[];
+    const indexes = this.db.prepare(`PRAGMA index_list("${table}")`).all() as { name: string; unique: number; origin: string }[];
+    const type = (raw: string) => raw.toUpperCase().replace(/INT(?!EGER)/g, 'INTEGER');
+    const lines = columns.map((c) => `${c.name} ${type(c.type)}${c.notnull ? ' NOT NULL' : ''}`);
+    const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    if (pk.length > 0) lines.push(`PRIMARY KEY (${pk.join(', ')})`);
+    const byId = new Map<number, typeof keys>();
+    for (const key of keys) byId.set(key.id, [...(byId.get(key.id) ?? []), key]);
+    for (const group of [...byId.values()].reverse()) {
+      const sorted = group.sort((a, b) => a.seq - b.seq);
+      lines.push(`FOREIGN KEY(${sorted.map((k) => k.from).join(', ')}) REFERENCES ${sorted[0]!.table} (${sorted.map((k) => k.to).join(', ')})`);
+    }
+    for (const index of indexes.filter((i) => i.unique && i.origin === 'u')) {
+      const cols = (this.db.prepare(`PRAGMA index_info("${index.name}")`).all() as { name: string }[]).map((c) => c.name);
+      lines.push(`UNIQUE (${cols.join(', ')})`);
+    }
+    const statement = this.db.prepare(`SELECT * FROM "${table}" LIMIT 3`).raw(true);
+    statement.safeIntegers(true);
+    const sample = (statement.all() as SqlCell[][]).map((row) => row.map((cell) => pyStr(cell).slice(0, 100)).join('\t'));
+    return `CREATE TABLE ${table} (\n\t${lines.join(', \n\t')}\n)\n\n/*\n3 rows from ${table} table:\n${columns.map((c) => c.name).join('\t')}\n${sample.join('\n')}\n*/`;
+  }
+
+  /** The name check upstream lacks: returns an error text, or undefined when table.column exists. */
+  private checkColumn(table: string, column: string): string | undefined {
+    const columns = this.tables.get(table);
+    if (!columns) return `no such table: ${table}`;
+    if (!columns.includes(column)) return `no such column: ${table}.${column}`;
+    return undefined;
+  }
+
+  valueSubstringSearch(table: string, column: string, value: string, k = 100): string {
+    const problem = this.checkColumn(table, column);
+    if (problem) return `Error retrieving matching values: ${problem}`;
+    try {
+      const statement = this.db.prepare(`SELECT DISTINCT "${column}" FROM "${table}" WHERE "${column}" LIKE ? COLLATE NOCASE LIMIT ?`).raw(true);
+      statement.safeIntegers(true);
+      const values = [...new Set((statement.all(`%${value}%`, k) as SqlCell[][]).map((row) => row[0]).filter((cell) => cell !== null))];
+      if (values.length === 0) return `No values in ${table}.${column} contain '${value}'.`;
+      return `Values in ${table}.${column} containing '${value}': [${values.map((cell) => pyRepr(cell)).join(', ')}].`;
+    } catch (error) {
+      return `Error retrieving matching values: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  async valueSimilaritySearch(table: string, column: string, value: string, k = 100): Promise<string> {
+    const problem = this.checkColumn(table, column);
+    if (problem) return `Error performing similarity search: ${problem}`;
+    try {
+      const matches = await this.options.valueIndex.search(table, column, value.toLowerCase(), k);
+      if (matches.length === 0) return `No matches found in ${table}.${column} for '${value}'.`;
+      if (matches.length === 1) return `I found one close match in ${table}.${column}: '${matches[0]}'.`;
+      return `I found close matches in ${table}.${column}: [${matches.map(pyStrRepr).join(', ')}].`;
+    } catch (error) {
+      return `Error performing similarity search: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  async sqlExecute(query: string, k = 100, timeoutS = 60): Promise<string> {
+    const timeout = Math.min(timeoutS, this.options.maxTimeoutS ?? 60);
+    const outcome = await this.runner.execute(query, { timeoutMs: timeout * 1000, keep: k });
+    if (!outcome.ok) return outcome.timedOut ? `Error: Query execution timed out after ${formatSeconds(timeout)} seconds` : `Error: ${outcome.error}`;
+    const text = pyRowsRepr(outcome.rows.slice(0, k));
+    if (outcome.total <= k) return text;
+    const more = outcome.truncated ? `at least ${outcome.total}` : String(outcome.total);
+    return `${text}\n\nNote: There are ${outcome.total - k} results not shown (out of ${more} total results).`;
+  }
+
+  async webSearchTool(query: string): Promise<string> {
+    return pyJsonList(await this.webSearch.search(query));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  return Number.isInteger(seconds) ? String(seconds) : String(seconds);
+}
