@@ -69,7 +69,7 @@ export function parseDicomDataSet(bytes: Uint8Array, file: string): DataSet {
     return hasPreamble ? dicomParser.parseDicom(buffer) : dicomParser.parseDicom(buffer, { TransferSyntaxUID: '1.2.840.10008.1.2' });
   } catch (error) {
     const problem = problemOf(error);
-    const truncated = /past end|buffer overread|beyond|end of buffer|exceeds/i.test(problem);
+    const truncated = /past end|overrun|overread|beyond|end of buffer|exceeds/i.test(problem);
     throw new ImagingError(
       file,
       hasPreamble ? `corrupt DICOM${truncated ? ' (file truncated?)' : ''}: ${problem}` : `not a DICOM file (no "DICM" marker at byte 128, and not a raw data set): ${problem}`,

@@ -47,10 +47,14 @@ export function decodeNifti(bytes: Uint8Array, file = '<NIfTI bytes>', options: 
     throw new ImagingError(file, `cannot gunzip: ${(error as Error).message} (file truncated?)`, { cause: error });
   }
   if (buffer.byteLength < 348) throw new ImagingError(file, `bad NIfTI header: ${buffer.byteLength} bytes, a NIfTI-1 header alone is 348`);
+  const head = new DataView(buffer);
+  const sizeofLe = head.getInt32(0, true);
+  const sizeofBe = head.getInt32(0, false);
+  if (![348, 540].includes(sizeofLe) && ![348, 540].includes(sizeofBe)) {
+    throw new ImagingError(file, `bad NIfTI header: sizeof_hdr is ${sizeofLe} (expected 348 for NIfTI-1 or 540 for NIfTI-2, either byte order)`);
+  }
   if (!nifti.isNIFTI(buffer)) {
-    const view = new DataView(buffer);
-    const sizeof = view.getInt32(0, true);
-    throw new ImagingError(file, `bad NIfTI header: sizeof_hdr is ${sizeof} (expected 348 or 540) or the magic is not "n+1"/"ni1"/"n+2"`);
+    throw new ImagingError(file, `bad NIfTI header: the magic is not "n+1", "ni1" or "n+2" (a plain Analyze 7.5 file?)`);
   }
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
