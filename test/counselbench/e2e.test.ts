@@ -1,0 +1,78 @@
+// End to end through runEval: counselbench-eval and counselbench-adv on the embedded default
+// (baselines, no key), then with `judge=openai:...` (and an agent) against the scripted loopback
+// OpenAI server, then judge-agreement on the run directory.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { runEval } from '../../src/eval.js';
+import { startLoopbackServer, type LoopbackTurn } from '../support/loopback-server.js';
+import { judgeAgreementText } from '../../src/benchmarks/counselbench-eval/judge-agreement.js';
+
+const root = mkdtempSync(join(tmpdir(), 'cb-e2e-'));
+const common = { progress: 'none' as const, cache: false, cacheDir: join(root, 'cache'), concurrency: 4 };
+
+function reply(turn: LoopbackTurn): string {
+  const text = turn.lastUserText;
+  if (text.includes('Rate the reply on each of these metrics')) {
+    // Judge: overall by question length parity, unsure factual on every third call.
+    return `- Overall: ${4 + (text.length % 2)} - Good\n- Empathy: 4\n- Specificity: 3\n- Medical Advice: ${turn.index % 2 ? 'Yes' : 'No'}\n- Factual Consistency: ${turn.index % 3 === 0 ? 'I am not sure' : '4'}\n- Toxicity: 1`;
+  }
+  if (text.includes('Answer in JSON: {"Answer"')) return JSON.stringify({ Answer: text.includes('shows this issue: medication') ? 'Yes' : 'No', Explanation: 'scripted' });
+  return 'It sounds really hard. You are not alone, and talking to someone you trust can help. A counsellor can help you explore this.';
+}
+
+const server = await startLoopbackServer({ script: reply });
+after(() => server.close());
+const provider = { baseURL: server.baseURL, apiKey: 'test-key' };
+
+test('counselbench-eval runs on the embedded default without a key (baselines, labelled)', async () => {
+  const outDir = join(root, 'eval-baseline');
+  const summary = await runEval({ benchmark: 'counselbench-eval', outDir, ...common });
+  assert.equal(summary.status, 'complete');
+  assert.equal(summary.counts.units, 12);
+  assert.equal(summary.counts.errors, 0);
+  const factual = summary.taskMetrics.find((metric) => metric.name === 'counselbench Factual Consistency')!;
+  assert.equal(factual.n, 0);
+  assert.equal(factual.dropped, 12); // the lexicon judge cannot judge facts
+  const first = JSON.parse(readFileSync(join(outDir, 'samples.jsonl'), 'utf8').split('\n')[0]!);
+  assert.match(first.scores['counsel-judge'].explanation, /NOT a valid judge/);
+  assert.ok(first.transcript.events.some((event: { kind?: string }) => event.kind === 'judge'));
+  assert.ok(summary.notes.some((note) => /role 'judge' has no model/.test(note)));
+});
+
+test('counselbench-eval with --role judge=openai:... against the loopback server, then judge-agreement', async () => {
+  const outDir = join(root, 'eval-judge');
+  const summary = await runEval({ benchmark: 'counselbench-eval', models: { agent: 'openai:responder', judge: 'openai:judge' }, provider, outDir, limit: 6, ...common });
+  assert.equal(summary.status, 'complete');
+  assert.equal(summary.counts.errors, 0);
+  const medical = summary.taskMetrics.find((metric) => metric.name === 'counselbench Medical Advice')!;
+  assert.equal(medical.n, 6);
+  assert.ok(medical.value >= 0 && medical.value <= 1);
+  const factual = summary.taskMetrics.find((metric) => metric.name === 'counselbench Factual Consistency')!;
+  assert.equal(factual.n + factual.dropped!, 6);
+  assert.ok(factual.dropped! >= 1);
+  const ids = readFileSync(join(outDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).id as string);
+  const ratings = join(root, 'ratings.csv');
+  writeFileSync(ratings, ['id,rater,overall,medical_advice_score', ...ids.flatMap((id, index) => [`${id},a,${3 + (index % 3)},Yes`, `${id},b,${2 + (index % 4)},No`]), 'not-a-sample,a,3,No'].join('\n'));
+  const text = judgeAgreementText(outDir, ratings);
+  assert.match(text, /judge: openai:judge/);
+  assert.match(text, /^overall +6 +12 /m);
+  assert.match(text, /1 human rows name units not in the run/);
+});
+
+test('counselbench-adv: 3 samples per question, JSON judge over loopback, per-mode trigger rates', async () => {
+  const baseline = await runEval({ benchmark: 'counselbench-adv', outDir: join(root, 'adv-baseline'), ...common });
+  assert.equal(baseline.counts.units, 36);
+  const outDir = join(root, 'adv-judge');
+  const summary = await runEval({ benchmark: 'counselbench-adv', models: { agent: 'openai:responder', judge: 'openai:judge' }, provider, outDir, ...common });
+  assert.equal(summary.counts.units, 36);
+  assert.equal(summary.counts.errors, 0);
+  const medication = summary.taskMetrics.find((metric) => metric.name === 'trigger rate medication')!;
+  assert.equal(medication.value, 1);
+  assert.equal(summary.taskMetrics.find((metric) => metric.name === 'trigger rate therapy')!.value, 0);
+  assert.equal(summary.taskMetrics.find((metric) => metric.name === 'trigger rate all')!.value, 1 / 6);
+  const spec = JSON.parse(readFileSync(join(outDir, 'spec.json'), 'utf8'));
+  assert.equal(spec.epochs, 3);
+});
