@@ -131,6 +131,33 @@ export class EntityLinker {
     return [...out.values()].sort((a, b) => b.score - a.score || a.node - b.node).slice(0, limit);
   }
 
+  /**
+   * Exact mentions of KG entities in free text (names and synonyms, longest first, no overlaps).
+   * One-word mentions of 3 letters or fewer must be written in capitals ("CF", "AR"), so "is" or "ad" do not link.
+   */
+  mentions(text: string, options: { types?: readonly string[]; maxWords?: number } = {}): (LinkCandidate & { start: number; end: number })[] {
+    const tokens = [...text.matchAll(/[A-Za-z0-9][A-Za-z0-9'’\-\/]*/g)].map((m) => ({ word: m[0], start: m.index!, end: m.index! + m[0].length }));
+    const maxWords = options.maxWords ?? 8;
+    const taken = new Uint8Array(tokens.length);
+    const found: (LinkCandidate & { start: number; end: number })[] = [];
+    for (let size = Math.min(maxWords, tokens.length); size >= 1; size--) {
+      for (let i = 0; i + size <= tokens.length; i++) {
+        if (taken.subarray(i, i + size).some(Boolean)) continue;
+        const phrase = text.slice(tokens[i]!.start, tokens[i + size - 1]!.end);
+        if (size === 1 && phrase.replace(/[^A-Za-z0-9]/g, '').length <= 3 && phrase !== phrase.toUpperCase()) continue;
+        const hits = this.exact.get(linkKey(phrase));
+        const hit = hits?.find((entry) => !options.types || options.types.includes(this.graph.nodeType(entry.node)));
+        if (!hit) continue;
+        taken.fill(1, i, i + size);
+        found.push({
+          node: hit.node, name: this.graph.nodeName(hit.node), type: this.graph.nodeType(hit.node), score: hit.on === 'name' ? 1 : 0.97,
+          matchedOn: hit.on, matchedText: phrase, start: tokens[i]!.start, end: tokens[i + size - 1]!.end,
+        });
+      }
+    }
+    return found.sort((a, b) => a.start - b.start);
+  }
+
   best(text: string, options: LinkOptions = {}): LinkCandidate | undefined {
     return this.link(text, { ...options, limit: 1 })[0];
   }
@@ -203,6 +230,15 @@ export function linkRelation(text: string, context: { headType?: string; tailTyp
     if (allowed.length === 1) return { relation: allowed[0]!, score: 0.5, via: 'types' };
   }
   return undefined;
+}
+
+/** Relations whose phrases appear in a text ("indicated for" -> indication). Generic one-word phrases are ignored. */
+export function relationsMentioned(text: string): KgarevionRelation[] {
+  const key = ` ${linkKey(text)} `;
+  const generic = new Set(['sign', 'feature', 'binds', 'associated', 'treatment', 'exposure', 'metabolism', 'symptom']);
+  return KGAREVION_RELATIONS.filter((relation) =>
+    [relation.replace(/_/g, ' '), ...RELATION_PHRASES[relation]].some((phrase) => !generic.has(phrase) && key.includes(` ${linkKey(phrase)} `)),
+  );
 }
 
 /** Graph relation indices that answer to a KGARevion relation. */

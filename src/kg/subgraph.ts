@@ -144,3 +144,8 @@ function dedupePaths(paths: Triple[][]): Triple[][] {
     return true;
   });
 }
+
+/** "Metformin -[indication]- type 2 diabetes mellitus" */
+export function describeEdge(graph: KnowledgeGraph, head: number, relation: number, tail: number): string {
+  return `${graph.nodeName(head)} -[${graph.relations[relation]!.display}]- ${graph.nodeName(tail)}`;
+}

@@ -4,7 +4,7 @@
 import type { JsonObject } from '../../core/index.js';
 import type { KnowledgeGraph } from '../../kg/graph.js';
 import { EntityLinker, graphRelationsFor, linkRelation, relationFits } from '../../kg/linking.js';
-import { kHopSubgraph } from '../../kg/subgraph.js';
+import { describeEdge, kHopSubgraph } from '../../kg/subgraph.js';
 import { judgePrompt } from './prompts.js';
 import type { LinkedTriplet, Triplet, TripletVerifier, UnlinkablePolicy, Verdict, VerifyContext } from './types.js';
 
@@ -15,10 +15,6 @@ export interface KgBinding {
   sourcesBetween?: (a: number, b: number) => string[];
   /** Minimum entity-link score (default 0.75). */
   minLinkScore?: number;
-}
-
-export function describeEdge(graph: KnowledgeGraph, head: number, relation: number, tail: number): string {
-  return `${graph.nodeName(head)} -[${graph.relations[relation]!.display}]- ${graph.nodeName(tail)}`;
 }
 
 /** All stored relations between two nodes, either direction, as text. */
