@@ -133,12 +133,19 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
   for (const item of multiRated) questions.set(item.question, [...(questions.get(item.question) ?? []), item]);
   const perQuestion: number[] = [];
   let undefinedQuestions = 0;
+  let singleUnit = 0;
   for (const list of questions.values()) {
+    if (list.length < 2) {
+      singleUnit++; // one response per question: α of a single unit is degenerate, not agreement
+      continue;
+    }
     const alpha = krippendorffAlpha(matrix(list, false), level);
     if (Number.isFinite(alpha)) perQuestion.push(alpha);
     else undefinedQuestions++;
   }
   result.alphaHumansPerQuestion = { mean: avg(perQuestion), questions: perQuestion.length, undefinedQuestions };
+  if (singleUnit && perQuestion.length + undefinedQuestions === 0) notes.push('per-question α needs 2+ rated responses per question (ids "<question>:<responder>"); none here');
+  else if (singleUnit) notes.push(`${singleUnit} questions with a single rated response left out of the per-question α`);
   if (undefinedQuestions) notes.push(`per-question α undefined (no variation or < 2 ratings per unit) for ${undefinedQuestions} questions, left out of the average`);
   // κ over (judge, human) pairs.
   const judgeLabels = pairs.map((pair) => pair.judge);

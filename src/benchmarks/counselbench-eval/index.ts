@@ -24,7 +24,7 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
     const report = selectCounselBenchQuestions(await readCounselChat(args.counselchat), { strict: flag(args.strict) });
     return report.questions.map(selectedQuestionSample);
   }
-  return EMBEDDED_QUESTIONS.map((question) => questionSample(question, { responder: 'model' }));
+  return EMBEDDED_QUESTIONS.map((question) => questionSample(question, { responder: 'solver under test' }));
 }
 
 export const counselbenchEval = defineBenchmark({
