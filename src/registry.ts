@@ -2,6 +2,8 @@
 // A search for a name finds it here; nothing registers itself on import.
 import type { Agent, Benchmark, DatasetLoader } from './core/index.js';
 import type { CliCommand } from './cli/command.js';
+import { kgqaMini } from './benchmarks/kgqa-mini/index.js';
+import { kgarevion } from './agents/kgarevion/index.js';
 import { medmcqMini } from './benchmarks/medmcq-mini/index.js';
 import { medmcqLoader } from './benchmarks/medmcq-mini/load.js';
 import { targetQaSynthetic } from './benchmarks/target-qa-synthetic/index.js';
@@ -17,6 +19,7 @@ import { dicomLoader, imageLoader, niftiLoader } from './imaging/loaders.js';
 import { judgeAgreementCommand } from './benchmarks/counselbench-eval/judge-agreement.js';
 
 export const benchmarks: Record<string, Benchmark> = {
+  [kgqaMini.name]: kgqaMini,
   [healthbench.name]: healthbench,
   [counselbenchEval.name]: counselbenchEval,
   [counselbenchAdv.name]: counselbenchAdv,
@@ -25,6 +28,7 @@ export const benchmarks: Record<string, Benchmark> = {
 };
 
 export const agents: Record<string, Agent> = {
+  [kgarevion.name]: kgarevion,
   [galax.name]: galax,
 };
 
