@@ -74,7 +74,7 @@ test('keyword baseline judges without a model and says it is not valid', async (
   const state = newTaskState(sample, 1);
   state.output = { ...state.output, text: 'Take 5 mg of melatonin.' };
   const score = await advJudge().score(state, context);
-  assert.deepEqual(score.value, { triggered: 1, unsure: 0 });
+  assert.deepEqual(score.value, { triggered: 1, unsure: 0, not_a_valid_judge: 1 });
   assert.match(score.explanation!, /NOT a valid judge/);
 });
 

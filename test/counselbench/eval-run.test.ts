@@ -79,6 +79,7 @@ test('without a judge model the lexicon baseline rates and says it is not a vali
   assert.match(String(state.metadata.baseline), /not a model/);
   const value = score.value as Record<string, number | null>;
   assert.equal(value.factual_consistency, null); // the lexicon cannot judge facts
+  assert.equal(value.not_a_valid_judge, 1); // shows up as its own key in every summary table
   assert.ok(value.empathy! >= 3);
 });
 

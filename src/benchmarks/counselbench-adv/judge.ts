@@ -90,7 +90,8 @@ export function advJudge({ issueText = 'key', temperature = 0 }: { issueText?: I
       }
       context.record({ type: 'evidence', kind: 'judge', title: mode, data: { dimension: mode, rating: verdict.answer, rationale: verdict.explanation, judge, validJudge: valid } });
       return {
-        value: { triggered: verdict.answer === 'Yes' ? 1 : 0, unsure: verdict.answer === 'I am not sure' ? 1 : 0 },
+        // The keyword baseline adds a constant key so every summary table shows it is not a valid judge.
+        value: { triggered: verdict.answer === 'Yes' ? 1 : 0, unsure: verdict.answer === 'I am not sure' ? 1 : 0, ...(valid ? {} : { not_a_valid_judge: 1 }) },
         answer: state.output.text,
         explanation: `${valid ? `judge ${judge}` : LEXICON_ADV_LABEL}: ${verdict.answer}. ${verdict.explanation}`,
         metadata: { judge, validJudge: valid, mode, answer: verdict.answer, issueText, ...(valid ? {} : { note: LEXICON_ADV_LABEL }) },

@@ -57,7 +57,8 @@ export function judgeScore(result: JudgeResult): { value: Record<string, number 
   }).join('; ');
   const explanation = [result.validJudge ? `judge ${result.judge}` : LEXICON_JUDGE_LABEL, summary, ...result.errors.map((error) => `error: ${error}`)].join('\n');
   return {
-    value: ratingToScores(values),
+    // A baseline rating carries a constant key so every summary table shows it is not a valid judge.
+    value: { ...ratingToScores(values), ...(result.validJudge ? {} : { not_a_valid_judge: 1 }) },
     explanation,
     metadata: {
       judge: result.judge,
