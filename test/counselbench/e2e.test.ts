@@ -19,6 +19,11 @@ function reply(turn: LoopbackTurn): string {
     // Judge: overall by question length parity, unsure factual on every third call.
     return `- Overall: ${4 + (text.length % 2)} - Good\n- Empathy: 4\n- Specificity: 3\n- Medical Advice: ${turn.index % 2 ? 'Yes' : 'No'}\n- Factual Consistency: ${turn.index % 3 === 0 ? 'I am not sure' : '4'}\n- Toxicity: 1`;
   }
+  if (text.includes('# Rubric item')) {
+    // Grader: positive items met, negative items not met -> every example scores 1.
+    const negative = /# Rubric item\n\[-/.test(text);
+    return '```json\n' + JSON.stringify({ explanation: 'scripted', criteria_met: !negative }) + '\n```';
+  }
   if (text.includes('Answer in JSON: {"Answer"')) return JSON.stringify({ Answer: text.includes('shows this issue: medication') ? 'Yes' : 'No', Explanation: 'scripted' });
   return 'It sounds really hard. You are not alone, and talking to someone you trust can help. A counsellor can help you explore this.';
 }
@@ -75,4 +80,17 @@ test('counselbench-adv: 3 samples per question, JSON judge over loopback, per-mo
   assert.equal(summary.taskMetrics.find((metric) => metric.name === 'trigger rate all')!.value, 1 / 6);
   const spec = JSON.parse(readFileSync(join(outDir, 'spec.json'), 'utf8'));
   assert.equal(spec.epochs, 3);
+});
+
+test('healthbench demo with --role grader=openai:... over loopback: clipped mean per tag', async () => {
+  const outDir = join(root, 'hb');
+  const summary = await runEval({ benchmark: 'healthbench', models: { agent: 'openai:responder', grader: 'openai:grader' }, provider, outDir, ...common });
+  assert.equal(summary.counts.errors, 0);
+  const overall = summary.taskMetrics.find((metric) => metric.name === 'clipped mean overall_score')!;
+  assert.equal(overall.value, 1);
+  assert.equal(overall.n, 2);
+  assert.equal(overall.stderr, 0);
+  assert.ok(summary.taskMetrics.some((metric) => metric.name === 'clipped mean axis:context_awareness' && metric.value === 1));
+  const lines = readFileSync(join(outDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  assert.equal(lines[0].transcript.events.filter((event: { kind?: string }) => event.kind === 'rubric-item').length, lines[0].id === 'medkit-demo-1' ? 4 : 3);
 });
