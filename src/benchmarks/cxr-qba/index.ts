@@ -1,0 +1,58 @@
+// MIMIC-Ext-CXR-QBA (`cxr-qba`, over the user's qa.json + MIMIC-CXR-JPG) and its embedded default
+// `cxr-qba-synthetic` (phantom studies in the same schema). README.md states the contract.
+import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
+import { loadQa } from './load.js';
+import { boxScorer, structuredScorer } from './scoring.js';
+import { priorMajoritySolver, structuredSolver } from './solvers.js';
+import { syntheticDataset } from './synthetic.js';
+
+const str = (options: BenchmarkOptions, key: string) => (options.args[key] === undefined ? undefined : String(options.args[key]));
+const threshold = (options: BenchmarkOptions) => {
+  const value = Number(options.args.threshold ?? 0.3);
+  if (!(value >= 0 && value <= 1)) throw new ConfigError(`--arg threshold=${String(options.args.threshold)}: expected a number in [0, 1]`);
+  return value;
+};
+
+const shared = {
+  version: 1,
+  tags: ['image-vqa', 'grounding', 'chest-xray'],
+  solvers: { baseline: () => priorMajoritySolver(), default: () => structuredSolver() },
+  scorers: (options: BenchmarkOptions) => [structuredScorer(), boxScorer(threshold(options), options.args.fallback_boxes === true || options.args.fallback_boxes === 'true')],
+  groupBy: ['question_type'],
+};
+
+export const cxrQba = defineBenchmark({
+  ...shared,
+  name: 'cxr-qba',
+  description: 'MIMIC-Ext-CXR-QBA on your qa.json files + MIMIC-CXR-JPG images: structured answers, IoU/IoP/IoT at 0.3, grade filters',
+  dataset: (options) => {
+    const qa = str(options, 'qa');
+    const images = str(options, 'images');
+    if (!qa || !images) throw new ConfigError('cxr-qba needs --arg qa=<qa.json file or folder> and --arg images=<MIMIC-CXR-JPG root> (credentialed PhysioNet data; medkit ships none). Try cxr-qba-synthetic.');
+    const onError = options.onDataError;
+    return loadQa(qa, { imagesDir: images, minGrade: str(options, 'min_grade'), ...(onError ? { lenient: true, onError } : {}) });
+  },
+  argsHelp: {
+    qa: 'qa.json file or folder (searched for *.qa.json); a sibling .scene_graph.json adds its study_quality',
+    images: 'MIMIC-CXR-JPG root (files/pXX/pNNNNNNNN/sNNNNNNNN/*.jpg)',
+    min_grade: 'keep items graded at least this (A++, A+, A, B, C, D); "A" ≈ the fine-tuning grade',
+    threshold: 'IoU/IoP/IoT hit threshold (default 0.3)',
+    fallback_boxes: 'true: also score against fallback (region-level) boxes',
+  },
+});
+
+export const cxrQbaSynthetic = defineBenchmark({
+  ...shared,
+  name: 'cxr-qba-synthetic',
+  description: 'CXR-QBA-format questions over seeded chest-X-ray phantoms with exact boxes (embedded default)',
+  dataset: (options) => {
+    const n = Number(options.args.n ?? 12);
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+    return syntheticDataset(options.cacheDir, options.seed, n, str(options, 'min_grade'), options.onDataError);
+  },
+  argsHelp: {
+    n: 'phantom studies (default 12; 3–5 questions each)',
+    min_grade: 'keep items graded at least this (every fifth synthetic question is graded B)',
+    threshold: 'IoU/IoP/IoT hit threshold (default 0.3)',
+  },
+});

@@ -1,0 +1,136 @@
+// CXR-QBA solvers: the structured LLM solver (images labelled by image id, JSON reply) and the
+// honest baseline (prior-majority answer per question type + the brightest window as the box).
+import { assistantMessage, imageFromPath, mediaTypeForPath, textPart, userMessage, type Solver, type SolverContext, type TaskState } from '../../core/index.js';
+import { clampBox, type Box } from '../../imaging/boxes.js';
+import { decodeImage, imageInfo } from '../../imaging/image.js';
+import { toGrey, type Raster } from '../../imaging/raster.js';
+import { parseStructuredAnswer } from './scoring.js';
+import type { QbaTarget } from './load.js';
+
+const imagesOf = (state: TaskState) => (state.sample.metadata?.images ?? {}) as Record<string, string>;
+
+function recordRegions(state: TaskState, context: SolverContext, predicted: Record<string, number[][]>, sizes: Record<string, { width: number; height: number }>, label: string): void {
+  const target = state.sample.target as QbaTarget;
+  for (const [imageId, path] of Object.entries(imagesOf(state))) {
+    const size = sizes[imageId];
+    if (!size) continue;
+    const boxes = [
+      ...(target.boxes[imageId] ?? []).map(([x1, y1, x2, y2]) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2!, label: 'ground truth' })),
+      ...(target.fallbackBoxes[imageId] ?? []).map(([x1, y1, x2, y2]) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2!, label: 'ground truth (fallback)' })),
+      ...(predicted[imageId] ?? []).map(([x1, y1, x2, y2]) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2!, label })),
+    ];
+    context.record({ type: 'evidence', kind: 'image-region', title: `${imageId}: ${label} vs ground truth`, data: { image: path, width: size.width, height: size.height, boxes } });
+  }
+}
+
+export const STRUCTURED_INSTRUCTION =
+  'Answer about the chest radiograph(s) above. Reply with JSON only:\n' +
+  '{"answer": "<one or two sentences>", "positiveness": "pos" or "neg" (is the asked-about finding / abnormality present?), ' +
+  '"findings": ["<short finding tags>"], "laterality": "left" | "right" | "bilateral" | "none" (the patient\'s side), ' +
+  '"regions": ["<anatomical regions>"], "boxes": {"<image id>": [[x1, y1, x2, y2]]} (pixel coordinates, origin top-left; omit when not applicable)}';
+
+export function structuredSolver(): Solver {
+  return {
+    name: 'structured-answer',
+    params: { instruction: STRUCTURED_INSTRUCTION },
+    async solve(state, context) {
+      const images = imagesOf(state);
+      const sizes: Record<string, { width: number; height: number }> = {};
+      const parts = [];
+      for (const [imageId, path] of Object.entries(images)) {
+        const info = await imageInfo(path);
+        sizes[imageId] = { width: info.width, height: info.height };
+        parts.push(imageFromPath(path, mediaTypeForPath(path), imageId), textPart(`Image id ${imageId}: ${info.width}×${info.height} pixels.`));
+      }
+      state.messages = [userMessage([...parts, textPart(`Question: ${String(state.sample.metadata?.question ?? '')}\n\n${STRUCTURED_INSTRUCTION}`)])];
+      const output = await context.generate({ messages: state.messages, config: { ...context.generateConfig } });
+      state.output = output;
+      state.messages.push(assistantMessage(output.text));
+      const parsed = parseStructuredAnswer(output.text);
+      const firstImage = Object.keys(images)[0];
+      const boxes: Record<string, number[][]> = {};
+      const problems: string[] = [];
+      for (const [key, list] of Object.entries(parsed.boxes)) {
+        const imageId = key === '*' ? firstImage : key;
+        if (!imageId || !sizes[imageId]) {
+          problems.push(`boxes for unknown image "${key}" ignored`);
+          continue;
+        }
+        for (const [x1, y1, x2, y2] of list) {
+          let box: Box = { x1: Math.min(x1!, x2!), y1: Math.min(y1!, y2!), x2: Math.max(x1!, x2!), y2: Math.max(y1!, y2!) };
+          if (x2! < x1! || y2! < y1!) problems.push(`swapped corners [${x1}, ${y1}, ${x2}, ${y2}] put in order`);
+          const clipped = clampBox(box, sizes[imageId]!);
+          if (clipped.x1 !== box.x1 || clipped.y1 !== box.y1 || clipped.x2 !== box.x2 || clipped.y2 !== box.y2) problems.push(`box [${x1}, ${y1}, ${x2}, ${y2}] clipped to the image`);
+          box = clipped;
+          if (box.x2 > box.x1 && box.y2 > box.y1) (boxes[imageId] ??= []).push([box.x1, box.y1, box.x2, box.y2]);
+        }
+      }
+      state.metadata.boxes = boxes;
+      if (problems.length) state.metadata.boxProblems = problems;
+      if (Object.keys(boxes).length) recordRegions(state, context, boxes, sizes, 'model');
+      return state;
+    },
+  };
+}
+
+/** Brightest window of (width/fraction × height/fraction) pixels (same rule as the VGMED baseline). */
+export function brightestWindow(raster: Raster, fraction = 6): Box {
+  const grey = toGrey(raster);
+  const { width, height } = grey;
+  const integral = new Float64Array((width + 1) * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++) {
+      row += grey.data[y * width + x]!;
+      integral[(y + 1) * (width + 1) + x + 1] = integral[y * (width + 1) + x + 1]! + row;
+    }
+  }
+  const w = Math.max(1, Math.round(width / fraction));
+  const h = Math.max(1, Math.round(height / fraction));
+  const step = Math.max(1, Math.floor(Math.min(w, h) / 8));
+  let best = -1;
+  let box: Box = { x1: 0, y1: 0, x2: w, y2: h };
+  for (let y = 0; y + h <= height; y += step) {
+    for (let x = 0; x + w <= width; x += step) {
+      const sum = integral[(y + h) * (width + 1) + x + w]! - integral[y * (width + 1) + x + w]! - integral[(y + h) * (width + 1) + x]! + integral[y * (width + 1) + x]!;
+      if (sum > best) [best, box] = [sum, { x1: x, y1: y, x2: x + w, y2: y + h }];
+    }
+  }
+  return box;
+}
+
+/**
+ * Prior-majority answers, fixed from the phantom generator's prior (not from any label): a study
+ * has findings with probability 3/4, so is_abnormal → yes; any one named finding is usually
+ * absent, so has_finding → no; every other type → "no acute abnormality". Boxes: the brightest
+ * window of the first image for where-questions.
+ */
+export const PRIOR_ANSWERS: Record<string, { answer: string; positiveness: 'pos' | 'neg' }> = {
+  is_abnormal: { answer: 'Yes, the study is abnormal.', positiveness: 'pos' },
+  is_normal: { answer: 'No, the study is not normal.', positiveness: 'neg' },
+  has_finding: { answer: 'No.', positiveness: 'neg' },
+};
+
+export function priorMajoritySolver(): Solver {
+  return {
+    name: 'prior-majority',
+    params: { answers: PRIOR_ANSWERS, other: 'No acute cardiopulmonary abnormality.', box: 'brightest window (1/6 of each side) of the first image for where-questions' },
+    async solve(state, context) {
+      const type = String(state.sample.metadata?.question_type ?? '');
+      const prior = PRIOR_ANSWERS[type] ?? { answer: 'No acute cardiopulmonary abnormality.', positiveness: 'neg' as const };
+      const reply: Record<string, unknown> = { answer: prior.answer, positiveness: prior.positiveness, findings: [], laterality: 'none', regions: [] };
+      const [imageId, path] = Object.entries(imagesOf(state))[0] ?? [];
+      if (/where/.test(type) && imageId && path) {
+        const raster = await decodeImage(path);
+        const box = brightestWindow(raster);
+        reply.boxes = { [imageId]: [[box.x1, box.y1, box.x2, box.y2]] };
+        state.metadata.boxes = reply.boxes as Record<string, number[][]>;
+        recordRegions(state, context, reply.boxes as Record<string, number[][]>, { [imageId]: raster }, 'brightest region (baseline)');
+      }
+      const text = JSON.stringify(reply);
+      state.output = { ...state.output, text, finishReason: 'stop' };
+      state.messages.push(assistantMessage(text));
+      return state;
+    },
+  };
+}
