@@ -184,6 +184,17 @@ function toValues(
 ): Float32Array {
   const count = pixels * samples;
   const out = new Float32Array(count);
+  const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  if (!byPlane && bitsStored === bitsAllocated && (bitsAllocated === 8 || bigEndian !== hostLittle)) {
+    // Fast path: a typed view (copied when unaligned) and one multiply-add per sample.
+    const bytesNeeded = count * (bitsAllocated / 8);
+    const aligned = raw.byteOffset % (bitsAllocated / 8) === 0 ? raw : raw.slice(0, bytesNeeded);
+    const Ctor = bitsAllocated === 8 ? (signed ? Int8Array : Uint8Array) : bitsAllocated === 16 ? (signed ? Int16Array : Uint16Array) : signed ? Int32Array : Uint32Array;
+    const typed = new Ctor(aligned.buffer, aligned.byteOffset, count);
+    if (slope === 1) for (let index = 0; index < count; index++) out[index] = typed[index] + intercept;
+    else for (let index = 0; index < count; index++) out[index] = typed[index] * slope + intercept;
+    return out;
+  }
   const data = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const bytes = bitsAllocated / 8;
   const storedMask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;

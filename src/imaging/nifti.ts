@@ -84,21 +84,22 @@ export function decodeNifti(bytes: Uint8Array, file = '<NIfTI bytes>', options: 
   const data = new Float32Array(voxels);
   const CTORS = { uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
   const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  let read: (at: number) => number;
   if (little === hostLittle || bytesPer === 1) {
+    // Host byte order: one typed view over an aligned copy, then one pass (or a plain copy).
     const typed = new CTORS[datatype as keyof typeof CTORS](buffer.slice(offset, offset + voxels * bytesPer));
-    read = (at) => typed[at];
+    if (slope === 1 && intercept === 0) data.set(typed);
+    else for (let index = 0; index < voxels; index++) data[index] = typed[index] * slope + intercept;
   } else {
     const view = new DataView(buffer, offset, voxels * bytesPer);
-    read =
+    const read: (at: number) => number =
       datatype === 'int16' ? (at) => view.getInt16(at * 2, little)
       : datatype === 'uint16' ? (at) => view.getUint16(at * 2, little)
       : datatype === 'int32' ? (at) => view.getInt32(at * 4, little)
       : datatype === 'uint32' ? (at) => view.getUint32(at * 4, little)
       : datatype === 'float32' ? (at) => view.getFloat32(at * 4, little)
       : (at) => view.getFloat64(at * 8, little);
+    for (let index = 0; index < voxels; index++) data[index] = read(index) * slope + intercept;
   }
-  for (let index = 0; index < voxels; index++) data[index] = read(index) * slope + intercept;
   const units = header.xyzt_units & 0x07; // 1 metre, 2 mm, 3 micron
   const toMm = units === 1 ? 1000 : units === 3 ? 0.001 : 1;
   const spacing = [1, 2, 3].map((axis) => Math.abs(header.pixDims[axis] || 1) * toMm) as [number, number, number];
@@ -187,33 +188,39 @@ export function volumeSlice(volume: Volume, plane: Plane, index: number): Volume
   return { width, height, values, index, count, spacing: [volume.spacing[col.axis], volume.spacing[row.axis]] };
 }
 
-/** Minimal NIfTI-1 writer (single file, little endian, sform = qform = diagonal affine unless given). */
+/** Minimal NIfTI-1 writer (single file, little endian unless `bigEndian`, sform = qform = diagonal affine unless given). */
 export function encodeNifti(
   data: Int16Array | Uint8Array | Float32Array, dims: [number, number, number], spacing: [number, number, number],
-  options: { affine?: number[][]; gzip?: boolean; description?: string } = {},
+  options: { affine?: number[][]; gzip?: boolean; description?: string; bigEndian?: boolean } = {},
 ): Uint8Array {
   const [code, bitpix] = data instanceof Int16Array ? [4, 16] : data instanceof Uint8Array ? [2, 8] : [16, 32];
   if (data.length !== dims[0] * dims[1] * dims[2]) throw new ImagingError('encodeNifti', `data has ${data.length} voxels, dims say ${dims.join('×')}`);
+  const le = !options.bigEndian;
   const header = new DataView(new ArrayBuffer(352));
-  header.setInt32(0, 348, true);
-  header.setInt16(40, 3, true);
-  dims.forEach((size, axis) => header.setInt16(42 + 2 * axis, size, true));
-  for (let axis = 4; axis <= 7; axis++) header.setInt16(40 + 2 * axis, 1, true);
-  header.setInt16(70, code, true);
-  header.setInt16(72, bitpix, true);
-  header.setFloat32(76, 1, true);
-  spacing.forEach((size, axis) => header.setFloat32(80 + 4 * axis, size, true));
-  header.setFloat32(108, 352, true);
-  header.setFloat32(112, 1, true); // scl_slope
+  header.setInt32(0, 348, le);
+  header.setInt16(40, 3, le);
+  dims.forEach((size, axis) => header.setInt16(42 + 2 * axis, size, le));
+  for (let axis = 4; axis <= 7; axis++) header.setInt16(40 + 2 * axis, 1, le);
+  header.setInt16(70, code, le);
+  header.setInt16(72, bitpix, le);
+  header.setFloat32(76, 1, le);
+  spacing.forEach((size, axis) => header.setFloat32(80 + 4 * axis, size, le));
+  header.setFloat32(108, 352, le);
+  header.setFloat32(112, 1, le); // scl_slope
   header.setUint8(123, 2 | 8); // mm, s
   const description = (options.description ?? 'medkit').slice(0, 79);
   for (let i = 0; i < description.length; i++) header.setUint8(148 + i, description.charCodeAt(i) & 0x7f);
   const affine = options.affine ?? [[spacing[0], 0, 0, 0], [0, spacing[1], 0, 0], [0, 0, spacing[2], 0]];
-  header.setInt16(252, 0, true); // qform_code unknown: sform carries the geometry
-  header.setInt16(254, 2, true); // sform_code aligned
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) header.setFloat32(280 + (r * 4 + c) * 4, affine[r][c], true);
+  header.setInt16(252, 0, le); // qform_code unknown: sform carries the geometry
+  header.setInt16(254, 2, le); // sform_code aligned
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) header.setFloat32(280 + (r * 4 + c) * 4, affine[r][c], le);
   [0x6e, 0x2b, 0x31, 0].forEach((byte, i) => header.setUint8(344 + i, byte));
-  const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const width = data.BYTES_PER_ELEMENT;
+  if (!le && width > 1) {
+    body = new Uint8Array(body);
+    for (let at = 0; at < body.length; at += width) body.subarray(at, at + width).reverse();
+  }
   const out = new Uint8Array(352 + body.length);
   out.set(new Uint8Array(header.buffer), 0);
   out.set(body, 352);

@@ -46,13 +46,15 @@ export function applyWindow(values: ArrayLike<number>, window: Window, options: 
   const out = options.out ?? new Uint8Array(values.length);
   const invert = options.invert ?? false;
   const span = width - 1;
+  // y = ((x − c) / span + 0.5) × 255 = x × scale + offset, rounded half up.
+  const scale = span > 0 ? 255 / span : 0;
+  const offset = span > 0 ? 127.5 - c * scale + 0.5 : 255.5;
+  const flip = invert ? 255 : 0;
+  const sign = invert ? -1 : 1;
   for (let index = 0; index < values.length; index++) {
     const x = values[index];
-    let y: number;
-    if (x <= low) y = 0;
-    else if (x > high) y = 255;
-    else y = span > 0 ? Math.round(((x - c) / span + 0.5) * 255) : 255;
-    out[index] = invert ? 255 - y : y;
+    const y = x <= low ? 0 : x > high ? 255 : Math.min(255, Math.max(0, Math.floor(x * scale + offset)));
+    out[index] = flip + sign * y;
   }
   return out;
 }

@@ -86,6 +86,10 @@ test('writer round-trip; bad header, truncated data and missing files fail namin
   const round = decodeNifti(encodeNifti(data, [4, 3, 2], [0.5, 0.5, 2], { gzip: true }), 'mem.nii.gz');
   assert.deepEqual(Array.from(round.data), Array.from(data));
   assert.equal(round.orientation, 'RAS');
+  const floats = Float32Array.from({ length: 24 }, (_, i) => i / 3 - 2);
+  const bigEndian = decodeNifti(encodeNifti(floats, [4, 3, 2], [1, 1, 1], { bigEndian: true }), 'be.nii');
+  assert.deepEqual(Array.from(bigEndian.data), Array.from(floats), 'big-endian float32 voxels are swapped');
+  assert.deepEqual(Array.from(decodeNifti(encodeNifti(data, [4, 3, 2], [1, 1, 1], { bigEndian: true }), 'be16.nii').data), Array.from(data));
   const plain = encodeNifti(data, [4, 3, 2], [1, 1, 1]);
   const badSize = new Uint8Array(plain);
   new DataView(badSize.buffer).setInt32(0, 123, true);
