@@ -125,6 +125,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
     if (!(MODEL_ROLES as readonly string[]).includes(role)) throw new ConfigError(`unknown role '${role}'; roles are ${MODEL_ROLES.join(', ')}`);
   }
 
+  const provider = { ...resumed?.provider, ...options.provider };
   const dataErrors: string[] = [];
   const cacheDir = resolve(options.cacheDir ?? join('.medkit', 'cache'));
   const benchmarkOptions: BenchmarkOptions = { args, seed, cacheDir, onDataError: (error) => dataErrors.push(error.message) };
@@ -138,7 +139,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
         if (role !== 'agent') throw new ConfigError(`'baseline' is a solver, not a model: it can only stand for the agent role, not '${role}'`);
         continue;
       }
-      const model = typeof given === 'string' ? await createModel(given, options.provider ?? {}) : given;
+      const model = typeof given === 'string' ? await createModel(given, provider) : given;
       models.push(model);
       const name = typeof given === 'string' ? given : `${model.provider}:${model.modelId}`;
       const gate = new RateGate(Math.max(1, options.concurrency ?? 8));
@@ -173,6 +174,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       seed,
       generateConfig: generateConfig as JsonObject,
+      ...(provider.baseURL ? { provider: { baseURL: provider.baseURL } } : {}),
       groupBy: task.groupBy ?? [],
       versions: { medkit: medkitVersion(), node: process.version },
       created: new Date().toISOString(),

@@ -25,6 +25,8 @@ export interface RunSpec {
   limit?: number;
   seed: number;
   generateConfig: JsonObject;
+  /** Non-secret provider settings (base URL) that --resume reuses; keys are never stored. */
+  provider?: { baseURL?: string };
   groupBy: string[];
   versions: { medkit: string; node: string };
   created: string;
