@@ -84,7 +84,7 @@ export class SqlRunner {
     child.once('exit', () => live.delete(child));
     child.unref();
     (child as unknown as { channel?: { unref(): void } }).channel?.unref();
-    child.stderr?.unref?.();
+    (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
     let stderr = '';
     child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     const ready = new Promise<void>((resolve, reject) => {
