@@ -94,3 +94,24 @@ test('healthbench demo with --role grader=openai:... over loopback: clipped mean
   const lines = readFileSync(join(outDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   assert.equal(lines[0].transcript.events.filter((event: { kind?: string }) => event.kind === 'rubric-item').length, lines[0].id === 'medkit-demo-1' ? 4 : 3);
 });
+
+test('a CounselBench-Eval file rated with --solver given: judge-agreement uses the expert ratings the run carries', async () => {
+  const file = join(root, 'eval.csv');
+  const header = 'questionID,questionTitle,questionText,topic,responder,response,rater,overall_score,overall_reason,empathy_score,specificity_score,medical_advice_score,medical_copy,medical_reason,factual_consistency_score,factual_copy,factual_reason,toxicity_score,toxicity_copy,toxicity_reason';
+  const rows = [1, 2].flatMap((question) =>
+    ['gpt4', 'human'].flatMap((responder, r) =>
+      ['e1', 'e2'].map((rater, e) => `${question},Title ${question},Body ${question},anxiety,${responder},"Response ${question} by ${responder}",${rater},${1 + r + e + question},,4,3,${e ? 'No' : 'Yes'},,,${e ? 'I am not sure' : 3},,,1,,`),
+    ),
+  );
+  writeFileSync(file, [header, ...rows].join('\n'));
+  const outDir = join(root, 'eval-given');
+  const summary = await runEval({ benchmark: 'counselbench-eval', solver: 'given', args: { path: file }, models: { judge: 'openai:judge' }, provider, outDir, ...common });
+  assert.equal(summary.counts.units, 4);
+  assert.equal(summary.counts.errors, 0);
+  const text = judgeAgreementText(outDir, undefined);
+  assert.match(text, /human rows: 8; run units without a human rating: 0/);
+  assert.match(text, /^overall +4 +8 /m);
+  assert.match(text, /^factual_consistency +\d+ +\d+ /m);
+  assert.match(text, /4 human ratings without a value \("I am not sure" or empty\) left out/);
+  assert.throws(() => judgeAgreementText(join(root, 'eval-judge'), undefined), /the run carries no human ratings; give a ratings file/);
+});

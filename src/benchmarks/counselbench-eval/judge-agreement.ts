@@ -1,6 +1,7 @@
-// `medkit judge-agreement <run-dir> <human-ratings>`: reads the judge's values from a run's
-// samples.jsonl and human ratings from a CSV or JSONL file, and prints the agreement table
-// (agreement.ts). Works for any run whose scores are numbers or records of numbers: CounselBench
+// `medkit judge-agreement <run-dir> [human-ratings]`: reads the judge's values from a run's
+// samples.jsonl and human ratings from a CSV or JSONL file — or, without a file, the human ratings
+// a scorer carried into the run (score metadata `human: [{rater, values}]`, e.g. the expert
+// ratings of a CounselBench-Eval file) — and prints the agreement table (agreement.ts). Works for any run whose scores are numbers or records of numbers: CounselBench
 // EVAL dimensions, CounselBench ADV `triggered`, jury outputs...
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { csvRecords } from './csv.js';
 import { formatAgreement, judgeAgreement, unitOf, type HumanRating, type JudgeValues } from './agreement.js';
 
 /** Judge values per unit, flattened: record keys as they are ('overall'), plain values under the scorer name. */
-export function readRunValues(runDir: string): { values: JudgeValues; judge: string; errors: number } {
+export function readRunValues(runDir: string): { values: JudgeValues; judge: string; errors: number; carried: HumanRating[] } {
   const path = join(runDir, 'samples.jsonl');
   if (!existsSync(path)) throw new ConfigError(`${runDir}: no samples.jsonl (is this a run directory written by medkit eval --out?)`);
   let judge = 'unknown (no spec.json in the run directory)';
@@ -21,6 +22,7 @@ export function readRunValues(runDir: string): { values: JudgeValues; judge: str
     if (spec.success) judge = spec.data.models.judge ?? spec.data.models.grader ?? 'no judge model (built-in baseline: not a valid judge)';
   }
   const values: JudgeValues = new Map();
+  const carried: HumanRating[] = [];
   let errors = 0;
   readFileSync(path, 'utf8')
     .split('\n')
@@ -38,6 +40,12 @@ export function readRunValues(runDir: string): { values: JudgeValues; judge: str
       if (record.error !== null) errors++;
       const flat: Record<string, number | null> = {};
       for (const [scorer, score] of Object.entries(record.scores)) {
+        const human = (score.metadata as { human?: unknown } | undefined)?.human;
+        if (Array.isArray(human)) {
+          for (const entry of human as { rater?: unknown; values?: Record<string, number | null> }[]) {
+            if (entry && typeof entry === 'object' && entry.values) carried.push({ id: record.id, epoch: record.epoch, rater: String(entry.rater ?? 'human'), values: entry.values, at: `${path}:${index + 1} (${scorer})` });
+          }
+        }
         const value = score.value;
         if (typeof value === 'number') flat[scorer] = value;
         else if (typeof value === 'boolean') flat[scorer] = Number(value);
@@ -47,7 +55,7 @@ export function readRunValues(runDir: string): { values: JudgeValues; judge: str
       }
       values.set(unitOf(record.id, record.epoch), flat);
     });
-  return { values, judge, errors };
+  return { values, judge, errors, carried };
 }
 
 const META_COLUMNS = new Set(['id', 'epoch', 'rater', 'rater_id', 'annotator', 'expert', 'questionID', 'responder', 'survey_id']);
@@ -109,10 +117,14 @@ export function readHumanRatings(file: string, judgeKeys: ReadonlySet<string>): 
   return { ratings, errors };
 }
 
-export function judgeAgreementText(runDir: string, ratingsFile: string, options: { keys?: string[] } = {}): string {
+export function judgeAgreementText(runDir: string, ratingsFile: string | undefined, options: { keys?: string[] } = {}): string {
   const run = readRunValues(runDir);
   const judgeKeys = new Set([...run.values.values()].flatMap((values) => Object.keys(values)));
-  const { ratings, errors } = readHumanRatings(ratingsFile, judgeKeys);
+  if (ratingsFile === undefined && run.carried.length === 0) {
+    throw new ConfigError(`${runDir}: the run carries no human ratings; give a ratings file (CSV or JSONL with id, rater and one column per score key)`);
+  }
+  const { ratings, errors } = ratingsFile === undefined ? { ratings: run.carried, errors: [] as string[] } : readHumanRatings(ratingsFile, judgeKeys);
+  ratingsFile ??= `${runDir} (human ratings carried in the run)`;
   if (ratings.length === 0) throw new ConfigError(`${ratingsFile}: no usable rating rows${errors.length ? ` (${errors.slice(0, 3).join('; ')})` : ''}`);
   const report = judgeAgreement(run.values, ratings, options.keys);
   if (report.unknownUnits.length === ratings.length) {
@@ -131,9 +143,9 @@ export const judgeAgreementCommand: CliCommand = {
       .command('judge-agreement')
       .description('judge vs human agreement for a run: Krippendorff α, Cohen κ, balanced F1 (HealthBench), Wilcoxon judge vs expert')
       .argument('<run-dir>', 'a run directory (medkit eval --out)')
-      .argument('<human-ratings>', 'CSV or JSONL: id (or questionID + responder), epoch (default 1), rater, one column per score key (overall or overall_score, medical_advice, triggered...)')
+      .argument('[human-ratings]', 'CSV or JSONL: id (or questionID + responder), epoch (default 1), rater, one column per score key (overall or overall_score, medical_advice, triggered...); without it, the human ratings the run carries (CounselBench-Eval files rated with --solver given, HealthBench meta-eval)')
       .option('--key <keys...>', 'only these score keys')
-      .action((runDir: string, ratingsFile: string, options: { key?: string[] }) => {
+      .action((runDir: string, ratingsFile: string | undefined, options: { key?: string[] }) => {
         process.stdout.write(`${judgeAgreementText(runDir, ratingsFile, options.key ? { keys: options.key } : {})}\n`);
       });
   },

@@ -5,7 +5,7 @@
 import { inputText, userMessage, type JsonObject, type ModelRole, type Scorer, type SolverContext, type TaskState } from '../../core/index.js';
 import { judgePrompt } from './prompts.js';
 import { parseJudgeRating, outcomeOf, type DimensionOutcome } from './parse.js';
-import { DIMENSIONS, ratingToScores, type DimensionKey, type RatingValue } from './ratings.js';
+import { DIMENSIONS, expertRecordScores, ratingToScores, type DimensionKey, type ExpertRecord, type RatingValue } from './ratings.js';
 import { LEXICON_JUDGE_LABEL, lexiconRating } from './lexicon.js';
 
 export interface JudgeResult {
@@ -96,6 +96,12 @@ export function counselJudge({ temperature = 0 }: { temperature?: number } = {})
       const result = await rateResponse(inputText(state.sample), state.output.text, context, { temperature });
       recordJudgeEvidence(context, result);
       const { value, metadata, explanation } = judgeScore(result);
+      // Expert ratings of this response (CounselBench-Eval files) travel with the score, so
+      // `medkit judge-agreement <run>` can compare without a separate ratings file.
+      const experts = state.sample.metadata?.expertRatings as unknown as Partial<ExpertRecord>[] | undefined;
+      if (Array.isArray(experts) && experts.length > 0) {
+        metadata.human = experts.map((expert, index) => ({ rater: String(expert.rater ?? `expert${index + 1}`), values: expertRecordScores(expert) }));
+      }
       return { value, answer: state.output.text, explanation, metadata };
     },
   };

@@ -219,3 +219,15 @@ export function isNoSpan(text: string | null | undefined): boolean {
   if (text === null || text === undefined) return true;
   return ['nil', 'na', 'n/a', ''].includes(text.toLowerCase().replace(/ /g, ''));
 }
+
+/** An expert record's scores in the form judge scores use (`overall`, `medical_advice` 1/0, unsure = null). */
+export function expertRecordScores(record: Partial<ExpertRecord>): Record<string, number | null> {
+  return ratingToScores({
+    overall: record.overall_score,
+    empathy: record.empathy_score,
+    specificity: record.specificity_score,
+    medicalAdvice: record.medical_advice_score,
+    factualConsistency: record.factual_consistency_score,
+    toxicity: record.toxicity_score,
+  });
+}
