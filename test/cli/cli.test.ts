@@ -160,3 +160,32 @@ test('a provider failing 30% of calls in every way: the run completes and each u
     await server.close();
   }
 });
+
+test('Ctrl-C flushes, writes an interrupted summary and leaves a run --resume finishes', async () => {
+  const server = await startLoopbackServer({ latencyMs: 20, record: false });
+  try {
+    const out = join(temporary(), 'run');
+    const env = { ...cleanEnv(), OPENAI_API_KEY: 'test' };
+    const child = spawn(process.execPath, [bin, 'eval', 'medmcq-mini', '--model', 'openai:m', '--base-url', server.baseURL, '--epochs', '2', '--concurrency', '4', '--no-cache', '--out', out], { cwd: repo, env });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const samplesPath = join(out, 'samples.jsonl');
+    const started = Date.now();
+    const lines = () => { try { return readFileSync(samplesPath, 'utf8').split('\n').length - 1; } catch { return 0; } };
+    while (lines() < 4 && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /stopping after the units in flight/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.status, 'interrupted');
+    assert.ok(summary.counts.units < 84);
+    const resumed = await medkitAsync(['eval', '--resume', out], env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const keys = readFileSync(samplesPath, 'utf8').trim().split('\n').map((line) => { const record = JSON.parse(line); return `${record.id}/${record.epoch}`; });
+    assert.equal(new Set(keys).size, 84);
+    assert.equal(keys.length, 84);
+  } finally {
+    await server.close();
+  }
+});
