@@ -190,7 +190,7 @@ function toValues(
     const bytesNeeded = count * (bitsAllocated / 8);
     const aligned = raw.byteOffset % (bitsAllocated / 8) === 0 ? raw : raw.slice(0, bytesNeeded);
     const Ctor = bitsAllocated === 8 ? (signed ? Int8Array : Uint8Array) : bitsAllocated === 16 ? (signed ? Int16Array : Uint16Array) : signed ? Int32Array : Uint32Array;
-    const typed = new Ctor(aligned.buffer, aligned.byteOffset, count);
+    const typed = new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
     if (slope === 1) for (let index = 0; index < count; index++) out[index] = typed[index] + intercept;
     else for (let index = 0; index < count; index++) out[index] = typed[index] * slope + intercept;
     return out;
