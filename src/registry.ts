@@ -4,6 +4,10 @@ import type { Agent, Benchmark, DatasetLoader } from './core/index.js';
 import type { CliCommand } from './cli/command.js';
 import { kgqaMini } from './benchmarks/kgqa-mini/index.js';
 import { kgarevion } from './agents/kgarevion/index.js';
+import { mirage } from './benchmarks/mirage/index.js';
+import { mirageLoader } from './benchmarks/mirage/loader.js';
+import { pubmedqa } from './benchmarks/pubmedqa/index.js';
+import { pubmedqaLoader } from './benchmarks/pubmedqa/loader.js';
 import { medmcqMini } from './benchmarks/medmcq-mini/index.js';
 import { medmcqLoader } from './benchmarks/medmcq-mini/load.js';
 import { targetQaSynthetic } from './benchmarks/target-qa-synthetic/index.js';
@@ -17,9 +21,12 @@ import { healthbench } from './benchmarks/healthbench/index.js';
 import { healthbenchLoader } from './benchmarks/healthbench/loader.js';
 import { dicomLoader, imageLoader, niftiLoader } from './imaging/loaders.js';
 import { judgeAgreementCommand } from './benchmarks/counselbench-eval/judge-agreement.js';
+import { viewCommand } from './server/command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [kgqaMini.name]: kgqaMini,
+  [mirage.name]: mirage,
+  [pubmedqa.name]: pubmedqa,
   [healthbench.name]: healthbench,
   [counselbenchEval.name]: counselbenchEval,
   [counselbenchAdv.name]: counselbenchAdv,
@@ -33,6 +40,8 @@ export const agents: Record<string, Agent> = {
 };
 
 export const loaders: Record<string, DatasetLoader> = {
+  [mirageLoader.name]: mirageLoader,
+  [pubmedqaLoader.name]: pubmedqaLoader,
   [healthbenchLoader.name]: healthbenchLoader,
   [counselchatLoader.name]: counselchatLoader,
   [counselbenchEvalLoader.name]: counselbenchEvalLoader,
@@ -43,4 +52,4 @@ export const loaders: Record<string, DatasetLoader> = {
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
-export const commands: CliCommand[] = [judgeAgreementCommand];
+export const commands: CliCommand[] = [viewCommand, judgeAgreementCommand];

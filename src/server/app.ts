@@ -1,0 +1,94 @@
+// The viewer's HTTP app (Hono): a JSON API over a runs folder and the static web app in web/.
+// Tests drive it with app.request() (no port); `medkit view` serves it on 127.0.0.1.
+// Security: every response carries a strict CSP (scripts and styles only from this origin, no
+// inline script), client paths go through src/server/paths.ts, images through images.ts.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { PathRefused, resolveInside } from './paths.js';
+import { RunStore } from './runs.js';
+import { registerRunRoutes } from './routes-runs.js';
+import { registerRatingRoutes } from './routes-ratings.js';
+import { RATINGS_DB, RatingInputError, RatingStore } from './ratings.js';
+
+export interface ViewerOptions {
+  runsDir: string;
+  /** Folders besides the runs folder that recorded images may come from. */
+  imageRoots?: string[];
+  /** SQLite file of expert ratings (default: <runsDir>/.medkit-ratings.sqlite). */
+  ratingsDb?: string;
+  webDir?: string;
+}
+
+export interface Viewer {
+  app: Hono;
+  store: RunStore;
+  ratings: RatingStore;
+  close(): void;
+}
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+};
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
+
+/** A JSON error: 400 for bad input (naming the field), 403 for refused paths, 404 for missing ones. */
+export function errorResponse(c: Context, error: unknown): Response {
+  if (error instanceof PathRefused) {
+    const missing = error.reason === 'no such file' || error.reason === 'not a run directory';
+    return c.json({ error: error.message }, missing ? 404 : 403);
+  }
+  if (error instanceof RatingInputError) return c.json({ error: error.message, field: error.field }, 400);
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0]!;
+    const field = issue.path.join('.') || '(body)';
+    return c.json({ error: `${field}: ${issue.message}`, field }, 400);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return c.json({ error: message }, 500);
+}
+
+export function createViewer(options: ViewerOptions): Viewer {
+  const store = new RunStore(options.runsDir);
+  const ratings = new RatingStore(options.ratingsDb ?? join(store.root, RATINGS_DB));
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  const imageRoots = [store.root, ...(options.imageRoots ?? [])];
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
+  app.onError((error, c) => errorResponse(c, error));
+
+  const serveStatic = (c: Context, relative: string) => {
+    if (relative.includes('%')) throw new PathRefused(relative, 'encoded characters');
+    const extension = relative.slice(relative.lastIndexOf('.'));
+    const type = STATIC_TYPES[extension];
+    if (!type) throw new PathRefused(relative, 'not a web app file type');
+    const path = resolveInside(webDir, relative);
+    return c.body(readFileSync(path), 200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
+  };
+  app.get('/', (c) => serveStatic(c, 'index.html'));
+  app.get('/web/*', (c) => serveStatic(c, c.req.path.slice('/web/'.length)));
+
+  registerRunRoutes(app, store, imageRoots);
+  registerRatingRoutes(app, store, ratings);
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  if (!existsSync(join(webDir, 'index.html'))) throw new Error(`${webDir}: no index.html (the web app folder)`);
+  return { app, store, ratings, close: () => ratings.close() };
+}

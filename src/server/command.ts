@@ -1,0 +1,81 @@
+// `medkit view [RUNS_DIR]`: serves the viewer on 127.0.0.1 (unless --host says otherwise) and
+// prints the URL. Ctrl-C closes the server and the ratings database.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { serve } from '@hono/node-server';
+import { ConfigError } from '../core/index.js';
+import type { CliCommand } from '../cli/command.js';
+import { createViewer } from './app.js';
+
+export interface StartOptions {
+  runsDir: string;
+  port?: number;
+  host?: string;
+  imageRoots?: string[];
+  ratingsDb?: string;
+}
+
+/** Starts the server; resolves with its URL and a close function once it listens. */
+export async function startViewer(options: StartOptions): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(options.runsDir)) throw new ConfigError(`${options.runsDir}: no such folder (write runs there with medkit eval --out ${options.runsDir}/NAME)`);
+  const viewer = createViewer({
+    runsDir: options.runsDir,
+    imageRoots: options.imageRoots ?? [],
+    ...(options.ratingsDb ? { ratingsDb: options.ratingsDb } : {}),
+  });
+  const host = options.host ?? '127.0.0.1';
+  return new Promise((resolvePromise, reject) => {
+    const server = serve({ fetch: viewer.app.fetch, port: options.port ?? 7860, hostname: host }, (info) => {
+      const shown = host.includes(':') ? `[${host}]` : host;
+      resolvePromise({
+        url: `http://${shown}:${info.port}/`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => {
+              viewer.close();
+              done();
+            });
+          }),
+      });
+    });
+    server.on('error', (error) => {
+      viewer.close();
+      reject(error);
+    });
+  });
+}
+
+export const viewCommand: CliCommand = {
+  name: 'view',
+  register(program: Command) {
+    program
+      .command('view')
+      .description('web app for runs: metrics with CIs, every sample with its evidence, run comparison, expert ratings')
+      .argument('[runs-dir]', 'folder holding run directories (each with spec.json)', 'runs')
+      .option('--port <n>', 'port (0 = any free port)', '7860')
+      .option('--host <host>', 'interface to bind; other than 127.0.0.1 exposes your runs to the network', '127.0.0.1')
+      .option('--image-root <dir>', 'also serve images recorded in logs from this folder (repeatable)', (value: string, list: string[]) => [...list, value], [] as string[])
+      .option('--ratings-db <file>', 'SQLite file for expert ratings (default: <runs-dir>/.medkit-ratings.sqlite)')
+      .action(async (runsDir: string, flags: { port: string; host: string; imageRoot: string[]; ratingsDb?: string }) => {
+        const port = Number(flags.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port ${flags.port}: expected an integer 0..65535`);
+        const cache = resolve('.medkit', 'cache');
+        const imageRoots = [...flags.imageRoot.map((root) => resolve(root)), ...(existsSync(cache) ? [cache] : [])];
+        const { url, close } = await startViewer({ runsDir, port, host: flags.host, imageRoots, ...(flags.ratingsDb ? { ratingsDb: flags.ratingsDb } : {}) });
+        process.stdout.write(`medkit view: ${url}  (runs: ${resolve(runsDir)}; images also from: ${imageRoots.join(', ') || 'none'}; Ctrl-C stops)\n`);
+        if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
+          process.stderr.write(`medkit view: warning: bound to ${flags.host}; anyone who can reach it can read these runs and submit ratings\n`);
+        }
+        await new Promise<void>((done) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            void close().then(done);
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      });
+  },
+};
