@@ -189,3 +189,23 @@ test('Ctrl-C flushes, writes an interrupted summary and leaves a run --resume fi
     await server.close();
   }
 });
+
+test('compare pairs two runs sample by sample and prints B − A with a CI and p-values', () => {
+  const directory = temporary();
+  const baseline = medkit(['eval', 'medmcq-mini', '--no-cache', '--out', join(directory, 'a')]);
+  assert.equal(baseline.code, 0, baseline.stderr);
+  const scripted = medkit(['eval', 'medmcq-mini', '--model', 'scripted:examples/medmcq-scripted.yaml', '--no-cache', '--out', join(directory, 'b')]);
+  assert.equal(scripted.code, 0, scripted.stderr);
+  assert.match(scripted.stdout, /agent=scripted:examples\/medmcq-scripted\.yaml/);
+  const result = medkit(['compare', join(directory, 'a'), join(directory, 'b')]);
+  assert.equal(result.code, 0, result.stderr);
+  const row = result.stdout.split('\n').find((line) => line.startsWith('choice '));
+  assert.ok(row, result.stdout);
+  const [, meanA, meanB, difference, lower, upper] = /^choice\s+(\S+)\s+(\S+)\s+(\S+) \[(\S+), (\S+)\]/.exec(row!)!;
+  assert.ok(Math.abs(Number(meanB) - Number(meanA) - Number(difference)) < 0.0015);
+  assert.ok(Number(lower) <= Number(difference) && Number(difference) <= Number(upper));
+  assert.match(row!, /\s42\s/);
+  const missing = medkit(['compare', join(directory, 'a'), join(directory, 'nope')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope: no spec\.json/);
+});
