@@ -1,8 +1,9 @@
-// Step-level judging of a free-text rationale (MedThinkVQA step 3, after its
+// Step-level judging of a free-text rationale (MedThinkVQA step 3, after benluwang/MedThinkVQA
 // data_processing/step3_splitter.py and step3_judge.py): a splitter cuts the rationale into at
-// most 15 atomic steps, a judge labels each {is_factual, is_critical, explanation (<= 300 chars),
-// error_types ⊆ the four types}. A step the judge gave no verdict for counts as non-factual.
-// Both calls use role 'judge'; without one the scorer returns null and says so.
+// most 15 atomic steps (a reply it cannot read falls back to the sentence splitter, as upstream),
+// a judge labels each {is_factual, is_critical, explanation (<= 300 chars), error_types ⊆ the four
+// types}. A step the judge gave no verdict for counts as non-factual. Prompts are medkit's own
+// wording of upstream's rules. Both calls use role 'judge'; without one the scorer returns null.
 import type { ChatMessage, JsonObject, Scorer, SolverContext, TaskState } from '../core/index.js';
 import { errorMessage, systemMessage, userMessage } from '../core/index.js';
 
@@ -31,18 +32,26 @@ export interface StepJudgeCase {
   captions?: string[];
 }
 
-export function splitterMessages(rationale: string, maxSteps = MAX_STEPS): ChatMessage[] {
+export function splitterMessages(rationale: string, maxSteps = MAX_STEPS, context: Partial<StepJudgeCase> = {}): ChatMessage[] {
+  const lines = [
+    context.title && `- Title: ${context.title}`,
+    context.clinicalHistory && `- Clinical history: ${context.clinicalHistory}`,
+    context.imagingFindings && `- Imaging findings: ${context.imagingFindings}`,
+  ].filter(Boolean);
   return [
     systemMessage(
-      `You split a diagnostic rationale into atomic reasoning steps. Each step states one claim or inference, in the author's words where possible. ` +
-        `Return at most ${maxSteps} steps (merge the least important ones if there are more). Do not add, judge or correct anything. ` +
-        `Reply with JSON only: {"steps": ["...", "..."]}`,
+      'You edit clinical reasoning. Rewrite a diagnostic explanation as an ordered list of atomic reasoning steps: keep its meaning and evidence, ' +
+        'add no facts, one short sentence per step, and keep observations, interpretations and the ruling-out of alternatives in separate steps ' +
+        `where you can. At most ${maxSteps} steps. Reply with JSON only: {"steps": ["...", "..."]}`,
     ),
-    userMessage(`Rationale:\n${rationale}`),
+    userMessage(
+      (lines.length ? `Case context (only to resolve references; add nothing from it):\n${lines.join('\n')}\n\n` : '') +
+        `Explanation:\n<<<\n${rationale.trim()}\n>>>`,
+    ),
   ];
 }
 
-/** Steps from a splitter reply: JSON {"steps": [...]} or a bare array, else a numbered/bulleted list. Capped at maxSteps. */
+/** Steps from a splitter reply: JSON {"steps": [...]} or a bare array, else a numbered/bulleted list. The first maxSteps are kept. */
 export function parseSplitterReply(text: string, maxSteps = MAX_STEPS): string[] {
   const json = looseJsonFromReply(text);
   let steps: string[] | undefined;
@@ -58,45 +67,39 @@ export function parseSplitterReply(text: string, maxSteps = MAX_STEPS): string[]
       .map((line) => /^\s*(?:\d+[.)]|[-*•]|step\s*\d+\s*[:.)-])\s*(.+)$/i.exec(line)?.[1]?.trim())
       .filter((line): line is string => Boolean(line));
   }
-  if (steps.length === 0) throw new StepJudgeParseError('splitter', text, 'no steps found (expected {"steps": [...]} or a numbered list)');
-  return capSteps(steps.map((step) => step.trim()).filter(Boolean), maxSteps);
+  const cleaned = steps.map((step) => step.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  if (cleaned.length === 0) throw new StepJudgeParseError('splitter', text, 'no steps found (expected {"steps": [...]} or a numbered list)');
+  return cleaned.slice(0, maxSteps);
 }
 
-/** The built-in splitter used without a model: one step per sentence, capped by merging the tail. */
+/**
+ * The built-in splitter (upstream's fallback): split after . ! ?, at "; " and at line breaks,
+ * strip bullets, keep the first maxSteps (the rest is dropped, as upstream does).
+ */
 export function sentenceSteps(rationale: string, maxSteps = MAX_STEPS): string[] {
-  const sentences = rationale
-    .replace(/\s+/g, ' ')
-    .split(/(?<=[.!?;])\s+(?=[A-Z0-9(])/)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.length > 0);
-  return capSteps(sentences, maxSteps);
-}
-
-function capSteps(steps: string[], maxSteps: number): string[] {
-  if (steps.length <= maxSteps) return steps;
-  return [...steps.slice(0, maxSteps - 1), steps.slice(maxSteps - 1).join(' ')];
+  return rationale
+    .trim()
+    .split(/(?<=[.!?])\s+|;\s+|\n+/)
+    .map((part) => part.replace(/\s+/g, ' ').replace(/^[\s\-•]+|[\s\-•]+$/g, ''))
+    .filter((part) => part.length > 0)
+    .slice(0, maxSteps);
 }
 
 export function judgeMessages(item: StepJudgeCase, steps: readonly string[]): ChatMessage[] {
-  const context = [
-    item.title && `Case title: ${item.title}`,
-    item.clinicalHistory && `Clinical history: ${item.clinicalHistory}`,
-    item.imagingFindings && `Imaging findings (expert): ${item.imagingFindings}`,
-    item.discussion && `Discussion (expert): ${item.discussion}`,
-    `Final diagnosis: ${item.finalDiagnosis}`,
-    item.captions?.length ? `Image captions:\n${item.captions.map((caption, index) => `[Image ${index + 1}] ${caption}`).join('\n')}` : undefined,
-  ]
-    .filter(Boolean)
-    .join('\n\n');
+  const captions = item.captions?.length ? item.captions.map((caption) => `- ${caption}`).join('\n') : '(none)';
   return [
     systemMessage(
-      'You are an expert radiologist auditing a model\'s diagnostic reasoning step by step against the expert case record. ' +
-        'For every step decide: is_factual (true if the step is correct given the case record), is_critical (true if the step matters for reaching the diagnosis), ' +
-        'explanation (at most 300 characters), and, for a non-factual step, error_types: a subset of ' +
-        `${STEP_ERROR_TYPES.map((type) => `"${type}"`).join(', ')}. ` +
-        'Reply with JSON only: {"steps": [{"step": 1, "is_factual": true, "is_critical": false, "explanation": "...", "error_types": []}, ...]} with one entry per step.',
+      'You evaluate reasoning about radiology cases, one step at a time, against the case record. ' +
+        'is_factual: true when the step is stated in, follows from, or is medically reasonable given the case; false only when it is clearly wrong, contradicts the case, or has no support. ' +
+        'is_critical: true when the step is needed to reach the final diagnosis. explanation: at most 300 characters. ' +
+        `error_types (only for a non-factual step): one or more of ${STEP_ERROR_TYPES.map((type) => `"${type}"`).join(', ')}. ` +
+        'Reply with JSON only: {"verdicts": [{"is_factual": true, "is_critical": false, "explanation": "...", "error_types": []}, ...]}, one verdict per step, in order.',
     ),
-    userMessage(`${context}\n\nSteps to judge:\n${steps.map((step, index) => `${index + 1}. ${step}`).join('\n')}`),
+    userMessage(
+      `- Title: ${item.title ?? ''}\n- Clinical history: ${item.clinicalHistory ?? ''}\n- Imaging findings: ${item.imagingFindings ?? ''}\n` +
+        `- Discussion: ${item.discussion ?? ''}\n- Final diagnosis: ${item.finalDiagnosis}\n- Captions:\n${captions}\n\n` +
+        `Steps to judge:\n${steps.map((step, index) => `${index + 1}. ${step}`).join('\n')}`,
+    ),
   ];
 }
 
@@ -118,13 +121,15 @@ function normaliseErrorType(value: unknown): StepErrorType | undefined {
 
 /**
  * Verdicts from a judge reply, one per step. Entries are matched by their `step` number (1-based)
- * or else by position; a step with no usable verdict is `missing` and non-factual.
+ * when they carry one, else by position (upstream's order rule; extra verdicts are dropped); a step
+ * with no usable verdict is `missing` and non-factual. Booleans are parsed ("false" is false;
+ * upstream's Python bool() would read the string "false" as true).
  * Throws StepJudgeParseError when the reply holds no verdict list at all.
  */
 export function parseJudgeReply(text: string, steps: readonly string[]): StepVerdict[] {
   const json = looseJsonFromReply(text);
-  const list = Array.isArray(json) ? json : json && typeof json === 'object' ? ((json as Record<string, unknown>).steps ?? (json as Record<string, unknown>).verdicts) : undefined;
-  if (!Array.isArray(list)) throw new StepJudgeParseError('judge', text, 'no JSON list of step verdicts (expected {"steps": [...]})');
+  const list = Array.isArray(json) ? json : json && typeof json === 'object' ? ((json as Record<string, unknown>).verdicts ?? (json as Record<string, unknown>).steps) : undefined;
+  if (!Array.isArray(list) || list.length === 0) throw new StepJudgeParseError('judge', text, 'no JSON list of step verdicts (expected {"verdicts": [...]})');
   const byStep = new Map<number, Record<string, unknown>>();
   list.forEach((entry, index) => {
     if (!entry || typeof entry !== 'object') return;
@@ -197,7 +202,7 @@ export async function judgeSteps(
   let steps: string[];
   let splitter: string = options.splitter ?? 'llm';
   if (splitter === 'llm') {
-    const reply = await context.generate({ messages: splitterMessages(rationale, maxSteps), config: { temperature: 0 } }, { role: 'judge', recordInput: true });
+    const reply = await context.generate({ messages: splitterMessages(rationale, maxSteps, item), config: { temperature: 0 } }, { role: 'judge', recordInput: true });
     try {
       steps = parseSplitterReply(reply.text, maxSteps);
     } catch (error) {

@@ -88,14 +88,16 @@ test('splitter: JSON, numbered lists, the 15-step cap, and unparseable replies',
   const many = JSON.stringify({ steps: Array.from({ length: 20 }, (_, index) => `s${index + 1}`) });
   const capped = parseSplitterReply(many);
   assert.equal(capped.length, 15);
-  assert.equal(capped[14], 's15 s16 s17 s18 s19 s20');
+  assert.equal(capped[14], 's15'); // upstream keeps the first 15 and drops the rest
   assert.throws(() => parseSplitterReply('I cannot do that.'), StepJudgeParseError);
-  assert.deepEqual(sentenceSteps('The CT shows a mass. It enhances! Lymphoma is less likely; Sarcoidosis fits.'), [
+  assert.deepEqual(sentenceSteps('The CT shows a mass. It enhances! Lymphoma is less likely; sarcoidosis fits.\n- Final: B'), [
     'The CT shows a mass.',
     'It enhances!',
-    'Lymphoma is less likely;',
-    'Sarcoidosis fits.',
+    'Lymphoma is less likely',
+    'sarcoidosis fits.',
+    'Final: B',
   ]);
+  assert.equal(sentenceSteps(Array.from({ length: 20 }, (_, index) => `Step ${index}.`).join(' ')).length, 15);
 });
 
 test('judge reply: verdicts by step number, missing verdicts are non-factual, error types normalised', () => {
@@ -124,7 +126,7 @@ const scorer = stepJudgeScorer({
 });
 
 test('step judge scorer: judge role called twice, verdicts recorded as judge evidence', async () => {
-  const judge = fixedReplies(['{"steps": ["CT shows ground glass", "Anti-synthetase fits"]}', '[{"step":1,"is_factual":true,"is_critical":true},{"step":2,"is_factual":false,"is_critical":true,"error_types":["Medical Knowledge Err"]}]']);
+  const judge = fixedReplies(['{"steps": ["CT shows ground glass", "Anti-synthetase fits"]}', '{"verdicts": [{"is_factual":true,"is_critical":true,"explanation":"ok"},{"is_factual":false,"is_critical":true,"explanation":"no","error_types":["Medical Knowledge Err"]}]}']);
   const context = createTestContext({ judge });
   const score = await scorer.score(newTaskState(sample, 1), context);
   assert.deepEqual(score.value, { factual_rate: 0.5, critical_factual_rate: 0.5, critical_ratio: 1, steps: 2 });
