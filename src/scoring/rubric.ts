@@ -99,9 +99,10 @@ export interface ConversationTurn {
   content: string;
 }
 
-export function rubricGraderPrompt(conversation: readonly ConversationTurn[], item: RubricItem, template = RUBRIC_GRADER_TEMPLATE): string {
+/** The rubric item is shown as "[points] criterion", or as given when it is text (the meta-eval shows the bare rubric). */
+export function rubricGraderPrompt(conversation: readonly ConversationTurn[], item: RubricItem | string, template = RUBRIC_GRADER_TEMPLATE): string {
   const text = conversation.map((turn) => `${turn.role}: ${turn.content}`).join('\n\n');
-  return template.replace('<<conversation>>', text).replace('<<rubric_item>>', formatRubricItem(item));
+  return template.replace('<<conversation>>', text).replace('<<rubric_item>>', typeof item === 'string' ? item : formatRubricItem(item));
 }
 
 export type GraderParse = { ok: true; criteriaMet: boolean; explanation: string } | { ok: false; error: string };
@@ -132,8 +133,13 @@ export interface GradeOptions {
 }
 
 export async function gradeRubricItem(context: SolverContext, conversation: readonly ConversationTurn[], item: RubricItem, options: GradeOptions = {}): Promise<ItemGrade> {
+  return { item, ...(await gradeCriterion(context, conversation, formatRubricItem(item), options)) };
+}
+
+/** One criterion, shown to the grader as `text`; re-asked until `criteria_met` is a boolean, at most `maxAttempts` times. */
+export async function gradeCriterion(context: SolverContext, conversation: readonly ConversationTurn[], text: string, options: GradeOptions = {}): Promise<Omit<ItemGrade, 'item'>> {
   const maxAttempts = options.maxAttempts ?? 5;
-  const prompt = rubricGraderPrompt(conversation, item, options.template);
+  const prompt = rubricGraderPrompt(conversation, text, options.template);
   let lastError = '';
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const output = await context.generate(
@@ -141,10 +147,10 @@ export async function gradeRubricItem(context: SolverContext, conversation: read
       { role: 'grader', recordInput: attempt === 1 },
     );
     const parsed = parseGraderOutput(output.text);
-    if (parsed.ok) return { item, met: parsed.criteriaMet, explanation: parsed.explanation, attempts: attempt };
+    if (parsed.ok) return { met: parsed.criteriaMet, explanation: parsed.explanation, attempts: attempt };
     lastError = parsed.error;
   }
-  return { item, met: null, explanation: '', attempts: maxAttempts, error: `no valid grader JSON after ${maxAttempts} attempts (last: ${lastError})` };
+  return { met: null, explanation: '', attempts: maxAttempts, error: `no valid grader JSON after ${maxAttempts} attempts (last: ${lastError})` };
 }
 
 /** Per-example metrics as upstream names them: overall_score, each example tag (= overall), each rubric tag. */

@@ -22,7 +22,8 @@ function reply(turn: LoopbackTurn): string {
   if (text.includes('# Rubric item')) {
     // Grader: positive items met, negative items not met -> every example scores 1.
     const negative = /# Rubric item\n\[-/.test(text);
-    return '```json\n' + JSON.stringify({ explanation: 'scripted', criteria_met: !negative }) + '\n```';
+    const declined = /# Rubric item\nasks about/.test(text); // meta-eval rows graded "not met"
+    return '```json\n' + JSON.stringify({ explanation: 'scripted', criteria_met: !negative && !declined }) + '\n```';
   }
   if (text.includes('Answer in JSON: {"Answer"')) return JSON.stringify({ Answer: text.includes('shows this issue: medication') ? 'Yes' : 'No', Explanation: 'scripted' });
   return 'It sounds really hard. You are not alone, and talking to someone you trust can help. A counsellor can help you explore this.';
@@ -114,4 +115,34 @@ test('a CounselBench-Eval file rated with --solver given: judge-agreement uses t
   assert.match(text, /^factual_consistency +\d+ +\d+ /m);
   assert.match(text, /4 human ratings without a value \("I am not sure" or empty\) left out/);
   assert.throws(() => judgeAgreementText(join(root, 'eval-judge'), undefined), /the run carries no human ratings; give a ratings file/);
+});
+
+test('HealthBench meta-eval: grader vs physician labels, balanced F1 as upstream (pairwise)', async () => {
+  const { balancedF1 } = await import('../../src/stats/index.js');
+  const rows = [
+    { rubric: 'GOOD: advises urgent care', labels: [true, true, false] },
+    { rubric: 'GOOD: mentions dosage', labels: [true] },
+    { rubric: 'asks about allergies', labels: [false, false] },
+    { rubric: 'asks about pregnancy', labels: [true, false] },
+  ];
+  const file = join(root, 'meta.jsonl');
+  writeFileSync(
+    file,
+    rows
+      .map((row, index) => JSON.stringify({ prompt: [{ role: 'user', content: `question ${index}` }], completion: `answer ${index}`, rubric: row.rubric, binary_labels: row.labels, anonymized_physician_ids: row.labels.map((_, p) => `doc${p}`), category: 'cluster_a', prompt_id: `p${index}`, completion_id: `c${index}` }))
+      .join('\n'),
+  );
+  const outDir = join(root, 'hb-meta');
+  const summary = await runEval({ benchmark: 'healthbench', args: { meta: file }, models: { grader: 'openai:grader' }, provider, outDir, ...common });
+  assert.equal(summary.counts.units, 4);
+  assert.equal(summary.counts.errors, 0);
+  const text = judgeAgreementText(outDir, undefined);
+  // Grader: met for the two GOOD rubrics, not met for the two "asks about" ones.
+  const grader = [true, true, false, false];
+  const pairs = rows.flatMap((row, index) => row.labels.map((label) => [grader[index]!, label] as const));
+  const expected = balancedF1(pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1]));
+  const line = text.split('\n').find((item) => item.startsWith('criteria_met'))!;
+  assert.equal(expected, 0.75); // TP 3, FP 1, FN 1, TN 3 over the 8 (grader, physician) pairs
+  assert.ok(line.includes(expected.toFixed(3)), line);
+  assert.match(line, /^criteria_met +4 +8 /);
 });

@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { assistantMessage, ConfigError, defineBenchmark, generate, type BenchmarkOptions, type Metric, type Sample, type Solver } from '../../core/index.js';
 import { clippedMeanMetric, rubricGrader } from '../../scoring/rubric.js';
 import { healthbenchSample, readHealthBench } from './loader.js';
+import { metaCompletion, readMetaEval, rubricMetaGrader } from './meta.js';
 
 export const DEMO_ROWS = [
   {
@@ -80,6 +81,7 @@ function tagsIn(path: string | undefined): string[] {
 }
 
 function metrics({ args }: BenchmarkOptions): Metric[] {
+  if (typeof args.meta === 'string') return []; // agreement with physicians: medkit judge-agreement <run>
   const path = typeof args.path === 'string' ? args.path : undefined;
   return [clippedMeanMetric('rubric.overall_score', 'overall_score'), ...tagsIn(path).map((tag) => clippedMeanMetric(`rubric.${tag}`, tag))];
 }
@@ -91,25 +93,30 @@ export const healthbench = defineBenchmark({
   tags: ['open-ended', 'rubric', 'conversation'],
   dataset(options) {
     const { args } = options;
+    const lenient = options.onDataError ? { lenient: true, onError: options.onDataError } : {};
+    if (typeof args.meta === 'string') return readMetaEval(args.meta, lenient);
     if (args.path === undefined) return demoSamples();
     if (typeof args.path !== 'string') throw new ConfigError('--arg path must be the path of a HealthBench JSONL file');
-    return readHealthBench(args.path, options.onDataError ? { lenient: true, onError: options.onDataError } : {});
+    return readHealthBench(args.path, lenient);
   },
   solvers: {
-    baseline: () => baselineReply(),
-    default: () => generate(),
+    // In meta-evaluation mode the completion is given by the row, model or not.
+    baseline: ({ args }) => (typeof args.meta === 'string' ? metaCompletion() : baselineReply()),
+    default: ({ args }) => (typeof args.meta === 'string' ? metaCompletion() : generate()),
     ideal: () => idealCompletion(),
   },
-  scorers: ({ args }) => [
-    rubricGrader({
+  scorers: ({ args }) => {
+    const options = {
       maxAttempts: args.maxAttempts === undefined ? 5 : Number(args.maxAttempts),
       ...(typeof args.graderTemplate === 'string' ? { template: readFileSync(args.graderTemplate, 'utf8') } : {}),
-    }),
-  ],
+    };
+    return [typeof args.meta === 'string' ? rubricMetaGrader(options) : rubricGrader(options)];
+  },
   metrics,
   groupBy: ['theme'],
   roles: ['grader'],
   argsHelp: {
+    meta: 'HealthBench meta-eval JSONL (oss_meta_eval): grade each row\'s criterion; then medkit judge-agreement <run> for balanced F1 vs physicians',
     path: 'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',
     maxAttempts: 'grader calls per rubric item before the item is an error (default 5; upstream retries forever)',
     graderTemplate: 'a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream\'s GRADER_TEMPLATE',
