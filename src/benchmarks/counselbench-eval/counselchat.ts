@@ -147,8 +147,10 @@ export function selectedQuestionSample(question: SelectedQuestion): Sample {
       topic: question.topic,
       title: question.title,
       upvotes: question.upvotes,
+      // The human-therapist answer upstream rates (--solver given); the responder group stays the solver's.
       response: question.therapistAnswer,
-      responder: 'human-therapist (CounselChat)',
+      responseBy: 'human therapist (CounselChat)',
+      responder: 'solver under test',
     },
   };
 }
