@@ -12,3 +12,4 @@ export * from './nifti.js';
 export * from './parts.js';
 export * from './overlay.js';
 export * from './loaders.js';
+export * from './regions.js';

@@ -107,3 +107,26 @@ test('writePhantom writes the image and a JSON truth file', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('CT phantom as NIfTI and as a DICOM series: slices read back equal the generated HU', async () => {
+  const { ctPhantomNifti, decodeNifti, volumeSlice, ctPhantomDicomSeries, decodeDicom, dicomToImageParts, brightestWindow, meanPerToken, uniformGrid } = await import('../../src/imaging/index.js');
+  const ct = generateCt({ seed: 11, size: 32, slices: 6, findings: [{ label: 'mass', laterality: 'right' }] });
+  const [n, , nz] = ct.dims;
+  const volume = decodeNifti(ctPhantomNifti(ct), 'ct.nii.gz');
+  assert.equal(volume.orientation, 'LPI');
+  const axial = volumeSlice(volume, 'axial', 2);
+  assert.deepEqual(Array.from(axial.values), Array.from(ct.hu.subarray(2 * n * n, 3 * n * n)), 'axial display = the generated slice');
+  const files = await ctPhantomDicomSeries(ct);
+  assert.equal(files.length, nz);
+  const first = await decodeDicom(files[0], 'slice-0.dcm');
+  assert.deepEqual(Array.from(first.frameValues[0]), Array.from(ct.hu.subarray(0, n * n)));
+  assert.deepEqual(first.windows, [{ center: -600, width: 1500 }]);
+  const images = await Promise.all(files.map((bytes, z) => decodeDicom(bytes, `slice-${z}.dcm`)));
+  const parts = await dicomToImageParts(images.reverse(), { maxImages: 2 });
+  assert.deepEqual(parts.map((part) => part.label), ['CT slice 1/6, window C-600/W1500', 'CT slice 6/6, window C-600/W1500']);
+  // Pixel-only helpers used by the baselines.
+  const raster = { width: 12, height: 6, channels: 1 as const, data: new Uint8Array(72) };
+  raster.data[4 * 12 + 9] = 255;
+  assert.deepEqual(brightestWindow(raster, 6), { x1: 8, y1: 4, x2: 10, y2: 5 }, 'first (top-left-most) 2×1 window holding the bright pixel');
+  assert.deepEqual(meanPerToken(raster, uniformGrid(2, 2)), [0, 0, 0, 255 / 18]);
+});
