@@ -81,7 +81,7 @@ export function givenResponse(): Solver {
       if (typeof text !== 'string') throw new Error(`sample ${state.sample.id}: metadata.response is missing; the given-response solver needs a response to rate`);
       state.messages.push(assistantMessage(text));
       state.output = { text, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 } };
-      state.metadata.responder = String(state.sample.metadata?.responder ?? 'given');
+      state.metadata.responder = String(state.sample.metadata?.responseBy ?? state.sample.metadata?.responder ?? 'given');
       state.metadata.wordCount = wordCount(text);
       return state;
     },
