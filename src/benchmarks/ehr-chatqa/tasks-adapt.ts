@@ -81,7 +81,7 @@ const EICU_LABS: [string, string, string][] = [['crp', 'wbc x 1000', '%crp%'], [
 function missingLab(db: 'mimic' | 'eicu'): Template {
   return (q, rng) =>
     (db === 'mimic' ? MIMIC_LABS : EICU_LABS).flatMap(([wanted, fallback, absent]) => {
-      const rows = db === 'mimic'
+      const rows: { p: string | number }[] = db === 'mimic'
         ? q<{ p: number }>(`SELECT DISTINCT labresults.patientid AS p FROM labresults JOIN labtesttypes ON labresults.itemcode = labtesttypes.itemcode WHERE labtesttypes.itemname = ?`, fallback)
         : q<{ p: string }>(`SELECT DISTINCT icupatient.patient_id AS p FROM lab JOIN icupatient ON lab.unit_id = icupatient.unit_id WHERE lab.lab_name = ?`, fallback);
       return take(rng, rows, 2).map(({ p }) => ({
@@ -100,7 +100,7 @@ const MISSING_TABLES = ['appointment', 'department', 'outpatient', 'cancer regis
 
 function missingTable(db: 'mimic' | 'eicu'): Template {
   return (q, rng) => {
-    const patients = db === 'mimic' ? q<{ p: number }>('SELECT DISTINCT patientid AS p FROM hospitaladmissions') : q<{ p: string }>('SELECT DISTINCT patient_id AS p FROM icupatient');
+    const patients: { p: string | number }[] = db === 'mimic' ? q<{ p: number }>('SELECT DISTINCT patientid AS p FROM hospitaladmissions') : q<{ p: string }>('SELECT DISTINCT patient_id AS p FROM icupatient');
     return MISSING_TABLES.map((table) => {
       const p = rng.pick(patients).p;
       return {
