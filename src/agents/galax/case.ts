@@ -84,8 +84,8 @@ export function parseOmicsProfiles(text: string, file: string): OmicsProfile[] {
     } catch (error) {
       throw new SampleFormatError(file, 1, '(file)', `not JSON: ${(error as Error).message}`);
     }
-    const items = Array.isArray(parsed) ? parsed : [parsed];
-    return items.map((item, index) => parseWith(omicsProfileSchema, item, file, 1, `[${index}]`));
+    if (!Array.isArray(parsed)) return [parseWith(omicsProfileSchema, parsed, file, 1)];
+    return parsed.map((item, index) => parseWith(omicsProfileSchema, item, file, 1, `[${index}]`));
   }
   const profiles: OmicsProfile[] = [];
   text.split('\n').forEach((raw, index) => {

@@ -11,6 +11,7 @@ export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
   };
   const policy = args.policy === 'beam' ? 'beam' : 'greedy';
   const selection = args.selection === 'last' ? 'last' : 'best-probability';
+  const advance = args.advance === 'positive' ? 'positive' : 'always';
   const rollouts = number('rollouts');
   return {
     policy,
@@ -18,6 +19,7 @@ export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
     maxSteps: number('maxSteps') ?? 50,
     maxNodes: number('maxNodes') ?? 200,
     selection,
+    advance,
     caseInsensitive: args.caseInsensitive === true || args.caseInsensitive === 'true',
     ...(rollouts !== undefined ? { reward: { rollouts } } : {}),
   };

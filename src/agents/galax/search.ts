@@ -1,5 +1,5 @@
 // Subgraph search under the graph reward: greedy or beam edge addition. Each step adds one edge
-// (start in G, end in G ∪ candidates); as upstream, the state advances only on R > 0. Of the graphs
+// (start in G, end in G ∪ candidates), the one with the highest R (optionally only when R > 0). Of the graphs
 // visited, the one with the highest P(class 1) is kept (upstream keeps the best of 10 samples), then
 // completed with every PPI edge among its nodes, and isolated nodes are dropped.
 import { createRng, hashSeed } from '../../stats/random.js';
@@ -18,6 +18,11 @@ export interface SearchOptions {
   maxNodes?: number;
   /** 'best-probability' (upstream's selection) or 'last' (the end of the trajectory). */
   selection?: 'best-probability' | 'last';
+  /**
+   * 'always' (default): take the best action each step even when R ≤ 0, as sampling from a trained
+   * policy does; 'positive': advance only on R > 0, upstream's rule while training the policy.
+   */
+  advance?: 'always' | 'positive';
   seed?: number;
   reward?: Partial<RewardConfig>;
 }
@@ -93,6 +98,7 @@ export function searchSubgraph(
   const maxSteps = options.maxSteps ?? 50;
   const maxNodes = options.maxNodes ?? 200;
   const seed = options.seed ?? 0;
+  const positiveOnly = options.advance === 'positive';
   const context: RewardContext = { classifier, ppi, X, candidates, config: { ...DEFAULT_REWARD, ...options.reward } };
   const initial: GraphState = { nodes: [...new Set(start)], edges: [] };
   let beams: Beam[] = [{ graph: initial, keys: new Set(), steps: [], probability: classifier.probability(initial.nodes, [], X) }];
@@ -102,25 +108,34 @@ export function searchSubgraph(
   if (initial.nodes.length === 0) stopReason = 'no start nodes';
   for (let step = 1; step <= maxSteps && initial.nodes.length > 0; step++) {
     const children: { beam: Beam; a: number; b: number; terms: RewardTerms; graph: GraphState }[] = [];
-    const floorOf = () => (children.length < width ? 0 : Math.max(0, children[width - 1]!.terms.total));
-    beams.forEach((beam, beamIndex) => {
-      for (const [a, b] of actionsOf(beam, candidates, maxNodes)) {
-        const graph = withEdge(beam.graph, a, b);
-        const rng = createRng(hashSeed(seed, step, beamIndex, a, b));
-        const terms = graphReward(graph, context, rng, floorOf());
-        evaluations++;
-        if (terms.pruned || terms.total <= floorOf()) continue;
-        // keep children sorted by total (desc), at most `width`, distinct edge sets
-        const key = [...beam.keys, edgeKey(a, b)].sort().join(',');
-        if (children.some((child) => [...child.beam.keys, edgeKey(child.a, child.b)].sort().join(',') === key)) continue;
-        const { pruned: _pruned, ...plain } = terms;
-        children.push({ beam, a, b, terms: plain, graph });
-        children.sort((x, y) => y.terms.total - x.terms.total);
-        if (children.length > width) children.length = width;
-      }
-    });
+    const gate = positiveOnly ? 0 : -Infinity;
+    const floorOf = () => (children.length < width ? gate : Math.max(gate, children[width - 1]!.terms.total));
+    // PPI actions first. A non-PPI action scores at most (1 − 1/C)·(1 + λ1) − λ2 (validity −1), so
+    // once the floor reaches that bound no non-PPI action can be chosen and they are skipped: exact.
+    const config = context.config;
+    const invalidBound = (1 - 1 / config.numClasses) * (1 + config.lambda1) - config.lambda2;
+    for (const pass of ['ppi', 'other'] as const) {
+      if (pass === 'other' && children.length >= width && floorOf() >= invalidBound) break;
+      beams.forEach((beam, beamIndex) => {
+        for (const [a, b] of actionsOf(beam, candidates, maxNodes)) {
+          if (ppi.isEdge(a, b) !== (pass === 'ppi')) continue;
+          const graph = withEdge(beam.graph, a, b);
+          const rng = createRng(hashSeed(seed, step, beamIndex, a, b));
+          const terms = graphReward(graph, context, rng, floorOf());
+          evaluations++;
+          if (terms.pruned || terms.total <= floorOf()) continue;
+          // keep children sorted by total (desc), at most `width`, distinct edge sets
+          const key = [...beam.keys, edgeKey(a, b)].sort().join(',');
+          if (children.some((child) => [...child.beam.keys, edgeKey(child.a, child.b)].sort().join(',') === key)) continue;
+          const { pruned: _pruned, ...plain } = terms;
+          children.push({ beam, a, b, terms: plain, graph });
+          children.sort((x, y) => y.terms.total - x.terms.total);
+          if (children.length > width) children.length = width;
+        }
+      });
+    }
     if (children.length === 0) {
-      stopReason = `no action with R > 0 at step ${step}`;
+      stopReason = positiveOnly ? `no action with R > 0 at step ${step}` : `no action left at step ${step}`;
       break;
     }
     beams = children.map(({ beam, a, b, terms, graph }) => ({

@@ -2,7 +2,7 @@
 // line?) on seeded synthetic omics + PPI with planted truth; `--arg path=<Target-QA file>` runs the
 // same task on user-supplied Target-QA data. Scored by P / R / F1 / Jaccard / P@5 / P@10.
 import { readFile } from 'node:fs/promises';
-import { assistantMessage, defineBenchmark, solverFrom, type BenchmarkOptions, type JsonValue, type Sample } from '../../core/index.js';
+import { assistantMessage, defineBenchmark, solverFrom, type BenchmarkOptions, type Sample } from '../../core/index.js';
 import { extractGeneSymbols, geneSetScorer, normaliseSymbol } from '../../scoring/gene-set.js';
 import { targetQaLoader } from './loader.js';
 import type { TargetCaseJson } from './prompt.js';
@@ -116,4 +116,3 @@ export const targetQaSynthetic = defineBenchmark({
   },
 });
 
-export type { JsonValue };

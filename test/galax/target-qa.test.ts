@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTargetQa, targetQaLoader } from '../../src/benchmarks/target-qa-synthetic/loader.js';
+import { targetQaSynthetic } from '../../src/benchmarks/target-qa-synthetic/index.js';
+import { SampleFormatError, type Sample } from '../../src/core/index.js';
+import { tempDir } from './helpers.js';
+
+const item = (overrides: Record<string, unknown> = {}) => ({
+  sample_index: 3,
+  cell_line_name: 'LINE-A',
+  disease: 'lung adenocarcinoma',
+  input: {
+    top_k_gene: { hgnc_symbols: ['G1', 'G2'], protein_bmgc_ids: ['x', 'y'] },
+    top_k_transcript: { hgnc_symbols: ['G3'] },
+    top_k_protein: { hgnc_symbols: 'non-existed' },
+    knowledge_graph: {
+      disease_protein: { hgnc_symbols: ['G1', 'G4'], bmgc_ids: [], indices: [] },
+      protein_relationships: ['G1 -> G4', 'G4 -> G2'],
+      ppi_neighbors: { indices: [1, 2] },
+    },
+  },
+  ground_truth_answer: { top_bm_gene: { hgnc_symbols: ['G4', 'G9'] } },
+  ...overrides,
+});
+
+test('a Target-QA file becomes samples with the case, the question and the truth', async () => {
+  const dir = tempDir('tqa');
+  const file = join(dir, 'tqa.json');
+  writeFileSync(file, JSON.stringify({ 'ACH-1': item(), 'ACH-2': item({ cell_line_name: 'LINE-B' }) }, null, 2));
+  const samples = [];
+  for await (const sample of targetQaLoader.load(file)) samples.push(sample);
+  assert.equal(samples.length, 2);
+  const [first] = samples;
+  assert.equal(first!.id, 'ACH-1');
+  assert.deepEqual(first!.target, ['G4', 'G9']);
+  const targetCase = first!.metadata!.case as Record<string, unknown>;
+  assert.deepEqual(targetCase.topProteins, [], '"non-existed" reads as an empty list');
+  assert.equal(targetCase.answerSize, 2);
+  assert.match(String(first!.input), /list the 2 genes .* LINE-A cell line \(lung adenocarcinoma\)/);
+  assert.match(String(first!.input), /G1 -> G4/);
+  // the benchmark uses the file through --arg path=
+  const viaBenchmark = (await targetQaSynthetic.dataset({ args: { path: file, ppi: '/x/ppi.tsv' }, seed: 0, cacheDir: dir })) as Sample[];
+  assert.equal(viaBenchmark.length, 2);
+  assert.equal(viaBenchmark[0]!.files?.ppi, '/x/ppi.tsv');
+});
+
+test('malformed Target-QA files name file, line and field', () => {
+  const text = JSON.stringify({ good: item(), bad: item({ disease: 7 }) }, null, 2);
+  assert.throws(
+    () => parseTargetQa(text, 'tqa.json'),
+    (error: unknown) => {
+      assert.ok(error instanceof SampleFormatError, 'a SampleFormatError');
+      assert.equal(error.file, 'tqa.json');
+      assert.equal(error.field, 'bad.disease');
+      assert.equal(error.line, text.split('\n').findIndex((line) => line.includes('"bad"')) + 1);
+      return true;
+    },
+  );
+  const missingTruth = JSON.stringify({ a: { ...item(), ground_truth_answer: {} } });
+  assert.throws(() => parseTargetQa(missingTruth, 'f.json'), /f\.json:1: a\.ground_truth_answer\.top_bm_gene: /);
+  assert.throws(() => parseTargetQa('{"a": [1, 2', 'broken.json'), /broken\.json:\d+: \(file\): not JSON/);
+  assert.throws(() => parseTargetQa('[1, 2]', 'list.json'), /list\.json:1: \(root\): expected an object keyed by sample id/);
+  const emptyTruth = JSON.stringify({ a: item({ ground_truth_answer: { top_bm_gene: { hgnc_symbols: [] } } }) });
+  assert.throws(() => parseTargetQa(emptyTruth, 'e.json'), /a\.ground_truth_answer\.top_bm_gene\.hgnc_symbols: empty/);
+});
+
+test('lenient mode reports bad samples and keeps the good ones', () => {
+  const errors: Error[] = [];
+  const samples = parseTargetQa(JSON.stringify({ good: item(), bad: item({ input: {} }) }), 'mixed.json', { lenient: true, onError: (error) => errors.push(error) });
+  assert.deepEqual(samples.map((sample) => sample.id), ['good']);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message, /mixed\.json:1: bad\.input\.top_k_gene: /);
+});
