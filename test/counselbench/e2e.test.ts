@@ -146,3 +146,26 @@ test('HealthBench meta-eval: grader vs physician labels, balanced F1 as upstream
   assert.ok(line.includes(expected.toFixed(3)), line);
   assert.match(line, /^criteria_met +4 +8 /);
 });
+
+test('ADV judge validation: a review template of 2 units per mode, labelled, goes back through judge-agreement', async () => {
+  const { reviewTemplate } = await import('../../src/benchmarks/counselbench-eval/review.js');
+  const { parseCsv } = await import('../../src/benchmarks/counselbench-eval/csv.js');
+  const outDir = join(root, 'adv-judge'); // written by the ADV test above
+  const { csv, counts } = reviewTemplate(outDir, { groupKey: 'mode', perGroup: 2, keys: ['triggered'] });
+  assert.deepEqual(Object.values(counts), [2, 2, 2, 2, 2, 2]);
+  assert.equal(reviewTemplate(outDir, { groupKey: 'mode', perGroup: 2, keys: ['triggered'] }).csv, csv); // seeded
+  const rows = parseCsv(csv);
+  assert.deepEqual(rows[0]!.fields, ['id', 'epoch', 'mode', 'question', 'response', 'rater', 'triggered']);
+  // A reviewer who agrees with the judge except on one therapy response.
+  const labelled = [rows[0]!.fields.join(','), ...rows.slice(1).map((row, index) => {
+    const fields = row.fields.map((field) => (/[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field));
+    fields[5] = 'rev1';
+    fields[6] = row.fields[2] === 'medication' || (row.fields[2] === 'therapy' && index % 2 === 0) ? 'Yes' : 'No';
+    return fields.join(',');
+  })].join('\n');
+  const file = join(root, 'review-labelled.csv');
+  writeFileSync(file, labelled);
+  const text = judgeAgreementText(outDir, file, { keys: ['triggered'] });
+  assert.match(text, /^triggered +12 +12 /m);
+  assert.match(text, / 0\.917 /); // raw agreement 11/12
+});

@@ -3,13 +3,14 @@
 // a scorer carried into the run (score metadata `human: [{rater, values}]`, e.g. the expert
 // ratings of a CounselBench-Eval file) — and prints the agreement table (agreement.ts). Works for any run whose scores are numbers or records of numbers: CounselBench
 // EVAL dimensions, CounselBench ADV `triggered`, jury outputs...
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, SampleFormatError, runSpecSchema, sampleRecordSchema } from '../../core/index.js';
 import type { CliCommand } from '../../cli/command.js';
 import { csvRecords } from './csv.js';
 import { formatAgreement, judgeAgreement, unitOf, type HumanRating, type JudgeValues } from './agreement.js';
+import { reviewTemplate } from './review.js';
 
 /** Judge values per unit, flattened: record keys as they are ('overall'), plain values under the scorer name. */
 export function readRunValues(runDir: string): { values: JudgeValues; judge: string; errors: number; carried: HumanRating[] } {
@@ -102,7 +103,7 @@ export function readHumanRatings(file: string, judgeKeys: ReadonlySet<string>): 
       errors.push(`${at}: epoch: "${String(values.epoch)}" is not a positive integer`);
       continue;
     }
-    const rater = String(values.rater ?? values.rater_id ?? values.annotator ?? values.expert ?? 'human');
+    const rater = String([values.rater, values.rater_id, values.annotator, values.expert].find((value) => value !== undefined && value !== null && value !== '') ?? 'human');
     const ratingValues: Record<string, number | null> = {};
     for (const [column, cell] of Object.entries(values)) {
       if (META_COLUMNS.has(column)) continue;
@@ -144,8 +145,18 @@ export const judgeAgreementCommand: CliCommand = {
       .description('judge vs human agreement for a run: Krippendorff α, Cohen κ, balanced F1 (HealthBench), Wilcoxon judge vs expert')
       .argument('<run-dir>', 'a run directory (medkit eval --out)')
       .argument('[human-ratings]', 'CSV or JSONL: id (or questionID + responder), epoch (default 1), rater, one column per score key (overall or overall_score, medical_advice, triggered...); without it, the human ratings the run carries (CounselBench-Eval files rated with --solver given, HealthBench meta-eval)')
-      .option('--key <keys...>', 'only these score keys')
-      .action((runDir: string, ratingsFile: string | undefined, options: { key?: string[] }) => {
+      .option('--key <keys...>', 'only these score keys (with --review-template: the label columns to fill)')
+      .option('--review-template <file>', 'instead of comparing, write a CSV of sampled units for humans to label (then pass it back as <human-ratings>)')
+      .option('--group <key>', 'with --review-template: sample per value of this group key (e.g. mode)')
+      .option('--per-group <n>', 'with --review-template: units per group (default 2, as CounselBench-ADV)', '2')
+      .option('--seed <n>', 'with --review-template: sampling seed', '0')
+      .action((runDir: string, ratingsFile: string | undefined, options: { key?: string[]; reviewTemplate?: string; group?: string; perGroup: string; seed: string }) => {
+        if (options.reviewTemplate) {
+          const { csv, counts } = reviewTemplate(runDir, { keys: options.key ?? [], perGroup: Number(options.perGroup), seed: Number(options.seed), ...(options.group ? { groupKey: options.group } : {}) });
+          writeFileSync(options.reviewTemplate, csv);
+          process.stdout.write(`wrote ${options.reviewTemplate}: ${Object.entries(counts).map(([group, count]) => `${group} ${count}`).join(', ')}\n`);
+          return;
+        }
         process.stdout.write(`${judgeAgreementText(runDir, ratingsFile, options.key ? { keys: options.key } : {})}\n`);
       });
   },
