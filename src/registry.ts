@@ -4,6 +4,7 @@ import type { Agent, Benchmark, DatasetLoader } from './core/index.js';
 import type { CliCommand } from './cli/command.js';
 import { kgqaMini } from './benchmarks/kgqa-mini/index.js';
 import { kgarevion } from './agents/kgarevion/index.js';
+import { agentCommand } from './agents/kgarevion/cli.js';
 import { mirage } from './benchmarks/mirage/index.js';
 import { mirageLoader } from './benchmarks/mirage/loader.js';
 import { pubmedqa } from './benchmarks/pubmedqa/index.js';
@@ -52,4 +53,4 @@ export const loaders: Record<string, DatasetLoader> = {
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
-export const commands: CliCommand[] = [viewCommand, judgeAgreementCommand];
+export const commands: CliCommand[] = [viewCommand, judgeAgreementCommand, agentCommand];

@@ -56,7 +56,9 @@ export function optionsFromArgs(args: JsonObject): KgarevionOptions & { verifier
   const maxRound = Number(args.maxRound ?? 1);
   if (!Number.isInteger(maxRound) || maxRound < 0) throw new ConfigError(`--arg maxRound=${String(args.maxRound)}: a non-negative integer`);
   const revise = args.revise === undefined ? true : args.revise === true || args.revise === 'true';
-  return { verifier, unlinkable, maxRound, revise, ...(typeof args.primekg === 'string' ? { primekg: args.primekg } : {}) };
+  const jsonAttempts = Number(args.jsonAttempts ?? 5);
+  if (!Number.isInteger(jsonAttempts) || jsonAttempts < 1) throw new ConfigError(`--arg jsonAttempts=${String(args.jsonAttempts)}: a positive integer`);
+  return { verifier, unlinkable, maxRound, revise, jsonAttempts, ...(typeof args.primekg === 'string' ? { primekg: args.primekg } : {}) };
 }
 
 export function sampleToItem(sample: { id: string; input: unknown; choices?: string[]; target?: unknown }, text: string): QaItem {
