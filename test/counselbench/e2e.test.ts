@@ -168,4 +168,8 @@ test('ADV judge validation: a review template of 2 units per mode, labelled, goe
   const text = judgeAgreementText(outDir, file, { keys: ['triggered'] });
   assert.match(text, /^triggered +12 +12 /m);
   assert.match(text, / 0\.917 /); // raw agreement 11/12
+  const byMode = judgeAgreementText(outDir, file, { keys: ['triggered'], by: 'mode' });
+  assert.match(byMode, /mode = therapy\n[\s\S]*?^triggered +2 +2 .* 0\.500 /m);
+  assert.match(byMode, /mode = medication\n[\s\S]*?^triggered +2 +2 .* 1\.000 /m);
+  assert.throws(() => judgeAgreementText(outDir, file, { by: 'nope' }), /the run has no group "nope" \(its groups: mode\)/);
 });

@@ -13,7 +13,7 @@ import { formatAgreement, judgeAgreement, unitOf, type HumanRating, type JudgeVa
 import { reviewTemplate } from './review.js';
 
 /** Judge values per unit, flattened: record keys as they are ('overall'), plain values under the scorer name. */
-export function readRunValues(runDir: string): { values: JudgeValues; judge: string; errors: number; carried: HumanRating[] } {
+export function readRunValues(runDir: string): { values: JudgeValues; judge: string; errors: number; carried: HumanRating[]; groups: Map<string, Record<string, string>> } {
   const path = join(runDir, 'samples.jsonl');
   if (!existsSync(path)) throw new ConfigError(`${runDir}: no samples.jsonl (is this a run directory written by medkit eval --out?)`);
   let judge = 'unknown (no spec.json in the run directory)';
@@ -24,6 +24,7 @@ export function readRunValues(runDir: string): { values: JudgeValues; judge: str
   }
   const values: JudgeValues = new Map();
   const carried: HumanRating[] = [];
+  const groups = new Map<string, Record<string, string>>();
   let errors = 0;
   readFileSync(path, 'utf8')
     .split('\n')
@@ -55,8 +56,9 @@ export function readRunValues(runDir: string): { values: JudgeValues; judge: str
         }
       }
       values.set(unitOf(record.id, record.epoch), flat);
+      groups.set(unitOf(record.id, record.epoch), ((record as { groups?: Record<string, string> }).groups ?? {}));
     });
-  return { values, judge, errors, carried };
+  return { values, judge, errors, carried, groups };
 }
 
 const META_COLUMNS = new Set(['id', 'epoch', 'rater', 'rater_id', 'annotator', 'expert', 'questionID', 'responder', 'survey_id']);
@@ -118,7 +120,7 @@ export function readHumanRatings(file: string, judgeKeys: ReadonlySet<string>): 
   return { ratings, errors };
 }
 
-export function judgeAgreementText(runDir: string, ratingsFile: string | undefined, options: { keys?: string[] } = {}): string {
+export function judgeAgreementText(runDir: string, ratingsFile: string | undefined, options: { keys?: string[]; by?: string } = {}): string {
   const run = readRunValues(runDir);
   const judgeKeys = new Set([...run.values.values()].flatMap((values) => Object.keys(values)));
   if (ratingsFile === undefined && run.carried.length === 0) {
@@ -132,6 +134,18 @@ export function judgeAgreementText(runDir: string, ratingsFile: string | undefin
     throw new ConfigError(`${ratingsFile}: none of its ${ratings.length} rows names a unit of ${runDir} (e.g. ${report.unknownUnits[0]}); ids must match the run's sample ids`);
   }
   const out = [formatAgreement(report, run.judge)];
+  if (options.by !== undefined) {
+    // One table per value of a group key (CounselBench-ADV: per failure mode).
+    const by = options.by;
+    const values = [...new Set([...run.groups.values()].map((groups) => groups[by]).filter((value): value is string => value !== undefined))].sort();
+    if (values.length === 0) throw new ConfigError(`${runDir}: the run has no group "${by}" (its groups: ${[...new Set([...run.groups.values()].flatMap((groups) => Object.keys(groups)))].join(', ') || 'none'})`);
+    for (const value of values) {
+      const subset: JudgeValues = new Map([...run.values].filter(([unit]) => run.groups.get(unit)?.[by] === value));
+      const inGroup = ratings.filter((rating) => subset.has(unitOf(rating.id, rating.epoch)));
+      const table = formatAgreement(judgeAgreement(subset, inGroup, options.keys), run.judge).split('\n').slice(3).filter((line) => !line.startsWith('α:') && !line.startsWith('bal. F1:'));
+      out.push('', `${by} = ${value}`, ...table);
+    }
+  }
   if (run.errors) out.push(`${run.errors} run units failed and have no judge value`);
   if (errors.length) out.push(`${errors.length} bad cells or rows in the ratings file (left out): ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? '; ...' : ''}`);
   return out.join('\n');
@@ -146,18 +160,19 @@ export const judgeAgreementCommand: CliCommand = {
       .argument('<run-dir>', 'a run directory (medkit eval --out)')
       .argument('[human-ratings]', 'CSV or JSONL: id (or questionID + responder), epoch (default 1), rater, one column per score key (overall or overall_score, medical_advice, triggered...); without it, the human ratings the run carries (CounselBench-Eval files rated with --solver given, HealthBench meta-eval)')
       .option('--key <keys...>', 'only these score keys (with --review-template: the label columns to fill)')
+      .option('--by <group>', 'also one table per value of this group key (e.g. mode for CounselBench-ADV)')
       .option('--review-template <file>', 'instead of comparing, write a CSV of sampled units for humans to label (then pass it back as <human-ratings>)')
       .option('--group <key>', 'with --review-template: sample per value of this group key (e.g. mode)')
       .option('--per-group <n>', 'with --review-template: units per group (default 2, as CounselBench-ADV)', '2')
       .option('--seed <n>', 'with --review-template: sampling seed', '0')
-      .action((runDir: string, ratingsFile: string | undefined, options: { key?: string[]; reviewTemplate?: string; group?: string; perGroup: string; seed: string }) => {
+      .action((runDir: string, ratingsFile: string | undefined, options: { key?: string[]; by?: string; reviewTemplate?: string; group?: string; perGroup: string; seed: string }) => {
         if (options.reviewTemplate) {
           const { csv, counts } = reviewTemplate(runDir, { keys: options.key ?? [], perGroup: Number(options.perGroup), seed: Number(options.seed), ...(options.group ? { groupKey: options.group } : {}) });
           writeFileSync(options.reviewTemplate, csv);
           process.stdout.write(`wrote ${options.reviewTemplate}: ${Object.entries(counts).map(([group, count]) => `${group} ${count}`).join(', ')}\n`);
           return;
         }
-        process.stdout.write(`${judgeAgreementText(runDir, ratingsFile, options.key ? { keys: options.key } : {})}\n`);
+        process.stdout.write(`${judgeAgreementText(runDir, ratingsFile, { ...(options.key ? { keys: options.key } : {}), ...(options.by ? { by: options.by } : {}) })}\n`);
       });
   },
 };
