@@ -43,7 +43,7 @@ export function histogramPlot(hist, title) {
 /** Mean with 95% CI per key for A and B. */
 export function ciPlot(bars, title) {
   const keys = Object.keys(bars).filter((key) => bars[key].a || bars[key].b).slice(0, 12);
-  const height = 30 + keys.length * 34;
+  const height = 40 + keys.length * 34;
   const svg = s('svg', { class: 'plot ci', viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': title }, s('title', {}, title));
   const values = keys.flatMap((key) => [bars[key].a, bars[key].b]).filter(Boolean).flatMap((bar) => [bar.lower ?? bar.value, bar.upper ?? bar.value, bar.value]);
   const low = Math.min(0, ...values);
@@ -52,7 +52,7 @@ export function ciPlot(bars, title) {
   const x = (value) => left + ((W - left - 10) * (value - low)) / (high - low || 1);
   svg.append(s('text', { x: x(low), y: height - 4, 'font-size': 10, 'text-anchor': 'start' }, fmt(low, 2)), s('text', { x: x(high), y: height - 4, 'font-size': 10, 'text-anchor': 'end' }, fmt(high, 2)));
   keys.forEach((key, index) => {
-    const y = 20 + index * 34;
+    const y = 26 + index * 34;
     svg.append(s('text', { x: left - 6, y: y + 10, 'text-anchor': 'end', 'font-size': 10 }, key.length > 20 ? `${key.slice(0, 19)}…` : key));
     [['a', A, 0], ['b', B, 12]].forEach(([side, colour, dy]) => {
       const bar = bars[key][side];
