@@ -194,3 +194,19 @@ test('EVAL jury: three judges rate, mean per dimension, every juror kept', async
   assert.throws(() => parseJuryRoles('judge'), /at least two roles/);
   assert.throws(() => parseJuryRoles('judge,boss'), /"boss" is not a role/);
 });
+
+test('counselbench-eval --arg counselchat and the counselchat loader on the real CSV', { skip: existsSync(COUNSELCHAT) ? false : `CounselChat CSV absent at ${COUNSELCHAT}` }, async () => {
+  const { counselchatLoader } = await import('../../src/benchmarks/counselbench-eval/loaders.js');
+  const samples = (await counselbenchEval.dataset({ ...options, args: { counselchat: COUNSELCHAT } })) as { id: string; input: string; metadata: Record<string, unknown> }[];
+  assert.equal(samples.length, 95);
+  const first = samples[0]!;
+  assert.equal(first.metadata.topic, 'depression');
+  assert.equal(first.metadata.responder, 'solver under test');
+  assert.equal(typeof first.metadata.response, 'string');
+  assert.ok(first.input.length > 20);
+  const description = await counselchatLoader.describe!(COUNSELCHAT);
+  assert.match(description, /2129 answer rows, 815 distinct questions/);
+  assert.match(description, /selected 95 questions from 19 topics/);
+  assert.match(description, /skipped .*sleep-improvement \(4\)/);
+  await assert.rejects(counselbenchEval.dataset({ ...options, args: { counselchat: COUNSELCHAT, strict: 'true' } }) as Promise<unknown>, /sleep-improvement: only 4 questions/);
+});
