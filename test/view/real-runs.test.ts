@@ -1,0 +1,96 @@
+// The viewer on runs the real runner wrote (runEval): medmcq-mini with its baseline solver and
+// counselbench-eval with its lexicon judge, so the viewer follows the log as it is written, not
+// only hand-made fixtures. Also `medkit view` itself: it prints a 127.0.0.1 URL that serves the app.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runEval } from '../../src/eval.js';
+import { createViewer, type Viewer } from '../../src/server/app.js';
+
+let temp: string;
+let viewer: Viewer;
+
+before(async () => {
+  temp = mkdtempSync(join(tmpdir(), 'medkit-view-real-'));
+  const cacheDir = join(temp, 'cache');
+  await runEval({ benchmark: 'medmcq-mini', outDir: join(temp, 'runs', 'mcq'), cacheDir, progress: 'none' });
+  await runEval({ benchmark: 'medmcq-mini', outDir: join(temp, 'runs', 'mcq-seed1'), cacheDir, progress: 'none', seed: 1 });
+  await runEval({ benchmark: 'counselbench-eval', outDir: join(temp, 'runs', 'counsel'), cacheDir, progress: 'none', limit: 4 });
+  viewer = createViewer({ runsDir: join(temp, 'runs') });
+});
+after(() => {
+  viewer.close();
+  rmSync(temp, { recursive: true, force: true });
+});
+
+const json = async (path: string, init?: RequestInit) => {
+  const response = await viewer.app.request(path, init);
+  return { status: response.status, body: (await response.json()) as any };
+};
+
+describe('runs written by runEval', () => {
+  it('lists them and pages their samples', async () => {
+    const { body } = await json('/api/runs');
+    assert.deepEqual(body.runs.map((run: any) => run.run), ['counsel', 'mcq', 'mcq-seed1']);
+    const mcq = body.runs.find((run: any) => run.run === 'mcq');
+    assert.equal(mcq.models.agent, 'baseline (non-LLM)');
+    assert.ok(typeof mcq.metrics.choice.lower === 'number');
+    const page = await json('/api/samples?run=mcq&pageSize=10&group=topic%3Dnutrition');
+    assert.ok(page.body.total > 0 && page.body.items.every((item: any) => item.groups.topic === 'nutrition'));
+    const compare = await json('/api/compare?a=mcq&b=mcq-seed1');
+    assert.equal(compare.status, 200);
+    assert.equal(compare.body.metrics[0].key, 'choice');
+  });
+
+  it('rates a counselbench-eval run and says the lexicon judge is not a valid judge', async () => {
+    const sample = await json('/api/sample?run=counsel&id=mk-01&epoch=1');
+    assert.ok(sample.body.record.transcript.events.some((event: any) => event.kind === 'judge'));
+    const created = await json('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ run: 'counsel', name: 'real', limit: 2 }) });
+    assert.equal(created.status, 201);
+    const id = created.body.assignment.id;
+    assert.equal(created.body.assignment.items, 2);
+    const rating = { overall: 3, empathy: 4, specificity: 2, medicalAdvice: 'No', factualConsistency: 'I am not sure', toxicity: 1 };
+    for (const rater of ['a', 'b']) {
+      for (const item of [0, 1]) {
+        const saved = await json(`/api/assignments/${id}/ratings`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ item, rater, rating: { ...rating, overall: 3 + item } }) });
+        assert.equal(saved.status, 201);
+      }
+    }
+    const { body } = await json(`/api/assignments/${id}/agreement`);
+    assert.match(body.report.judge, /not a valid judge/);
+    const factual = body.report.keys.find((key: any) => key.key === 'factual_consistency');
+    assert.ok(!factual || factual.items === 0 || factual.notes.length > 0, 'unsure ratings are dropped, and the report says so');
+    assert.equal(body.report.keys.find((key: any) => key.key === 'overall').items, 2);
+  });
+});
+
+describe('medkit view', () => {
+  it('prints a 127.0.0.1 URL that serves the web app', async () => {
+    const child = spawn(process.execPath, ['bin/medkit.js', 'view', join(temp, 'runs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+          const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[0]);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<script type="module" src="\/web\/app.js">/);
+      const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: unknown[] };
+      assert.equal(runs.runs.length, 3);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
