@@ -46,6 +46,10 @@ test('counselbench-eval runs on the embedded default without a key (baselines, l
   assert.match(first.scores['counsel-judge'].explanation, /NOT a valid judge/);
   assert.ok(first.transcript.events.some((event: { kind?: string }) => event.kind === 'judge'));
   assert.ok(summary.notes.some((note) => /role 'judge' has no model/.test(note)));
+  const { runAggregateText } = await import('../../src/benchmarks/counselbench-eval/judge-agreement.js');
+  const text = runAggregateText(outDir);
+  assert.match(text, /^12 of 12 ratings come from the lexicon baseline: NOT a valid judge/);
+  assert.match(text, /Factual Consistency +– +n=0 +dropped 12 of 12: 12 "I am not sure"/);
 });
 
 test('counselbench-eval with --role judge=openai:... against the loopback server, then judge-agreement', async () => {

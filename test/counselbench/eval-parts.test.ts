@@ -136,3 +136,15 @@ test('judge-parse helpers: fenced JSON, JSON in prose, keyed lines', () => {
   const lines = parseKeyedLines('Overall: 3\noverall: 4', ['Overall']);
   assert.deepEqual(lines, { values: { Overall: '3' }, duplicates: ['Overall'] });
 });
+
+test('aggregate of run scores counts drop reasons from metadata.status', async () => {
+  const { aggregateScores } = await import('../../src/benchmarks/counselbench-eval/aggregate.js');
+  const score = (medical: number | null, status: string) => ({
+    value: { overall: 4, empathy: 4, specificity: 4, medical_advice: medical, factual_consistency: 3, toxicity: 1 },
+    metadata: { status: { overall: 'ok', empathy: 'ok', specificity: 'ok', medical_advice: status, factual_consistency: 'ok', toxicity: 'ok' } },
+  });
+  const aggregate = aggregateScores([score(1, 'ok'), score(0, 'ok'), score(null, 'unsure'), score(1, 'ok'), score(null, 'invalid'), { value: null }]);
+  assert.equal(aggregate.medicalAdvice.value, 2 / 3);
+  assert.equal(aggregate.medicalAdvice.note, 'dropped 3 of 6: 1 "I am not sure", 1 missing, 1 unparseable or out of range');
+  assert.equal(aggregate.overall.note, 'dropped 1 of 6: 1 missing');
+});

@@ -66,3 +66,26 @@ export function aggregateValueLists(lists: Partial<Record<DimensionKey, readonly
   }
   return result;
 }
+
+/**
+ * The §1.4 aggregate of a finished run, from each `counsel-judge` score's value and
+ * `metadata.status` (ok / unsure / missing / invalid), so the drop reasons the in-run metric cannot
+ * see (the runner's units carry values only) are counted per reason.
+ */
+export function aggregateScores(scores: readonly { value: unknown; metadata?: unknown }[]): Record<DimensionKey, DimensionAggregate> {
+  const items = scores.map((score) => {
+    const value = (score.value ?? {}) as Record<string, number | null>;
+    const status = ((score.metadata as { status?: Record<string, string> } | undefined)?.status ?? {}) as Record<string, string>;
+    const outcomes: Partial<Record<DimensionKey, DimensionOutcome>> = {};
+    for (const spec of DIMENSIONS) {
+      const number = value[spec.scoreKey];
+      const state = status[spec.scoreKey] ?? (number === null || number === undefined ? 'missing' : 'ok');
+      if (state === 'ok' && typeof number === 'number') outcomes[spec.key] = { status: 'ok', value: spec.kind === 'yes-no' ? (number === 1 ? 'Yes' : 'No') : number };
+      else if (state === 'unsure') outcomes[spec.key] = { status: 'unsure' };
+      else if (state === 'invalid') outcomes[spec.key] = { status: 'invalid', raw: '', problem: 'unparseable or out of range' };
+      else outcomes[spec.key] = { status: 'missing' };
+    }
+    return outcomes;
+  });
+  return aggregateRatings(items);
+}

@@ -11,6 +11,7 @@ import type { CliCommand } from '../../cli/command.js';
 import { csvRecords } from './csv.js';
 import { formatAgreement, judgeAgreement, unitOf, type HumanRating, type JudgeValues } from './agreement.js';
 import { reviewTemplate } from './review.js';
+import { aggregateScores } from './aggregate.js';
 
 /** Judge values per unit, flattened: record keys as they are ('overall'), plain values under the scorer name. */
 export function readRunValues(runDir: string): { values: JudgeValues; judge: string; errors: number; carried: HumanRating[]; groups: Map<string, Record<string, string>> } {
@@ -151,6 +152,27 @@ export function judgeAgreementText(runDir: string, ratingsFile: string | undefin
   return out.join('\n');
 }
 
+/** CounselBench §1.4 aggregates of a run's `counsel-judge` scores, with drop counts per reason. */
+export function runAggregateText(runDir: string, scorer = 'counsel-judge'): string {
+  const path = join(runDir, 'samples.jsonl');
+  if (!existsSync(path)) throw new ConfigError(`${runDir}: no samples.jsonl (is this a run directory written by medkit eval --out?)`);
+  const scores: { value: unknown; metadata?: unknown }[] = [];
+  let failed = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const record = JSON.parse(line) as { error: string | null; scores: Record<string, { value: unknown; metadata?: unknown }> };
+    if (record.error !== null || !record.scores[scorer]) failed++;
+    else scores.push(record.scores[scorer]!);
+  }
+  if (scores.length === 0) throw new ConfigError(`${runDir}: no "${scorer}" scores (is this a counselbench-eval run?)`);
+  const aggregate = aggregateScores(scores);
+  const baseline = scores.filter((score) => (score.metadata as { validJudge?: boolean } | undefined)?.validJudge === false).length;
+  const lines = [`CounselBench aggregates over ${scores.length} rated responses${failed ? ` (${failed} units failed or unscored, not counted)` : ''}:`];
+  if (baseline) lines.unshift(`${baseline} of ${scores.length} ratings come from the lexicon baseline: NOT a valid judge`);
+  for (const entry of Object.values(aggregate)) lines.push(`  ${entry.label.padEnd(20)} ${entry.value === null ? '–' : entry.value.toFixed(3)}  n=${entry.n}  ${entry.note}`);
+  return lines.join('\n');
+}
+
 export const judgeAgreementCommand: CliCommand = {
   name: 'judge-agreement',
   register(program: Command) {
@@ -161,11 +183,16 @@ export const judgeAgreementCommand: CliCommand = {
       .argument('[human-ratings]', 'CSV or JSONL: id (or questionID + responder), epoch (default 1), rater, one column per score key (overall or overall_score, medical_advice, triggered...); without it, the human ratings the run carries (CounselBench-Eval files rated with --solver given, HealthBench meta-eval)')
       .option('--key <keys...>', 'only these score keys (with --review-template: the label columns to fill)')
       .option('--by <group>', 'also one table per value of this group key (e.g. mode for CounselBench-ADV)')
+      .option('--aggregate', 'instead of comparing, print the CounselBench aggregates of a counselbench-eval run with drop counts per reason')
       .option('--review-template <file>', 'instead of comparing, write a CSV of sampled units for humans to label (then pass it back as <human-ratings>)')
       .option('--group <key>', 'with --review-template: sample per value of this group key (e.g. mode)')
       .option('--per-group <n>', 'with --review-template: units per group (default 2, as CounselBench-ADV)', '2')
       .option('--seed <n>', 'with --review-template: sampling seed', '0')
-      .action((runDir: string, ratingsFile: string | undefined, options: { key?: string[]; by?: string; reviewTemplate?: string; group?: string; perGroup: string; seed: string }) => {
+      .action((runDir: string, ratingsFile: string | undefined, options: { key?: string[]; by?: string; aggregate?: boolean; reviewTemplate?: string; group?: string; perGroup: string; seed: string }) => {
+        if (options.aggregate) {
+          process.stdout.write(`${runAggregateText(runDir)}\n`);
+          return;
+        }
         if (options.reviewTemplate) {
           const { csv, counts } = reviewTemplate(runDir, { keys: options.key ?? [], perGroup: Number(options.perGroup), seed: Number(options.seed), ...(options.group ? { groupKey: options.group } : {}) });
           writeFileSync(options.reviewTemplate, csv);
