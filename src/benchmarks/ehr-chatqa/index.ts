@@ -1,0 +1,70 @@
+// EHR-ChatQA: a tool-calling DB agent serves a simulated clinician over star-schema MIMIC-IV and
+// eICU databases (synthetic by default, a user's upstream checkout with --arg upstreamDir=DIR).
+import { defineBenchmark, type BenchmarkOptions, type Sample } from '../../core/index.js';
+import { ehrMetrics, GROUP_KEYS } from './metrics.js';
+import type { DbId } from './schema.js';
+import { databasePath, ehrScorer, ehrSolver, settingsFrom } from './solver.js';
+import { ensureTaskFiles, readTaskFile, taskKey, upstreamPaths } from './tasks.js';
+import type { EhrTask } from './task-types.js';
+
+export function taskToSample(task: EhrTask, dbPath: string): Sample {
+  return {
+    id: taskKey(task),
+    input: task.instruction,
+    target: task.gold_answer as Sample['target'],
+    metadata: {
+      database: task.db_id === 'mimic_iv_star' ? 'mimic' : 'eicu',
+      taskType: task.task_type === 'incre' ? 'increqa' : 'adaptqa',
+      category: task.categories?.[0] ?? 'uncategorised',
+      categories: (task.categories ?? []).join(','),
+      task: task as unknown as Sample['target'],
+    },
+    files: { database: dbPath },
+  };
+}
+
+/** Tasks of the selected databases and types, from the synthetic cache or an upstream checkout. */
+export function loadTasks(options: BenchmarkOptions): { tasks: EhrTask[]; dbPaths: Record<string, string> } {
+  const settings = settingsFrom(options);
+  const tasks: EhrTask[] = [];
+  const dbPaths: Record<string, string> = {};
+  for (const dbId of settings.databases as DbId[]) {
+    dbPaths[dbId] = databasePath(settings, dbId);
+    const files = settings.upstreamDir ? upstreamPaths(settings.upstreamDir, dbId) : ensureTaskFiles(settings.cacheDir, dbId);
+    for (const type of settings.taskTypes) tasks.push(...readTaskFile(files[type]));
+  }
+  return { tasks, dbPaths };
+}
+
+export const ehrChatqa = defineBenchmark({
+  name: 'ehr-chatqa',
+  version: 1,
+  description:
+    'EHR-ChatQA: an agent answers a simulated clinician over star-schema MIMIC-IV/eICU SQLite databases with six tools (IncreQA: re-executed SQL; AdaptQA: <answer> containment). Synthetic databases and tasks by default.',
+  tags: ['ehr-agent', 'text-to-sql', 'multi-turn'],
+  dataset(options) {
+    const { tasks, dbPaths } = loadTasks(options);
+    return tasks.map((task) => taskToSample(task, dbPaths[task.db_id]!));
+  },
+  solvers: {
+    baseline: (options) => ehrSolver(options, 'baseline'),
+    default: (options) => ehrSolver(options, 'agent'),
+  },
+  scorers: (options) => [ehrScorer(options)],
+  epochs: 5,
+  metrics: () => ehrMetrics(),
+  groupBy: [...GROUP_KEYS],
+  roles: ['user', 'validator'],
+  generateConfig: { temperature: 0 },
+  argsHelp: {
+    database: 'mimic | eicu | both (default both)',
+    taskType: 'increqa | adaptqa | both (default both)',
+    rewardScope: 'any (upstream: any executed query / any tagged reply counts) | final (only the last)',
+    upstreamDir: "a checkout of glee4810/EHR-ChatQA: reads src/envs/<db>/<db>.sqlite and eval_{incre,adapt}.jsonl from it",
+    maxSteps: 'agent steps per episode (default 30)',
+    agentTimeS: 'cumulative agent model time per episode, seconds (default 600)',
+    maxRetry: 're-runs of episodes the validator blames on the user (default 10)',
+    sqlTimeout: 'sql_execute timeout cap, seconds (default 60)',
+    userVerify: 'true | false: the LLM user verifier and reflections (default true)',
+  },
+});

@@ -1,0 +1,189 @@
+// The solver (one whole episode, with validator re-runs) and the scorer (upstream rewards on the
+// episode's queries and replies). Environments (tools + value index + SQL pool) are built once per
+// database file and shared by every episode of the process.
+import type { BenchmarkOptions, JsonObject, Score, Scorer, Solver, SolverContext } from '../../core/index.js';
+import { ConfigError } from '../../core/index.js';
+import { ensureDatabase, openReadOnly } from './db.js';
+import { runEpisode, type Episode } from './env.js';
+import { toolCallingAgent } from './agent.js';
+import { baselineAgent } from './baseline.js';
+import { agentSystemPrompt } from './prompts.js';
+import { adaptReward, increReward, type ExecutedQuery, type RewardScope } from './rewards.js';
+import { SIMILARITY_COLUMNS, type DbId } from './schema.js';
+import { upstreamPaths } from './tasks.js';
+import type { EhrTask } from './task-types.js';
+import { EhrTools } from './tools.js';
+import { llmUser, scriptedUser } from './users.js';
+import { validateEpisode, type Validation } from './validator.js';
+import { ngramEmbeddings, ValueIndex, type EmbeddingProvider } from './value-index.js';
+
+export interface EhrSettings {
+  databases: DbId[];
+  taskTypes: ('incre' | 'adapt')[];
+  rewardScope: RewardScope;
+  maxSteps: number;
+  agentTimeMs: number;
+  maxRetry: number;
+  sqlTimeoutS: number;
+  userVerify: boolean;
+  upstreamDir?: string;
+  cacheDir: string;
+}
+
+export function settingsFrom(options: BenchmarkOptions): EhrSettings {
+  const args = options.args;
+  const get = (key: string) => (args[key] === undefined || args[key] === null ? undefined : String(args[key]));
+  const database = get('database') ?? 'both';
+  const databases: Record<string, DbId[]> = { mimic: ['mimic_iv_star'], eicu: ['eicu_star'], both: ['mimic_iv_star', 'eicu_star'], mimic_iv_star: ['mimic_iv_star'], eicu_star: ['eicu_star'] };
+  if (!databases[database]) throw new ConfigError(`--arg database=${database}: expected mimic, eicu or both`);
+  const taskType = (get('taskType') ?? 'both').toLowerCase();
+  const types: Record<string, ('incre' | 'adapt')[]> = { increqa: ['incre'], incre: ['incre'], adaptqa: ['adapt'], adapt: ['adapt'], both: ['incre', 'adapt'] };
+  if (!types[taskType]) throw new ConfigError(`--arg taskType=${taskType}: expected increqa, adaptqa or both`);
+  const scope = get('rewardScope') ?? get('reward-scope') ?? 'any';
+  if (scope !== 'any' && scope !== 'final') throw new ConfigError(`--arg rewardScope=${scope}: expected any or final`);
+  const number = (key: string, fallback: number) => {
+    const value = get(key);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new ConfigError(`--arg ${key}=${value}: expected a positive number`);
+    return parsed;
+  };
+  const upstreamDir = get('upstreamDir') ?? get('upstream-dir');
+  return {
+    databases: databases[database]!, taskTypes: types[taskType]!, rewardScope: scope, maxSteps: number('maxSteps', 30),
+    agentTimeMs: number('agentTimeS', 600) * 1000, maxRetry: number('maxRetry', 10), sqlTimeoutS: number('sqlTimeout', 60),
+    userVerify: get('userVerify') !== 'false', cacheDir: options.cacheDir, ...(upstreamDir ? { upstreamDir } : {}),
+  };
+}
+
+export function databasePath(settings: Pick<EhrSettings, 'upstreamDir' | 'cacheDir'>, dbId: DbId): string {
+  return settings.upstreamDir ? upstreamPaths(settings.upstreamDir, dbId).db : ensureDatabase(settings.cacheDir, dbId);
+}
+
+const environments = new Map<string, Promise<EhrTools>>();
+
+/** Tools for a database file, built once per process (the value index takes ~0.2 s). */
+export function environment(dbPath: string, dbId: DbId, maxTimeoutS = 60, embeddings: EmbeddingProvider = ngramEmbeddings): Promise<EhrTools> {
+  const key = `${dbPath}\u0000${embeddings.name}\u0000${maxTimeoutS}`;
+  let tools = environments.get(key);
+  if (!tools) {
+    tools = (async () => {
+      const db = openReadOnly(dbPath);
+      try {
+        const index = await new ValueIndex(embeddings).build(db, SIMILARITY_COLUMNS[dbId]);
+        return new EhrTools({ dbPath, valueIndex: index, maxTimeoutS });
+      } finally {
+        db.close();
+      }
+    })();
+    environments.set(key, tools);
+  }
+  return tools;
+}
+
+function episodeSummary(episode: Episode): JsonObject {
+  return {
+    endReason: episode.endReason, queries: episode.queries, responses: episode.responses, steps: episode.steps,
+    agentMs: episode.agentMs, toolCalls: episode.toolCalls, toolErrors: episode.toolErrors, parseErrors: episode.parseErrors,
+    emptyAgentMessages: episode.emptyAgentMessages, userRejections: episode.userRejections, verifierRejections: episode.verifierRejections,
+    reflections: episode.reflections, ...(episode.error ? { error: episode.error } : {}),
+  };
+}
+
+export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent'): Solver {
+  const settings = settingsFrom(options);
+  return {
+    name: mode === 'agent' ? 'ehr-chatqa-tool-calling' : 'ehr-chatqa-baseline',
+    params: { mode, maxSteps: settings.maxSteps, agentTimeMs: settings.agentTimeMs, maxRetry: settings.maxRetry, userVerify: settings.userVerify },
+    async solve(state, context) {
+      const task = state.sample.metadata?.task as unknown as EhrTask;
+      const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS);
+      const systemPrompt = agentSystemPrompt(task.db_id, task.task_type);
+      const useAgentModel = mode === 'agent' && context.hasRole('agent');
+      const useUserModel = context.hasRole('user');
+      if (!useUserModel) context.record({ type: 'info', message: 'no user model given: the scripted user speaks the task\'s user_turns' });
+      if (mode === 'agent' && !useAgentModel) context.record({ type: 'info', message: 'no agent model given: the baseline agent answers' });
+      const mistakes: string[] = [];
+      const retryReasons: string[] = [];
+      let episode: Episode;
+      let validation: Validation | undefined;
+      let retryExhausted = false;
+      for (let retry = 0; ; retry++) {
+        const agent = useAgentModel ? toolCallingAgent(context) : baselineAgent(task.db_id, task.task_type);
+        const user = useUserModel
+          ? llmUser(context, { instruction: task.instruction, mistakes, verify: settings.userVerify })
+          : scriptedUser(task.user_turns ?? [task.instruction]);
+        episode = await runEpisode({ systemPrompt, tools, agent, user, context, maxSteps: settings.maxSteps, agentTimeMs: settings.agentTimeMs });
+        if (!context.hasRole('validator')) break;
+        validation = await validateEpisode(context, episode, task.instruction, task.gold_sql);
+        context.record({ type: 'evidence', kind: 'judge', title: 'user validator', data: { dimension: 'user_error', rating: validation.decision, rationale: validation.reason } });
+        if (validation.decision === 'no_error') break;
+        retryReasons.push(validation.reason);
+        mistakes.push(validation.reason);
+        if (retry >= settings.maxRetry) {
+          retryExhausted = true;
+          break;
+        }
+      }
+      state.messages = episode.messages;
+      state.output = { ...state.output, text: episode.responses[episode.responses.length - 1] ?? '' };
+      state.metadata = {
+        ...state.metadata, ...episodeSummary(episode), agent: useAgentModel ? 'tool-calling' : 'baseline', user: useUserModel ? 'llm' : 'scripted',
+        retry: retryReasons.length, retryReasons, retryExhausted,
+        ...(validation ? { validation: { decision: validation.decision, reason: validation.reason, ...(validation.skipped ? { skipped: validation.skipped } : {}) } } : {}),
+      };
+      state.completed = true;
+      return state;
+    },
+  };
+}
+
+/** Rewards of one episode under both scopes (the run's scope is the score; the other goes to metadata). */
+export async function episodeRewards(task: EhrTask, metadata: JsonObject, run: (query: string) => Promise<ExecutedQuery>) {
+  const queries = (metadata.queries as string[] | undefined) ?? [];
+  const responses = (metadata.responses as string[] | undefined) ?? [];
+  if (task.task_type === 'adapt') {
+    const any = adaptReward(task.gold_answer, responses, 'any');
+    const final = adaptReward(task.gold_answer, responses, 'final');
+    return { any: any.reward, final: final.reward, detail: { golds: any.golds, matched: any.matched ?? null } as JsonObject };
+  }
+  const cache = new Map<string, Promise<ExecutedQuery>>();
+  const cached = (query: string) => {
+    if (!cache.has(query)) cache.set(query, run(query));
+    return cache.get(query)!;
+  };
+  const any = await increReward(task.gold_answer, queries, cached, 'any');
+  const final = await increReward(task.gold_answer, queries, cached, 'final');
+  return { any: any.reward, final: final.reward, detail: { matched: any.matched ?? null, queryErrors: any.errors } as JsonObject };
+}
+
+export function ehrScorer(options: BenchmarkOptions): Scorer {
+  const settings = settingsFrom(options);
+  return {
+    name: 'reward',
+    params: { rewardScope: settings.rewardScope },
+    async score(state, _context: SolverContext): Promise<Score> {
+      const task = state.sample.metadata?.task as unknown as EhrTask;
+      const metadata = state.metadata;
+      if (metadata.retryExhausted === true) {
+        return { value: null, explanation: `every re-run was blamed on the simulated user (${String(metadata.retry)} retries); upstream refuses to score such a task`, metadata: { endReason: String(metadata.endReason) } };
+      }
+      if (metadata.endReason !== 'user-end') {
+        return { value: 0, explanation: `episode ended by ${String(metadata.endReason)}: reward 0`, metadata: { endReason: String(metadata.endReason), reward_any: 0, reward_final: 0 } };
+      }
+      const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS);
+      const run = async (query: string): Promise<ExecutedQuery> => {
+        const outcome = await tools.runner.execute(query, { timeoutMs: settings.sqlTimeoutS * 1000, keep: 100_000, cap: 100_000 });
+        return outcome.ok ? { query, rows: outcome.rows } : { query, error: outcome.error };
+      };
+      const rewards = await episodeRewards(task, metadata, run);
+      const value = settings.rewardScope === 'final' ? rewards.final : rewards.any;
+      return {
+        value,
+        answer: state.output.text.slice(0, 500),
+        explanation: `${task.task_type === 'incre' ? 'IncreQA (re-executed SQL)' : 'AdaptQA (<answer> containment)'}, scope ${settings.rewardScope}: ${value}`,
+        metadata: { endReason: 'user-end', reward_any: rewards.any, reward_final: rewards.final, scope: settings.rewardScope, ...rewards.detail },
+      };
+    },
+  };
+}
