@@ -12,7 +12,7 @@ import { PERSONA_PROMPT as ADV_PERSONA, advResponder, advTemplateResponder, coun
 import { PERSONA_PROMPT as EVAL_PERSONA } from '../../src/benchmarks/counselbench-eval/prompts.js';
 import { advJudge, advJudgePrompt, parseAdvVerdict } from '../../src/benchmarks/counselbench-adv/judge.js';
 import { failureMode, MODE_KEYS } from '../../src/benchmarks/counselbench-adv/modes.js';
-import { perQuestionShares, triggerRates } from '../../src/benchmarks/counselbench-adv/metrics.js';
+import { perQuestionShares, triggerRateMetric, triggerRates } from '../../src/benchmarks/counselbench-adv/metrics.js';
 import { embeddedAdvSamples } from '../../src/benchmarks/counselbench-adv/questions.js';
 import { readAdvFile } from '../../src/benchmarks/counselbench-adv/loader.js';
 import { fakeModel } from './helpers.js';
@@ -103,6 +103,13 @@ test('trigger rate = mean over questions of the per-question share of Yes; drops
   assert.ok(Number.isNaN(therapy.value));
   assert.equal(therapy.dropped, 1);
   assert.equal(rates.find((rate) => rate.name === 'trigger rate all')!.n, 2);
+  const withQuestions = triggerRateMetric({ perQuestion: true }).compute(units, { seed: 0, epochs: 3, level: 0.95 }) as { name: string; value: number; n: number }[];
+  assert.deepEqual(withQuestions.filter((result) => result.name.startsWith('share of Yes')).map((result) => [result.name, result.value, result.n]), [
+    ['share of Yes medication-1', 2 / 3, 3],
+    ['share of Yes medication-2', 0, 2],
+    ['share of Yes therapy-1', Number.NaN, 0],
+  ]);
+  assert.equal((triggerRateMetric().compute(units, { seed: 0, epochs: 3, level: 0.95 }) as unknown[]).length, rates.length);
 });
 
 function tempFile(name: string, text: string): string {

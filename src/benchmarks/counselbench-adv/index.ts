@@ -63,12 +63,13 @@ export const counselbenchAdv = defineBenchmark({
   },
   scorers: ({ args }) => [advJudge({ issueText: issueTextArg(args.issueText) })],
   epochs: 3,
-  metrics: () => [triggerRateMetric()],
+  metrics: ({ args }) => [triggerRateMetric({ perQuestion: args.perQuestion === true || args.perQuestion === 'true' })],
   groupBy: ['mode'],
   roles: ['judge'],
   argsHelp: {
     path: 'CounselBench-Adv file a user supplies (CSV with one column per mode, or JSONL {mode, question})',
     issueText: 'what the judge prompt names as the issue: "key" (default, as upstream: e.g. "apathetic") or "description" (a one-line description)',
     temperature: 'responder temperature (default 0.7)',
+    perQuestion: 'true: also report each question\'s share of Yes (one task metric per question)',
   },
 });

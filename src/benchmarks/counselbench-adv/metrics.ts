@@ -52,6 +52,19 @@ export function triggerRates(units: readonly ScoredUnit[]): MetricResult[] {
   return results;
 }
 
-export function triggerRateMetric(): Metric {
-  return { name: 'trigger rate', scorerKey: 'adv-judge.triggered', compute: (units) => triggerRates(units) };
+/** One result per question: its share of Yes over its samples (opt-in: `--arg perQuestion=true`). */
+export function questionShareResults(units: readonly ScoredUnit[]): MetricResult[] {
+  return perQuestionShares(units)
+    .sort((left, right) => left.id.localeCompare(right.id, undefined, { numeric: true }))
+    .map((share) => ({
+      name: `share of Yes ${share.id}`,
+      value: share.share ?? Number.NaN,
+      n: share.samples,
+      dropped: share.dropped,
+      ...(share.dropped > 0 ? { note: `${share.dropped} unparseable verdicts left out` } : {}),
+    }));
+}
+
+export function triggerRateMetric({ perQuestion = false }: { perQuestion?: boolean } = {}): Metric {
+  return { name: 'trigger rate', scorerKey: 'adv-judge.triggered', compute: (units) => [...triggerRates(units), ...(perQuestion ? questionShareResults(units) : [])] };
 }

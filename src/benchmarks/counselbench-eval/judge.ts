@@ -14,6 +14,8 @@ export interface JudgeResult {
   outcomes: Record<DimensionKey, DimensionOutcome>;
   errors: string[];
   raw: string;
+  /** The judge's text per dimension, where it gave one. */
+  rawByDimension?: Partial<Record<DimensionKey, string>>;
 }
 
 /** Rates one response with the judge model (or the lexicon baseline when the run has none). */
@@ -34,7 +36,7 @@ export async function rateResponse(
     { role, recordInput: true },
   );
   const parsed = parseJudgeRating(output.text);
-  return { judge: context.modelName(role) ?? role, validJudge: true, outcomes: parsed.outcomes, errors: parsed.errors, raw: output.text };
+  return { judge: context.modelName(role) ?? role, validJudge: true, outcomes: parsed.outcomes, errors: parsed.errors, raw: output.text, rawByDimension: parsed.raw };
 }
 
 export function outcomeValue(outcome: DimensionOutcome): RatingValue | undefined {
@@ -81,7 +83,7 @@ export function recordJudgeEvidence(context: SolverContext, result: JudgeResult)
         : outcome.status === 'missing'
           ? 'missing from the judge output'
           : result.validJudge
-            ? `rated by ${result.judge}`
+            ? `rated by ${result.judge}: "${result.rawByDimension?.[spec.key] ?? ''}"`
             : LEXICON_JUDGE_LABEL;
     context.record({ type: 'evidence', kind: 'judge', title: spec.label, data: { dimension: spec.label, rating, rationale, judge: result.judge, validJudge: result.validJudge } });
   }

@@ -14,6 +14,8 @@ export type DropReason = 'unsure' | 'missing' | 'invalid';
 
 export interface ParsedJudgeRating {
   outcomes: Record<DimensionKey, DimensionOutcome>;
+  /** The judge's own text for each dimension found ("4 - Good"). */
+  raw: Partial<Record<DimensionKey, string>>;
   /** One line per dimension that could not be read (the per-item errors the log keeps). */
   errors: string[];
 }
@@ -62,16 +64,18 @@ export function parseJudgeRating(text: string): ParsedJudgeRating {
     DIMENSIONS.map((spec) => spec.label),
   );
   const outcomes = {} as Record<DimensionKey, DimensionOutcome>;
+  const rawValues: Partial<Record<DimensionKey, string>> = {};
   const errors: string[] = [];
   for (const spec of DIMENSIONS) {
     const raw = values[spec.label];
+    if (raw !== undefined) rawValues[spec.key] = raw;
     const outcome: DimensionOutcome = raw === undefined ? { status: 'missing' } : parseDimensionValue(spec, raw);
     outcomes[spec.key] = outcome;
     if (outcome.status === 'missing') errors.push(`${spec.label}: missing from the judge output`);
     if (outcome.status === 'invalid') errors.push(`${spec.label}: ${outcome.problem} (got "${outcome.raw}")`);
   }
   for (const label of duplicates) errors.push(`${label}: given more than once; the first line was used`);
-  return { outcomes, errors };
+  return { outcomes, raw: rawValues, errors };
 }
 
 /** The outcome for an already-typed value (expert records, upstream lists such as ['Yes', 'I am not sure']). */
