@@ -23,8 +23,11 @@ import { healthbenchLoader } from './benchmarks/healthbench/loader.js';
 import { dicomLoader, imageLoader, niftiLoader } from './imaging/loaders.js';
 import { judgeAgreementCommand } from './benchmarks/counselbench-eval/judge-agreement.js';
 import { viewCommand } from './server/command.js';
+import { ehrChatqa } from './benchmarks/ehr-chatqa/index.js';
+import { ehrChatqaCommand, ehrChatqaLoader } from './benchmarks/ehr-chatqa/cli.js';
 
 export const benchmarks: Record<string, Benchmark> = {
+  [ehrChatqa.name]: ehrChatqa,
   [kgqaMini.name]: kgqaMini,
   [mirage.name]: mirage,
   [pubmedqa.name]: pubmedqa,
@@ -41,6 +44,7 @@ export const agents: Record<string, Agent> = {
 };
 
 export const loaders: Record<string, DatasetLoader> = {
+  [ehrChatqaLoader.name]: ehrChatqaLoader,
   [mirageLoader.name]: mirageLoader,
   [pubmedqaLoader.name]: pubmedqaLoader,
   [healthbenchLoader.name]: healthbenchLoader,
@@ -53,4 +57,4 @@ export const loaders: Record<string, DatasetLoader> = {
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
-export const commands: CliCommand[] = [viewCommand, judgeAgreementCommand, agentCommand];
+export const commands: CliCommand[] = [ehrChatqaCommand, viewCommand, judgeAgreementCommand, agentCommand];
