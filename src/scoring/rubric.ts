@@ -1,5 +1,6 @@
 // HealthBench rubric grading (simple-evals healthbench_eval.py), formula for formula:
-// - one grader call (role `grader`) per rubric item, shown as "[points] criterion" beside the
+// - one grader call (role `grader`; system "You are a helpful assistant.", T = 0.5, max_tokens 2048,
+//   as upstream's ChatCompletionSampler) per rubric item, shown as "[points] criterion" beside the
 //   conversation ("role: content" turns joined by blank lines, the completion last);
 // - score = Σ points of met items (negatives included) / Σ positive points; per rubric tag the
 //   same over that tag's items, skipped when the tag has no positive points; example tags get the
@@ -8,7 +9,7 @@
 //   bootstrap_std over 1000 resamples of the clipped mean (np.std, ddof 0), n_samples.
 // Upstream re-asks forever until `criteria_met` is a boolean; medkit stops after `maxAttempts`
 // and records the item as an error (the example then has no score, and says why).
-import { userMessage, type JsonObject, type Metric, type MetricResult, type Score, type Scorer, type SolverContext, type TaskState } from '../core/index.js';
+import { systemMessage, userMessage, type JsonObject, type Metric, type MetricResult, type Score, type Scorer, type SolverContext, type TaskState } from '../core/index.js';
 import { bootstrapCI } from '../stats/bootstrap.js';
 import { mean, sampleStdDev } from '../stats/descriptive.js';
 import { extractJsonObject } from './judge-parse.js';
@@ -130,7 +131,13 @@ export interface GradeOptions {
   template?: string;
   /** Grader max tokens (upstream 2048). */
   maxTokens?: number;
+  /** Grader temperature: upstream's ChatCompletionSampler default, 0.5. */
+  temperature?: number;
+  /** Grader system message: upstream's OPENAI_SYSTEM_MESSAGE_API; null sends none. */
+  system?: string | null;
 }
+
+export const GRADER_SYSTEM_MESSAGE = 'You are a helpful assistant.';
 
 export async function gradeRubricItem(context: SolverContext, conversation: readonly ConversationTurn[], item: RubricItem, options: GradeOptions = {}): Promise<ItemGrade> {
   return { item, ...(await gradeCriterion(context, conversation, formatRubricItem(item), options)) };
@@ -139,11 +146,15 @@ export async function gradeRubricItem(context: SolverContext, conversation: read
 /** One criterion, shown to the grader as `text`; re-asked until `criteria_met` is a boolean, at most `maxAttempts` times. */
 export async function gradeCriterion(context: SolverContext, conversation: readonly ConversationTurn[], text: string, options: GradeOptions = {}): Promise<Omit<ItemGrade, 'item'>> {
   const maxAttempts = options.maxAttempts ?? 5;
+  const system = options.system === undefined ? GRADER_SYSTEM_MESSAGE : options.system;
   const prompt = rubricGraderPrompt(conversation, text, options.template);
   let lastError = '';
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const output = await context.generate(
-      { messages: [userMessage(prompt)], config: { ...context.generateConfig, maxTokens: options.maxTokens ?? 2048 } },
+      {
+        messages: [...(system === null ? [] : [systemMessage(system)]), userMessage(prompt)],
+        config: { ...context.generateConfig, temperature: options.temperature ?? 0.5, maxTokens: options.maxTokens ?? 2048 },
+      },
       { role: 'grader', recordInput: attempt === 1 },
     );
     const parsed = parseGraderOutput(output.text);
@@ -187,7 +198,7 @@ export function rubricGrader(options: RubricGraderOptions = {}): Scorer {
   const maxAttempts = options.maxAttempts ?? 5;
   return {
     name: 'rubric',
-    params: { maxAttempts, maxTokens: options.maxTokens ?? 2048, template: options.template === undefined ? 'medkit' : 'custom', formula: 'met points / positive points (HealthBench)' },
+    params: { maxAttempts, maxTokens: options.maxTokens ?? 2048, temperature: options.temperature ?? 0.5, system: options.system === undefined ? GRADER_SYSTEM_MESSAGE : options.system, template: options.template === undefined ? 'medkit' : 'custom', formula: 'met points / positive points (HealthBench)' },
     async score(state, context): Promise<Score> {
       const items = rubricsOf(state);
       if (items.length === 0) return { value: null, explanation: 'the sample has no rubric items' };

@@ -61,7 +61,7 @@ test('benchmark: metrics for overall and every tag; ideal-completion solver; gra
   const names = healthbench.metrics!(options).map((metric) => metric.name);
   assert.deepEqual(names, ['clipped mean overall_score', 'clipped mean axis:accuracy', 'clipped mean axis:completeness', 'clipped mean theme:hedging']);
   const [sample] = await collect(healthbench.dataset(options) as AsyncIterable<Sample>);
-  const grader = fakeModel((request) => `{"explanation": "x", "criteria_met": ${String(request.messages[0]!.content).includes('[6]')}}`);
+  const grader = fakeModel((request) => `{"explanation": "x", "criteria_met": ${String(request.messages.at(-1)!.content).includes('[6]')}}`);
   const context = createTestContext({ grader });
   const state = await healthbench.solvers.ideal!(options).solve(newTaskState(sample!, 1), context);
   const score = await healthbench.scorers(options)[0]!.score(state, context);

@@ -95,7 +95,7 @@ const sample = {
 test('rubric scorer: one grader call per item, rubric-item evidence, per-tag values', async () => {
   const verdicts: Record<string, boolean> = { 'Advises calling emergency services': true, 'Explains warning signs': true, 'Recommends an unsafe dose': true, 'Asks about allergies': false };
   const grader = fakeModel((request) => {
-    const text = String(request.messages[0]!.content);
+    const text = String(request.messages.at(-1)!.content);
     const criterion = Object.keys(verdicts).find((key) => text.includes(`] ${key}`))!;
     return `\`\`\`json\n{"explanation": "checked ${criterion}", "criteria_met": ${verdicts[criterion]}}\n\`\`\``;
   });
@@ -104,7 +104,10 @@ test('rubric scorer: one grader call per item, rubric-item evidence, per-tag val
   state.output = { ...state.output, text: 'Call 911 now.' };
   const score = await rubricGrader().score(state, context);
   assert.equal(grader.requests.length, 4);
-  assert.match(String(grader.requests[0]!.messages[0]!.content), /user: I have chest pain, what should I do\?\n\nassistant: Call 911 now\./);
+  assert.deepEqual(grader.requests[0]!.messages[0], { role: 'system', content: 'You are a helpful assistant.' });
+  assert.equal(grader.requests[0]!.config.temperature, 0.5);
+  assert.equal(grader.requests[0]!.config.maxTokens, 2048);
+  assert.match(String(grader.requests[0]!.messages.at(-1)!.content), /user: I have chest pain, what should I do\?\n\nassistant: Call 911 now\./);
   const value = score.value as Record<string, number>;
   assert.equal(value.overall_score, 0.5);
   assert.equal(value['theme:emergency'], 0.5);
@@ -115,7 +118,7 @@ test('rubric scorer: one grader call per item, rubric-item evidence, per-tag val
 });
 
 test('rubric scorer: invalid grader JSON is retried up to the cap, then the example is unscored with a reason', async () => {
-  const grader = fakeModel((request) => (String(request.messages[0]!.content).includes('Asks about allergies') ? 'I think yes' : '{"explanation": "", "criteria_met": true}'));
+  const grader = fakeModel((request) => (String(request.messages.at(-1)!.content).includes('Asks about allergies') ? 'I think yes' : '{"explanation": "", "criteria_met": true}'));
   const context = createTestContext({ grader });
   const state = newTaskState(sample, 1);
   const score = await rubricGrader({ maxAttempts: 3 }).score(state, context);

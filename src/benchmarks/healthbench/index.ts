@@ -108,6 +108,7 @@ export const healthbench = defineBenchmark({
   scorers: ({ args }) => {
     const options = {
       maxAttempts: args.maxAttempts === undefined ? 5 : Number(args.maxAttempts),
+      ...(args.graderTemperature !== undefined ? { temperature: Number(args.graderTemperature) } : {}),
       ...(typeof args.graderTemplate === 'string' ? { template: readFileSync(args.graderTemplate, 'utf8') } : {}),
     };
     return [typeof args.meta === 'string' ? rubricMetaGrader(options) : rubricGrader(options)];
@@ -118,6 +119,7 @@ export const healthbench = defineBenchmark({
   argsHelp: {
     meta: 'HealthBench meta-eval JSONL (oss_meta_eval): grade each row\'s criterion; then medkit judge-agreement <run> for balanced F1 vs physicians',
     path: 'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',
+    graderTemperature: 'grader temperature (default 0.5, upstream\'s sampler default; 0 makes grades cacheable)',
     maxAttempts: 'grader calls per rubric item before the item is an error (default 5; upstream retries forever)',
     graderTemplate: 'a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream\'s GRADER_TEMPLATE',
   },
