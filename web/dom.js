@@ -13,6 +13,7 @@ function setAttributes(element, attributes) {
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (name === 'style' && typeof value === 'object') Object.assign(element.style, value); // CSSOM: allowed by the CSP
     else if (name === 'value') element.value = value;
     else if (name === 'checked' || name === 'selected' || name === 'disabled') element[name] = Boolean(value);
     else element.setAttribute(name, value === true ? '' : String(value));

@@ -34,7 +34,7 @@ export function imageWithOverlay(images, path, data = {}) {
     figure.querySelector('.stack').append(overlay);
   };
   if (image.complete && image.naturalWidth) draw(); else image.addEventListener('load', draw, { once: true });
-  const legend = (data.boxes ?? []).map((box, index) => h('li', { style: `color: ${BOX_COLOURS[index % BOX_COLOURS.length]}` }, `${box.label ?? `box ${index + 1}`}: (${fmt(box.x1, 1)}, ${fmt(box.y1, 1)}) – (${fmt(box.x2, 1)}, ${fmt(box.y2, 1)})`));
+  const legend = (data.boxes ?? []).map((box, index) => h('li', { style: { color: BOX_COLOURS[index % BOX_COLOURS.length] } }, `${box.label ?? `box ${index + 1}`}: (${fmt(box.x1, 1)}, ${fmt(box.y1, 1)}) – (${fmt(box.x2, 1)}, ${fmt(box.y2, 1)})`));
   return h('div', {}, figure, legend.length ? h('ul', { class: 'legend' }, legend) : null, h('div', { class: 'muted path' }, path));
 }
 

@@ -11,7 +11,7 @@ import { PathRefused, resolveInside } from './paths.js';
 import { RunStore } from './runs.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { registerRatingRoutes } from './routes-ratings.js';
-import { RATINGS_DB, RatingInputError, RatingStore } from './ratings.js';
+import { NotFound, RATINGS_DB, RatingInputError, RatingStore } from './ratings.js';
 
 export interface ViewerOptions {
   runsDir: string;
@@ -52,6 +52,7 @@ export function errorResponse(c: Context, error: unknown): Response {
     return c.json({ error: error.message }, missing ? 404 : 403);
   }
   if (error instanceof RatingInputError) return c.json({ error: error.message, field: error.field }, 400);
+  if (error instanceof NotFound) return c.json({ error: error.message }, 404);
   if (error instanceof z.ZodError) {
     const issue = error.issues[0]!;
     const field = issue.path.join('.') || '(body)';

@@ -52,6 +52,9 @@ export class RatingInputError extends Error {
   }
 }
 
+/** Something the client named does not exist (a 404). */
+export class NotFound extends Error {}
+
 export function zodField(error: z.ZodError, prefix = ''): RatingInputError {
   const issue = error.issues[0]!;
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)';

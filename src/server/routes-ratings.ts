@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { DIMENSIONS, UNSURE } from '../benchmarks/counselbench-eval/ratings.js';
-import { createAssignmentSchema, RatingInputError, zodField, type RatingStore } from './ratings.js';
+import { createAssignmentSchema, NotFound, RatingInputError, zodField, type RatingStore } from './ratings.js';
 import type { RunStore } from './runs.js';
 import { readRows } from './sample-index.js';
 
@@ -22,7 +22,7 @@ export function registerRatingRoutes(app: Hono, store: RunStore, ratings: Rating
     const parsed = idParam.safeParse(raw);
     if (!parsed.success) throw new RatingInputError('id', 'expected a positive integer');
     const assignment = ratings.assignment(parsed.data);
-    if (!assignment) throw new RatingInputError('id', `no assignment ${parsed.data}`);
+    if (!assignment) throw new NotFound(`no assignment ${parsed.data}`);
     return assignment;
   };
 

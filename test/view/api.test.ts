@@ -156,6 +156,8 @@ describe('expert ratings', () => {
   it('refuses an assignment for a run that does not exist or a body without a name', async () => {
     const missing = await postJson('/api/assignments', { run: 'nope', name: 'x' });
     assert.equal(missing.status, 404);
+    assert.equal((await getJson('/api/assignments/999')).status, 404);
+    assert.equal((await getJson('/api/assignments/abc')).body.field, 'id');
     const noName = await postJson('/api/assignments', { run: 'counsel' });
     assert.equal(noName.status, 400);
     assert.equal(noName.body.field, 'name');

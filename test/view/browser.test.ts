@@ -41,6 +41,10 @@ describe('medkit view in Chromium', { skip }, () => {
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // CSP violations and failed loads show up as console errors; 4xx responses the tests ask for are expected
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
+    });
     page.on('dialog', (dialog) => {
       pageErrors.push(`dialog opened: ${dialog.message()}`);
       void dialog.dismiss();

@@ -4,11 +4,11 @@
 // requests to a listening server (which no client normalises first).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createViewer, type Viewer } from '../../src/server/app.js';
+import { createViewer, DEFAULT_WEB_DIR, type Viewer } from '../../src/server/app.js';
 import { startViewer } from '../../src/server/command.js';
 import { checkRelative, PathRefused } from '../../src/server/paths.js';
 import { writeFixtureRuns, type Fixture } from './fixtures.js';
@@ -32,6 +32,17 @@ const bodyOf = async (path: string) => {
   const response = await viewer.app.request(path);
   return { status: response.status, text: await response.text() };
 };
+
+describe('the web app', () => {
+  it('never parses strings as HTML', () => {
+    const files = readdirSync(DEFAULT_WEB_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    assert.ok(files.length >= 5);
+    for (const file of files) {
+      const text = readFileSync(join(DEFAULT_WEB_DIR, file), 'utf8');
+      assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/, file);
+    }
+  });
+});
 
 describe('path rules', () => {
   it('refuses .., absolute, backslash, NUL and empty segments by text', () => {
