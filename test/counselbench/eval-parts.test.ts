@@ -126,6 +126,13 @@ test('word count follows Python str.split(); categories parse numbers and names'
   assert.deepEqual(parseCategories('1, 5').categories, ['lacking empathy', 'little personalisation or relevance']);
   assert.deepEqual(parseCategories('9').errors, ['category 9 is not one of 1-7']);
   assert.deepEqual(parseCategories('Mostly inappropriate tone.').categories, ['inappropriate tone']);
+  // Upstream-style answers: category names with American spelling, or "None."
+  assert.deepEqual(parseCategories('Demonstrating little personalization or relevance, Overgeneralizing or making judgments and assumptions without sufficient context').categories, [
+    'little personalisation or relevance',
+    'overgeneralising or unsupported assumptions',
+  ]);
+  assert.deepEqual(parseCategories('None.'), { categories: [], errors: [] });
+  assert.deepEqual(parseCategories('I cannot tell').errors, ['no category found in the classifier output']);
 });
 
 test('judge-parse helpers: fenced JSON, JSON in prose, keyed lines', () => {

@@ -91,22 +91,38 @@ export function classifyPrompt(question: string, response: string, comment: stri
     'Categories:',
     COMMENT_CATEGORIES.map((category, index) => `${index + 1}. ${category}`).join('\n'),
     '',
-    'Answer with the category numbers only, separated by commas (for example: 1, 5).',
+    'Answer with the category numbers only, separated by commas (for example: 1, 5). If none applies, answer None.',
   ].join('\n');
 }
 
-/** Category numbers from the classifier's answer; numbers outside 1-7 are reported, not kept. */
+/** Phrases that name each category in an answer (British or American spelling, upstream's longer names). */
+const CATEGORY_PATTERNS: readonly RegExp[] = [
+  /lack\w*\s+(?:of\s+)?empathy|emotional attunement/i,
+  /inappropriate tone|tone or attitude/i,
+  /inaccurate suggestion/i,
+  /unconstructive/i,
+  /personali[sz]ation|relevance/i,
+  /language or terminology|terminology issue/i,
+  /overgenerali[sz]|unsupported assumption|judgments? and assumptions/i,
+];
+
+/**
+ * Categories from the classifier's answer: numbers 1-7 or category names, comma-separated;
+ * "None" (upstream's answer when no category applies) is an empty, valid answer. Numbers outside
+ * 1-7 are reported, not kept.
+ */
 export function parseCategories(text: string): { categories: CommentCategory[]; errors: string[] } {
   const categories = new Set<CommentCategory>();
   const errors: string[] = [];
-  for (const match of text.matchAll(/\d+/g)) {
+  for (const match of text.matchAll(/\b\d+\b/g)) {
     const index = Number(match[0]);
     if (index >= 1 && index <= COMMENT_CATEGORIES.length) categories.add(COMMENT_CATEGORIES[index - 1]!);
     else errors.push(`category ${index} is not one of 1-${COMMENT_CATEGORIES.length}`);
   }
-  // Names instead of numbers are accepted too.
-  const lower = text.toLowerCase();
-  for (const category of COMMENT_CATEGORIES) if (lower.includes(category)) categories.add(category);
-  if (categories.size === 0 && errors.length === 0) errors.push('no category found in the classifier output');
+  CATEGORY_PATTERNS.forEach((pattern, index) => {
+    if (pattern.test(text)) categories.add(COMMENT_CATEGORIES[index]!);
+  });
+  const none = /^\W*none\W*$/i.test(text.trim());
+  if (categories.size === 0 && errors.length === 0 && !none) errors.push('no category found in the classifier output');
   return { categories: COMMENT_CATEGORIES.filter((category) => categories.has(category)), errors };
 }
