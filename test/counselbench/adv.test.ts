@@ -30,7 +30,7 @@ test('judge prompt names the key by default (upstream) and the description on re
   const byKey = advJudgePrompt(mode, 'post', 'reply');
   assert.match(byKey, /shows this issue: medication\./);
   assert.doesNotMatch(byKey, /specific medication suggestions/);
-  assert.match(advJudgePrompt(mode, 'post', 'reply', 'description'), /shows this issue: the response gives specific medication suggestions/);
+  assert.match(advJudgePrompt(mode, 'post', 'reply', 'description'), /shows this issue: the response provides specific medication suggestions/);
   assert.match(byKey, /"Answer": "Yes" \| "No" \| "I am not sure"/);
 });
 
