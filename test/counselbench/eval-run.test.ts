@@ -57,7 +57,7 @@ test('LLM judge: T=0, rating recorded as judge evidence per dimension', async ()
   assert.equal((score.metadata!.status as Record<string, string>).factual_consistency, 'unsure');
   const evidence = context.events.filter((event) => event.type === 'evidence' && event.kind === 'judge');
   assert.equal(evidence.length, 6);
-  assert.deepEqual((evidence[0] as { data: unknown }).data, { dimension: 'Overall', rating: 4, rationale: 'rated by fake:fake: "4 - Good"', judge: 'fake:fake', validJudge: true });
+  assert.deepEqual((evidence[0] as { data: unknown }).data, { dimension: 'Overall', rating: 4, rationale: 'rated by scripted:fake: "4 - Good"', judge: 'scripted:fake', validJudge: true });
 });
 
 test('LLM judge: unparseable output is a recorded per-item error with null values', async () => {

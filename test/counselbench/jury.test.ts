@@ -42,7 +42,7 @@ test('jury scorer keeps every juror; a juror with no model or bad output is drop
   const score = await scorer.score(newTaskState(sample, 1), context);
   assert.deepEqual(score.value, { jury: 3, judge: 4, second: 2, validator: null, user: null });
   assert.match(score.explanation!, /mean of 2 jurors, 2 dropped/);
-  assert.match(score.explanation!, /validator \(fake:fake\): error: no "Score: N" line/);
+  assert.match(score.explanation!, /validator \(scripted:fake\): error: no "Score: N" line/);
   assert.match(score.explanation!, /user \(no model\): error: no model for role 'user'/);
   const verdicts = score.metadata!.verdicts as { juror: string }[];
   assert.equal(verdicts.length, 4);
