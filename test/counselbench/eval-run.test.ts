@@ -174,6 +174,8 @@ test('Eval ratings loader: missing columns and out-of-range scores name file, li
   await assert.rejects(readEvalFile(noColumns), /bad\.csv:1: overall_score, empathy_score.*response.*column\(s\) missing/);
   const outOfRange = tempFile('range.csv', [HEADER, '7,T,B,anxiety,gpt4,resp,r1,6,,4,3,No,,,4,,,1,,'].join('\n'));
   await assert.rejects(readEvalFile(outOfRange), /range\.csv:2: overall_score: /);
+  const noResponder = tempFile('noresp.csv', [HEADER, '7,T,B,anxiety,,resp,r1,4,,4,3,No,,,4,,,1,,'].join('\n'));
+  await assert.rejects(readEvalFile(noResponder), /noresp\.csv:2: responder: /);
   const errors: Error[] = [];
   const lenient = await readEvalFile(outOfRange, { lenient: true, onError: (error) => errors.push(error) });
   assert.equal(lenient.length, 0);

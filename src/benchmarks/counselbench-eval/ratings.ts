@@ -137,8 +137,8 @@ export type Rating = z.infer<typeof ratingSchema>;
  */
 export const expertRecordSchema = z.object({
   survey_id: z.string(),
-  questionID: z.union([z.string(), z.number()]),
-  responder: z.string(),
+  questionID: z.union([z.string().min(1), z.number()]),
+  responder: z.string().min(1),
   rater: z.string(),
   overall_score: scalePoint(5),
   overall_reason: z.string().nullable().optional(),
