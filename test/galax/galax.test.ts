@@ -8,12 +8,15 @@ import { GRAPH_DIM } from '../../src/agents/galax/features.js';
 import { buildPpi } from '../../src/agents/galax/ppi.js';
 import { DEFAULT_REWARD, graphReward } from '../../src/agents/galax/reward.js';
 import { searchSubgraph } from '../../src/agents/galax/search.js';
+import { reinforceSubgraph } from '../../src/agents/galax/reinforce.js';
 import { targetQaSynthetic } from '../../src/benchmarks/target-qa-synthetic/index.js';
 import { newTaskState } from '../../src/core/solvers.js';
 import type { Sample, TranscriptEvent } from '../../src/core/index.js';
 import { createRng } from '../../src/stats/random.js';
 import { createTestContext } from '../../src/runner/context.js';
-import { replyModel, smallArgs, tempDir } from './helpers.js';
+import { smallArgs, tempDir } from './helpers.js';
+import { scriptedModel } from '../../src/models/scripted.js';
+import { messageText } from '../../src/core/index.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -66,6 +69,20 @@ test('greedy and beam search add PPI edges toward high-CNV genes, deterministica
   assert.deepEqual(none.genes, []);
 });
 
+test('REINFORCE learns to prefer high-CNV end nodes under the reward, deterministically per seed', () => {
+  const classifier = meanCnvClassifier();
+  const run = () => reinforceSubgraph([B], [A, C, D, E], classifier, ppi, X, { epochs: 5, stepsPerEpoch: 20, learningRate: 0.05, samples: 4, maxSteps: 3, seed: 9 });
+  const first = run();
+  assert.deepEqual(run(), first, 'same seed, same policy and graph');
+  assert.equal(first.policy, 'reinforce');
+  assert.equal(first.training.trainingSteps, 100);
+  assert.ok(first.training.theta[0]! > 0, `the weight on the end node's CNV grows (${first.training.theta[0]})`);
+  assert.ok(first.training.theta[6]! > 0, `the weight on "is a PPI edge" grows (${first.training.theta[6]})`);
+  assert.equal(first.steps.length, 3);
+  for (const { terms } of first.steps) assert.ok(Math.abs(terms.total - (terms.classifier + terms.rollout + terms.validity)) < 1e-9, 'replayed terms add up');
+  assert.ok(first.edges.every(([a, b]) => ppi.isEdge(ppi.index(a), ppi.index(b))), 'the completed graph has PPI edges only');
+});
+
 const evidence = (events: TranscriptEvent[], kind: string) =>
   events.filter((event): event is Extract<TranscriptEvent, { type: 'evidence' }> => event.type === 'evidence' && event.kind === kind);
 const infos = (events: TranscriptEvent[]) => events.filter((event) => event.type === 'info').map((event) => (event as { message: string }).message);
@@ -79,11 +96,11 @@ async function smallSample(): Promise<{ sample: Sample; options: { args: typeof 
 test('GALAX runs LLM step 1, the search and LLM step 2, with evidence in the transcript', async () => {
   const { sample, options } = await smallSample();
   const truth = sample.target as string[];
-  const model = replyModel([`Likely targets: ${truth.slice(0, 3).join(', ')}, FOO.`, `Refined: ${truth.slice(0, 5).join(', ')} and SYN9999.`]);
+  const model = scriptedModel([`Likely targets: ${truth.slice(0, 3).join(', ')}, FOO.`, `Refined: ${truth.slice(0, 5).join(', ')} and SYN9999.`]);
   const context = createTestContext({ agent: model }, 0);
   const state = await galax.createSolver(options).solve(newTaskState(sample, 0), context);
-  assert.equal(model.prompts.length, 2);
-  assert.match(model.prompts[1]!, /Genes in the subgraph: SYN\d{4}/);
+  assert.equal(model.calls.length, 2);
+  assert.match(messageText(model.calls[1]!.messages.at(-1)!), /Genes in the subgraph: SYN\d{4}/);
   assert.deepEqual(state.metadata.predictedGenes, truth.slice(0, 5), 'step-2 genes; unknown symbols are not extracted');
   const galaxMeta = state.metadata.galax as Record<string, unknown>;
   assert.deepEqual(galaxMeta.step1Genes, truth.slice(0, 3));
@@ -107,7 +124,7 @@ test('without a model the prediction is the subgraph alone; replies without gene
   assert.deepEqual(genes, (state.metadata.galax as { graphGenes: string[] }).graphGenes);
   assert.ok(infos(graphOnly.events).some((message) => /no agent model/.test(message)), 'skipped LLM steps are recorded');
 
-  const silent = createTestContext({ agent: replyModel(['I cannot tell.', 'Still no idea.']) }, 0);
+  const silent = createTestContext({ agent: scriptedModel(['I cannot tell.', 'Still no idea.']) }, 0);
   const quiet = await galax.createSolver(options).solve(newTaskState(sample, 0), silent);
   assert.deepEqual(quiet.metadata.predictedGenes, []);
   assert.ok(infos(silent.events).some((message) => /step 1: the reply names no known gene symbol/.test(message)), 'step-1 no-gene reply recorded');

@@ -38,6 +38,7 @@ test('the synthetic world is seeded and plants connected modules and essential g
     const planted = line.truth.filter((gene) => active.has(gene) || world.common.includes(gene)).length;
     assert.ok(planted >= line.truth.length * 0.7, `most truth genes are planted (${planted}/${line.truth.length})`);
   }
+  assert.throws(() => generateWorld(1, { genes: 50 }), /need more than 50 genes/);
   const reference = generateLines(world, 'reference', 4);
   assert.deepEqual(reference.map((line) => line.label), [1, 0, 1, 0]);
   assert.ok(reference.filter((line) => line.label === 0).every((line) => line.activeModules.length === 0), 'normal lines activate no module');

@@ -20,6 +20,8 @@ export interface CandidateSet {
   /** Symbols (any source) not found in the PPI network. */
   unknown: string[];
   counts: { disease: number; omics: number; neighbours: number; llm: number };
+  /** Candidate nodes by source (a node may have several). */
+  roles: { disease: number[]; omics: number[]; llm: number[] };
 }
 
 export function omicsGenes(targetCase: TargetCase, topK = 10): string[] {
@@ -76,5 +78,6 @@ export function buildCandidates(targetCase: TargetCase, ppi: PpiNetwork, llmGene
     candidates,
     unknown: [...unknown],
     counts: { disease: disease.length, omics: omics.length, neighbours: neighbours.length, llm: llm.length },
+    roles: { disease, omics, llm },
   };
 }

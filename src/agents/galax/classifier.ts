@@ -8,13 +8,15 @@ import type { PpiNetwork } from './ppi.js';
 export interface TrainingExample {
   features: Float64Array;
   label: 0 | 1;
+  /** Examples of one group (a cell line) are held out together. */
+  group?: string;
 }
 
 export interface ClassifierReport {
   examples: number;
   positives: number;
   trainAccuracy: number;
-  /** Accuracy on a held-out fifth of the examples (by example order after a seeded shuffle). */
+  /** Accuracy on a held-out fifth of the groups (cell lines; seeded shuffle), trained on the rest. */
   heldOutAccuracy: number;
   kind: 'reference-profiles' | 'permutation-proxy';
 }
@@ -89,12 +91,13 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
   return new GraphClassifier(w.slice(0, GRAPH_DIM), w[GRAPH_DIM]!, center, scale);
 }
 
-/** Trains on 4/5 of the examples (seeded shuffle), reports held-out accuracy, then refits on all. */
+/** Trains on 4/5 of the groups (seeded shuffle), reports held-out accuracy, then refits on all. */
 export function trainWithReport(examples: TrainingExample[], seed: number, kind: ClassifierReport['kind'], options: TrainOptions = {}): GraphClassifier {
-  const order = createRng(seed).shuffle(examples.map((_, index) => index));
-  const cut = Math.floor(order.length * 0.8);
-  const train = order.slice(0, cut).map((index) => examples[index]!);
-  const held = order.slice(cut).map((index) => examples[index]!);
+  const groupOf = (example: TrainingExample, index: number) => example.group ?? `#${index}`;
+  const groups = createRng(seed).shuffle([...new Set(examples.map(groupOf))]);
+  const heldGroups = new Set(groups.slice(Math.floor(groups.length * 0.8)));
+  const train = examples.filter((example, index) => !heldGroups.has(groupOf(example, index)));
+  const held = examples.filter((example, index) => heldGroups.has(groupOf(example, index)));
   const accuracy = (model: GraphClassifier, set: TrainingExample[]) =>
     set.length === 0 ? NaN : set.filter((example) => (model.probabilityOf(example.features) >= 0.5 ? 1 : 0) === example.label).length / set.length;
   const probe = trainClassifier(train, options);

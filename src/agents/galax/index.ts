@@ -9,7 +9,7 @@ export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
     const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
     return Number.isFinite(parsed) ? parsed : undefined;
   };
-  const policy = args.policy === 'beam' ? 'beam' : 'greedy';
+  const policy = args.policy === 'beam' ? 'beam' : args.policy === 'reinforce' ? 'reinforce' : 'greedy';
   const selection = args.selection === 'last' ? 'last' : 'best-probability';
   const advance = args.advance === 'positive' ? 'positive' : 'always';
   const rollouts = number('rollouts');
@@ -22,6 +22,12 @@ export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
     advance,
     caseInsensitive: args.caseInsensitive === true || args.caseInsensitive === 'true',
     ...(rollouts !== undefined ? { reward: { rollouts } } : {}),
+    reinforce: {
+      epochs: number('epochs') ?? 5,
+      stepsPerEpoch: number('stepsPerEpoch') ?? 50,
+      learningRate: number('learningRate') ?? 0.01,
+      samples: number('samples') ?? 10,
+    },
   };
 }
 

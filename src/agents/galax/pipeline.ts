@@ -8,10 +8,13 @@ import { asJson, caseOfSample, relationPairs, type TargetCase } from './case.js'
 import type { GraphClassifier } from './classifier.js';
 import { nodeInputs } from './features.js';
 import { buildPpi, readPpiFile, type PpiNetwork } from './ppi.js';
+import { reinforceSubgraph, type ReinforceOptions, type ReinforceReport } from './reinforce.js';
 import { searchSubgraph, type SearchOptions, type SearchResult } from './search.js';
 import { proxyClassifier, referenceClassifier } from './training.js';
 
 export interface GalaxOptions extends SearchOptions {
+  /** Settings of the REINFORCE policy (policy = 'reinforce'). */
+  reinforce?: Pick<ReinforceOptions, 'epochs' | 'stepsPerEpoch' | 'learningRate' | 'samples'>;
   /** Gene extraction from LLM replies: dictionary match over the PPI network's symbols. */
   caseInsensitive?: boolean;
 }
@@ -80,6 +83,7 @@ export async function runGalax(state: TaskState, context: SolverContext, options
   else classifier = proxyClassifier(X, candidates.candidates, ppi, context.seed);
 
   let result: SearchResult | undefined;
+  let training: ReinforceReport | undefined;
   if (candidates.start.length === 0 || candidates.candidates.length < 2) {
     context.record({
       type: 'evidence',
@@ -88,8 +92,15 @@ export async function runGalax(state: TaskState, context: SolverContext, options
       data: { empty: true, reason: candidates.start.length === 0 ? 'no start node: no disease protein, LLM gene or omics gene is in the PPI network' : 'fewer than 2 candidate nodes', counts: candidates.counts },
     });
   } else {
-    result = searchSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options, seed: options.seed ?? context.seed });
-    recordSubgraph(context, result, candidates, classifier);
+    const seed = options.seed ?? context.seed;
+    if (options.policy === 'reinforce') {
+      const reinforced = reinforceSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options.reinforce, maxSteps: options.maxSteps, maxNodes: options.maxNodes, reward: options.reward, seed, roles: candidates.roles });
+      training = reinforced.training;
+      result = reinforced;
+    } else {
+      result = searchSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options, seed });
+    }
+    recordSubgraph(context, result, candidates, classifier, training);
   }
   const graphGenes = result?.genes ?? [];
 
@@ -118,11 +129,12 @@ export async function runGalax(state: TaskState, context: SolverContext, options
     ppiSource: source,
     classifier: classifier.report ?? null,
     search: result ? { policy: result.policy, steps: result.steps.length, stopReason: result.stopReason, probability: result.selectedProbability, rewardEvaluations: result.rewardEvaluations } : null,
+    reinforce: training ?? null,
   });
   return state;
 }
 
-function recordSubgraph(context: SolverContext, result: SearchResult, candidates: ReturnType<typeof buildCandidates>, classifier: GraphClassifier): void {
+function recordSubgraph(context: SolverContext, result: SearchResult, candidates: ReturnType<typeof buildCandidates>, classifier: GraphClassifier, training?: ReinforceReport): void {
   context.record({
     type: 'evidence',
     kind: 'galax-subgraph',
@@ -138,6 +150,7 @@ function recordSubgraph(context: SolverContext, result: SearchResult, candidates
       stopReason: result.stopReason,
       rewardEvaluations: result.rewardEvaluations,
       classifier: classifier.report ?? null,
+      reinforce: training ?? null,
     }),
   });
   const byEdge = new Map(result.steps.map((step) => [[...step.edge].sort().join('\u0000'), step]));

@@ -52,10 +52,14 @@ export function withEdge(graph: GraphState, a: number, b: number): GraphState {
 /** A uniformly drawn action that is not already an edge: start in G, end in G ∪ candidates. */
 export function randomAction(graph: GraphState, candidates: readonly number[], rng: Rng, present: Set<string>): [number, number] | undefined {
   if (graph.nodes.length === 0) return undefined;
-  const ends = [...new Set([...graph.nodes, ...candidates])];
+  // uniform over graph ∪ candidates: draw from the concatenation, redraw duplicates (graph nodes that are candidates)
+  const inGraph = new Set(graph.nodes);
+  const extra = candidates.filter((node) => !inGraph.has(node));
+  const total = graph.nodes.length + extra.length;
   for (let tries = 0; tries < 20; tries++) {
     const a = rng.pick(graph.nodes);
-    const b = rng.pick(ends);
+    const pick = rng.int(total);
+    const b = pick < graph.nodes.length ? graph.nodes[pick]! : extra[pick - graph.nodes.length]!;
     if (a !== b && !present.has(edgeKey(a, b))) return [a, b];
   }
   return undefined;

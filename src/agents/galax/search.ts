@@ -7,7 +7,7 @@ import { DEFAULT_REWARD, edgeKey, graphReward, withEdge, type GraphState, type R
 import type { GraphClassifier } from './classifier.js';
 import type { PpiNetwork } from './ppi.js';
 
-export type SearchPolicy = 'greedy' | 'beam';
+export type SearchPolicy = 'greedy' | 'beam' | 'reinforce';
 
 export interface SearchOptions {
   policy?: SearchPolicy;
@@ -94,6 +94,7 @@ export function searchSubgraph(
   options: SearchOptions = {},
 ): SearchResult {
   const policy = options.policy ?? 'greedy';
+  if (policy === 'reinforce') throw new Error('searchSubgraph runs greedy or beam; use reinforceSubgraph for reinforce');
   const width = policy === 'greedy' ? 1 : Math.max(1, options.beamWidth ?? 4);
   const maxSteps = options.maxSteps ?? 50;
   const maxNodes = options.maxNodes ?? 200;

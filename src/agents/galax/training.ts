@@ -43,7 +43,7 @@ export function referenceExamples(profiles: readonly OmicsProfile[], ppi: PpiNet
     const X = nodeInputs(ppi, profile.omics);
     const pool = buildCandidates(caseOfProfile(profile), ppi, []).candidates;
     for (const graph of sampleSubgraphs(ppi, pool, rng, perProfile)) {
-      examples.push({ features: graphFeatures(graph.nodes, graph.edges, X), label: profile.label });
+      examples.push({ features: graphFeatures(graph.nodes, graph.edges, X), label: profile.label, group: profile.id });
     }
   }
   return examples;
@@ -77,9 +77,9 @@ export function proxyClassifier(X: Float64Array, pool: readonly number[], ppi: P
   const order = rng.shuffle(Array.from({ length: ppi.size }, (_, node) => node));
   order.forEach((from, to) => permuted.set(X.subarray(from * channels, (from + 1) * channels), to * channels));
   const examples: TrainingExample[] = [];
-  for (const graph of sampleSubgraphs(ppi, pool, rng, count)) {
-    examples.push({ features: graphFeatures(graph.nodes, graph.edges, X), label: 1 });
-    examples.push({ features: graphFeatures(graph.nodes, graph.edges, permuted), label: 0 });
-  }
+  sampleSubgraphs(ppi, pool, rng, count).forEach((graph, index) => {
+    examples.push({ features: graphFeatures(graph.nodes, graph.edges, X), label: 1, group: `g${index}` });
+    examples.push({ features: graphFeatures(graph.nodes, graph.edges, permuted), label: 0, group: `g${index}` });
+  });
   return trainWithReport(examples, seed, 'permutation-proxy');
 }

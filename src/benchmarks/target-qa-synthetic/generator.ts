@@ -62,6 +62,11 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 
 export function generateWorld(seed: number, partial: Partial<SyntheticOptions> = {}): SyntheticWorld {
   const options = { ...DEFAULT_SYNTHETIC, ...partial };
+  const planted = options.commonEssential + options.modules * options.moduleSize[1];
+  if (planted > options.genes * 0.6) {
+    throw new RangeError(`target-qa-synthetic: ${options.modules} modules of up to ${options.moduleSize[1]} genes and ${options.commonEssential} common essentials need more than ${options.genes} genes (at most 60% may be planted)`);
+  }
+  if (options.diseases < 1 || options.diseases > options.modules) throw new RangeError(`target-qa-synthetic: diseases must be between 1 and modules (${options.modules})`);
   const rng = createRng(hashSeed('target-qa-synthetic/world', seed));
   const genes = Array.from({ length: options.genes }, (_, index) => symbolOf(index));
   const edges = new Set<string>();

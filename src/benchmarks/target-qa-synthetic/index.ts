@@ -72,7 +72,12 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
     dataSeed: numberArg(options, 'dataSeed', 1),
     lines: numberArg(options, 'lines', 20),
     referenceLines: numberArg(options, 'referenceLines', 80),
-    generator: { answerSize: numberArg(options, 'answerSize', 20), genes: numberArg(options, 'genes', 600) },
+    generator: {
+      answerSize: numberArg(options, 'answerSize', 20),
+      genes: numberArg(options, 'genes', 600),
+      modules: numberArg(options, 'modules', 12),
+      diseases: numberArg(options, 'diseases', 4),
+    },
     cacheDir: options.cacheDir,
   });
 }
@@ -113,6 +118,8 @@ export const targetQaSynthetic = defineBenchmark({
     dataSeed: 'seed of the synthetic world and lines (default 1)',
     answerSize: 'ground-truth genes per line (default 20; upstream 100)',
     genes: 'genes in the synthetic world (default 600)',
+    modules: 'planted pathway modules (default 12; 8–12 genes each)',
+    diseases: 'synthetic cancer types, each owning modules/diseases modules (default 4)',
   },
 });
 
