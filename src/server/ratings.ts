@@ -6,14 +6,16 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { SampleRecord } from '../core/index.js';
-import { judgeAgreement, type AgreementReport, type HumanRating } from '../benchmarks/counselbench-eval/agreement.js';
+import { judgeAgreement, unitOf, type AgreementReport, type HumanRating, type JudgeValues } from '../benchmarks/counselbench-eval/agreement.js';
 import { readRunValues } from '../benchmarks/counselbench-eval/judge-agreement.js';
 import { DIMENSIONS, expertRecordSchema, isNoSpan, ratingSchema, ratingToScores, toExpertRecord, type ExpertRecord, type Rating } from '../benchmarks/counselbench-eval/ratings.js';
 
 export const RATINGS_DB = '.medkit-ratings.sqlite';
+const SCHEMA_VERSION = 1;
 
 export interface AssignmentItem {
   item: number;
+  run: string;
   sampleId: string;
   epoch: number;
   questionId: string;
@@ -25,19 +27,33 @@ export interface AssignmentItem {
 export interface Assignment {
   id: number;
   name: string;
+  /** The first run (for links); `runs` lists all. */
   run: string;
+  runs: string[];
   created: string;
   items: number;
   ratings: number;
   raters: string[];
 }
 
-export const createAssignmentSchema = z.object({
-  run: z.string().min(1),
-  name: z.string().trim().min(1).max(200),
-  /** At most this many samples, in file order. */
-  limit: z.number().int().min(1).max(10_000).optional(),
-});
+export const createAssignmentSchema = z
+  .object({
+    /** One run, or several runs that answered the same questions (questions × responses). */
+    run: z.string().min(1).optional(),
+    runs: z.array(z.string().min(1)).min(1).max(20).optional(),
+    name: z.string().trim().min(1).max(200),
+    /** At most this many samples per run, in file order. */
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .refine((body) => body.run !== undefined || body.runs !== undefined, { message: 'give run or runs', path: ['run'] });
+
+/** The samples one run contributes to an assignment. */
+export interface AssignmentSource {
+  run: string;
+  records: readonly SampleRecord[];
+  /** Responder when a record has no groups.responder / metadata.responder (the run's agent model). */
+  defaultResponder: string;
+}
 
 export const submitRatingSchema = z.object({
   item: z.number().int().min(0),
@@ -81,9 +97,16 @@ export class RatingStore {
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const tables = (this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    if (tables > 0 && version !== SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`${path}: ratings database schema ${version}, this medkit reads ${SCHEMA_VERSION}; move the file away or use --ratings-db`);
+    }
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS assignments (id INTEGER PRIMARY KEY, name TEXT NOT NULL, run TEXT NOT NULL, created TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS items (assignment INTEGER NOT NULL, item INTEGER NOT NULL, sample_id TEXT NOT NULL, epoch INTEGER NOT NULL,
+      CREATE TABLE IF NOT EXISTS assignments (id INTEGER PRIMARY KEY, name TEXT NOT NULL, runs TEXT NOT NULL, created TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS items (assignment INTEGER NOT NULL, item INTEGER NOT NULL, run TEXT NOT NULL, sample_id TEXT NOT NULL, epoch INTEGER NOT NULL,
         question_id TEXT NOT NULL, responder TEXT NOT NULL, question TEXT NOT NULL, response TEXT NOT NULL, PRIMARY KEY (assignment, item));
       CREATE TABLE IF NOT EXISTS ratings (assignment INTEGER NOT NULL, item INTEGER NOT NULL, rater TEXT NOT NULL, rating TEXT NOT NULL,
         created TEXT NOT NULL, PRIMARY KEY (assignment, item, rater));
@@ -94,15 +117,27 @@ export class RatingStore {
     this.db.close();
   }
 
-  createAssignment(name: string, run: string, records: readonly SampleRecord[], defaultResponder: string): Assignment {
+  /** Items are ordered question by question (first appearance), the runs' responses to it together. */
+  createAssignment(name: string, sources: readonly AssignmentSource[]): Assignment {
     const created = new Date().toISOString();
+    const rows = sources.flatMap((source, sourceIndex) =>
+      source.records.map((record) => ({
+        run: source.run,
+        sourceIndex,
+        record,
+        questionId: String(record.metadata?.questionID ?? record.id),
+        responder: String(record.groups?.responder ?? record.metadata?.responder ?? source.defaultResponder),
+      })),
+    );
+    const firstSeen = new Map<string, number>();
+    rows.forEach((row, index) => firstSeen.has(row.questionId) || firstSeen.set(row.questionId, index));
+    rows.sort((a, b) => firstSeen.get(a.questionId)! - firstSeen.get(b.questionId)! || a.sourceIndex - b.sourceIndex);
     const insert = this.db.transaction(() => {
-      const id = Number(this.db.prepare('INSERT INTO assignments (name, run, created) VALUES (?, ?, ?)').run(name, run, created).lastInsertRowid);
-      const statement = this.db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      records.forEach((record, item) => {
-        const questionId = record.metadata?.questionID ?? record.id;
-        const responder = record.groups?.responder ?? record.metadata?.responder ?? defaultResponder;
-        statement.run(id, item, record.id, record.epoch, String(questionId), String(responder), questionOf(record), record.output ?? '');
+      const runs = JSON.stringify(sources.map((source) => source.run));
+      const id = Number(this.db.prepare('INSERT INTO assignments (name, runs, created) VALUES (?, ?, ?)').run(name, runs, created).lastInsertRowid);
+      const statement = this.db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      rows.forEach((row, item) => {
+        statement.run(id, item, row.run, row.record.id, row.record.epoch, row.questionId, row.responder, questionOf(row.record), row.record.output ?? '');
       });
       return id;
     });
@@ -115,15 +150,17 @@ export class RatingStore {
   }
 
   assignment(id: number): Assignment | undefined {
-    const row = this.db.prepare('SELECT id, name, run, created FROM assignments WHERE id = ?').get(id) as Omit<Assignment, 'items' | 'ratings' | 'raters'> | undefined;
-    if (!row) return undefined;
+    const stored = this.db.prepare('SELECT id, name, runs, created FROM assignments WHERE id = ?').get(id) as { id: number; name: string; runs: string; created: string } | undefined;
+    if (!stored) return undefined;
+    const runs = JSON.parse(stored.runs) as string[];
+    const row = { id: stored.id, name: stored.name, run: runs[0]!, runs, created: stored.created };
     const items = (this.db.prepare('SELECT COUNT(*) AS n FROM items WHERE assignment = ?').get(id) as { n: number }).n;
     const raters = (this.db.prepare('SELECT rater, COUNT(*) AS n FROM ratings WHERE assignment = ? GROUP BY rater ORDER BY rater').all(id) as { rater: string; n: number }[]);
     return { ...row, items, ratings: raters.reduce((sum, rater) => sum + rater.n, 0), raters: raters.map((rater) => rater.rater) };
   }
 
   items(id: number): AssignmentItem[] {
-    return (this.db.prepare('SELECT item, sample_id AS sampleId, epoch, question_id AS questionId, responder, question, response FROM items WHERE assignment = ? ORDER BY item').all(id) as AssignmentItem[]);
+    return (this.db.prepare('SELECT item, run, sample_id AS sampleId, epoch, question_id AS questionId, responder, question, response FROM items WHERE assignment = ? ORDER BY item').all(id) as AssignmentItem[]);
   }
 
   ratingsOf(id: number, rater?: string): { item: number; rater: string; rating: Rating; created: string }[] {
@@ -162,15 +199,29 @@ export class RatingStore {
     });
   }
 
-  /** α between raters and judge-vs-raters per dimension, the judge read from the run's scores. */
-  agreement(id: number, runDir: string): AgreementReport & { judge: string; raters: string[] } {
+  /**
+   * α between raters and judge-vs-raters per dimension, the judge read from each run's scores. A unit
+   * is `sampleId:run`, so per-question α (judgeAgreement groups by the id before ':') pools a
+   * question's responses from every run.
+   */
+  agreement(id: number, runDir: (run: string) => string): AgreementReport & { judge: string; raters: string[] } {
+    const assignment = this.assignment(id)!;
     const items = new Map(this.items(id).map((item) => [item.item, item]));
     const humans: HumanRating[] = this.ratingsOf(id).map(({ item, rater, rating }) => {
       const source = items.get(item)!;
-      return { id: source.sampleId, epoch: source.epoch, rater, values: ratingToScores(rating), at: `assignment ${id} item ${item}` };
+      return { id: `${source.sampleId}:${source.run}`, epoch: source.epoch, rater, values: ratingToScores(rating), at: `assignment ${id} item ${item}` };
     });
-    const { values, judge } = readRunValues(runDir);
+    const values: JudgeValues = new Map();
+    const judges = new Set<string>();
+    for (const run of assignment.runs) {
+      const read = readRunValues(runDir(run));
+      judges.add(read.judge);
+      for (const [unit, scores] of read.values) {
+        const cut = unit.lastIndexOf('#');
+        values.set(unitOf(`${unit.slice(0, cut)}:${run}`, Number(unit.slice(cut + 1))), scores);
+      }
+    }
     const report = judgeAgreement(values, humans, DIMENSIONS.map((spec) => spec.scoreKey));
-    return { ...report, judge, raters: [...new Set(humans.map((human) => human.rater))].sort() };
+    return { ...report, judge: [...judges].join('; '), raters: [...new Set(humans.map((human) => human.rater))].sort() };
   }
 }

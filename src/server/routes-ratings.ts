@@ -34,13 +34,16 @@ export function registerRatingRoutes(app: Hono, store: RunStore, ratings: Rating
   app.post('/api/assignments', async (c) => {
     const parsed = createAssignmentSchema.safeParse(await jsonBody(c.req.raw));
     if (!parsed.success) throw zodField(parsed.error);
-    const { run, name, limit } = parsed.data;
-    const index = store.index(run);
-    const spec = store.spec(run);
-    const count = Math.min(index.ids.length, limit ?? index.ids.length);
-    const rows = Array.from({ length: count }, (_, row) => row).filter((row) => index.errors[row] === null);
-    if (rows.length === 0) throw new RatingInputError('run', `${run} has no finished samples without errors to rate`);
-    const assignment = ratings.createAssignment(name, run, readRows(index, rows), spec.models.agent ?? 'agent');
+    const { name, limit } = parsed.data;
+    const runs = [...new Set(parsed.data.runs ?? [parsed.data.run!])];
+    const sources = runs.map((run) => {
+      const index = store.index(run);
+      const count = Math.min(index.ids.length, limit ?? index.ids.length);
+      const rows = Array.from({ length: count }, (_, row) => row).filter((row) => index.errors[row] === null);
+      return { run, records: readRows(index, rows), defaultResponder: store.spec(run).models.agent ?? 'agent' };
+    });
+    if (sources.every((source) => source.records.length === 0)) throw new RatingInputError('run', `${runs.join(', ')}: no finished samples without errors to rate`);
+    const assignment = ratings.createAssignment(name, sources);
     return c.json({ assignment }, 201);
   });
 
@@ -58,7 +61,7 @@ export function registerRatingRoutes(app: Hono, store: RunStore, ratings: Rating
 
   app.get('/api/assignments/:id/agreement', (c) => {
     const assignment = assignmentOr404(c.req.param('id'));
-    return c.json({ assignment, report: ratings.agreement(assignment.id, store.runDir(assignment.run)) });
+    return c.json({ assignment, report: ratings.agreement(assignment.id, (run) => store.runDir(run)) });
   });
 
   app.get('/api/assignments/:id/export', (c) => {

@@ -132,7 +132,7 @@ describe('medkit view in Chromium', { skip }, () => {
 
   it('creates an assignment, submits ratings with a copied span, and the agreement page changes', async () => {
     await go('#/ratings');
-    await page.selectOption('#new-assignment select[name=run]', 'counsel');
+    await page.selectOption('#new-assignment select[name=run]', ['counsel']);
     await page.fill('#new-assignment input[name=name]', 'pilot');
     await page.click('#new-assignment button[type=submit]');
     await page.waitForSelector('#rating-form');

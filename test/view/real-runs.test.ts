@@ -19,6 +19,7 @@ before(async () => {
   await runEval({ benchmark: 'medmcq-mini', outDir: join(temp, 'runs', 'mcq'), cacheDir, progress: 'none' });
   await runEval({ benchmark: 'medmcq-mini', outDir: join(temp, 'runs', 'mcq-seed1'), cacheDir, progress: 'none', seed: 1 });
   await runEval({ benchmark: 'counselbench-eval', outDir: join(temp, 'runs', 'counsel'), cacheDir, progress: 'none', limit: 4 });
+  await runEval({ benchmark: 'counselbench-eval', outDir: join(temp, 'runs', 'counsel-b'), cacheDir, progress: 'none', limit: 3, args: { maxWords: 40 } });
   viewer = createViewer({ runsDir: join(temp, 'runs') });
 });
 after(() => {
@@ -34,7 +35,7 @@ const json = async (path: string, init?: RequestInit) => {
 describe('runs written by runEval', () => {
   it('lists them and pages their samples', async () => {
     const { body } = await json('/api/runs');
-    assert.deepEqual(body.runs.map((run: any) => run.run), ['counsel', 'mcq', 'mcq-seed1']);
+    assert.deepEqual(body.runs.map((run: any) => run.run), ['counsel', 'counsel-b', 'mcq', 'mcq-seed1']);
     const mcq = body.runs.find((run: any) => run.run === 'mcq');
     assert.equal(mcq.models.agent, 'baseline (non-LLM)');
     assert.ok(typeof mcq.metrics.choice.lower === 'number');
@@ -65,6 +66,25 @@ describe('runs written by runEval', () => {
     assert.ok(!factual || factual.items === 0 || factual.notes.length > 0, 'unsure ratings are dropped, and the report says so');
     assert.equal(body.report.keys.find((key: any) => key.key === 'overall').items, 2);
   });
+
+  it('builds a questions × responses assignment from two runs, question by question', async () => {
+    const post = (path: string, body: unknown) => json(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await post('/api/assignments', { runs: ['counsel', 'counsel-b'], name: 'two responders', limit: 3 });
+    assert.equal(created.status, 201);
+    const id = created.body.assignment.id;
+    assert.deepEqual(created.body.assignment.runs, ['counsel', 'counsel-b']);
+    const { body: detail } = await json(`/api/assignments/${id}`);
+    assert.equal(detail.items.length, 6);
+    assert.deepEqual(detail.items.slice(0, 2).map((item: any) => [item.sampleId, item.run]), [['mk-01', 'counsel'], ['mk-01', 'counsel-b']]);
+    const rating = { overall: 3, empathy: 4, specificity: 2, medicalAdvice: 'No', factualConsistency: 4, toxicity: 1 };
+    for (const rater of ['a', 'b']) for (let item = 0; item < 6; item++) assert.equal((await post(`/api/assignments/${id}/ratings`, { item, rater, rating: { ...rating, overall: 1 + ((item + (rater === 'b' ? item % 2 : 0)) % 5) } })).status, 201);
+    const { body } = await json(`/api/assignments/${id}/agreement`);
+    const overall = body.report.keys.find((key: any) => key.key === 'overall');
+    assert.equal(overall.items, 6);
+    assert.equal(overall.alphaHumansPerQuestion.questions + overall.alphaHumansPerQuestion.undefinedQuestions, 3, 'α per question pools both runs\' responses');
+    const exported = await viewer.app.request(`/api/assignments/${id}/export`);
+    assert.equal((await exported.text()).trim().split('\n').length, 12);
+  });
 });
 
 describe('medkit view', () => {
@@ -88,7 +108,7 @@ describe('medkit view', () => {
       assert.equal(page.status, 200);
       assert.match(await page.text(), /<script type="module" src="\/web\/app.js">/);
       const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: unknown[] };
-      assert.equal(runs.runs.length, 3);
+      assert.equal(runs.runs.length, 4);
     } finally {
       child.kill('SIGTERM');
     }

@@ -5,14 +5,14 @@ import { errorBox, fmt, h, link, navigate } from '../dom.js';
 
 export async function ratingsView() {
   const [{ assignments }, { runs }] = await Promise.all([get('/api/assignments'), get('/api/runs')]);
-  const runSelect = h('select', { name: 'run', 'aria-label': 'run to rate' }, runs.map((run) => h('option', { value: run.run }, `${run.run} (${run.benchmark})`)));
+  const runSelect = h('select', { name: 'run', multiple: true, size: Math.min(6, Math.max(2, runs.length)), 'aria-label': 'runs to rate (several runs = their responses to the same questions)' }, runs.map((run) => h('option', { value: run.run }, `${run.run} (${run.benchmark})`)));
   const nameInput = h('input', { name: 'name', placeholder: 'assignment name', required: true });
   const limitInput = h('input', { name: 'limit', type: 'number', min: 1, placeholder: 'max items', size: 6 });
   const status = h('div');
   const form = h('form', { class: 'toolbar', id: 'new-assignment', onsubmit: async (event) => {
     event.preventDefault();
     try {
-      const body = { run: runSelect.value, name: nameInput.value };
+      const body = { runs: [...runSelect.selectedOptions].map((option) => option.value), name: nameInput.value };
       if (limitInput.value) body.limit = Number(limitInput.value);
       const { assignment } = await post('/api/assignments', body);
       navigate('rate', { assignment: assignment.id });
@@ -24,9 +24,9 @@ export async function ratingsView() {
     h('h1', {}, 'Expert ratings'),
     h('p', { class: 'muted' }, 'An assignment snapshots (question, response) items from a run; raters rate each on the six CounselBench dimensions.'),
     form, status,
-    h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['Assignment', 'Run', 'Items', 'Ratings', 'Raters', ''].map((label) => h('th', {}, label)))),
+    h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['Assignment', 'Runs', 'Items', 'Ratings', 'Raters', ''].map((label) => h('th', {}, label)))),
       h('tbody', {}, assignments.map((assignment) => h('tr', {},
-        h('td', {}, `#${assignment.id} `, assignment.name), h('td', {}, link('run', { run: assignment.run }, assignment.run)),
+        h('td', {}, `#${assignment.id} `, assignment.name), h('td', {}, assignment.runs.map((run) => h('div', {}, link('run', { run }, run)))),
         h('td', { class: 'num' }, assignment.items), h('td', { class: 'num' }, assignment.ratings), h('td', {}, assignment.raters.join(', ')),
         h('td', {}, link('rate', { assignment: assignment.id }, 'rate'), ' · ', link('agreement', { assignment: assignment.id }, 'agreement'), ' · ',
           h('a', { href: `/api/assignments/${Number(assignment.id)}/export`, download: '' }, 'export JSONL')))))));
@@ -100,10 +100,10 @@ export async function rateView(params) {
     h('button', { type: 'button', disabled: itemIndex + 1 >= items.length, onclick: () => navigate('rate', { assignment: assignmentId, rater: raterInput.value, item: itemIndex + 1 }) }, 'next →'));
   return h('section', { id: 'rate' },
     h('h1', {}, `Rate: ${assignment.name}`),
-    h('p', {}, link('agreement', { assignment: assignmentId }, 'agreement'), ' · run ', link('run', { run: assignment.run }, assignment.run)),
+    h('p', {}, link('agreement', { assignment: assignmentId }, 'agreement'), ' · runs ', assignment.runs.map((run) => [link('run', { run }, run), ' '])),
     h('label', {}, 'Rater ', raterInput), nav,
     h('h2', {}, `Question ${item.questionId}`), h('div', { class: 'question text' }, item.question),
-    h('h2', {}, `Response (${item.responder})`), response,
+    h('h2', {}, `Response (${item.responder}, run ${item.run}, sample ${item.sampleId})`), response,
     form);
 }
 
