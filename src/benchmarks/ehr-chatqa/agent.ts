@@ -12,7 +12,7 @@ export function toolCallingAgent(context: SolverContext, options: { temperature?
     name: 'tool-calling',
     async step(messages, tools) {
       const started = Date.now();
-      const output = await context.generate({ messages, tools, toolChoice: 'auto', config: { ...context.generateConfig, temperature: options.temperature ?? 0 } }, { role: 'agent' });
+      const output = await context.generate({ messages: [...messages], tools, toolChoice: 'auto', config: { ...context.generateConfig, temperature: options.temperature ?? 0 } }, { role: 'agent' });
       const latencyMs = output.latencyMs ?? Date.now() - started;
       calls++;
       const text = output.text ?? '';

@@ -61,7 +61,7 @@ export function llmUser(context: SolverContext, options: LlmUserOptions): UserSi
       for (let attempt = 0; attempt < maxAttempts && candidate === undefined; attempt++) {
         let text: string;
         try {
-          const output = await context.generate({ messages, config: { temperature: options.temperature ?? 1 } }, { role: 'user' });
+          const output = await context.generate({ messages: [...messages], config: { temperature: options.temperature ?? 1 } }, { role: 'user' });
           text = output.text;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
