@@ -356,6 +356,20 @@ export class KnowledgeGraph {
     return found;
   }
 
+  /** Whether the stored row head -> tail with this relation exists (no allocation; for hot loops). */
+  hasRow(head: number, relation: number, tail: number): boolean {
+    const { offsets, neighbours, relations } = this.parts.out;
+    let low = offsets[head]!;
+    let high = offsets[head + 1]!;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (neighbours[mid]! < tail) low = mid + 1;
+      else high = mid;
+    }
+    for (let k = low; k < offsets[head + 1]! && neighbours[k] === tail; k++) if (relations[k] === relation) return true;
+    return false;
+  }
+
   /** Whether an edge links a and b (either direction), optionally with one of `relations`. */
   hasEdge(a: number, b: number, relations?: readonly number[], undirected = true): boolean {
     const match = (list: number[]) => list.some((r) => !relations || relations.includes(r));

@@ -21,7 +21,23 @@ export function entityWidth(model: Pick<KgeModel, 'kind' | 'dim'>): number {
   return model.kind === 'rotate' ? 2 * model.dim : model.dim;
 }
 
-export function score(model: KgeModel, h: number, r: number, t: number): number {
+/** cos/sin of every RotatE phase, so hot loops do not recompute them per triple (refresh after an update). */
+export interface Trig {
+  cos: Float32Array;
+  sin: Float32Array;
+}
+
+export function rotateTrig(model: KgeModel): Trig {
+  const cos = new Float32Array(model.relations.length);
+  const sin = new Float32Array(model.relations.length);
+  for (let i = 0; i < model.relations.length; i++) {
+    cos[i] = Math.cos(model.relations[i]!);
+    sin[i] = Math.sin(model.relations[i]!);
+  }
+  return { cos, sin };
+}
+
+export function score(model: KgeModel, h: number, r: number, t: number, trig?: Trig): number {
   const { dim, entities: E, relations: R } = model;
   if (model.kind === 'distmult') {
     let sum = 0;
@@ -39,8 +55,8 @@ export function score(model: KgeModel, h: number, r: number, t: number): number 
   const ho = h * w, to = t * w, ro = r * dim;
   let distance = 0;
   for (let i = 0; i < dim; i++) {
-    const theta = R[ro + i]!;
-    const c = Math.cos(theta), s = Math.sin(theta);
+    const c = trig ? trig.cos[ro + i]! : Math.cos(R[ro + i]!);
+    const s = trig ? trig.sin[ro + i]! : Math.sin(R[ro + i]!);
     const hr = E[ho + i]!, hi = E[ho + dim + i]!;
     const a = hr * c - hi * s - E[to + i]!;
     const b = hr * s + hi * c - E[to + dim + i]!;
@@ -53,7 +69,7 @@ export function score(model: KgeModel, h: number, r: number, t: number): number 
  * Adds coefficient * d(score)/d(params) into the gradient buffers (same layout as the model).
  * coefficient = dLoss/dScore, so the buffers end up holding dLoss/dParams.
  */
-export function accumulateGradient(model: KgeModel, h: number, r: number, t: number, coefficient: number, gE: Float32Array, gR: Float32Array): void {
+export function accumulateGradient(model: KgeModel, h: number, r: number, t: number, coefficient: number, gE: Float32Array, gR: Float32Array, trig?: Trig): void {
   const { dim, entities: E, relations: R } = model;
   if (model.kind === 'distmult') {
     const ho = h * dim, ro = r * dim, to = t * dim;
@@ -79,8 +95,8 @@ export function accumulateGradient(model: KgeModel, h: number, r: number, t: num
   const w = 2 * dim;
   const ho = h * w, to = t * w, ro = r * dim;
   for (let i = 0; i < dim; i++) {
-    const theta = R[ro + i]!;
-    const c = Math.cos(theta), s = Math.sin(theta);
+    const c = trig ? trig.cos[ro + i]! : Math.cos(R[ro + i]!);
+    const s = trig ? trig.sin[ro + i]! : Math.sin(R[ro + i]!);
     const hr = E[ho + i]!, hi = E[ho + dim + i]!;
     const a = hr * c - hi * s - E[to + i]!;
     const b = hr * s + hi * c - E[to + dim + i]!;

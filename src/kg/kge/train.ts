@@ -3,7 +3,7 @@
 // rows a batch touches. Single-threaded and deterministic per seed (fixed order and summation).
 import { createRng, type Rng } from '../../stats/random.js';
 import type { KnowledgeGraph } from '../graph.js';
-import { accumulateGradient, createModel, entityWidth, score, type KgeKind, type KgeModel } from './models.js';
+import { accumulateGradient, createModel, entityWidth, rotateTrig, score, type KgeKind, type KgeModel, type Trig } from './models.js';
 
 export interface Triples {
   heads: Uint32Array;
@@ -62,7 +62,7 @@ export function corruptTail(graph: KnowledgeGraph, candidates: Uint32Array[], h:
   const pool = candidates[r]!;
   for (let attempt = 0; attempt < 10; attempt++) {
     const e = pool.length > 1 ? pool[rng.int(pool.length)]! : rng.int(graph.nodeCount);
-    if (e !== t && e !== h && !graph.relationsFrom(h, e).includes(r)) return e;
+    if (e !== t && e !== h && !graph.hasRow(h, r, e)) return e;
   }
   return rng.int(graph.nodeCount);
 }
@@ -125,17 +125,21 @@ export class KgeTrainer {
     for (let start = 0; start < n; start += this.options.batchSize) {
       const end = Math.min(n, start + this.options.batchSize);
       const scale = 1 / (end - start);
+      const trig: Trig | undefined = this.model.kind === 'rotate' ? rotateTrig(this.model) : undefined;
       for (let k = start; k < end; k++) {
         const i = order[k]!;
         const h = this.train.heads[i]!, r = this.train.relations[i]!, t = this.train.tails[i]!;
         const negative = corruptTail(this.graph, this.candidates, h, r, t, this.rng);
-        for (const [tail, label] of [[t, 1], [negative, 0]] as const) {
-          const s = score(this.model, h, r, tail);
-          const p = 1 / (1 + Math.exp(-s));
-          loss += label ? softplus(-s) : softplus(s);
-          accumulateGradient(this.model, h, r, tail, (p - label) * scale, this.gE, this.gR);
-          for (const e of [h, tail]) if (!this.touchedE[e]) (this.touchedE[e] = 1), touchedRowsE.push(e);
-        }
+        // Positive (label 1), then its negative (label 0): dLoss/dScore = sigmoid(score) - label.
+        const sp = score(this.model, h, r, t, trig);
+        loss += softplus(-sp);
+        accumulateGradient(this.model, h, r, t, (1 / (1 + Math.exp(-sp)) - 1) * scale, this.gE, this.gR, trig);
+        const sn = score(this.model, h, r, negative, trig);
+        loss += softplus(sn);
+        accumulateGradient(this.model, h, r, negative, (1 / (1 + Math.exp(-sn))) * scale, this.gE, this.gR, trig);
+        if (!this.touchedE[h]) (this.touchedE[h] = 1), touchedRowsE.push(h);
+        if (!this.touchedE[t]) (this.touchedE[t] = 1), touchedRowsE.push(t);
+        if (!this.touchedE[negative]) (this.touchedE[negative] = 1), touchedRowsE.push(negative);
         if (!this.touchedR[r]) (this.touchedR[r] = 1), touchedRowsR.push(r);
       }
       this.apply(touchedRowsE, touchedRowsR);
