@@ -4,10 +4,10 @@
 //   node --import tsx bench/imaging.ts [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeDicom, decodeNifti, encodePng, generateCt, renderDicomFrame } from '../src/imaging/index.js';
+import { ctPhantomDicomSeries, decodeDicom, decodeNifti, encodePng, generateCt, renderDicomFrame } from '../src/imaging/index.js';
 import { encodeDicom } from '../src/imaging/dicom-write.js';
 
 const quick = process.argv.includes('--quick');
@@ -126,7 +126,7 @@ async function dicomBench(dir: string): Promise<void> {
 
 async function niftiBench(): Promise<void> {
   line('\n## NIfTI volume load (gunzip + header + voxels → Float32Array; median ms, lower is better)');
-  const repeats = quick ? 5 : 15;
+  const repeats = quick ? 5 : 30;
   for (const name of ['avg152T1_LR_nifti.nii.gz', 'little.nii.gz']) {
     const path = join(DATA, 'nifti', name);
     if (!existsSync(path)) {
@@ -149,10 +149,14 @@ async function niftiBench(): Promise<void> {
   }
 }
 
-function memoryBench(): void {
-  line('\n## Peak memory of a 49-image item (fresh child process per case; max RSS)');
+async function memoryBench(dir: string): Promise<void> {
+  line('\n## Peak memory of a 49-image item (fresh child process per case; max RSS of that process)');
+  const series = join(dir, 'series49');
+  await mkdir(series, { recursive: true });
+  const files = await ctPhantomDicomSeries(generateCt({ seed: 1, size: 512, slices: 49, findings: 1 }));
+  await Promise.all(files.map((bytes, z) => writeFile(join(series, `s${String(z).padStart(2, '0')}.dcm`), bytes)));
   for (const which of ['baseline', 'phantom-png', 'dicom-series']) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'imaging-memory.ts'), which], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'imaging-memory.ts'), which, series], { encoding: 'utf8' });
     line(result.status === 0 ? `- ${result.stdout.trim()}` : `- ${which}: failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
   }
 }
@@ -162,7 +166,7 @@ try {
   line(`# medkit imaging bench (${new Date().toISOString()}, node ${process.version}${quick ? ', --quick' : ''})`);
   await dicomBench(dir);
   await niftiBench();
-  memoryBench();
+  await memoryBench(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -75,14 +75,18 @@ export function sortDicomSeries(images: DicomImage[]): DicomImage[] {
   return [...images].sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) || a.file.localeCompare(b.file));
 }
 
-/** Reads several DICOM files (or a folder) as one series, sorted; bad files go to onError or throw. */
-export async function readDicomSeries(input: string | string[], options: Pick<ImagePartOptions, 'onError'> = {}): Promise<DicomImage[]> {
+/** Reads several DICOM files (or a folder) as one series, sorted; bad files go to onError or throw. `keep` may slim each image (e.g. drop its pixels). */
+export async function readDicomSeries(
+  input: string | string[],
+  options: Pick<ImagePartOptions, 'onError'> & { keep?: (image: DicomImage) => DicomImage } = {},
+): Promise<DicomImage[]> {
   const paths = typeof input === 'string' ? ((await stat(input).catch(() => null))?.isDirectory() ? await listDicomFiles(input) : [input]) : input;
   if (paths.length === 0) throw new ImagingError(String(input), 'no DICOM files found');
   const images: DicomImage[] = [];
   for (const path of paths) {
     try {
-      images.push(await readDicom(path));
+      const image = await readDicom(path);
+      images.push(options.keep ? options.keep(image) : image);
     } catch (error) {
       if (!(error instanceof ImagingError) || !options.onError) throw error;
       options.onError(error);
@@ -104,25 +108,54 @@ function pooledAutoWindow(arrays: ArrayLike<number>[]): Window {
   return autoWindow(sample);
 }
 
+/** Every `step`-th value, at most ~20,000 per frame: enough for a percentile window. */
+function subsample(values: Float32Array): Float32Array {
+  const step = Math.max(1, Math.floor(values.length / 20_000));
+  const out = new Float32Array(Math.ceil(values.length / step));
+  for (let index = 0, at = 0; index < values.length; index += step, at++) out[at] = values[index];
+  return out;
+}
+
 /**
  * DICOM → image parts. Input: a path, a folder (a series), a list of paths, or decoded images.
- * Every frame of every file is one slice; slices are sampled to `maxImages`.
+ * Every frame of every file is one slice; slices are sampled to `maxImages`. Files given by path
+ * are decoded twice (headers + a small sample, then only the chosen slices one file at a time), so
+ * peak memory stays near one decoded file however long the series.
  */
 export async function dicomToImageParts(input: string | string[] | DicomImage | DicomImage[], options: ImagePartOptions = {}): Promise<ImagePart[]> {
-  const images = typeof input === 'string' || (Array.isArray(input) && typeof input[0] === 'string')
-    ? await readDicomSeries(input as string | string[], options)
-    : sortDicomSeries(Array.isArray(input) ? (input as DicomImage[]) : [input as DicomImage]);
+  const fromPaths = typeof input === 'string' || (Array.isArray(input) && typeof input[0] === 'string');
+  const choices = windowsOf(options.window, 'dicom');
+  const samples = new Map<string, Float32Array[]>();
+  let images: DicomImage[];
+  if (fromPaths) {
+    images = await readDicomSeries(input as string | string[], {
+      onError: options.onError,
+      keep: (image) => {
+        if (choices.includes('auto')) samples.set(image.file, image.frameValues.map(subsample));
+        return { ...image, frameValues: [] };
+      },
+    });
+  } else {
+    images = sortDicomSeries(Array.isArray(input) ? (input as DicomImage[]) : [input as DicomImage]);
+  }
   const slices = images.flatMap((image) => Array.from({ length: image.frames }, (_, frame) => ({ image, frame })));
   const chosen = options.slices ?? sampleIndices(slices.length, options.maxImages ?? 49);
   for (const index of chosen) {
     if (!Number.isInteger(index) || index < 0 || index >= slices.length) throw new ImagingError(images[0].file, `slice ${index} is outside 0…${slices.length - 1}`);
   }
-  const choices = windowsOf(options.window, 'dicom');
-  const pooled = choices.includes('auto') ? pooledAutoWindow(chosen.map((i) => slices[i].image.frameValues[slices[i].frame])) : undefined;
+  const pooled = choices.includes('auto')
+    ? pooledAutoWindow(chosen.map((i) => (fromPaths ? samples.get(slices[i].image.file)![slices[i].frame] : slices[i].image.frameValues[slices[i].frame])))
+    : undefined;
   const multiFrame = images.length === 1 && images[0].frames > 1;
   const parts: ImagePart[] = [];
+  let loaded: DicomImage | undefined;
   for (const index of chosen) {
-    const { image, frame } = slices[index];
+    const { frame } = slices[index];
+    let image = slices[index].image;
+    if (fromPaths) {
+      if (loaded?.file !== image.file) loaded = await readDicom(image.file);
+      image = loaded;
+    }
     for (const choice of choices) {
       const rendered = renderDicomFrame(image, frame, choice === 'auto' && pooled ? pooled : choice);
       const windowText = choice === 'auto' ? `auto ${rendered.windowText}` : rendered.windowText;
