@@ -99,7 +99,7 @@ test('LLM user: rule violations and empty messages are rejected and regenerated;
   assert.equal(state.metadata.endReason, 'user-end');
   assert.equal(state.metadata.userRejections, 2);
   assert.equal(state.metadata.reflections, 1);
-  const turns = context.events.filter((e) => e.type === 'evidence' && e.kind === 'user-turn').map((e) => (e as { data: { verdict: string } }).data.verdict);
+  const turns = context.events.filter((e) => e.type === 'evidence' && e.kind === 'user-turn').map((e) => (e as unknown as { data: { verdict: string } }).data.verdict);
   assert.deepEqual(turns.slice(0, 3), ["rejected: the message contains 'SELECT'", 'rejected: the message is empty', 'sent']);
   // Roles are flipped for the user model: the greeting arrives as `user`.
   const first = user.calls[0]!;
