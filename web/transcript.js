@@ -65,16 +65,21 @@ export function message(images, msg) {
 }
 
 function table(columns, rows) {
+  const list = Array.isArray(rows) ? rows : [];
+  let header = Array.isArray(columns) ? columns.map(String) : [];
+  const first = list[0];
+  if (header.length === 0 && first && typeof first === 'object') header = Array.isArray(first) ? first.map((_, index) => `col ${index + 1}`) : Object.keys(first);
+  const cells = (row) => (Array.isArray(row) ? row : row && typeof row === 'object' ? header.map((column) => row[column]) : [row]);
   return h('table', { class: 'grid sql' },
-    h('thead', {}, h('tr', {}, (columns ?? []).map((column) => h('th', {}, String(column))))),
-    h('tbody', {}, (rows ?? []).slice(0, 500).map((row) => h('tr', {}, (Array.isArray(row) ? row : (columns ?? []).map((column) => row?.[column])).map((cell) => h('td', {}, cell === null ? 'NULL' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell)))))));
+    h('thead', {}, h('tr', {}, header.map((column) => h('th', {}, column)))),
+    h('tbody', {}, list.slice(0, 500).map((row) => h('tr', {}, cells(row).map((cell) => h('td', {}, cell === null || cell === undefined ? 'NULL' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell)))))));
 }
 
 const verdictBadge = (verdict) => (verdict === undefined || verdict === null ? null : h('span', { class: `badge verdict v-${String(verdict).toLowerCase().replace(/[^a-z]/g, '')}` }, String(verdict)));
 
 const EVIDENCE = {
   'sql-result': (data) => h('div', {}, h('pre', { class: 'sql' }, data.sql ?? ''), data.error ? h('div', { class: 'error' }, data.error) : null, table(data.columns, data.rows), (data.rows?.length ?? 0) > 500 ? h('p', { class: 'muted' }, `first 500 of ${data.rows.length} rows`) : null),
-  'kg-triplet': (data) => h('div', { class: 'triplet' }, h('span', { class: 'entity' }, pretty(data.head)), ' —', h('span', { class: 'relation' }, pretty(data.relation)), '→ ', h('span', { class: 'entity' }, pretty(data.tail)), ' ', verdictBadge(data.verdict), data.evidence ? h('div', { class: 'muted' }, pretty(data.evidence)) : null),
+  'kg-triplet': (data) => (data.head === undefined && data.tail === undefined ? h('div', {}, verdictBadge(data.verdict), json(data)) : h('div', { class: 'triplet' }, h('span', { class: 'entity' }, pretty(data.head)), ' —', h('span', { class: 'relation' }, pretty(data.relation)), '→ ', h('span', { class: 'entity' }, pretty(data.tail)), ' ', verdictBadge(data.verdict), data.evidence ? h('div', { class: 'muted' }, pretty(data.evidence)) : null, data.reason ? h('div', { class: 'rationale' }, pretty(data.reason)) : null)),
   'image-region': (data, images) => imageWithOverlay(images, data.image, data),
   'rubric-item': (data) => h('div', { class: 'rubric' }, verdictBadge(data.met === true ? 'met' : data.met === false ? 'not met' : data.met), ' ', h('span', { class: 'points' }, `${fmt(data.points)} pts`), ' ', h('span', {}, pretty(data.criterion ?? '')), data.explanation ? h('div', { class: 'rationale' }, pretty(data.explanation)) : null),
   judge: (data) => h('div', { class: 'judge' }, h('span', { class: 'key' }, pretty(data.dimension ?? 'rating')), ': ', h('strong', {}, pretty(data.rating ?? '')), data.rationale ? h('div', { class: 'rationale' }, pretty(data.rationale)) : null),

@@ -191,12 +191,17 @@ export function queryRows(index: SampleIndex, query: SampleQuery): { total: numb
 }
 
 /** Distinct values per group key with counts (for the filter menus), at most `limit` per key. */
+const groupCache = new WeakMap<SampleIndex, { rows: number; values: Record<string, { value: string; count: number }[]> }>();
+
 export function groupValues(index: SampleIndex, limit = 200): Record<string, { value: string; count: number }[]> {
+  const cached = groupCache.get(index);
+  if (cached && cached.rows === index.ids.length) return cached.values;
   const result: Record<string, { value: string; count: number }[]> = {};
   for (const [key, column] of index.groups) {
     const counts = new Map<string, number>();
     for (const value of column) if (value !== '') counts.set(value, (counts.get(value) ?? 0) + 1);
     result[key] = [...counts].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([value, count]) => ({ value, count }));
   }
+  groupCache.set(index, { rows: index.ids.length, values: result });
   return result;
 }

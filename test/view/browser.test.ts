@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startViewer } from '../../src/server/command.js';
-import { HOSTILE_OUTPUT, writeFixtureRuns } from './fixtures.js';
+import { HOSTILE_OUTPUT, writeBigRun, writeFixtureRuns } from './fixtures.js';
 
 const CHROMIUM = process.env.MEDKIT_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-output', 'view');
@@ -78,7 +78,8 @@ describe('medkit view in Chromium', { skip }, () => {
     await go('#/sample?run=alpha&id=q1&epoch=1');
     const tool = page.locator('.event.tool');
     assert.match(await tool.innerText(), /run_sql[\s\S]*SELECT label, value FROM labs WHERE patient = 7[\s\S]*glucose/);
-    assert.equal(await page.locator('.event.sql-result table tbody tr').count(), 2);
+    assert.equal(await page.locator('.event.sql-result table tbody tr').count(), 3);
+    assert.match(await page.locator('.event.sql-result').nth(1).innerText(), /label\s+value\s+potassium\s+4\.1/);
     const image = page.locator('.event.image-region img.base');
     await page.waitForFunction(() => {
       const img = document.querySelector('.event.image-region img.base') as HTMLImageElement | null;
@@ -88,6 +89,7 @@ describe('medkit view in Chromium', { skip }, () => {
     await page.waitForSelector('.event.image-region svg.boxes rect');
     assert.equal(await page.locator('.event.image-region svg.boxes rect').count(), 2);
     assert.equal(await page.locator('.event.image-region svg.boxes polygon.mask').count(), 1);
+    assert.match((await page.locator('.event.image-region svg.boxes image.mask').getAttribute('href')) ?? '', /^\/api\/image\?.*mask\.png/);
     // the box lies over the image where the data says: ground truth x1 = 20 of 64 px
     const [imageBox, rectBox] = await Promise.all([image.boundingBox(), page.locator('.event.image-region svg.boxes rect').first().boundingBox()]);
     assert.ok(imageBox && rectBox);
@@ -128,6 +130,39 @@ describe('medkit view in Chromium', { skip }, () => {
     assert.ok((await page.locator('svg.plot.passk polyline').count()) >= 1);
     assert.ok((await page.locator('table.differences tbody tr').count()) >= 1);
     await shot('04-compare');
+  });
+
+  it('pages through a run of 100,000 samples, one page in the browser at a time', async (t) => {
+    const bigRoot = join(temp, 'big-runs');
+    writeBigRun(bigRoot);
+    const big = await startViewer({ runsDir: bigRoot, port: 0 });
+    try {
+      let received = 0;
+      const onResponse = async (response: import('playwright-core').Response) => {
+        if (response.url().includes('/api/samples')) received += (await response.body()).length;
+      };
+      page.on('response', onResponse);
+      const started = performance.now();
+      await page.goto('about:blank');
+      await page.goto(`${big.url}#/run?run=big`);
+      await page.waitForSelector('#run table.samples tbody tr');
+      const firstMs = performance.now() - started;
+      assert.equal(await page.locator('#run table.samples tbody tr').count(), 50);
+      assert.match(await page.locator('.page-info').innerText(), /page 1 of 2000 · 100000 matching of 100000/);
+      const next = performance.now();
+      await page.click('.pager button:has-text("next")');
+      await page.waitForFunction(() => document.querySelector('#run table.samples tbody tr td a')?.textContent === 's000050');
+      const nextMs = performance.now() - next;
+      await page.selectOption('#sample-filters select[name=error]', 'only');
+      await page.click('#sample-filters button[type=submit]');
+      await page.waitForFunction(() => /10000 matching/.test(document.querySelector('.page-info')?.textContent ?? ''));
+      page.off('response', onResponse);
+      assert.ok(received < 100_000, `the browser received ${received} bytes of samples for 3 pages`);
+      t.diagnostic(`100k run: first view (index build + page) ${firstMs.toFixed(0)} ms, next page ${nextMs.toFixed(0)} ms, ${received} bytes of sample pages`);
+      await shot('08-run-100k');
+    } finally {
+      await big.close();
+    }
   });
 
   it('creates an assignment, submits ratings with a copied span, and the agreement page changes', async () => {

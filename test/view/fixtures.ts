@@ -117,7 +117,8 @@ function richEvents(imagePath: string): SampleRecord['transcript'] {
       { type: 'model', role: 'agent', model: 'scripted:agent', output: { text: '', toolCalls: [{ id: 'call_1', name: 'run_sql', arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' } }], finishReason: 'tool_calls', usage: { inputTokens: 50, outputTokens: 10 }, latencyMs: 12 } as never, at: AT },
       { type: 'tool', name: 'run_sql', arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' }, result: '[["glucose", 5.4]]', durationMs: 3, at: AT },
       { type: 'evidence', kind: 'sql-result', title: 'executed SQL', data: { sql: 'SELECT label, value FROM labs WHERE patient = 7', columns: ['label', 'value'], rows: [['glucose', 5.4], ['<i>sodium</i>', 140]] }, at: AT },
-      { type: 'evidence', kind: 'image-region', title: 'prediction vs ground truth', data: { image: imagePath, width: 64, height: 48, boxes: [{ x1: 20, y1: 10, x2: 40, y2: 30, label: 'ground truth' }, { x1: 18, y1: 12, x2: 38, y2: 32, label: 'predicted <b>box</b>' }], masks: [{ points: [[22, 12], [38, 12], [38, 28], [22, 28]], label: 'lesion mask' }] }, at: AT },
+      { type: 'evidence', kind: 'image-region', title: 'prediction vs ground truth', data: { image: imagePath, width: 64, height: 48, boxes: [{ x1: 20, y1: 10, x2: 40, y2: 30, label: 'ground truth' }, { x1: 18, y1: 12, x2: 38, y2: 32, label: 'predicted <b>box</b>' }], masks: [{ points: [[22, 12], [38, 12], [38, 28], [22, 28]], label: 'lesion mask' }, { image: imagePath.replace('phantom.png', 'mask.png'), label: 'mask image' }] }, at: AT },
+      { type: 'evidence', kind: 'sql-result', title: 'rows as objects, no columns', data: { sql: 'SELECT 1', columns: [], rows: [{ label: 'potassium', value: 4.1 }] }, at: AT },
       { type: 'evidence', kind: 'kg-triplet', data: { head: 'metformin', relation: 'treats', tail: 'type 2 diabetes', verdict: 'supported', evidence: 'PrimeKG edge drug_disease' }, at: AT },
       { type: 'evidence', kind: 'rubric-item', data: { criterion: 'Mentions hypoglycaemia risk', points: 3, met: false, explanation: 'not mentioned' }, at: AT },
       { type: 'evidence', kind: 'judge', data: { dimension: 'empathy', rating: 4, rationale: 'Warm tone, <script>alert(1)</script> acknowledges worry.' }, at: AT },
@@ -140,6 +141,7 @@ export async function writeFixtureRuns(root: string, outside: string): Promise<F
   mkdirSync(join(root, 'alpha'), { recursive: true });
   const imagePath = join(root, 'alpha', 'phantom.png');
   await writePng(imagePath);
+  await writePng(join(root, 'alpha', 'mask.png'));
   await writePng(join(outside, 'secret.png'));
   writeFileSync(join(outside, 'secret.txt'), 'TOP SECRET');
   symlinkSync(join(outside, 'secret.png'), join(root, 'alpha', 'escape.png'));

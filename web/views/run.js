@@ -25,8 +25,6 @@ function groupsSection(groups) {
 
 export async function runView(params) {
   const run = params.run;
-  const info = await get('/api/run', { run });
-  const spec = info.spec;
   const query = {
     run,
     page: Number(params.page ?? 0),
@@ -40,7 +38,8 @@ export async function runView(params) {
     sort: params.sort ?? 'row',
     desc: params.desc ?? '0',
   };
-  const page = await get('/api/samples', query);
+  const [info, page] = await Promise.all([get('/api/run', { run }), get('/api/samples', query)]);
+  const spec = info.spec;
   const go = (changes) => navigate('run', { ...query, ...changes });
 
   const scoreSelect = h('select', { name: 'score', 'aria-label': 'score key' }, h('option', { value: '' }, 'any score'), info.scoreKeys.map((key) => h('option', { value: key, selected: key === query.score }, key)));
