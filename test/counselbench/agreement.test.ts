@@ -82,6 +82,11 @@ test('agreement statistics equal src/stats on the same pairs', () => {
   assert.deepEqual(medical.notes.slice(0, 2), ['1 rated items without a judge value (unsure, unparseable or missing) left out', '1 human ratings without a value ("I am not sure" or empty) left out']);
   assert.equal(medical.rawAgreement, 4 / 5);
   assert.equal(medical.balancedF1, balancedF1([true, true, false, true, true], [true, false, false, true, true]));
+  // Human baseline: rater a vs b on 1:gpt4 (1 vs 0) and 2:gpt4 (1 vs 1); b vs a the other way round.
+  const a = balancedF1([true, true], [false, true]);
+  const b = balancedF1([false, true], [true, true]);
+  const defined = [a, b].filter(Number.isFinite);
+  assert.deepEqual(medical.humanBalancedF1, { mean: defined.length ? defined.reduce((x, y) => x + y, 0) / defined.length : null, raters: defined.length });
 });
 
 test('judge-agreement on a run directory and a ratings CSV: unknown ids and bad cells are reported', () => {

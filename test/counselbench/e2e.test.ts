@@ -149,6 +149,8 @@ test('HealthBench meta-eval: grader vs physician labels, balanced F1 as upstream
   assert.equal(expected, 0.75); // TP 3, FP 1, FN 1, TN 3 over the 8 (grader, physician) pairs
   assert.ok(line.includes(expected.toFixed(3)), line);
   assert.match(line, /^criteria_met +4 +8 /);
+  // Physician baseline: doc0 and doc1 each 0.5 against the others; doc2 never says "met", so undefined.
+  assert.ok(line.includes('0.500 (2r)'), line);
 });
 
 test('ADV judge validation: a review template of 2 units per mode, labelled, goes back through judge-agreement', async () => {

@@ -35,6 +35,11 @@ export interface KeyAgreement {
   kappaWeights: 'none' | 'linear';
   rawAgreement: number | null;
   balancedF1: number | null;
+  /**
+   * The human baseline of HealthBench's meta-eval: each rater's balanced F1 against the other raters
+   * of the same units, averaged over raters for whom it is defined.
+   */
+  humanBalancedF1: { mean: number | null; raters: number } | null;
   wilcoxon: { statistic: number; pValue: number; n: number; method: string; meanDifference: number } | null;
   notes: string[];
 }
@@ -111,6 +116,7 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
     kappaWeights: binary ? 'none' : 'linear',
     rawAgreement: null,
     balancedF1: null,
+    humanBalancedF1: null,
     wilcoxon: null,
     notes,
   };
@@ -155,6 +161,24 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
     result.rawAgreement = pairs.filter((pair) => pair.judge === pair.human).length / pairs.length;
     result.balancedF1 = finite(balancedF1(judgeLabels.map((value) => value === 1), humanLabels.map((value) => value === 1)));
     if (result.balancedF1 === null) notes.push('balanced F1 undefined: one class never appears on one side');
+    const perRater: number[] = [];
+    for (const rater of raters) {
+      const self: boolean[] = [];
+      const others: boolean[] = [];
+      for (const item of units) {
+        const own = item.humans.find((human) => human.rater === rater);
+        if (!own) continue;
+        for (const other of item.humans) {
+          if (other === own) continue;
+          self.push(own.value === 1);
+          others.push(other.value === 1);
+        }
+      }
+      if (self.length === 0) continue;
+      const f1 = balancedF1(self, others);
+      if (Number.isFinite(f1)) perRater.push(f1);
+    }
+    result.humanBalancedF1 = { mean: avg(perRater), raters: perRater.length };
   } else {
     const low = Math.min(...allValues);
     const high = Math.max(...allValues);
@@ -179,7 +203,7 @@ export function formatAgreement(report: AgreementReport, judgeLabel: string): st
   if (report.unknownUnits.length > 0) {
     lines.push(`${report.unknownUnits.length} human rows name units not in the run (left out): ${report.unknownUnits.slice(0, 5).join('; ')}${report.unknownUnits.length > 5 ? '; ...' : ''}`);
   }
-  const header = ['key', 'items', 'pairs', 'judge', 'human', 'α humans', 'α/question', 'α +judge', 'κ', 'agree', 'bal. F1', 'Wilcoxon p', 'judge−human'];
+  const header = ['key', 'items', 'pairs', 'judge', 'human', 'α humans', 'α/question', 'α +judge', 'κ', 'agree', 'bal. F1', 'humans F1', 'Wilcoxon p', 'judge−human'];
   const rows = report.keys.map((key) => [
     key.key,
     String(key.items),
@@ -192,6 +216,7 @@ export function formatAgreement(report: AgreementReport, judgeLabel: string): st
     `${fmt(key.kappa)}${key.kappaWeights === 'linear' ? 'ʷ' : ''}`,
     key.binary ? fmt(key.rawAgreement) : '–',
     key.binary ? fmt(key.balancedF1) : '–',
+    key.humanBalancedF1?.raters ? `${fmt(key.humanBalancedF1.mean)} (${key.humanBalancedF1.raters}r)` : '–',
     key.wilcoxon ? `${fmt(key.wilcoxon.pValue, 4)} (${key.wilcoxon.method})` : '–',
     key.wilcoxon ? fmt(key.wilcoxon.meanDifference) : '–',
   ]);
@@ -199,7 +224,8 @@ export function formatAgreement(report: AgreementReport, judgeLabel: string): st
   const render = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
   lines.push('', render(header), render(widths.map((width) => '-'.repeat(width))), ...rows.map(render));
   lines.push('', 'α: Krippendorff (ordinal for scales, nominal for Yes/No keys; "I am not sure" = missing). κ: Cohen over (judge, human) pairs (ʷ = linear weights).');
-  lines.push('bal. F1: HealthBench balanced F1 (mean of the F1 of both classes). Wilcoxon: judge vs mean human per item (scipy defaults: zero differences dropped).');
+  lines.push('bal. F1: HealthBench balanced F1 (mean of the F1 of both classes) over (judge, human) pairs; humans F1: each rater vs the other raters, averaged over raters (HealthBench physician baseline).');
+  lines.push('Wilcoxon: judge vs mean human per item (scipy defaults: zero differences dropped).');
   for (const key of report.keys) for (const note of key.notes) lines.push(`note (${key.key}): ${note}`);
   if (report.keys.length === 0) lines.push('no score key is shared by the run and the ratings file; name columns after the run\'s score keys (e.g. overall, medical_advice, triggered)');
   return lines.join('\n');
