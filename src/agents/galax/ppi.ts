@@ -26,7 +26,16 @@ export class PpiNetwork {
   }
   isEdge(a: number, b: number): boolean {
     if (a < 0 || b < 0 || a === b) return false;
-    return this.graph.hasEdge(a, b);
+    // binary search in a's sorted, cached neighbour list (no allocation: this is the search's hot path)
+    const list = this.neighbours(a);
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (list[mid]! < b) low = mid + 1;
+      else high = mid;
+    }
+    return low < list.length && list[low] === b;
   }
   neighbours(node: number): readonly number[] {
     let list = this.adjacency[node];
