@@ -11,7 +11,7 @@ function dropReason(unit: ScoredUnit, scoreKey: string): string {
   if (status === 'unsure') return '"I am not sure"';
   if (status === 'missing') return 'missing';
   if (status === 'invalid') return 'unparseable or out of range';
-  return 'no value (judge error, or reason not recorded: see each score\'s metadata.status)';
+  return 'without a value ("I am not sure", missing or unparseable: `medkit judge-agreement <run> --aggregate` counts each reason)';
 }
 
 export function counselAggregateMetrics(): Metric[] {
