@@ -1,0 +1,65 @@
+// MedThinkVQA (`medthinkvqa`, over the user's release JSONL) and `medthinkvqa-synthetic` (phantom
+// cases, embedded default): multi-image 5-option differential diagnosis with the Think-with-Images
+// solver, accuracy with CI, ROUGE-L of steps 1–2, the step-3 judge. README.md states the contract.
+import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
+import { choiceScorer } from '../../scoring/choice.js';
+import { loadMedthink } from './items.js';
+import { medthinkStepJudge, twiRougeScorer } from './scorers.js';
+import { priorMajoritySolver, thinkWithImagesSolver, type Mode, type Setting } from './solver.js';
+import { DIAGNOSIS_PRIOR, syntheticDataset } from './synthetic.js';
+
+const str = (options: BenchmarkOptions, key: string) => (options.args[key] === undefined ? undefined : String(options.args[key]));
+const setting = (options: BenchmarkOptions): Setting => {
+  const value = str(options, 'setting') ?? 'default';
+  if (value !== 'default' && value !== 'expert') throw new ConfigError(`--arg setting=${value}: use default or expert`);
+  return value;
+};
+const mode = (options: BenchmarkOptions): Mode => {
+  const value = str(options, 'mode') ?? 'three-call';
+  if (value !== 'three-call' && value !== 'single') throw new ConfigError(`--arg mode=${value}: use three-call or single`);
+  return value;
+};
+const splitter = (options: BenchmarkOptions) => (str(options, 'splitter') === 'sentences' ? 'sentences' : 'llm');
+
+const shared = {
+  version: 1,
+  tags: ['mcq', 'image-vqa', 'multi-image'],
+  solvers: {
+    baseline: () => priorMajoritySolver(DIAGNOSIS_PRIOR),
+    default: (options: BenchmarkOptions) => thinkWithImagesSolver(setting(options), mode(options)),
+  },
+  scorers: (options: BenchmarkOptions) => [choiceScorer(), twiRougeScorer(), medthinkStepJudge(splitter(options))],
+  roles: ['judge' as const],
+  groupBy: ['icd_chapter', 'is_longitudinal'],
+};
+
+const commonHelp = {
+  setting: "default (history + images) or expert (adds IMAGING_FINDINGS and captions: the paper's expert-intermediates setting)",
+  mode: 'three-call (default: findings, summary, differential as three turns) or single (one JSON reply)',
+  splitter: 'step-3 splitter: llm (role judge, default) or sentences (built-in, no model)',
+};
+
+export const medthinkvqa = defineBenchmark({
+  ...shared,
+  name: 'medthinkvqa',
+  description: 'MedThinkVQA on the released test.jsonl: multi-image 5-option diagnosis, Think-with-Images, ROUGE-L steps 1–2, step-3 judge',
+  dataset: (options) => {
+    const data = str(options, 'data');
+    if (!data) throw new ConfigError('medthinkvqa needs --arg data=<test.jsonl of the HF release> (CC BY-NC-SA 4.0; medkit ships none). Try medthinkvqa-synthetic.');
+    const onError = options.onDataError;
+    return loadMedthink(data, { imagesRoot: str(options, 'images'), ...(onError ? { lenient: true, onError } : {}) });
+  },
+  argsHelp: { data: 'the release test.jsonl (images/caseNNNNN/*.jpg beside it)', images: 'release root the image paths are relative to (default: the file\'s folder)', ...commonHelp },
+});
+
+export const medthinkvqaSynthetic = defineBenchmark({
+  ...shared,
+  name: 'medthinkvqa-synthetic',
+  description: 'MedThinkVQA-format multi-image cases over seeded chest-X-ray and fundus phantoms (embedded default)',
+  dataset: (options) => {
+    const n = Number(options.args.n ?? 12);
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+    return syntheticDataset(options.cacheDir, options.seed, n, options.onDataError);
+  },
+  argsHelp: { n: 'synthetic cases (default 12; 1–4 images each)', ...commonHelp },
+});
