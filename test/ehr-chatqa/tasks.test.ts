@@ -62,3 +62,25 @@ test('malformed task files give file, line, task id and field', () => {
   assert.throws(() => readTaskFile(file), /task 1: task_id: duplicate task id/);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('an upstream-style checkout (--arg upstreamDir) is read and validated', async () => {
+  const { copyFileSync, mkdirSync } = await import('node:fs');
+  const { validateAll } = await import('../../src/benchmarks/ehr-chatqa/cli.js');
+  const { ehrChatqa } = await import('../../src/benchmarks/ehr-chatqa/index.js');
+  const upstream = mkdtempSync(join(tmpdir(), 'ehr-upstream-'));
+  const envDir = join(upstream, 'src', 'envs', 'eicu_star');
+  mkdirSync(envDir, { recursive: true });
+  copyFileSync(ensureDatabase(cacheDir, 'eicu_star'), join(envDir, 'eicu_star.sqlite'));
+  const files = ensureTaskFiles(cacheDir, 'eicu_star');
+  // Upstream items carry no medkit extras.
+  const strip = (path: string) => JSON.stringify(readTaskFile(path).slice(0, 5).map(({ task_id, task_type, db_id, instruction, gold_sql, gold_answer }) => ({ task_id, task_type, db_id, instruction, gold_sql, gold_answer })));
+  writeFileSync(join(envDir, 'eval_incre.jsonl'), strip(files.incre));
+  writeFileSync(join(envDir, 'eval_adapt.jsonl'), strip(files.adapt));
+  const report = validateAll({ database: 'eicu', upstreamDir: upstream, cacheDir });
+  assert.deepEqual(report.counts, { 'eicu_star incre': 5, 'eicu_star adapt': 5 });
+  assert.deepEqual(report.problems, []);
+  const samples = [...(await ehrChatqa.dataset({ args: { database: 'eicu', upstreamDir: upstream }, seed: 0, cacheDir }) as Iterable<{ id: string; files?: Record<string, string> }>)];
+  assert.equal(samples.length, 10);
+  assert.equal(samples[0]!.files!.database, join(envDir, 'eicu_star.sqlite'));
+  rmSync(upstream, { recursive: true, force: true });
+});
