@@ -73,3 +73,14 @@ test('lenient mode reports bad samples and keeps the good ones', () => {
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.message, /mixed\.json:1: bad\.input\.top_k_gene: /);
 });
+
+test('the benchmark stops at a bad sample unless --arg lenient=true, which reports it and goes on', async () => {
+  const dir = tempDir('lenient');
+  const file = join(dir, 'mixed.json');
+  writeFileSync(file, JSON.stringify({ good: item(), bad: item({ disease: '' }) }, null, 2));
+  await assert.rejects(Promise.resolve(targetQaSynthetic.dataset({ args: { path: file }, seed: 0, cacheDir: dir })), /mixed\.json:\d+: bad\.disease: /);
+  const reported: string[] = [];
+  const samples = (await targetQaSynthetic.dataset({ args: { path: file, lenient: 'true' }, seed: 0, cacheDir: dir, onDataError: (error) => reported.push(error.message) })) as Sample[];
+  assert.deepEqual(samples.map((sample) => sample.id), ['good']);
+  assert.equal(reported.length, 1);
+});

@@ -64,7 +64,9 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
   const path = options.args.path;
   if (typeof path === 'string' && path !== '') {
     const samples: Sample[] = [];
-    for await (const sample of targetQaLoader.load(path)) samples.push(sample);
+    const lenient = options.args.lenient === true || options.args.lenient === 'true';
+    const loadOptions = lenient ? { lenient, onError: (error: Error) => options.onDataError?.(error) } : {};
+    for await (const sample of targetQaLoader.load(path, loadOptions)) samples.push(sample);
     const ppi = options.args.ppi;
     return typeof ppi === 'string' && ppi !== '' ? samples.map((sample) => ({ ...sample, files: { ...sample.files, ppi } })) : samples;
   }
@@ -112,6 +114,7 @@ export const targetQaSynthetic = defineBenchmark({
   groupBy: ['disease'],
   argsHelp: {
     path: 'a Target-QA-format JSON file to use instead of the synthetic set',
+    lenient: 'with path: skip malformed samples (each is reported) instead of stopping at the first',
     ppi: 'a PPI edge TSV (symbolA<TAB>symbolB) for a Target-QA file (default: the file\'s own relations)',
     lines: 'synthetic evaluation lines (default 20)',
     referenceLines: 'synthetic labelled reference lines that train GALAX\'s reward classifier (default 80)',
