@@ -20,6 +20,8 @@ export interface ViewerOptions {
   /** SQLite file of expert ratings (default: <runsDir>/.medkit-ratings.sqlite). */
   ratingsDb?: string;
   webDir?: string;
+  /** Host names the Host header may carry (DNS-rebinding guard); 127.0.0.1, localhost and ::1 always; '*' any. */
+  allowedHosts?: string[];
 }
 
 export interface Viewer {
@@ -74,6 +76,22 @@ export function createViewer(options: ViewerOptions): Viewer {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
   });
   app.onError((error, c) => errorResponse(c, error));
+
+  // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own Host.
+  // CSRF: a cross-site form can POST text/plain but not application/json without a preflight we
+  // never answer, and a browser's Origin must be this server.
+  const hosts = new Set(['127.0.0.1', 'localhost', '[::1]', ...(options.allowedHosts ?? []).map((host) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host))]);
+  const hostnameOf = (value: string) => (value.startsWith('[') ? value.slice(0, value.indexOf(']') + 1) : value.split(':')[0]!).toLowerCase();
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host');
+    if (host !== undefined && !hosts.has('*') && !hosts.has(hostnameOf(host))) return c.json({ error: `Host ${host} is not this viewer (start it with --host to serve another name)` }, 421);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) return c.json({ error: 'send JSON (Content-Type: application/json)', field: '(content-type)' }, 415);
+      const origin = c.req.header('origin');
+      if (origin !== undefined && (host === undefined || origin.replace(/^https?:\/\//, '') !== host)) return c.json({ error: `cross-origin request from ${origin} refused` }, 403);
+    }
+    return next();
+  });
 
   const serveStatic = (c: Context, relative: string) => {
     if (relative.includes('%')) throw new PathRefused(relative, 'encoded characters');

@@ -19,12 +19,14 @@ export interface StartOptions {
 /** Starts the server; resolves with its URL and a close function once it listens. */
 export async function startViewer(options: StartOptions): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(options.runsDir)) throw new ConfigError(`${options.runsDir}: no such folder (write runs there with medkit eval --out ${options.runsDir}/NAME)`);
+  const host = options.host ?? '127.0.0.1';
   const viewer = createViewer({
     runsDir: options.runsDir,
     imageRoots: options.imageRoots ?? [],
+    // bound to every interface, the machine is reachable under names we cannot know: no Host check
+    allowedHosts: host === '0.0.0.0' || host === '::' ? ['*'] : [host],
     ...(options.ratingsDb ? { ratingsDb: options.ratingsDb } : {}),
   });
-  const host = options.host ?? '127.0.0.1';
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: viewer.app.fetch, port: options.port ?? 7860, hostname: host }, (info) => {
       const shown = host.includes(':') ? `[${host}]` : host;

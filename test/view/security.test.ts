@@ -98,6 +98,21 @@ function rawGet(port: number, target: string): Promise<string> {
   });
 }
 
+describe('cross-site requests', () => {
+  it('refuses a foreign Host (DNS rebinding), non-JSON posts and foreign origins', async () => {
+    const rebound = await viewer.app.request('/api/runs', { headers: { Host: 'evil.example:7860' } });
+    assert.equal(rebound.status, 421);
+    assert.equal((await viewer.app.request('/api/runs', { headers: { Host: '127.0.0.1:7860' } })).status, 200);
+    assert.equal((await viewer.app.request('/api/runs', { headers: { Host: 'localhost:7860' } })).status, 200);
+    const form = await viewer.app.request('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ run: 'counsel', name: 'csrf' }) });
+    assert.equal(form.status, 415);
+    const foreign = await viewer.app.request('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'application/json', Host: '127.0.0.1:7860', Origin: 'http://evil.example' }, body: JSON.stringify({ run: 'counsel', name: 'csrf' }) });
+    assert.equal(foreign.status, 403);
+    const same = await viewer.app.request('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'application/json', Host: '127.0.0.1:7860', Origin: 'http://127.0.0.1:7860' }, body: JSON.stringify({ run: 'counsel', name: 'same origin' }) });
+    assert.equal(same.status, 201);
+  });
+});
+
 describe('over a real socket', () => {
   it('binds 127.0.0.1 by default and refuses raw /../ request targets', async () => {
     const server = await startViewer({ runsDir: fixture.root, port: 0 });
