@@ -25,8 +25,19 @@ import { judgeAgreementCommand } from './benchmarks/counselbench-eval/judge-agre
 import { viewCommand } from './server/command.js';
 import { ehrChatqa } from './benchmarks/ehr-chatqa/index.js';
 import { ehrChatqaCommand, ehrChatqaLoader } from './benchmarks/ehr-chatqa/cli.js';
+import { vgmed, vgmedPhantom } from './benchmarks/vgmed/index.js';
+import { vgmedLoader } from './benchmarks/vgmed/items.js';
+import { cxrQba, cxrQbaSynthetic } from './benchmarks/cxr-qba/index.js';
+import { cxrQbaQaLoader, cxrQbaSceneGraphLoader } from './benchmarks/cxr-qba/load.js';
+import { medthinkvqa, medthinkvqaSynthetic } from './benchmarks/medthinkvqa/index.js';
+import { medthinkLoader } from './benchmarks/medthinkvqa/items.js';
+import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
+import { medsynvqa } from './benchmarks/medsynvqa/index.js';
+import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 
 export const benchmarks: Record<string, Benchmark> = {
+  [vgmed.name]: vgmed, [vgmedPhantom.name]: vgmedPhantom, [cxrQba.name]: cxrQba, [cxrQbaSynthetic.name]: cxrQbaSynthetic,
+  [medthinkvqa.name]: medthinkvqa, [medthinkvqaSynthetic.name]: medthinkvqaSynthetic, [medsynvqa.name]: medsynvqa,
   [ehrChatqa.name]: ehrChatqa,
   [kgqaMini.name]: kgqaMini,
   [mirage.name]: mirage,
@@ -44,6 +55,7 @@ export const agents: Record<string, Agent> = {
 };
 
 export const loaders: Record<string, DatasetLoader> = {
+  [vgmedLoader.name]: vgmedLoader, [cxrQbaQaLoader.name]: cxrQbaQaLoader, [cxrQbaSceneGraphLoader.name]: cxrQbaSceneGraphLoader, [medthinkLoader.name]: medthinkLoader, [medsynLoader.name]: medsynLoader,
   [ehrChatqaLoader.name]: ehrChatqaLoader,
   [mirageLoader.name]: mirageLoader,
   [pubmedqaLoader.name]: pubmedqaLoader,
@@ -57,4 +69,4 @@ export const loaders: Record<string, DatasetLoader> = {
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
-export const commands: CliCommand[] = [ehrChatqaCommand, viewCommand, judgeAgreementCommand, agentCommand];
+export const commands: CliCommand[] = [ehrChatqaCommand, viewCommand, judgeAgreementCommand, agentCommand, medthinkExportCommand];
