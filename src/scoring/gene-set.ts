@@ -62,6 +62,11 @@ export function geneSetMetrics(predicted: readonly string[], truth: readonly str
 export interface GeneSetScorerOptions {
   /** Key of `state.metadata` that holds the predicted list (default 'predictedGenes'). */
   field?: string;
+  /**
+   * Intermediate lists to score as well, name → metadata key (e.g. { graph: 'graphGenes' }): where the
+   * solver left one, the value gains `<name>.precision`, `<name>.recall` and `<name>.f1`.
+   */
+  stages?: Record<string, string>;
 }
 
 function asStringList(value: JsonValue | undefined): string[] | undefined {
@@ -76,9 +81,10 @@ function asStringList(value: JsonValue | undefined): string[] | undefined {
  */
 export function geneSetScorer(options: GeneSetScorerOptions = {}): Scorer {
   const field = options.field ?? 'predictedGenes';
+  const stages = options.stages ?? {};
   return {
     name: 'gene-set',
-    params: { field },
+    params: { field, stages },
     async score(state: TaskState) {
       const truth = Array.isArray(state.sample.target) ? state.sample.target.map(String) : [];
       const predicted = asStringList(state.metadata[field]);
@@ -90,7 +96,14 @@ export function geneSetScorer(options: GeneSetScorerOptions = {}): Scorer {
         };
       }
       const metrics = geneSetMetrics(predicted, truth);
-      const { overlap, predicted: count, truth: truthCount, ...value } = metrics;
+      const { overlap, predicted: count, truth: truthCount, ...main } = metrics;
+      const value: Record<string, number> = { ...main };
+      for (const [name, key] of Object.entries(stages)) {
+        const list = asStringList(state.metadata[key]);
+        if (list === undefined) continue;
+        const stage = geneSetMetrics(list, truth);
+        Object.assign(value, { [`${name}.precision`]: stage.precision, [`${name}.recall`]: stage.recall, [`${name}.f1`]: stage.f1 });
+      }
       return {
         value,
         answer: uniqueInOrder(predicted).join(', '),

@@ -122,6 +122,8 @@ export async function runGalax(state: TaskState, context: SolverContext, options
     state.messages.push(assistantMessage(text));
   }
   state.metadata.predictedGenes = prediction;
+  state.metadata.graphGenes = graphGenes;
+  if (useModel) state.metadata.step1Genes = step1;
   state.metadata.galax = asJson({
     step1Genes: useModel ? step1 : null,
     graphGenes,

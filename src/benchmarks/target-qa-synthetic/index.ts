@@ -110,7 +110,8 @@ export const targetQaSynthetic = defineBenchmark({
         return state;
       }),
   },
-  scorers: () => [geneSetScorer()],
+  // GALAX leaves its step-1 and subgraph lists too; they are scored beside the final answer (upstream's llm_1st / kg rows).
+  scorers: () => [geneSetScorer({ stages: { step1: 'step1Genes', graph: 'graphGenes' } })],
   groupBy: ['disease'],
   argsHelp: {
     path: 'a Target-QA-format JSON file to use instead of the synthetic set',
