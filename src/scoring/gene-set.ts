@@ -115,7 +115,10 @@ export function geneSetScorer(options: GeneSetScorerOptions = {}): Scorer {
 }
 
 export interface GeneExtractionOptions {
-  /** Also accept "Kras" for KRAS (off by default: symbols such as CAT, SET and MET are English words). */
+  /**
+   * Also accept "Kras" for KRAS (off by default: symbols such as CAT, SET and MET are English words).
+   * Mixed-case tokens with a digit (C1orf112) are always accepted.
+   */
   caseInsensitive?: boolean;
 }
 
@@ -131,7 +134,8 @@ export function extractGeneSymbols(text: string, dictionary: ReadonlySet<string>
   for (const match of text.matchAll(/[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/g)) {
     const token = match[0];
     const key = token.toUpperCase();
-    if (!options.caseInsensitive && token !== key) continue;
+    // "met", "Set", "Kras" are words unless asked; mixed case with a digit is a symbol's own casing (C1orf112)
+    if (!options.caseInsensitive && token !== key && !/\d/.test(token)) continue;
     if (!known.has(key) || seen.has(key)) continue;
     seen.add(key);
     found.push(key);

@@ -30,6 +30,7 @@ test('dictionary extraction keeps first-mention order and skips lower-case words
   assert.deepEqual(extractGeneSymbols(text, dictionary), ['KRAS', 'HLA-A', 'SYN0001', 'MET']);
   assert.deepEqual(extractGeneSymbols('kras and Met', dictionary, { caseInsensitive: true }), ['KRAS', 'MET']);
   assert.deepEqual(extractGeneSymbols('I cannot name any genes here.', dictionary), []);
+  assert.deepEqual(extractGeneSymbols('C1orf112 and MT-CO1', new Set(['C1ORF112', 'MT-CO1'])), ['C1ORF112', 'MT-CO1']);
 });
 
 test('the scorer reads metadata.predictedGenes, and says so when it is missing', async () => {
