@@ -100,6 +100,7 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
     const row = findRow(index, id, epoch);
     if (row === undefined) return c.json({ error: `${run}: no sample ${JSON.stringify(id)} epoch ${epoch}` }, 404);
     const [record] = readRows(index, [row]);
+    const neighbour = (other: number) => (other >= 0 && other < index.ids.length ? { id: index.ids[other]!, epoch: index.epochs[other]! } : null);
     const bases = [store.runDir(run), process.cwd()];
     const images: Record<string, { url: string } | { refused: string }> = {};
     for (const path of recordedImages(record!)) {
@@ -110,7 +111,7 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
         images[path] = { refused: error instanceof PathRefused ? error.reason : String(error) };
       }
     }
-    return c.json({ run, row, record, images, spec: store.spec(run) });
+    return c.json({ run, row, rows: index.ids.length, previous: neighbour(row - 1), next: neighbour(row + 1), record, images, spec: store.spec(run) });
   });
 
   app.get('/api/image', (c) => {

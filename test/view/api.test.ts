@@ -77,6 +77,7 @@ describe('runs and samples', () => {
   it('returns one sample with its whole transcript and servable image URLs', async () => {
     const { body } = await getJson('/api/sample?run=alpha&id=q1&epoch=1');
     assert.equal(body.record.output, HOSTILE_OUTPUT);
+    assert.deepEqual([body.row, body.previous, body.next], [0, null, { id: 'q1', epoch: 2 }]);
     const kinds = body.record.transcript.events.map((event: any) => event.kind ?? event.type);
     for (const kind of ['model', 'tool', 'sql-result', 'image-region', 'kg-triplet', 'rubric-item', 'judge', 'user-turn', 'info']) assert.ok(kinds.includes(kind), kind);
     const image = body.images[fixture.imagePath];

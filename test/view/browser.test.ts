@@ -100,6 +100,8 @@ describe('medkit view in Chromium', { skip }, () => {
     assert.match(await page.locator('.event.user-turn').innerText(), /dizzy/);
     assert.equal(await page.locator('.message img.base').count(), 1, 'the image in the user message is shown too');
     await shot('03-sample-evidence');
+    await page.click('#sample .pager a:has-text("q1 (epoch 2)")');
+    await page.waitForFunction(() => /epoch 2/.test(document.querySelector('#sample h1')?.textContent ?? ''));
   });
 
   it('shows model output containing <script> and <b> as text', async () => {

@@ -6,13 +6,16 @@ import { event, message } from '../transcript.js';
 
 export async function sampleView(params) {
   const { run, id, epoch } = params;
-  const { record, images } = await get('/api/sample', { run, id, epoch: epoch ?? 1 });
+  const { record, images, row, rows, previous, next } = await get('/api/sample', { run, id, epoch: epoch ?? 1 });
   const scores = Object.entries(record.scores ?? {});
   const events = record.transcript?.events ?? [];
   const counts = {};
   for (const ev of events) counts[ev.type === 'evidence' ? ev.kind : ev.type] = (counts[ev.type === 'evidence' ? ev.kind : ev.type] ?? 0) + 1;
   return h('section', { id: 'sample' },
-    h('p', {}, link('run', { run }, `← ${run}`)),
+    h('p', { class: 'pager' }, link('run', { run }, `↑ ${run}`), ' · ',
+      previous ? link('sample', { run, ...previous }, `← ${previous.id} (epoch ${previous.epoch})`) : h('span', { class: 'muted' }, 'first'), ' · ',
+      h('span', { class: 'muted' }, `line ${row + 1} of ${rows}`), ' · ',
+      next ? link('sample', { run, ...next }, `${next.id} (epoch ${next.epoch}) →`) : h('span', { class: 'muted' }, 'last')),
     h('h1', {}, `Sample ${record.id}`, h('span', { class: 'muted' }, ` · epoch ${record.epoch}`)),
     h('p', { class: 'muted' }, `tokens ${fmt(record.tokens)} · cost $${(record.cost ?? 0).toFixed(5)} · ${fmt(record.durationMs)} ms · started ${record.startedAt ?? ''}`,
       Object.entries(record.groups ?? {}).map(([key, value]) => h('span', { class: 'chip' }, `${key}: ${value}`))),
