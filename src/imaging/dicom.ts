@@ -244,5 +244,6 @@ export function renderDicomFrame(image: DicomImage, frame = 0, window: WindowCho
   }
   const resolved = resolveWindow(window, values, image.windows[0]);
   const data = applyWindow(values, resolved, { invert: image.photometric === 'MONOCHROME1' });
-  return { raster: { width: image.columns, height: image.rows, channels: 1, data }, window: resolved, windowText: windowLabel(window, resolved) };
+  const auto = window === 'auto' || (window === 'dicom' && !image.windows[0]);
+  return { raster: { width: image.columns, height: image.rows, channels: 1, data }, window: resolved, windowText: `${auto ? 'auto ' : ''}${windowLabel(window, resolved)}` };
 }

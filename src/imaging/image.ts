@@ -38,9 +38,19 @@ export async function decodeImage(input: ImageInput, options: { name?: string } 
     const meta = await sharp(bytes, { failOn: 'error' }).metadata();
     let pipeline = sharp(bytes, { failOn: 'error' });
     if (meta.space === 'b-w' || meta.space === 'grey16') pipeline = pipeline.toColourspace('b-w');
-    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (info.width === 0 || info.height === 0) throw new ImagingError(name, `image has zero size (${info.width}×${info.height})`);
-    return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    let pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const samples = info.width * info.height * info.channels;
+    if (data.byteLength === samples * 2) {
+      // 16-bit samples → 8-bit by their high byte (value >> 8), not by clipping.
+      const wide = new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      pixels = new Uint8Array(wide.length);
+      for (let index = 0; index < wide.length; index++) pixels[index] = wide[index] >> 8;
+    } else if (data.byteLength !== samples) {
+      throw new ImagingError(name, `unsupported sample depth (${data.byteLength} bytes for ${samples} samples; 8- or 16-bit images only)`);
+    }
+    return { width: info.width, height: info.height, channels: info.channels, data: pixels };
   } catch (error) {
     if (error instanceof ImagingError) throw error;
     throw new ImagingError(name, `cannot decode image: ${(error as Error).message}`, { cause: error });

@@ -2,12 +2,12 @@
 // ImageParts (PNG/JPEG bytes + media type + a label like "CT slice 12/40, lung window").
 // Providers base64-encode the bytes on the wire; logs keep the sha256 (core/messages.ts).
 import { open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ImagePart } from '../core/messages.js';
-import { imageFromBytes } from '../core/messages.js';
+import { imageFromBytes, imageFromPath, mediaTypeForPath } from '../core/messages.js';
 import { readDicom, renderDicomFrame, type DicomImage } from './dicom.js';
 import { ImagingError } from './errors.js';
-import { encodeJpeg, encodePng, fitWithin } from './image.js';
+import { decodeImage, encodeJpeg, encodePng, fitWithin, imageInfo } from './image.js';
 import { readNifti, sliceCount, volumeSlice, type Plane, type Volume } from './nifti.js';
 import type { Raster } from './raster.js';
 import { applyWindow, autoWindow, resolveWindow, windowLabel, type Window, type WindowChoice } from './windowing.js';
@@ -53,7 +53,8 @@ export async function listDicomFiles(dir: string): Promise<string[]> {
 }
 
 async function hasDicmMarker(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return false;
   try {
     const head = Buffer.alloc(132);
     const { bytesRead } = await handle.read(head, 0, 132, 0);
@@ -186,4 +187,23 @@ export async function niftiToImageParts(input: string | Volume, options: ImagePa
     }
   }
   return parts;
+}
+
+/**
+ * Any image file a user supplies → image parts: DICOM (".dcm", a "DICM" marker, or a folder =
+ * series), NIfTI (".nii", ".nii.gz"), else PNG/JPEG/GIF/WebP kept as a path part (no re-encoding;
+ * with `maxSide` it is decoded, downscaled and sent as bytes). Missing files throw naming them.
+ */
+export async function fileToImageParts(path: string, options: ImagePartOptions & { plane?: Plane; label?: string } = {}): Promise<ImagePart[]> {
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new ImagingError(path, 'file not found');
+  if (info.isDirectory() || /\.dcm$/i.test(path) || (await hasDicmMarker(path))) return dicomToImageParts(path, options);
+  if (/\.nii(\.gz)?$/i.test(path)) return niftiToImageParts(path, { ...options, name: options.label ?? basename(path).replace(/\.nii(\.gz)?$/i, '') });
+  const label = options.label ?? basename(path);
+  if (options.maxSide || options.format) {
+    const raster = await decodeImage(path);
+    return [await rasterToImagePart(raster, label, options)];
+  }
+  await imageInfo(path); // decodable, non-empty, non-zero size, or an ImagingError naming the file
+  return [imageFromPath(path, mediaTypeForPath(path), label)];
 }

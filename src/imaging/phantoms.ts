@@ -12,7 +12,9 @@ import { generateChestXray, type ChestXrayOptions, type ChestXrayPhantom } from 
 import { generateFundus, type FundusOptions, type FundusPhantom } from './phantom-fundus.js';
 import { generateCt, type CtOptions, type CtPhantom } from './phantom-ct.js';
 import { encodeDicom, type DicomSyntaxName } from './dicom-write.js';
-import { encodeNifti } from './nifti.js';
+import { decodeNifti, encodeNifti } from './nifti.js';
+import { niftiToImageParts, type ImagePartOptions } from './parts.js';
+import type { ImagePart } from '../core/messages.js';
 
 export { generateChestXray, CHEST_FINDING_LABELS, type ChestXrayOptions, type ChestXrayPhantom } from './phantom-cxr.js';
 export { generateFundus, FUNDUS_FINDING_LABELS, FUNDUS_REGIONS, type FundusOptions, type FundusPhantom } from './phantom-fundus.js';
@@ -73,6 +75,12 @@ export async function ctPhantomDicomSeries(phantom: CtPhantom, options: { transf
     }));
   }
   return files;
+}
+
+/** CT phantom slices → image parts ("CT axial slice 12/40, lung window"), sampled to `maxImages` (default 49). */
+export async function ctPhantomToImageParts(phantom: CtPhantom, options: ImagePartOptions = {}): Promise<ImagePart[]> {
+  const volume = decodeNifti(ctPhantomNifti(phantom, { gzip: false }), `ct-phantom-${phantom.seed}`);
+  return niftiToImageParts(volume, { window: 'lung', ...options, name: 'CT' });
 }
 
 /** The ground truth as plain JSON (no pixels, no masks). */

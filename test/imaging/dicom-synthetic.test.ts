@@ -102,3 +102,29 @@ test('a CT phantom written as a DICOM series is read back sorted, windowed and s
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('fileToImageParts dispatches on the file: DICOM, NIfTI, plain image; CT phantom → parts', async () => {
+  const { fileToImageParts, ctPhantomToImageParts, ctPhantomNifti, encodePng } = await import('../../src/imaging/index.js');
+  const dir = await mkdtemp(join(tmpdir(), 'medkit-parts-'));
+  try {
+    const ct = generateCt({ seed: 5, size: 32, slices: 4, findings: 0 });
+    const dcm = join(dir, 'noext');
+    await writeFile(dcm, await encodeDicom({ rows: 4, columns: 4, pixels: ramp(16, 0, 10), modality: 'MR' }));
+    assert.deepEqual((await fileToImageParts(dcm)).map((part) => part.label), ['MR image, auto window C75.5/W151']);
+    const nii = join(dir, 'ct.nii.gz');
+    await writeFile(nii, ctPhantomNifti(ct));
+    const niftiParts = await fileToImageParts(nii, { window: 'lung', maxImages: 2 });
+    assert.deepEqual(niftiParts.map((part) => part.label), ['ct axial slice 1/4, lung window', 'ct axial slice 4/4, lung window']);
+    const png = join(dir, 'x.png');
+    await writeFile(png, await encodePng({ width: 2, height: 2, channels: 1, data: new Uint8Array(4) }));
+    const [plain] = await fileToImageParts(png);
+    assert.deepEqual([plain.source.kind, plain.mediaType, plain.label], ['path', 'image/png', 'x.png']);
+    await assert.rejects(fileToImageParts(join(dir, 'missing.png')), /missing\.png: file not found/);
+    await writeFile(join(dir, 'broken.png'), 'not a png');
+    await assert.rejects(fileToImageParts(join(dir, 'broken.png')), /broken\.png: cannot read image header/);
+    const ctParts = await ctPhantomToImageParts(ct, { maxImages: 1 });
+    assert.match(ctParts[0].label ?? '', /^CT axial slice 2\/4, lung window$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

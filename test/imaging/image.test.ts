@@ -94,6 +94,14 @@ test('crop, resize, encode round trips and overlays', async () => {
   assert.equal(raster.data[0], 0, 'the input is not modified');
 });
 
+test('16-bit PNG is reduced to 8 bits by the high byte', async () => {
+  const sharp = (await import('sharp')).default;
+  const wide = new Uint16Array([0, 256, 32768, 65535]);
+  const png = await sharp(wide, { raw: { width: 4, height: 1, channels: 1 } }).toColourspace('grey16').png().toBuffer();
+  const raster = await decodeImage(new Uint8Array(png), { name: 'wide.png' });
+  assert.deepEqual([raster.channels, ...raster.data], [1, 0, 1, 128, 255]);
+});
+
 test('bad images: missing, empty, undecodable, zero-size, crop outside — each named', async () => {
   await assert.rejects(decodeImage('/nonexistent/cxr.png'), /\/nonexistent\/cxr\.png: file not found/);
   await assert.rejects(decodeImage(new Uint8Array(0), { name: 'empty.png' }), /empty\.png: image is empty/);
