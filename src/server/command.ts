@@ -41,9 +41,11 @@ export async function startViewer(options: StartOptions): Promise<{ url: string;
           }),
       });
     });
-    server.on('error', (error) => {
+    server.on('error', (error: NodeJS.ErrnoException) => {
       viewer.close();
-      reject(error);
+      if (error.code === 'EADDRINUSE') reject(new ConfigError(`port ${options.port ?? 7860} on ${host} is in use; pick another with --port N (or --port 0 for any free port)`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ConfigError(`--host ${host}: not an address of this machine`));
+      else reject(error);
     });
   });
 }
