@@ -19,6 +19,8 @@ export interface DicomWriteInput {
   /** Stored values of all frames, concatenated (samples interleaved). */
   pixels: Int16Array | Uint16Array | Uint8Array;
   samplesPerPixel?: 1 | 3;
+  /** Planar Configuration for colour: 0 = RGBRGB… (default), 1 = RR…GG…BB… (`pixels` must already be in that order). */
+  planarConfiguration?: 0 | 1;
   photometric?: string;
   bitsStored?: number;
   modality?: string;
@@ -154,7 +156,7 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
   if (input.imagePosition) entries.push([0x00200032, { vr: 'DS', text: ds(input.imagePosition) }]);
   if (input.imageOrientation) entries.push([0x00200037, { vr: 'DS', text: ds(input.imageOrientation) }]);
   entries.push([0x00280002, { vr: 'US', us: samples }], [0x00280004, { vr: 'CS', text: input.photometric ?? (samples === 3 ? 'RGB' : 'MONOCHROME2') }]);
-  if (samples > 1) entries.push([0x00280006, { vr: 'US', us: 0 }]);
+  if (samples > 1) entries.push([0x00280006, { vr: 'US', us: input.planarConfiguration ?? 0 }]);
   if (frames > 1) entries.push([0x00280008, { vr: 'IS', text: String(frames) }]);
   entries.push([0x00280010, { vr: 'US', us: input.rows }], [0x00280011, { vr: 'US', us: input.columns }]);
   if (input.pixelSpacing) entries.push([0x00280030, { vr: 'DS', text: ds(input.pixelSpacing) }]);

@@ -128,3 +128,20 @@ test('fileToImageParts dispatches on the file: DICOM, NIfTI, plain image; CT pha
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('raw data set without preamble, colour-by-plane RGB and YBR_FULL decode', async () => {
+  const file = await encodeDicom({ rows: 2, columns: 2, pixels: ramp(4, -5, 5), transferSyntax: 'implicit-le', modality: 'CT' });
+  // Strip preamble, "DICM" and the meta group: what old PACS exports look like.
+  const groupLength = new DataView(file.buffer, file.byteOffset).getUint32(132 + 8, true);
+  const raw = file.subarray(132 + 12 + groupLength);
+  const image = await decodeDicom(raw, 'raw.dcm');
+  assert.equal(image.transferSyntaxUid, '1.2.840.10008.1.2');
+  assert.deepEqual(Array.from(image.frameValues[0]), [-5, 0, 5, 10]);
+  // Planar configuration 1: R plane, G plane, B plane → interleaved RGB.
+  const planar = await decodeDicom(await encodeDicom({ rows: 1, columns: 2, samplesPerPixel: 3, planarConfiguration: 1, pixels: Uint8Array.from([10, 20, 30, 40, 50, 60]) }), 'planar.dcm');
+  assert.deepEqual(Array.from(planar.frameValues[0]), [10, 30, 50, 20, 40, 60]);
+  // YBR_FULL (ITU-R BT.601 full range): Y=128 with neutral chroma is grey 128; Cr=255 pushes red up.
+  const ybr = await decodeDicom(await encodeDicom({ rows: 1, columns: 2, samplesPerPixel: 3, photometric: 'YBR_FULL', pixels: Uint8Array.from([128, 128, 128, 128, 128, 255]) }), 'ybr.dcm');
+  assert.deepEqual(Array.from(ybr.frameValues[0].subarray(0, 3)), [128, 128, 128]);
+  assert.ok(ybr.frameValues[0][3] > 250 && ybr.frameValues[0][4] < 60, 'red pixel');
+});
