@@ -20,6 +20,7 @@ before(async () => {
   await runEval({ benchmark: 'medmcq-mini', outDir: join(temp, 'runs', 'mcq-seed1'), cacheDir, progress: 'none', seed: 1 });
   await runEval({ benchmark: 'counselbench-eval', outDir: join(temp, 'runs', 'counsel'), cacheDir, progress: 'none', limit: 4 });
   await runEval({ benchmark: 'counselbench-eval', outDir: join(temp, 'runs', 'counsel-b'), cacheDir, progress: 'none', limit: 3, args: { maxWords: 40 } });
+  await runEval({ benchmark: 'vgmed', outDir: join(temp, 'vg-runs', 'vg'), cacheDir, progress: 'none', limit: 1 });
   viewer = createViewer({ runsDir: join(temp, 'runs') });
 });
 after(() => {
@@ -84,6 +85,30 @@ describe('runs written by runEval', () => {
     assert.equal(overall.alphaHumansPerQuestion.questions + overall.alphaHumansPerQuestion.undefinedQuestions, 3, 'α per question pools both runs\' responses');
     const exported = await viewer.app.request(`/api/assignments/${id}/export`);
     assert.equal((await exported.text()).trim().split('\n').length, 12);
+  });
+});
+
+describe('images a real run records in the cache', () => {
+  it('are served only with the cache as an image root', async () => {
+    const cacheDir = join(temp, 'cache');
+    for (const [roots, expected] of [[[cacheDir], 'url'], [[], 'refused']] as const) {
+      const vg = createViewer({ runsDir: join(temp, 'vg-runs'), imageRoots: [...roots], ratingsDb: join(temp, `vg-${expected}.sqlite`) });
+      try {
+        const { samples } = (await (await vg.app.request('/api/run?run=vg')).json()) as { samples: number };
+        assert.equal(samples, 1);
+        const page = (await (await vg.app.request('/api/samples?run=vg')).json()) as { items: { id: string }[] };
+        const sample = (await (await vg.app.request(`/api/sample?run=vg&id=${encodeURIComponent(page.items[0]!.id)}&epoch=1`)).json()) as { images: Record<string, { url?: string; refused?: string }>; record: any };
+        const entries = Object.entries(sample.images);
+        assert.ok(entries.length >= 1 && entries.every(([path]) => path.startsWith(cacheDir)));
+        assert.ok(sample.record.transcript.events.some((event: any) => event.kind === 'image-region'));
+        for (const [, image] of entries) {
+          assert.ok(expected in image, JSON.stringify(image));
+          if (image.url) assert.equal((await vg.app.request(image.url)).headers.get('content-type'), 'image/png');
+        }
+      } finally {
+        vg.close();
+      }
+    }
   });
 });
 

@@ -43,7 +43,7 @@ export async function runsView(params) {
       h('td', {}, link('run', { run: run.run }, run.run), run.problem ? h('div', { class: 'error' }, run.problem) : null),
       h('td', {}, run.benchmark, h('span', { class: 'muted' }, ` v${run.task.version}`), h('div', { class: 'muted' }, run.solverName)),
       h('td', {}, Object.entries(run.models).map(([role, model]) => h('div', {}, h('span', { class: 'role' }, role), ' ', model))),
-      h('td', {}, Object.entries(run.metrics).slice(0, 8).map(([key, metric]) => h('div', {}, h('span', { class: 'key' }, key), ' ', ci(metric), h('span', { class: 'muted' }, ` n=${metric.n}`)))),
+      h('td', {}, Object.entries(run.metrics).slice(0, 8).map(([key, metric]) => h('div', {}, h('span', { class: 'key' }, key), ' ', ci(metric), h('span', { class: 'muted' }, ` n=${metric.n}`))), Object.keys(run.metrics).length > 8 ? h('div', { class: 'muted' }, `+ ${Object.keys(run.metrics).length - 8} more on the run page`) : null),
       h('td', { class: 'num' }, fmt(run.counts?.samples ?? null)),
       h('td', { class: 'num' }, fmt(run.tokens)),
       h('td', { class: 'num' }, run.cost ? run.cost.toFixed(4) : '0'),
