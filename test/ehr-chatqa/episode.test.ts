@@ -196,3 +196,19 @@ test('the baseline agent with the scripted user solves a task using the tools on
   assert.ok(context.events.some((e) => e.type === 'tool' && e.name === 'value_substring_search'));
   assert.ok((state.metadata.queries as string[]).length >= 1);
 });
+
+test("value_similarity_search can use a provider's embedding endpoint (--arg embeddings=agent)", async () => {
+  const sample = samples[0]!;
+  const agent = scriptedModel([call('value_similarity_search', { table: 'labtesttypes', column: 'itemname', value: 'hemoglobin', k: 3 }), 'done'], { fallback: 'ok' });
+  let embedded = 0;
+  const embed = agent.doEmbed.bind(agent);
+  agent.doEmbed = async (texts: string[]) => {
+    embedded += texts.length;
+    return embed(texts);
+  };
+  const { state } = await run(sample, { agent }, { embeddings: 'agent' });
+  const result = messageText(state.messages.find((m) => m.role === 'tool')!);
+  assert.match(result, /^I found close matches in labtesttypes\.itemname: \['hemoglobin', /);
+  assert.ok(embedded > 30, `embedded ${embedded} texts`);
+  await assert.rejects(run(sample, {}, { embeddings: 'judge' }), /no model for role 'judge'/);
+});

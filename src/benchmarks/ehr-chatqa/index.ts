@@ -66,5 +66,6 @@ export const ehrChatqa = defineBenchmark({
     maxRetry: 're-runs of episodes the validator blames on the user (default 10)',
     sqlTimeout: 'sql_execute timeout cap, seconds (default 60)',
     userVerify: 'true | false: the LLM user verifier and reflections (default true)',
+    embeddings: "ngram (offline character n-grams, default) | a role (e.g. agent) whose provider's embedding endpoint indexes values for value_similarity_search",
   },
 });

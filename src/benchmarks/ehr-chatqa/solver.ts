@@ -2,7 +2,7 @@
 // episode's queries and replies). Environments (tools + value index + SQL pool) are built once per
 // database file and shared by every episode of the process.
 import type { BenchmarkOptions, JsonObject, Score, Scorer, Solver, SolverContext } from '../../core/index.js';
-import { ConfigError } from '../../core/index.js';
+import { ConfigError, MODEL_ROLES, type ModelRole } from '../../core/index.js';
 import { ensureDatabase, openReadOnly } from './db.js';
 import { runEpisode, type Episode } from './env.js';
 import { toolCallingAgent } from './agent.js';
@@ -26,6 +26,8 @@ export interface EhrSettings {
   maxRetry: number;
   sqlTimeoutS: number;
   userVerify: boolean;
+  /** 'ngram' (offline default) or a role whose provider embeds values for value_similarity_search. */
+  embeddings: string;
   upstreamDir?: string;
   cacheDir: string;
 }
@@ -52,7 +54,7 @@ export function settingsFrom(options: BenchmarkOptions): EhrSettings {
   return {
     databases: databases[database]!, taskTypes: types[taskType]!, rewardScope: scope, maxSteps: number('maxSteps', 30),
     agentTimeMs: number('agentTimeS', 600) * 1000, maxRetry: number('maxRetry', 10), sqlTimeoutS: number('sqlTimeout', 60),
-    userVerify: get('userVerify') !== 'false', cacheDir: options.cacheDir, ...(upstreamDir ? { upstreamDir } : {}),
+    userVerify: get('userVerify') !== 'false', embeddings: get('embeddings') ?? 'ngram', cacheDir: options.cacheDir, ...(upstreamDir ? { upstreamDir } : {}),
   };
 }
 
@@ -81,6 +83,24 @@ export function environment(dbPath: string, dbId: DbId, maxTimeoutS = 60, embedd
   return tools;
 }
 
+const latestContext = new Map<string, SolverContext>();
+
+/** Embeddings from a role's provider (`--arg embeddings=agent`), batched; calls go through the latest unit's context. */
+function roleEmbeddings(context: SolverContext, role: string): EmbeddingProvider {
+  if (!(MODEL_ROLES as readonly string[]).includes(role)) throw new ConfigError(`--arg embeddings=${role}: expected ngram or a role (${MODEL_ROLES.join(', ')})`);
+  if (!context.hasRole(role as ModelRole)) throw new ConfigError(`--arg embeddings=${role}: this run has no model for role '${role}'`);
+  latestContext.set(role, context);
+  return {
+    name: `${role}:${context.modelName(role as ModelRole)}`,
+    async embed(texts) {
+      const current = latestContext.get(role)!;
+      const out: number[][] = [];
+      for (let i = 0; i < texts.length; i += 256) out.push(...(await current.embed(texts.slice(i, i + 256), { role: role as ModelRole })));
+      return out;
+    },
+  };
+}
+
 function episodeSummary(episode: Episode): JsonObject {
   return {
     endReason: episode.endReason, queries: episode.queries, responses: episode.responses, steps: episode.steps,
@@ -97,7 +117,8 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
     params: { mode, maxSteps: settings.maxSteps, agentTimeMs: settings.agentTimeMs, maxRetry: settings.maxRetry, userVerify: settings.userVerify },
     async solve(state, context) {
       const task = state.sample.metadata?.task as unknown as EhrTask;
-      const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS);
+      const embeddings = settings.embeddings === 'ngram' ? ngramEmbeddings : roleEmbeddings(context, settings.embeddings);
+      const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS, embeddings);
       const systemPrompt = agentSystemPrompt(task.db_id, task.task_type);
       const useAgentModel = mode === 'agent' && context.hasRole('agent');
       const useUserModel = context.hasRole('user');
@@ -171,7 +192,8 @@ export function ehrScorer(options: BenchmarkOptions): Scorer {
       if (metadata.endReason !== 'user-end') {
         return { value: 0, explanation: `episode ended by ${String(metadata.endReason)}: reward 0`, metadata: { endReason: String(metadata.endReason), reward_any: 0, reward_final: 0 } };
       }
-      const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS);
+      const embeddings = settings.embeddings === 'ngram' ? ngramEmbeddings : roleEmbeddings(_context, settings.embeddings);
+      const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS, embeddings);
       const run = async (query: string): Promise<ExecutedQuery> => {
         const outcome = await tools.runner.execute(query, { timeoutMs: settings.sqlTimeoutS * 1000, keep: 100_000, cap: 100_000 });
         return outcome.ok ? { query, rows: outcome.rows } : { query, error: outcome.error };

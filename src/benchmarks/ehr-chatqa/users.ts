@@ -82,7 +82,7 @@ export function llmUser(context: SolverContext, options: LlmUserOptions): UserSi
       if (options.verify !== false && sent > 0) {
         let passed = await verify(turns, candidate);
         for (let round = 0; !passed && round < maxReflections; round++) {
-          if (round === 0) reply.verifierRejections++;
+          reply.verifierRejections++;
           reply.reflections++;
           const output = await context.generate(
             { messages: [{ role: 'user', content: reflectionPrompt(options.instruction, turns, candidate) }], config: { temperature: 0, responseFormat: { type: 'json' } } },
