@@ -116,7 +116,10 @@ export function boxScorer(threshold = 0.3, fallback = false): Scorer {
       const targetBoxes: Record<string, number[][]> = { ...target.boxes };
       if (fallback) for (const [id, boxes] of Object.entries(target.fallbackBoxes)) (targetBoxes[id] ??= []).push(...boxes);
       const imageIds = Object.keys(targetBoxes).filter((id) => targetBoxes[id]!.length > 0);
-      if (imageIds.length === 0) return { value: null, explanation: 'no target boxes for this question' };
+      const t = String(threshold);
+      const keys = ['iou', 'iop', 'iot', `iou@${t}`, `iop@${t}`, `iot@${t}`, 'px_intersection', 'px_union', 'px_predicted', 'px_target'];
+      // A record of nulls (not a bare null), so the summary shows these items as dropped per key.
+      if (imageIds.length === 0) return { value: Object.fromEntries(keys.map((key) => [key, null])), explanation: 'no target boxes for this question' };
       const predicted = (state.metadata.boxes as Record<string, number[][]> | undefined) ?? parseStructuredAnswer(state.output.text).boxes;
       const firstImage = Object.keys((state.sample.metadata?.images ?? {}) as JsonObject)[0] ?? imageIds[0]!;
       const byImage: Record<string, number[][]> = {};
@@ -131,7 +134,6 @@ export function boxScorer(threshold = 0.3, fallback = false): Scorer {
         targetArea += overlap.target;
       }
       const overlap = overlapFromCounts(intersection, predictedArea, targetArea);
-      const t = String(threshold);
       return {
         // px_* let a reader pool pixels over items: micro IoU = mean(px_intersection) / mean(px_union).
         value: {

@@ -5,7 +5,7 @@ import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/
 import { loadVgmed } from './items.js';
 import { phantomDataset } from './synthetic.js';
 import { attentionMapsSolver, boxProxySolver, brightestRegionSolver, type BoxUnits } from './solvers.js';
-import { attentionGroundingScorer, boxIouProxyScorer, perLayerMetric, proxyMicroMetric } from './scorers.js';
+import { attentionGroundingScorer, boxIouProxyScorer, perLayerMetric, proxyLabelMetric, proxyMicroMetric } from './scorers.js';
 
 const str = (options: BenchmarkOptions, key: string): string | undefined => (typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined);
 const num = (options: BenchmarkOptions, key: string, fallback: number): number => {
@@ -56,7 +56,7 @@ export const vgmed = defineBenchmark({
     'attention-maps': (options) => attentionMapsSolver(str(options, 'attention')),
   },
   scorers,
-  metrics: () => [perLayerMetric(), proxyMicroMetric()],
+  metrics: () => [proxyLabelMetric(), perLayerMetric(), proxyMicroMetric()],
   groupBy: ['question_type'],
   argsHelp,
 });
