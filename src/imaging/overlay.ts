@@ -2,6 +2,7 @@
 // drawn onto an RGB copy of the image. Pure pixel code; `overlayPng` encodes the result.
 import { pixelSpan, type Box } from './boxes.js';
 import { ImagingError } from './errors.js';
+import sharp from 'sharp';
 import { encodePng } from './image.js';
 import { toRgb, type Mask, type Raster } from './raster.js';
 
@@ -19,6 +20,8 @@ export interface BoxOverlay {
   lineWidth?: number;
   /** Dashed outline (e.g. for ground truth next to a solid prediction). */
   dashed?: boolean;
+  /** Text drawn at the box's top-left corner by `overlayPng` (needs a system font; `drawOverlay` ignores it). */
+  label?: string;
 }
 
 export interface MaskOverlay {
@@ -79,7 +82,26 @@ export function drawOverlay(raster: Raster, overlay: Overlay): Raster {
   return copy;
 }
 
-/** PNG bytes of the overlay (what the web viewer shows). */
+const escapeXml = (text: string): string => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** PNG bytes of the overlay (what the web viewer shows); box labels are rendered as SVG text. */
 export async function overlayPng(raster: Raster, overlay: Overlay): Promise<Uint8Array> {
-  return encodePng(drawOverlay(raster, overlay));
+  const drawn = drawOverlay(raster, overlay);
+  const labelled = (overlay.boxes ?? []).map((item, index) => ({ item, index })).filter(({ item }) => item.label);
+  if (labelled.length === 0) return encodePng(drawn);
+  const size = Math.max(10, Math.round(Math.max(drawn.width, drawn.height) / 40));
+  const texts = labelled.map(({ item, index }) => {
+    const [r, g, b] = item.colour ?? OVERLAY_COLOURS[index % OVERLAY_COLOURS.length];
+    const x = Math.max(0, Math.min(drawn.width - size, item.box.x1));
+    const y = item.box.y1 >= size + 2 ? item.box.y1 - 3 : Math.min(drawn.height - 2, item.box.y2 + size);
+    return `<text x="${x}" y="${y}" font-family="DejaVu Sans, Arial, sans-serif" font-size="${size}" fill="rgb(${r},${g},${b})" ` +
+      `stroke="black" stroke-width="${Math.max(1, size / 8)}" paint-order="stroke">${escapeXml(item.label!)}</text>`;
+  });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${drawn.width}" height="${drawn.height}">${texts.join('')}</svg>`;
+  const buffer = await sharp(drawn.data, { raw: { width: drawn.width, height: drawn.height, channels: 3 } })
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .removeAlpha()
+    .png()
+    .toBuffer();
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import {
-  boxesToMask, cropRaster, decodeImage, drawOverlay, encodeJpeg, encodePng, ImagingError, imageLoader, pixelStats, resizeRaster, toGrey,
+  boxesToMask, cropRaster, overlayPng, decodeImage, drawOverlay, encodeJpeg, encodePng, ImagingError, imageLoader, pixelStats, resizeRaster, toGrey,
 } from '../../src/imaging/index.js';
 
 const DIR = join(import.meta.dirname, '../../../shared/data/images');
@@ -92,6 +92,13 @@ test('crop, resize, encode round trips and overlays', async () => {
   assert.deepEqual(Array.from(overlay.data.subarray(0, 3)), [255, 0, 0], 'outline on the border');
   assert.deepEqual(Array.from(overlay.data.subarray((1 * 8 + 3) * 3, (1 * 8 + 3) * 3 + 3)), [0, 0, 255], 'mask filled');
   assert.equal(raster.data[0], 0, 'the input is not modified');
+  const big = { width: 200, height: 100, channels: 1 as const, data: new Uint8Array(20000) };
+  const labelled = await decodeImage(await overlayPng(big, { boxes: [{ box: { x1: 50, y1: 40, x2: 120, y2: 90 }, label: 'F1 nodule <right>' }] }));
+  assert.deepEqual([labelled.width, labelled.height, labelled.channels], [200, 100, 3]);
+  let lit = 0;
+  for (let y = 20; y < 38; y++) for (let x = 50; x < 150; x++) if (labelled.data[(y * 200 + x) * 3] > 100) lit++;
+  // Text needs a system font; on a machine without /usr/share/fonts only the outline is checked.
+  if (existsSync('/usr/share/fonts')) assert.ok(lit > 0, 'the label is drawn above the box');
 });
 
 test('16-bit PNG is reduced to 8 bits by the high byte', async () => {
