@@ -5,6 +5,9 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
+/** Something the client named does not exist (a 404). */
+export class NotFound extends Error {}
+
 export class PathRefused extends Error {
   constructor(readonly given: string, readonly reason: string) {
     super(`path refused: ${reason}`);

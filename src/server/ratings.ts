@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { SampleRecord } from '../core/index.js';
+export { NotFound } from './paths.js';
 import { judgeAgreement, unitOf, type AgreementReport, type HumanRating, type JudgeValues } from '../benchmarks/counselbench-eval/agreement.js';
 import { readRunValues } from '../benchmarks/counselbench-eval/judge-agreement.js';
 import { DIMENSIONS, expertRecordSchema, isNoSpan, ratingSchema, ratingToScores, toExpertRecord, type ExpertRecord, type Rating } from '../benchmarks/counselbench-eval/ratings.js';
@@ -67,9 +68,6 @@ export class RatingInputError extends Error {
     super(`${field}: ${message}`);
   }
 }
-
-/** Something the client named does not exist (a 404). */
-export class NotFound extends Error {}
 
 export function zodField(error: z.ZodError, prefix = ''): RatingInputError {
   const issue = error.issues[0]!;

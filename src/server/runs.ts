@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import type { MetricResult, RunSpec, RunSummary } from '../core/index.js';
 import { runSpecSchema, runSummarySchema } from '../core/index.js';
 import { SAMPLES_FILE, SPEC_FILE, SUMMARY_FILE } from '../runner/run-dir.js';
-import { PathRefused, resolveInside } from './paths.js';
+import { NotFound, PathRefused, resolveInside } from './paths.js';
 import { indexSamples, isStale, type SampleIndex } from './sample-index.js';
 
 export interface RunListing {
@@ -88,6 +88,7 @@ export class RunStore {
 
   index(run: string): SampleIndex {
     const path = join(this.runDir(run), SAMPLES_FILE);
+    if (!existsSync(path)) throw new NotFound(`${run}: no ${SAMPLES_FILE} yet`);
     const previous = this.indexes.get(path);
     if (previous && !isStale(previous)) return previous;
     const index = indexSamples(path, previous);

@@ -71,5 +71,9 @@ describe('100,000 samples', () => {
     const whole = await timed('/api/samples?run=big&q=extra');
     assert.deepEqual(whole.body.items.map((item: any) => item.id), ['extra1', 'extra2']);
     assert.equal(whole.body.total, 2);
+    appendFileSync(path, 'not json\n{"id": 5}\n');
+    const run = await timed('/api/run?run=big');
+    assert.deepEqual(run.body.malformed.map((entry: any) => entry.problem), ['is not JSON', 'has no string id and number epoch']);
+    assert.equal(run.body.malformed[0].line, 100_003);
   });
 });
