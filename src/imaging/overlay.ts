@@ -105,3 +105,16 @@ export async function overlayPng(raster: Raster, overlay: Overlay): Promise<Uint
     .toBuffer();
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
+
+/** Prediction vs target for the viewer: predicted boxes solid red, target boxes dashed green, labels optional. */
+export async function comparisonOverlayPng(
+  raster: Raster,
+  boxes: { predicted?: Box[]; target?: Box[]; predictedLabels?: string[]; targetLabels?: string[] },
+): Promise<Uint8Array> {
+  return overlayPng(raster, {
+    boxes: [
+      ...(boxes.target ?? []).map((box, index) => ({ box, colour: OVERLAY_COLOURS[1], dashed: true, label: boxes.targetLabels?.[index] })),
+      ...(boxes.predicted ?? []).map((box, index) => ({ box, colour: OVERLAY_COLOURS[0], label: boxes.predictedLabels?.[index] })),
+    ],
+  });
+}

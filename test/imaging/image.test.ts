@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import {
-  boxesToMask, cropRaster, overlayPng, decodeImage, drawOverlay, encodeJpeg, encodePng, ImagingError, imageLoader, pixelStats, resizeRaster, toGrey,
+  boxesToMask, comparisonOverlayPng, cropRaster, overlayPng, decodeImage, drawOverlay, encodeJpeg, encodePng, ImagingError, imageLoader, pixelStats, resizeRaster, toGrey,
 } from '../../src/imaging/index.js';
 
 const DIR = join(import.meta.dirname, '../../../shared/data/images');
@@ -97,6 +97,9 @@ test('crop, resize, encode round trips and overlays', async () => {
   assert.deepEqual([labelled.width, labelled.height, labelled.channels], [200, 100, 3]);
   let lit = 0;
   for (let y = 20; y < 38; y++) for (let x = 50; x < 150; x++) if (labelled.data[(y * 200 + x) * 3] > 100) lit++;
+  const compared = await decodeImage(await comparisonOverlayPng(big, { predicted: [{ x1: 0, y1: 0, x2: 10, y2: 10 }], target: [{ x1: 20, y1: 20, x2: 40, y2: 40 }] }));
+  assert.deepEqual(Array.from(compared.data.subarray(0, 3)), [255, 64, 64], 'prediction in red');
+  assert.deepEqual(Array.from(compared.data.subarray((20 * 200 + 20) * 3, (20 * 200 + 20) * 3 + 3)), [64, 220, 64], 'target in green');
   // Text needs a system font; on a machine without /usr/share/fonts only the outline is checked.
   if (existsSync('/usr/share/fonts')) assert.ok(lit > 0, 'the label is drawn above the box');
 });
