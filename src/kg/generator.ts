@@ -10,6 +10,9 @@ export interface GeneratorOptions {
   seed?: number;
   /** Multiplies every node and edge count (default 1 = Hetionet size). */
   scale?: number;
+  /** Override the scale of node counts / edge counts separately (PrimeKG-size: nodeScale 2.75, edgeScale 3.6). */
+  nodeScale?: number;
+  edgeScale?: number;
   /** Zipf exponent of endpoint weights inside a kind (default 0.8; 0 = uniform). */
   exponent?: number;
   /** Drop repeated (head, relation, tail) rows (default false: exact edge counts). */
@@ -19,13 +22,15 @@ export interface GeneratorOptions {
 export function generateScaleFreeKg(options: GeneratorOptions = {}): KnowledgeGraph {
   const seed = options.seed ?? 1;
   const scale = options.scale ?? 1;
+  const nodeScale = options.nodeScale ?? scale;
+  const edgeScale = options.edgeScale ?? scale;
   const exponent = options.exponent ?? 0.8;
   const rng = createRng(seed);
   const totalEdges = Object.values(HETIONET_EDGE_COUNTS).reduce((a, b) => a + b, 0);
-  const builder = new GraphBuilder({ expectedEdges: Math.ceil(totalEdges * scale) + 16 });
+  const builder = new GraphBuilder({ expectedEdges: Math.ceil(totalEdges * edgeScale) + 16 });
   const kinds = new Map<string, { first: number; count: number; cdf: Float64Array }>();
   for (const [kind, count] of Object.entries(HETIONET_NODE_COUNTS)) {
-    const n = Math.max(2, Math.round(count * scale));
+    const n = Math.max(2, Math.round(count * nodeScale));
     const first = builder.nodeCount;
     for (let i = 0; i < n; i++) builder.addNode(`${kind}::S${i}`, kind, `${kind.toLowerCase()} ${i}`, 'synthetic');
     // Weights (rank+1)^-exponent, assigned to nodes in a seeded random order.
@@ -52,7 +57,7 @@ export function generateScaleFreeKg(options: GeneratorOptions = {}): KnowledgeGr
   };
   for (const [abbreviation, [source, verb, target]] of Object.entries(HETIONET_METAEDGES)) {
     const relation = builder.relation(abbreviation, verb);
-    const edges = Math.round(HETIONET_EDGE_COUNTS[abbreviation]! * scale);
+    const edges = Math.round(HETIONET_EDGE_COUNTS[abbreviation]! * edgeScale);
     for (let e = 0; e < edges; e++) {
       const head = draw(source);
       let tail = draw(target);

@@ -14,6 +14,8 @@ export interface KHopOptions {
   /** Enter only nodes of these types (seeds are always kept). */
   nodeTypes?: readonly string[];
   direction?: Direction;
+  /** Record traversed edges (default true); false = node set only (faster on hubs). */
+  edges?: boolean;
   /** Add every stored edge among the final nodes, not only the traversed ones. */
   induced?: boolean;
 }
@@ -53,6 +55,8 @@ export function kHopSubgraph(graph: KnowledgeGraph, seeds: readonly number[], op
     result.nodes.push(seed);
     result.hop.push(0);
   }
+  const recordEdges = options.edges ?? true;
+  const sides = [direction !== 'in' ? graph.csr('out') : undefined, direction !== 'out' ? graph.csr('in') : undefined];
   let frontierStart = 0;
   for (let depth = 0; depth < hops; depth++) {
     const frontierEnd = result.nodes.length;
@@ -61,28 +65,33 @@ export function kHopSubgraph(graph: KnowledgeGraph, seeds: readonly number[], op
       stamps[n + u] = generation; // expanded
       let followed = 0;
       let cut = false;
-      const visit = (v: number, relation: number, outgoing: boolean) => {
-        if (cut) return;
-        if (relationFilter && !relationFilter.has(relation)) return;
-        if (stamps[n + v] === generation) return; // edge was recorded when v was expanded
-        if (stamps[v] !== generation) {
-          if (typeFilter && !typeFilter.has(graph.nodeType(v))) return;
-          if (result.nodes.length >= maxNodes) {
-            result.truncated = true;
-            return;
+      for (let side = 0; side < 2 && !cut; side++) {
+        const csr = sides[side];
+        if (!csr) continue;
+        const { offsets, neighbours, relations } = csr;
+        for (let k = offsets[u]!, end = offsets[u + 1]!; k < end; k++) {
+          const v = neighbours[k]!;
+          const relation = relations[k]!;
+          if (relationFilter && !relationFilter.has(relation)) continue;
+          if (stamps[n + v] === generation) continue; // the edge was recorded when v was expanded
+          if (followed >= maxDegree) {
+            cut = true;
+            break;
           }
-          stamps[v] = generation;
-          result.nodes.push(v);
-          result.hop.push(depth + 1);
+          if (stamps[v] !== generation) {
+            if (typeFilter && !typeFilter.has(graph.nodeType(v))) continue;
+            if (result.nodes.length >= maxNodes) {
+              result.truncated = true;
+              continue;
+            }
+            stamps[v] = generation;
+            result.nodes.push(v);
+            result.hop.push(depth + 1);
+          }
+          followed++;
+          if (recordEdges) result.edges.push(side === 0 ? { head: u, relation, tail: v } : { head: v, relation, tail: u });
         }
-        if (followed >= maxDegree) {
-          cut = true;
-          return;
-        }
-        followed++;
-        result.edges.push(outgoing ? { head: u, relation, tail: v } : { head: v, relation, tail: u });
-      };
-      graph.forEachNeighbour(u, visit, direction);
+      }
       if (cut) result.capped.push(u);
     }
     frontierStart = frontierEnd;

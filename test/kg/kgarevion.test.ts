@@ -154,3 +154,19 @@ test('as a solver on a sample with choices: ANSWER line for the choice scorer, m
   assert.ok(context.events.filter((e) => e.type === 'evidence').length >= 4);
   assert.throws(() => kgarevionSolver({ args: { verifier: 'psychic' }, seed: 1, cacheDir: '/tmp' }), /verifier=psychic/);
 });
+
+test('KGE verifier: RotatE trained on the mini-KG with a calibrated threshold scores a known fact above a corrupted one', async () => {
+  const { buildVerifier } = await import('../../src/agents/kgarevion/index.js');
+  const { trainedScorerFor } = await import('../../src/agents/kgarevion/kge-scorer.js');
+  const kg = await kgBinding();
+  const scorer = await trainedScorerFor(kg.graph, { seed: 1, epochs: 30 });
+  assert.ok(scorer.calibration.accuracy > 0.6, `held-out accuracy ${scorer.calibration.accuracy}`);
+  const verifier = await buildVerifier('kge', kg, 1);
+  assert.equal(verifier.name, 'kge-rotate');
+  const linker = kg.linker;
+  const make = (head: string, tail: string) => ({ triplet: { head, relation: 'target', tail }, head: linker.best(head)!, relation: { relation: 'target' as const, score: 1, via: 'exact' as const }, tail: linker.best(tail)! });
+  const known = await verifier.verify(make('Atorvastatin', 'HMGCR'), { question: 'q' });
+  const wrong = await verifier.verify(make('Atorvastatin', 'CFTR'), { question: 'q' });
+  assert.ok(Number(known.evidence.score) > Number(wrong.evidence.score), `${known.evidence.score} vs ${wrong.evidence.score}`);
+  assert.equal(typeof known.evidence.threshold, 'number');
+});

@@ -88,3 +88,17 @@ test('Hetionet: the real v1.0 nodes file has 47,031 nodes of 11 kinds', { skip: 
   assert.equal(graph.nodesOfType('Disease').length, 137);
   assert.equal(graph.nodeName(graph.indexOf('Anatomy::UBERON:0000002')), 'uterine cervix');
 });
+
+test('writeHetionet -> loadHetionet round-trips a generated graph', async () => {
+  const { generateScaleFreeKg } = await import('../../src/kg/generator.js');
+  const { writeHetionet } = await import('../../src/kg/loaders.js');
+  const graph = generateScaleFreeKg({ seed: 5, scale: 0.003 });
+  const paths = { nodes: join(dir, 'gen-nodes.tsv'), edges: join(dir, 'gen-edges.sif') };
+  await writeHetionet(graph, paths);
+  const { graph: back, stats } = await loadHetionet(paths);
+  assert.equal(stats.skipped, 0);
+  assert.equal(back.nodeCount, graph.nodeCount);
+  assert.equal(back.edgeCount, graph.edgeCount);
+  assert.deepEqual(back.triples().tails, graph.triples().tails);
+  assert.deepEqual(back.nodeTypes().sort(), graph.nodeTypes().sort());
+});
