@@ -187,13 +187,17 @@ export class RatingStore {
     return { item, rater };
   }
 
-  /** CounselBench-Eval expert records, one per rating, each checked against the export schema. */
-  exportRecords(id: number): ExpertRecord[] {
+  /**
+   * CounselBench-Eval expert records, one per rating, each checked against the export schema, plus
+   * `questionText` and `response` so the file is also a ratings file `medkit eval counselbench-eval
+   * --arg path=FILE --solver given` reads (a judge then rates the same responses the experts rated).
+   */
+  exportRecords(id: number): (ExpertRecord & { questionText: string; response: string })[] {
     const items = new Map(this.items(id).map((item) => [item.item, item]));
     return this.ratingsOf(id).map(({ item, rater, rating }) => {
       const source = items.get(item)!;
       const questionID = /^\d+$/.test(source.questionId) ? Number(source.questionId) : source.questionId;
-      return expertRecordSchema.parse(toExpertRecord(rating, { questionID, responder: source.responder, rater }));
+      return { ...expertRecordSchema.parse(toExpertRecord(rating, { questionID, responder: source.responder, rater })), questionText: source.question, response: source.response };
     });
   }
 

@@ -2,9 +2,10 @@
 // filters, one sample with its evidence and images, compare, and the rating workflow.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readEvalFile } from '../../src/benchmarks/counselbench-eval/loaders.js';
 import { createViewer, type Viewer } from '../../src/server/app.js';
 import { HOSTILE_OUTPUT, writeFixtureRuns, type Fixture } from './fixtures.js';
 
@@ -152,6 +153,14 @@ describe('expert ratings', () => {
     assert.equal(lines[0].medical_advice_score, 'Yes');
     assert.equal(lines[0].medical_copy, 'ask your doctor about sertraline');
     assert.equal(lines[0].rater, 'r1');
+    // the export is a ratings file the counselbench-eval loader reads back
+    const file = join(temp, 'export.jsonl');
+    writeFileSync(file, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    const samples = await readEvalFile(file);
+    assert.equal(samples.length, 4);
+    assert.match(String(samples[0]!.input), /panic attacks/);
+    assert.match(String(samples[0]!.metadata!.response), /ask your doctor about sertraline/);
+    assert.equal((samples[0]!.metadata!.expertRatings as unknown[]).length, 2);
   });
 
   it('refuses an assignment for a run that does not exist or a body without a name', async () => {
