@@ -6,6 +6,7 @@
 // wording of upstream's rules. Both calls use role 'judge'; without one the scorer returns null.
 import type { ChatMessage, JsonObject, Scorer, SolverContext, TaskState } from '../core/index.js';
 import { errorMessage, systemMessage, userMessage } from '../core/index.js';
+import { cohenKappa, matthewsCorrelation } from '../stats/agreement.js';
 
 export const STEP_ERROR_TYPES = ['Reasoning Err', 'Image Understanding Err', 'Clinical Scenario Err', 'Medical Knowledge Err'] as const;
 export type StepErrorType = (typeof STEP_ERROR_TYPES)[number];
@@ -275,4 +276,48 @@ export function looseJsonFromReply(text: string): unknown {
     }
   }
   return undefined;
+}
+
+export interface StepAgreement {
+  steps: number;
+  /** Share of steps where judge and human agree on is_factual. */
+  factualAgreement: number;
+  /** MCC with the human as truth and "factual" as the positive class. */
+  mcc: number;
+  /** Cohen's kappa on is_factual (NaN when both used one label only). */
+  kappa: number;
+  criticalRatio: { judge: number; human: number };
+  errorCounts: { judge: Record<StepErrorType, number>; human: Record<StepErrorType, number> };
+}
+
+/**
+ * Judge–human agreement over the same steps (after step3_agreement.py): per case, the judge's and
+ * the human's verdict lists must have the same length (a mismatch throws, naming the case).
+ */
+export function stepAgreement(cases: readonly { id: string; judge: readonly StepVerdict[]; human: readonly StepVerdict[] }[]): StepAgreement {
+  const judge: StepVerdict[] = [];
+  const human: StepVerdict[] = [];
+  for (const item of cases) {
+    if (item.judge.length !== item.human.length) throw new Error(`case ${item.id}: ${item.judge.length} judge verdicts but ${item.human.length} human verdicts`);
+    judge.push(...item.judge);
+    human.push(...item.human);
+  }
+  if (judge.length === 0) throw new Error('stepAgreement: no steps');
+  let [tp, tn, fp, fn] = [0, 0, 0, 0];
+  judge.forEach((verdict, index) => {
+    const truth = human[index]!.isFactual;
+    if (verdict.isFactual && truth) tp++;
+    else if (!verdict.isFactual && !truth) tn++;
+    else if (verdict.isFactual) fp++;
+    else fn++;
+  });
+  const ratio = (list: StepVerdict[]) => list.filter((verdict) => verdict.isCritical).length / list.length;
+  return {
+    steps: judge.length,
+    factualAgreement: (tp + tn) / judge.length,
+    mcc: matthewsCorrelation(tp, tn, fp, fn),
+    kappa: cohenKappa(judge.map((verdict) => String(verdict.isFactual)), human.map((verdict) => String(verdict.isFactual))),
+    criticalRatio: { judge: ratio(judge), human: ratio(human) },
+    errorCounts: { judge: summariseVerdicts(judge).errorCounts, human: summariseVerdicts(human).errorCounts },
+  };
 }

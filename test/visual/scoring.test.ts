@@ -147,3 +147,16 @@ test('step judge scorer: no judge role gives null and says how to add one', asyn
   assert.equal(score.value, null);
   assert.match(score.explanation!, /--role judge=/);
 });
+
+test('judge–human step agreement: agreement, MCC and kappa by hand', async () => {
+  const { stepAgreement } = await import('../../src/scoring/step-judge.js');
+  const verdict = (isFactual: boolean, isCritical = false) => ({ step: 1, text: '', isFactual, isCritical, explanation: '', errorTypes: [], missing: false });
+  // judge T T F F, human T F F F: tp 1, fp 1, tn 2, fn 0. Agreement 3/4; MCC = (1·2 − 1·0)/√(2·1·3·2) = 2/√12.
+  // kappa: p_o = .75, p_e = (2/4·1/4) + (2/4·3/4) = .5, κ = .5.
+  const result = stepAgreement([{ id: 'c1', judge: [verdict(true, true), verdict(true)], human: [verdict(true, true), verdict(false)] }, { id: 'c2', judge: [verdict(false), verdict(false)], human: [verdict(false), verdict(false)] }]);
+  assert.equal(result.factualAgreement, 0.75);
+  assert.ok(Math.abs(result.mcc - 2 / Math.sqrt(12)) < 1e-12);
+  assert.ok(Math.abs(result.kappa - 0.5) < 1e-12);
+  assert.deepEqual(result.criticalRatio, { judge: 0.25, human: 0.25 });
+  assert.throws(() => stepAgreement([{ id: 'c3', judge: [verdict(true)], human: [] }]), /case c3: 1 judge verdicts but 0 human/);
+});

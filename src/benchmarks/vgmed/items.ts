@@ -22,7 +22,6 @@ import {
 } from '../../core/index.js';
 import { parseBox, PIXEL_XYWH, PIXEL_XYXY, type Box } from '../../imaging/boxes.js';
 import { imageInfo } from '../../imaging/image.js';
-import { MedkitError } from '../../core/errors.js';
 
 /** The paper's query prompt suffix (the attention of the last token is read after it). */
 export const ANSWER_INSTRUCTION = 'Answer the question using a single word or phrase.';
@@ -112,7 +111,7 @@ export async function* loadVgmed(file: string, options: ReadOptions & { imagesDi
       }
       yield vgmedSample(row, at, imagePath, size, questionTypeOf(file, row));
     } catch (error) {
-      if (!MedkitError.isInstance(error) || !(error instanceof SampleFormatError) || !options.lenient) throw error;
+      if (!(error instanceof SampleFormatError) || !options.lenient) throw error;
       options.onError?.(error);
     }
   }
