@@ -124,6 +124,7 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
       const useUserModel = context.hasRole('user');
       if (!useUserModel) context.record({ type: 'info', message: 'no user model given: the scripted user speaks the task\'s user_turns' });
       if (mode === 'agent' && !useAgentModel) context.record({ type: 'info', message: 'no agent model given: the baseline agent answers' });
+      if (!context.hasRole('validator')) context.record({ type: 'info', message: 'no validator model given: episodes are not validated or re-run' });
       const mistakes: string[] = [];
       const retryReasons: string[] = [];
       let episode: Episode;
