@@ -8,6 +8,7 @@ import type { RunStore } from './runs.js';
 import { readRows } from './sample-index.js';
 
 const idParam = z.coerce.number().int().min(1);
+const MAX_ITEMS_WITHOUT_LIMIT = 2000;
 
 async function jsonBody(request: Request): Promise<unknown> {
   try {
@@ -38,6 +39,7 @@ export function registerRatingRoutes(app: Hono, store: RunStore, ratings: Rating
     const runs = [...new Set(parsed.data.runs ?? [parsed.data.run!])];
     const sources = runs.map((run) => {
       const index = store.index(run);
+      if (limit === undefined && index.ids.length > MAX_ITEMS_WITHOUT_LIMIT) throw new RatingInputError('limit', `${run} has ${index.ids.length} samples; give a limit (at most 10000 per run)`);
       const count = Math.min(index.ids.length, limit ?? index.ids.length);
       const rows = Array.from({ length: count }, (_, row) => row).filter((row) => index.errors[row] === null);
       return { run, records: readRows(index, rows), defaultResponder: store.spec(run).models.agent ?? 'agent' };
