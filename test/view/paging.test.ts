@@ -59,6 +59,12 @@ describe('100,000 samples', () => {
     const sample = await timed('/api/sample?run=big&id=s054321&epoch=1');
     assert.equal(sample.body.record.output, 'output 54321');
     t.diagnostic(`one sample by id: ${sample.ms.toFixed(1)} ms`);
+    const post = (body: unknown) => viewer.app.request('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const tooMany = await post({ run: 'big', name: 'all of it' });
+    assert.equal(tooMany.status, 400);
+    assert.equal(((await tooMany.json()) as { field: string }).field, 'limit');
+    const limited = await post({ run: 'big', name: 'first 20', limit: 20 });
+    assert.equal(((await limited.json()) as { assignment: { items: number } }).assignment.items, 18, '20 samples, 2 of them failed');
   });
 
   it('extends the index when the file grows, and waits for a partial last line', async () => {
