@@ -127,6 +127,14 @@ test('attention-maps solver: per-sample maps with heads and a generic map; unifo
   close((layer1.value as Record<string, number>).attention_ratio, 4);
   close((layer1.value as Record<string, number>).kl, 0);
   await assert.rejects(attentionMapsSolver(maps).solve(newTaskState({ ...sample!, id: 'other' }, 1), context), /no attention maps for sample "other"/);
+  // Per-head metrics: layer 0 has no heads in this file, so the file is not [layer][head][token]; a headed file is.
+  const headed = join(dir, 'heads.json');
+  writeFileSync(headed, JSON.stringify({ q1: { grid: [2, 2], maps: [[[1, 1, 1, 1], [4, 0, 0, 0]]], generic: [[1, 1, 1, 1]] } }));
+  const headState = await attentionMapsSolver(headed).solve(newTaskState(sample!, 1), context);
+  const perHead = await attentionGroundingScorer('mean', headed).score(headState, context);
+  assert.deepEqual((perHead.metadata!.perHead as { attention_ratio: number[][] }).attention_ratio, [[1, 4]]);
+  assert.match(perHead.explanation!, /top heads by AR: L0H1 4\.00, L0H0 1\.00/);
+  assert.equal((perHead.value as Record<string, number>).attention_ratio, 2.5); // head mean [2.5, .5, .5, .5] → 2.5 / (4 · 1/4)
 });
 
 test('box proxy: the image reaches the model as a path part; swapped and out-of-image boxes are repaired and said', async () => {

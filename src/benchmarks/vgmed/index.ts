@@ -30,7 +30,8 @@ const dataset = (options: BenchmarkOptions) => {
 
 const scorers = (options: BenchmarkOptions) => {
   const layer = str(options, 'layer');
-  return [attentionGroundingScorer(layer === undefined || layer === 'mean' ? 'mean' : num(options, 'layer', 0)), boxIouProxyScorer(num(options, 'threshold', 0.5))];
+  const heads = options.args.heads === true || options.args.heads === 'true' ? str(options, 'attention') : undefined;
+  return [attentionGroundingScorer(layer === undefined || layer === 'mean' ? 'mean' : num(options, 'layer', 0), heads), boxIouProxyScorer(num(options, 'threshold', 0.5))];
 };
 
 const argsHelp = {
@@ -40,6 +41,7 @@ const argsHelp = {
   attention: 'attention-maps solver: JSON {id: {grid, maps, generic?}} or JSONL {id, grid, maps, generic?}',
   grid: 'baseline token grid: huatuogpt-vision (24x24, default), qwen2.5-vl, or ROWSxCOLS',
   layer: "'mean' over layers (default) or a 0-based layer index for attention_grounding",
+  heads: 'true: per-[layer][head] metrics from a [layer][head][token] attention file, in score metadata (measure_attention_head.py)',
   units: 'box-proxy coordinates the model is asked for: pixel (default), per1000, unit',
   threshold: 'IoU threshold of the box proxy hit rate (default 0.5)',
 };

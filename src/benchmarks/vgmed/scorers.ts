@@ -4,7 +4,8 @@
 import type { JsonObject, Metric, MetricResult, Scorer, ScoredUnit } from '../../core/index.js';
 import { boxesToTokenMask, uniformGrid } from '../../imaging/tokens.js';
 import { boxOverlapMicroMetric, boxSetOverlap, overlapMetadata } from '../../scoring/box-iou.js';
-import { groundingMetrics } from './attention.js';
+import { EPS, groundingMetrics, headMaps } from './attention.js';
+import { readAttentionFile, type AttentionEntry } from './solvers.js';
 import type { VgmedTarget } from './items.js';
 
 export const PROXY_NOTE = 'box-IoU proxy for models without attention access: NOT the VGMED attention-grounding metric';
@@ -12,11 +13,41 @@ export const PROXY_NOTE = 'box-IoU proxy for models without attention access: NO
 const toBoxes = (boxes: number[][]) => boxes.map(([x1, y1, x2, y2]) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2! }));
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
-/** `layer`: 'mean' (average of the per-layer metrics, default) or a 0-based layer index. */
-export function attentionGroundingScorer(layer: 'mean' | number = 'mean'): Scorer {
+/**
+ * Per-[layer][head] metrics (measure_attention_head.py) for a [layer][head][token] entry of the
+ * attention file; the generic map is per head when it has heads, else its layer (head mean).
+ */
+export function perHeadMetrics(entry: AttentionEntry, gt: readonly number[], where: string): { attention_ratio: number[][]; kl: number[][]; js: number[][] } | null {
+  const heads = headMaps(entry.maps);
+  if (!heads) return null;
+  const generic = entry.generic === undefined ? null : (entry.generic as unknown[]);
+  const out = { attention_ratio: [] as number[][], kl: [] as number[][], js: [] as number[][] };
+  heads.forEach((layer, l) => {
+    const genericLayer = generic?.[l] as number[] | number[][] | undefined;
+    const rows = layer.map((map, h) => {
+      let values = map;
+      if (genericLayer) {
+        const g = Array.isArray(genericLayer[0]) ? (genericLayer as number[][])[h]! : (genericLayer as number[]);
+        values = map.map((value, i) => value / (g[i]! + EPS));
+      }
+      return groundingMetrics(values, gt, `${where} layer ${l} head ${h}`);
+    });
+    out.attention_ratio.push(rows.map((row) => round(row.attentionRatio)));
+    out.kl.push(rows.map((row) => round(row.kl)));
+    out.js.push(rows.map((row) => round(row.js)));
+  });
+  return out;
+}
+
+/**
+ * `layer`: 'mean' (average of the per-layer metrics, default) or a 0-based layer index. With
+ * `headsFile` (the attention file, `--arg heads=true`), per-head metrics go into the metadata.
+ */
+export function attentionGroundingScorer(layer: 'mean' | number = 'mean', headsFile?: string): Scorer {
+  let entries: Map<string, AttentionEntry> | undefined;
   return {
     name: 'attention_grounding',
-    params: { layer, eps: 1e-8, log: 'natural', gtTokens: 'every token a GT box touches (floor(x1/p) … ceil(x2/p)−1)' },
+    params: { layer, eps: EPS, log: 'natural', gtTokens: 'every token a GT box touches (floor(x1/p) … ceil(x2/p)−1)', perHead: headsFile ?? false },
     async score(state) {
       const attention = state.metadata.attention as { grid: [number, number]; resized: [number, number]; layers: number[][] } | undefined;
       if (!attention) return { value: null, explanation: 'no attention map: use --solver attention-maps --arg attention=<file>, or the baseline' };
@@ -38,9 +69,20 @@ export function attentionGroundingScorer(layer: 'mean' | number = 'mean'): Score
         tokens: rows * cols,
         perLayer: { attention_ratio: perLayer.map((item) => round(item.attentionRatio)), kl: perLayer.map((item) => round(item.kl)), js: perLayer.map((item) => round(item.js)) },
       };
+      let headNote = '';
+      if (headsFile) {
+        entries ??= readAttentionFile(headsFile);
+        const entry = entries.get(state.sample.id);
+        const perHead = entry ? perHeadMetrics(entry, gt.indices, `${headsFile}: "${state.sample.id}"`) : null;
+        if (perHead) {
+          metadata.perHead = perHead;
+          const ranked = perHead.attention_ratio.flatMap((row, l) => row.map((value, h) => ({ l, h, value }))).sort((a, b) => b.value - a.value).slice(0, 5);
+          headNote = `; top heads by AR: ${ranked.map((item) => `L${item.l}H${item.h} ${item.value.toFixed(2)}`).join(', ')}`;
+        } else headNote = '; no per-head maps for this sample';
+      }
       return {
         value: { attention_ratio: chosen.attentionRatio, kl: chosen.kl, js: chosen.js },
-        explanation: `${gt.count}/${rows * cols} GT tokens; ${layer === 'mean' ? `mean over ${perLayer.length} layers` : `layer ${layer}`}: AR ${chosen.attentionRatio.toFixed(3)}, KL ${chosen.kl.toFixed(3)}, JS ${chosen.js.toFixed(3)}`,
+        explanation: `${gt.count}/${rows * cols} GT tokens; ${layer === 'mean' ? `mean over ${perLayer.length} layers` : `layer ${layer}`}: AR ${chosen.attentionRatio.toFixed(3)}, KL ${chosen.kl.toFixed(3)}, JS ${chosen.js.toFixed(3)}${headNote}`,
         metadata,
       };
     },

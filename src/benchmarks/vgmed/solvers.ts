@@ -62,14 +62,14 @@ export function brightestRegionSolver(gridName: GridName = 'huatuogpt-vision'): 
   };
 }
 
-interface AttentionEntry {
+export interface AttentionEntry {
   grid: [number, number] | string;
   resized?: [number, number];
   maps: unknown;
   generic?: unknown;
 }
 
-function readAttentionFile(path: string): Map<string, AttentionEntry> {
+export function readAttentionFile(path: string): Map<string, AttentionEntry> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
