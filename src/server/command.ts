@@ -1,7 +1,7 @@
 // `medkit view [RUNS_DIR]`: serves the viewer on 127.0.0.1 (unless --host says otherwise) and
 // prints the URL. Ctrl-C closes the server and the ratings database.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../core/index.js';
@@ -66,6 +66,11 @@ export const viewCommand: CliCommand = {
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port ${flags.port}: expected an integer 0..65535`);
         const cache = resolve('.medkit', 'cache');
         const imageRoots = [...flags.imageRoot.map((root) => resolve(root)), ...(existsSync(cache) ? [cache] : [])];
+        if (existsSync(join(runsDir, 'spec.json'))) {
+          // `medkit view runs/m1`: that is one run; serve its folder's runs (m1 among them).
+          process.stderr.write(`medkit view: ${runsDir} is a run directory; serving the runs in ${dirname(resolve(runsDir))}\n`);
+          runsDir = dirname(resolve(runsDir));
+        }
         const { url, close } = await startViewer({ runsDir, port, host: flags.host, imageRoots, ...(flags.ratingsDb ? { ratingsDb: flags.ratingsDb } : {}) });
         process.stdout.write(`medkit view: ${url}  (runs: ${resolve(runsDir)}; images also from: ${imageRoots.join(', ') || 'none'}; Ctrl-C stops)\n`);
         if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {

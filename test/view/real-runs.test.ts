@@ -134,11 +134,12 @@ describe('medkit view', () => {
       assert.match(await page.text(), /<script type="module" src="\/web\/app.js">/);
       const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: unknown[] };
       assert.equal(runs.runs.length, 4);
-      const busy = spawn(process.execPath, ['bin/medkit.js', 'view', join(temp, 'runs'), '--port', new URL(url).port], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const busy = spawn(process.execPath, ['bin/medkit.js', 'view', join(temp, 'runs', 'mcq'), '--port', new URL(url).port], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       busy.stderr.on('data', (chunk) => (stderr += chunk));
       const code = await new Promise((resolve) => busy.on('exit', resolve));
       assert.equal(code, 2);
+      assert.match(stderr, /mcq is a run directory; serving the runs in /, 'a run directory given: its parent is served');
       assert.match(stderr, /is in use; pick another with --port/);
     } finally {
       child.kill('SIGTERM');
