@@ -65,9 +65,10 @@ export function errorResponse(c: Context, error: unknown): Response {
 }
 
 export function createViewer(options: ViewerOptions): Viewer {
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  if (!existsSync(join(webDir, 'index.html'))) throw new Error(`${webDir}: no index.html (the web app folder)`);
   const store = new RunStore(options.runsDir);
   const ratings = new RatingStore(options.ratingsDb ?? join(store.root, RATINGS_DB));
-  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const imageRoots = [store.root, ...(options.imageRoots ?? [])];
   const app = new Hono();
 
@@ -107,7 +108,5 @@ export function createViewer(options: ViewerOptions): Viewer {
   registerRunRoutes(app, store, imageRoots);
   registerRatingRoutes(app, store, ratings);
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
-
-  if (!existsSync(join(webDir, 'index.html'))) throw new Error(`${webDir}: no index.html (the web app folder)`);
   return { app, store, ratings, close: () => ratings.close() };
 }
