@@ -81,6 +81,7 @@ export class SqlRunner {
       serialization: 'advanced', // bigint (INTEGER cells) survives the trip
     });
     live.add(child);
+    child.on('error', () => undefined); // a send to a killed child reports here; the exit handler settles the query
     child.once('exit', () => live.delete(child));
     child.unref();
     (child as unknown as { channel?: { unref(): void } }).channel?.unref();
@@ -136,6 +137,7 @@ export class SqlRunner {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(guard);
         executor.child.off('message', onMessage);
         executor.child.off('exit', onExit);
         if (!keep) executor.child.kill('SIGKILL');
@@ -150,14 +152,25 @@ export class SqlRunner {
       };
       const onExit = (code: number | null) =>
         finish({ ok: false, error: `the query process exited (${code ?? 'signal'})`, timedOut: false, durationMs: Date.now() - started }, false);
-      const timer = setTimeout(() => {
-        this.killed++;
-        finish({ ok: false, error: 'timeout', timedOut: true, durationMs: Date.now() - started }, false);
-      }, options.timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      // Keeps the event loop alive (the child is unref'd) and bounds a start that never completes.
+      const guard = setTimeout(
+        () => finish({ ok: false, error: 'the SQL executor did not start in 30 s', timedOut: false, durationMs: Date.now() - started }, false),
+        30_000,
+      );
       executor.child.on('message', onMessage);
       executor.child.once('exit', onExit);
+      // The clock starts once the executor is ready: a cold start is not the query's time.
       executor.ready.then(
-        () => executor.child.send({ id, query, keep: options.keep, cap: options.cap ?? 1_000_000 }),
+        () => {
+          clearTimeout(guard);
+          if (settled) return;
+          timer = setTimeout(() => {
+            this.killed++;
+            finish({ ok: false, error: 'timeout', timedOut: true, durationMs: Date.now() - started }, false);
+          }, options.timeoutMs);
+          executor.child.send({ id, query, keep: options.keep, cap: options.cap ?? 1_000_000 });
+        },
         (error: Error) => finish({ ok: false, error: error.message, timedOut: false, durationMs: Date.now() - started }, false),
       );
     });
