@@ -1,9 +1,11 @@
-// Transfer syntaxes (UID → name, whether medkit decodes it) and the pixel codecs written here:
-// RLE Lossless (PS3.5 Annex G) by hand, JPEG Baseline through sharp.
+// Transfer syntaxes (UID → name, whether medkit decodes it) and the pixel codecs: RLE Lossless
+// (PS3.5 Annex G) by hand, JPEG Baseline through sharp, JPEG-LS and JPEG 2000 through the
+// cornerstone CharLS / OpenJPEG builds (pure JS, loaded on first use).
+import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { ImagingError } from './errors.js';
 
-export type PixelEncoding = 'native' | 'rle' | 'jpeg-baseline' | 'unsupported';
+export type PixelEncoding = 'native' | 'rle' | 'jpeg-baseline' | 'jpeg-ls' | 'jpeg2000' | 'unsupported';
 
 export interface TransferSyntax {
   uid: string;
@@ -21,10 +23,10 @@ const TABLE: [string, string, PixelEncoding][] = [
   ['1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)', 'unsupported'],
   ['1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)', 'unsupported'],
   ['1.2.840.10008.1.2.4.70', 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', 'unsupported'],
-  ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless Image Compression', 'unsupported'],
-  ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless) Image Compression', 'unsupported'],
-  ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'unsupported'],
-  ['1.2.840.10008.1.2.4.91', 'JPEG 2000 Image Compression', 'unsupported'],
+  ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless Image Compression', 'jpeg-ls'],
+  ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless) Image Compression', 'jpeg-ls'],
+  ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'jpeg2000'],
+  ['1.2.840.10008.1.2.4.91', 'JPEG 2000 Image Compression', 'jpeg2000'],
   ['1.2.840.10008.1.2.4.92', 'JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)', 'unsupported'],
   ['1.2.840.10008.1.2.4.93', 'JPEG 2000 Part 2 Multi-component Image Compression', 'unsupported'],
   ['1.2.840.10008.1.2.4.100', 'MPEG2 Main Profile / Main Level', 'unsupported'],
@@ -94,5 +96,64 @@ export async function decodeJpegBaselineFrame(file: string, frame: Uint8Array, r
   } catch (error) {
     if (error instanceof ImagingError) throw error;
     throw new ImagingError(file, `cannot decode JPEG Baseline frame: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+// The cornerstone codecs are Emscripten modules: a factory that resolves to { JpegLSDecoder } or
+// { J2KDecoder }. Their log lines are silenced.
+interface WasmDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  decode(): void;
+  getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned?: boolean };
+  getDecodedBuffer(): Uint8Array;
+  delete?(): void;
+}
+const requireCjs = createRequire(import.meta.url);
+const codecs = new Map<string, Promise<Record<string, new () => WasmDecoder>>>();
+/** The Emscripten module of a codec (decoders and, for the writer, encoders). */
+export function loadCodec(name: '@cornerstonejs/codec-charls' | '@cornerstonejs/codec-openjpeg'): Promise<Record<string, new () => WasmDecoder>> {
+  let codec = codecs.get(name);
+  if (!codec) {
+    const factory = requireCjs(name) as (options: object) => Promise<Record<string, new () => WasmDecoder>>;
+    codec = factory({ print: () => {}, printErr: () => {} });
+    codecs.set(name, codec);
+  }
+  return codec;
+}
+
+/** JPEG-LS or JPEG 2000 frame → interleaved little-endian samples of bitsAllocated / 8 bytes. */
+export async function decodeWasmFrame(
+  file: string, kind: 'jpeg-ls' | 'jpeg2000', frame: Uint8Array, rows: number, columns: number, samplesPerPixel: number, bitsAllocated: number,
+): Promise<Uint8Array> {
+  const what = kind === 'jpeg-ls' ? 'JPEG-LS' : 'JPEG 2000';
+  let decoder: WasmDecoder | undefined;
+  try {
+    const codec = await loadCodec(kind === 'jpeg-ls' ? '@cornerstonejs/codec-charls' : '@cornerstonejs/codec-openjpeg');
+    decoder = new codec[kind === 'jpeg-ls' ? 'JpegLSDecoder' : 'J2KDecoder']();
+    decoder.getEncodedBuffer(frame.length).set(frame);
+    decoder.decode();
+    const info = decoder.getFrameInfo();
+    if (!info.width || !info.height) throw new ImagingError(file, `cannot decode ${what} frame: the codec returned an empty image (corrupt codestream?)`);
+    if (info.width !== columns || info.height !== rows || info.componentCount !== samplesPerPixel) {
+      throw new ImagingError(file, `${what} frame is ${info.width}×${info.height}×${info.componentCount}, the header says ${columns}×${rows}×${samplesPerPixel}`);
+    }
+    const decoded = decoder.getDecodedBuffer();
+    const bytesIn = info.bitsPerSample > 8 ? 2 : 1;
+    const bytesOut = bitsAllocated / 8;
+    const count = rows * columns * samplesPerPixel;
+    if (decoded.length < count * bytesIn) throw new ImagingError(file, `${what} frame decoded to ${decoded.length} bytes, expected ${count * bytesIn}`);
+    if (bytesIn === bytesOut) return new Uint8Array(decoded.subarray(0, count * bytesIn));
+    const out = new Uint8Array(count * bytesOut); // widen 8-bit codestreams into 16-bit samples (or narrow, keeping the low byte)
+    for (let index = 0; index < count; index++) {
+      out[index * bytesOut] = decoded[index * bytesIn];
+      if (bytesOut === 2 && bytesIn === 2) out[index * 2 + 1] = decoded[index * 2 + 1];
+    }
+    return out;
+  } catch (error) {
+    if (error instanceof ImagingError) throw error;
+    const problem = error instanceof Error ? error.message : typeof error === 'number' ? `codec error code ${error}` : String(error);
+    throw new ImagingError(file, `cannot decode ${what} frame: ${problem} (corrupt or truncated?)`, { cause: error });
+  } finally {
+    decoder?.delete?.();
   }
 }

@@ -1,16 +1,44 @@
 // A small DICOM writer: enough attributes for an image (CT/MR/CR/OT) in Implicit or Explicit VR
-// Little Endian, Explicit Big Endian, Deflated, RLE Lossless or JPEG Baseline. Used to turn CT
+// Little Endian, Explicit Big Endian, Deflated, RLE Lossless, JPEG Baseline, lossless JPEG-LS or
+// lossless JPEG 2000. Used to turn CT
 // phantoms into DICOM series and, in tests, to build the cases no shared file covers
 // (multi-frame, MONOCHROME1, big endian, truncated, unsupported syntaxes).
 import { deflateRawSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { Window } from './windowing.js';
+import { loadCodec } from './dicom-codecs.js';
 
-export type DicomSyntaxName = 'implicit-le' | 'explicit-le' | 'big-endian' | 'deflated' | 'rle' | 'jpeg-baseline';
+export type DicomSyntaxName = 'implicit-le' | 'explicit-le' | 'big-endian' | 'deflated' | 'rle' | 'jpeg-baseline' | 'jpeg-ls' | 'jpeg2000';
 const SYNTAX_UIDS: Record<DicomSyntaxName, string> = {
   'implicit-le': '1.2.840.10008.1.2', 'explicit-le': '1.2.840.10008.1.2.1', 'big-endian': '1.2.840.10008.1.2.2',
   deflated: '1.2.840.10008.1.2.1.99', rle: '1.2.840.10008.1.2.5', 'jpeg-baseline': '1.2.840.10008.1.2.4.50',
+  'jpeg-ls': '1.2.840.10008.1.2.4.80', jpeg2000: '1.2.840.10008.1.2.4.90',
 };
+
+interface WasmEncoder {
+  getDecodedBuffer(info: object): Uint8Array;
+  encode(): void;
+  getEncodedBuffer(): Uint8Array;
+  setNearLossless?(value: number): void;
+  setDecompositions?(value: number): void;
+  delete?(): void;
+}
+
+/** Lossless JPEG-LS or JPEG 2000 codestream of one frame (cornerstone CharLS / OpenJPEG encoders). */
+async function wasmEncode(kind: 'jpeg-ls' | 'jpeg2000', bytes: Uint8Array, width: number, height: number, samples: number, bits: number, signed: boolean): Promise<Uint8Array> {
+  const codec = (await loadCodec(kind === 'jpeg-ls' ? '@cornerstonejs/codec-charls' : '@cornerstonejs/codec-openjpeg')) as unknown as Record<string, new () => WasmEncoder>;
+  const encoder = new codec[kind === 'jpeg-ls' ? 'JpegLSEncoder' : 'J2KEncoder']();
+  try {
+    encoder.getDecodedBuffer({ width, height, bitsPerSample: bits, componentCount: samples, isSigned: signed, isUsingColorTransform: false }).set(bytes);
+    encoder.setNearLossless?.(0);
+    // OpenJPEG needs 2^decompositions ≤ the smaller side (its default of 5 fails below 32 px).
+    encoder.setDecompositions?.(Math.max(0, Math.min(5, Math.floor(Math.log2(Math.min(width, height))))));
+    encoder.encode();
+    return new Uint8Array(encoder.getEncodedBuffer());
+  } finally {
+    encoder.delete?.();
+  }
+}
 
 export interface DicomWriteInput {
   rows: number;
@@ -184,6 +212,8 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
       else if (uid === SYNTAX_UIDS['jpeg-baseline']) {
         if (bits !== 8) throw new Error('encodeDicom: JPEG Baseline needs 8-bit pixels');
         fragments.push(new Uint8Array(await sharp(bytes, { raw: { width: input.columns, height: input.rows, channels: samples } }).jpeg({ quality: 95 }).toBuffer()));
+      } else if (uid === SYNTAX_UIDS['jpeg-ls'] || uid === SYNTAX_UIDS.jpeg2000) {
+        fragments.push(await wasmEncode(uid === SYNTAX_UIDS['jpeg-ls'] ? 'jpeg-ls' : 'jpeg2000', bytes, input.columns, input.rows, samples, bits, signed));
       } else fragments.push(bytes);
     }
     const items = [item(0xe000, new Uint8Array(0)), ...fragments.map((fragment) => item(0xe000, fragment.length % 2 ? concat([fragment, new Uint8Array(1)]) : fragment)), item(0xe0dd, new Uint8Array(0))];

@@ -5,7 +5,7 @@ import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImagingError, UnsupportedTransferSyntaxError } from './errors.js';
 import { readImageFile } from './image.js';
-import { decodeJpegBaselineFrame, decodeRleFrame, transferSyntax } from './dicom-codecs.js';
+import { decodeJpegBaselineFrame, decodeRleFrame, decodeWasmFrame, transferSyntax } from './dicom-codecs.js';
 import type { Raster } from './raster.js';
 import { applyWindow, resolveWindow, windowLabel, type Window, type WindowChoice } from './windowing.js';
 
@@ -132,7 +132,9 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
       const encoded = encapsulatedFrame(dataSet, pixelElement, frame, frames, file);
       rawFrames.push(syntax.encoding === 'rle'
         ? decodeRleFrame(file, encoded, rows, columns, samplesPerPixel, bitsAllocated)
-        : await decodeJpegBaselineFrame(file, encoded, rows, columns, samplesPerPixel));
+        : syntax.encoding === 'jpeg-baseline'
+          ? await decodeJpegBaselineFrame(file, encoded, rows, columns, samplesPerPixel)
+          : await decodeWasmFrame(file, syntax.encoding as 'jpeg-ls' | 'jpeg2000', encoded, rows, columns, samplesPerPixel, bitsAllocated));
     }
   }
   const bigEndian = syntax.uid === '1.2.840.10008.1.2.2' && syntax.encoding === 'native';

@@ -24,8 +24,8 @@ export class UnsupportedTransferSyntaxError extends ImagingError {
   ) {
     super(
       file,
-      `unsupported transfer syntax ${uid} (${syntaxName}); medkit decodes uncompressed, deflated and RLE Lossless ` +
-        `DICOM. Convert it first, e.g. \`dcmdjpeg in.dcm out.dcm\` or \`gdcmconv --raw in.dcm out.dcm\``,
+      `unsupported transfer syntax ${uid} (${syntaxName}); medkit decodes uncompressed, deflated, RLE, JPEG Baseline, ` +
+        `JPEG-LS and JPEG 2000 DICOM. Convert it first, e.g. \`gdcmconv --raw in.dcm out.dcm\` or \`dcmdjpeg in.dcm out.dcm\``,
     );
   }
 }

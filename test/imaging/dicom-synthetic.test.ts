@@ -15,7 +15,7 @@ const ramp = (n: number, from: number, step: number) => Int16Array.from({ length
 
 test('every supported transfer syntax round-trips the stored values with slope and intercept', async () => {
   const pixels = ramp(32 * 24 * 2, -1000, 3);
-  for (const syntax of ['implicit-le', 'explicit-le', 'big-endian', 'deflated', 'rle'] as DicomSyntaxName[]) {
+  for (const syntax of ['implicit-le', 'explicit-le', 'big-endian', 'deflated', 'rle', 'jpeg-ls', 'jpeg2000'] as DicomSyntaxName[]) {
     const bytes = await encodeDicom({ rows: 24, columns: 32, frames: 2, pixels, modality: 'CT', rescaleSlope: 2, rescaleIntercept: -10, transferSyntax: syntax });
     const image = await decodeDicom(bytes, `${syntax}.dcm`);
     assert.equal(image.frames, 2, syntax);
@@ -62,13 +62,20 @@ test('bad files: truncated, corrupt, empty, missing, zero-size, unsupported synt
   await assert.rejects(decodeDicom(new Uint8Array(Buffer.from('hello, not a dicom file at all')), 'text.dcm'), /text\.dcm: not a DICOM file/);
   await assert.rejects(readDicom('/nonexistent/scan.dcm'), /\/nonexistent\/scan\.dcm: file not found/);
   await assert.rejects(decodeDicom(await encodeDicom({ rows: 0, columns: 16, pixels: new Int16Array(0) }), 'zero.dcm'), /zero\.dcm: image has zero size/);
-  const j2k = await encodeDicom({ rows: 4, columns: 4, pixels: new Uint8Array(16), transferSyntax: '1.2.840.10008.1.2.4.90' });
-  await assert.rejects(decodeDicom(j2k, 'j2k.dcm'), (error: unknown) => {
+  const lossless = await encodeDicom({ rows: 4, columns: 4, pixels: new Uint8Array(16), transferSyntax: '1.2.840.10008.1.2.4.70' });
+  await assert.rejects(decodeDicom(lossless, 'ljpeg.dcm'), (error: unknown) => {
     assert.ok(error instanceof UnsupportedTransferSyntaxError);
-    assert.equal(error.uid, '1.2.840.10008.1.2.4.90');
-    assert.match(error.message, /^j2k\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.4\.90 \(JPEG 2000 Image Compression \(Lossless Only\)\)/);
+    assert.equal(error.uid, '1.2.840.10008.1.2.4.70');
+    assert.match(error.message, /^ljpeg\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.4\.70 \(JPEG Lossless, Non-Hierarchical, First-Order Prediction/);
     return true;
   });
+  await assert.rejects(decodeDicom(await encodeDicom({ rows: 4, columns: 4, pixels: new Uint8Array(16), transferSyntax: '1.9.9' }), 'odd.dcm'), /odd\.dcm: unsupported transfer syntax 1\.9\.9 \(unknown transfer syntax\)/);
+  // A JPEG 2000 frame with garbage inside: a decode error naming the file, not a crash.
+  const j2k = await encodeDicom({ rows: 16, columns: 16, pixels: ramp(256, 0, 1), transferSyntax: 'jpeg2000' });
+  const broken = new Uint8Array(j2k);
+  const soc = Buffer.from(broken).indexOf(Buffer.from([0xff, 0x4f, 0xff, 0x51])); // start of codestream + SIZ marker
+  broken.fill(0x00, soc + 4, soc + 40);
+  await assert.rejects(decodeDicom(broken, 'bad-j2k.dcm'), /bad-j2k\.dcm: cannot decode JPEG 2000 frame/);
   const rle = await encodeDicom({ rows: 16, columns: 16, pixels: ramp(256, 0, 1), transferSyntax: 'rle' });
   await assert.rejects(decodeDicom(rle.subarray(0, rle.length - 40), 'cut-rle.dcm'), /^.*cut-rle\.dcm: /);
 });
