@@ -3,7 +3,7 @@
 import { assistantMessage, imageFromPath, mediaTypeForPath, textPart, userMessage, type Solver, type SolverContext, type TaskState } from '../../core/index.js';
 import { clampBox, type Box } from '../../imaging/boxes.js';
 import { decodeImage, imageInfo } from '../../imaging/image.js';
-import { toGrey, type Raster } from '../../imaging/raster.js';
+import { brightestWindow } from '../../imaging/regions.js';
 import { parseStructuredAnswer } from './scoring.js';
 import type { QbaTarget } from './load.js';
 
@@ -71,32 +71,6 @@ export function structuredSolver(): Solver {
       return state;
     },
   };
-}
-
-/** Brightest window of (width/fraction × height/fraction) pixels (same rule as the VGMED baseline). */
-export function brightestWindow(raster: Raster, fraction = 6): Box {
-  const grey = toGrey(raster);
-  const { width, height } = grey;
-  const integral = new Float64Array((width + 1) * (height + 1));
-  for (let y = 0; y < height; y++) {
-    let row = 0;
-    for (let x = 0; x < width; x++) {
-      row += grey.data[y * width + x]!;
-      integral[(y + 1) * (width + 1) + x + 1] = integral[y * (width + 1) + x + 1]! + row;
-    }
-  }
-  const w = Math.max(1, Math.round(width / fraction));
-  const h = Math.max(1, Math.round(height / fraction));
-  const step = Math.max(1, Math.floor(Math.min(w, h) / 8));
-  let best = -1;
-  let box: Box = { x1: 0, y1: 0, x2: w, y2: h };
-  for (let y = 0; y + h <= height; y += step) {
-    for (let x = 0; x + w <= width; x += step) {
-      const sum = integral[(y + h) * (width + 1) + x + w]! - integral[y * (width + 1) + x + w]! - integral[(y + h) * (width + 1) + x]! + integral[y * (width + 1) + x]!;
-      if (sum > best) [best, box] = [sum, { x1: x, y1: y, x2: x + w, y2: y + h }];
-    }
-  }
-  return box;
 }
 
 /**

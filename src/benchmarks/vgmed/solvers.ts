@@ -7,7 +7,7 @@ import { clampBox, type Box } from '../../imaging/boxes.js';
 import { decodeImage } from '../../imaging/image.js';
 import { huatuoVisionGrid, qwen25vlGrid, uniformGrid, type TokenGridSpec } from '../../imaging/tokens.js';
 import { extractBoxes } from '../../scoring/box-iou.js';
-import { brightestWindow, intensityTokenMap } from './baseline.js';
+import { brightestWindow, meanPerToken } from '../../imaging/regions.js';
 import { layerMaps, normaliseByGeneric } from './attention.js';
 import type { VgmedTarget } from './items.js';
 
@@ -52,7 +52,7 @@ export function brightestRegionSolver(gridName: GridName = 'huatuogpt-vision'): 
       const raster = await decodeImage(imageOf(state));
       const box = brightestWindow(raster);
       const grid = resolveGrid(gridName, raster);
-      state.metadata.attention = { grid: [grid.rows, grid.cols], resized: [grid.resized.width, grid.resized.height], gridName: grid.name, layers: [intensityTokenMap(raster, grid)], source: 'baseline: pixel intensity' };
+      state.metadata.attention = { grid: [grid.rows, grid.cols], resized: [grid.resized.width, grid.resized.height], gridName: grid.name, layers: [meanPerToken(raster, grid)], source: 'baseline: pixel intensity' };
       state.metadata.boxes = [[box.x1, box.y1, box.x2, box.y2]];
       state.output = { ...state.output, text: JSON.stringify({ boxes: state.metadata.boxes }), finishReason: 'stop' };
       state.messages.push(assistantMessage(state.output.text));
