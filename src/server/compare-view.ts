@@ -40,24 +40,34 @@ interface PassPoint extends Interval {
   k: number;
 }
 
+/** Shared bins for A and B: 0/1 values get two bins, small integer ranges one bin per integer. */
 export function histogram(a: readonly number[], b: readonly number[], bins = 10): Histogram {
-  const all = [...a, ...b];
-  const binary = all.every((value) => value === 0 || value === 1);
+  // Loops, not Math.min(...values): a spread of 100,000 arguments overflows the stack.
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  let binary = true;
+  let integers = true;
+  for (const list of [a, b]) {
+    for (const value of list) {
+      if (value < low) low = value;
+      if (value > high) high = value;
+      if (value !== 0 && value !== 1) binary = false;
+      if (!Number.isInteger(value)) integers = false;
+    }
+  }
+  if (a.length + b.length === 0) [low, high] = [0, 1];
   let edges: number[];
   if (binary) edges = [-0.5, 0.5, 1.5];
+  else if (integers && high - low <= 20) edges = Array.from({ length: high - low + 2 }, (_, index) => low - 0.5 + index);
   else {
-    let low = Math.min(...all);
-    let high = Math.max(...all);
     if (low === high) [low, high] = [low - 0.5, high + 0.5];
-    const integers = all.every((value) => Number.isInteger(value)) && high - low <= 20;
-    if (integers) edges = Array.from({ length: high - low + 2 }, (_, index) => low - 0.5 + index);
-    else edges = Array.from({ length: bins + 1 }, (_, index) => low + ((high - low) * index) / bins);
+    edges = Array.from({ length: bins + 1 }, (_, index) => low + ((high - low) * index) / bins);
   }
   const count = (values: readonly number[]) => {
     const counts = new Array<number>(edges.length - 1).fill(0);
     for (const value of values) {
-      let bin = edges.findIndex((edge, index) => index > 0 && value < edge) - 1;
-      if (bin < 0) bin = counts.length - 1;
+      let bin = 0;
+      while (bin < counts.length - 1 && value >= edges[bin + 1]!) bin++;
       counts[bin]!++;
     }
     return counts;
