@@ -84,3 +84,13 @@ test('an upstream-style checkout (--arg upstreamDir) is read and validated', asy
   assert.equal(samples[0]!.files!.database, join(envDir, 'eicu_star.sqlite'));
   rmSync(upstream, { recursive: true, force: true });
 });
+
+test('task files are the same in two fresh caches', async () => {
+  const { readFileSync } = await import('node:fs');
+  const other = mkdtempSync(join(tmpdir(), 'ehr-tasks-b-'));
+  const a = ensureTaskFiles(cacheDir, 'eicu_star');
+  const b = ensureTaskFiles(other, 'eicu_star');
+  assert.equal(readFileSync(a.incre, 'utf8'), readFileSync(b.incre, 'utf8'));
+  assert.equal(readFileSync(a.adapt, 'utf8'), readFileSync(b.adapt, 'utf8'));
+  rmSync(other, { recursive: true, force: true });
+});

@@ -2,6 +2,8 @@
 // episode's queries and replies). Environments (tools + value index + SQL pool) are built once per
 // database file and shared by every episode of the process.
 import type { BenchmarkOptions, JsonObject, Score, Scorer, Solver, SolverContext } from '../../core/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, MODEL_ROLES, type ModelRole } from '../../core/index.js';
 import { ensureDatabase, openReadOnly } from './db.js';
 import { runEpisode, type Episode } from './env.js';
@@ -62,6 +64,13 @@ export function databasePath(settings: Pick<EhrSettings, 'upstreamDir' | 'cacheD
   return settings.upstreamDir ? upstreamPaths(settings.upstreamDir, dbId).db : ensureDatabase(settings.cacheDir, dbId);
 }
 
+/** An upstream checkout's own `db_rules.txt`, when it has one (else medkit's paraphrase). */
+function upstreamDbRules(settings: EhrSettings, dbId: DbId): string | undefined {
+  if (!settings.upstreamDir) return undefined;
+  const path = join(settings.upstreamDir, 'src', 'envs', dbId, 'db_rules.txt');
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+}
+
 const environments = new Map<string, Promise<EhrTools>>();
 
 /** Tools for a database file, built once per process (the value index takes ~0.2 s). */
@@ -119,7 +128,7 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
       const task = state.sample.metadata?.task as unknown as EhrTask;
       const embeddings = settings.embeddings === 'ngram' ? ngramEmbeddings : roleEmbeddings(context, settings.embeddings);
       const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS, embeddings);
-      const systemPrompt = agentSystemPrompt(task.db_id, task.task_type);
+      const systemPrompt = agentSystemPrompt(task.db_id, task.task_type, upstreamDbRules(settings, task.db_id));
       const useAgentModel = mode === 'agent' && context.hasRole('agent');
       const useUserModel = context.hasRole('user');
       if (!useUserModel) context.record({ type: 'info', message: 'no user model given: the scripted user speaks the task\'s user_turns' });
