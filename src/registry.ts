@@ -34,6 +34,7 @@ import { medthinkLoader } from './benchmarks/medthinkvqa/items.js';
 import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
 import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
+import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed, [vgmedPhantom.name]: vgmedPhantom, [cxrQba.name]: cxrQba, [cxrQbaSynthetic.name]: cxrQbaSynthetic,
@@ -69,4 +70,4 @@ export const loaders: Record<string, DatasetLoader> = {
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
-export const commands: CliCommand[] = [ehrChatqaCommand, viewCommand, judgeAgreementCommand, agentCommand, medthinkExportCommand];
+export const commands: CliCommand[] = [ehrChatqaCommand, viewCommand, judgeAgreementCommand, agentCommand, medthinkExportCommand, medsynRubricCommand];

@@ -141,3 +141,21 @@ test('phantom set: baseline scores chance, the default solver sends the image an
   );
   assert.equal((macro as { value: number }).value, 0.75); // (0.5 + 1) / 2
 });
+
+test('rubric filter file: annotates, keeps at 0.9670 with require_pass, reports bad lines', async () => {
+  const { filterRubricFile } = await import('../../src/benchmarks/medsynvqa/rubric-command.js');
+  const dir = mkdtempSync(join(tmpdir(), 'medsyn-rubric-'));
+  const full = [...essentials(), item('Parallel Options', 'Important', 3, 3)];
+  const missed = [...essentials(), item('Parallel Options', 'Important', 3, 0)];
+  writeFileSync(
+    join(dir, 'verified.jsonl'),
+    [JSON.stringify({ id: 1, rubric: full }), JSON.stringify({ id: 2, rubric_verification: { rubric: missed } }), JSON.stringify({ id: 3, rubric_verification: { error: 'insufficient_evidence' } }), 'oops'].join('\n'),
+  );
+  const out = join(dir, 'kept.jsonl');
+  const result = await filterRubricFile(join(dir, 'verified.jsonl'), out);
+  assert.deepEqual({ read: result.read, kept: result.kept, unscorable: result.unscorable }, { read: 3, kept: 1, unscorable: 1 });
+  assert.match(result.badLines[0]!, /verified\.jsonl:4: \(whole line\): is not JSON/);
+  const kept = JSON.parse((await import('node:fs')).readFileSync(out, 'utf8').trim());
+  assert.deepEqual([kept.id, kept.verify_pass, kept.verify_score], [1, true, 1]);
+  assert.equal((await filterRubricFile(join(dir, 'verified.jsonl'), out, 0.9)).kept, 2); // 35/38 = 0.921
+});
