@@ -1,6 +1,9 @@
 // Read-only routes over the runs folder: run list, one run, a page of its samples, one sample
 // with its whole transcript, a recorded image, and the comparison of two runs.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { SAMPLES_FILE } from '../runner/run-dir.js';
 import { z } from 'zod';
 import { compareView } from './compare-view.js';
 import { readRecordedImage, recordedImages } from './images.js';
@@ -124,8 +127,22 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
     return c.body(new Uint8Array(bytes), 200, { 'Content-Type': mediaType, 'Cache-Control': 'private, max-age=60' });
   });
 
+  // compareRuns reads both runs whole and bootstraps (seconds on 100,000 pairs): keep the last few
+  // results, keyed by both samples files' size and mtime, so revisiting the page is instant.
+  const compared = new Map<string, ReturnType<typeof compareView>>();
   app.get('/api/compare', (c) => {
     const { a, b } = compareQuery.parse(c.req.query());
-    return c.json(compareView(store, a, b));
+    const version = (run: string) => {
+      const stat = statSync(join(store.runDir(run), SAMPLES_FILE));
+      return `${stat.size}:${stat.mtimeMs}`;
+    };
+    const key = [a, b, version(a), version(b)].join('\u0000');
+    let view = compared.get(key);
+    if (!view) {
+      view = compareView(store, a, b);
+      compared.set(key, view);
+      if (compared.size > 8) compared.delete(compared.keys().next().value!);
+    }
+    return c.json(view);
   });
 }
