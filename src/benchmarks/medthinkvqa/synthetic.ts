@@ -1,7 +1,7 @@
 // medthinkvqa-synthetic: multi-image diagnostic cases over seeded phantoms, written in the release
 // format (test.jsonl + images/caseNNNNN/<id>.png) and read back by the same loader. Chest cases
-// have 1–4 timepoints of the same planted finding (longitudinal when more than one); eye cases have
-// both fundi. Captions and IMAGING_FINDINGS come from the exact ground truth. The diagnosis is drawn
+// have 1–4 timepoints of the same planted finding (longitudinal when more than one) and, for
+// findings a CT shows, often the CT key slice as a second modality; eye cases have both fundi. Captions and IMAGING_FINDINGS come from the exact ground truth. The diagnosis is drawn
 // from DIAGNOSIS_PRIOR, which the prior-majority baseline also uses (it is the generator's
 // published prior, not a peek at answers).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { encodePng } from '../../imaging/image.js';
 import { generateChestXray } from '../../imaging/phantom-cxr.js';
 import { generateFundus } from '../../imaging/phantom-fundus.js';
+import { generateCt } from '../../imaging/phantom-ct.js';
+import { ctSliceRaster } from '../../imaging/phantoms.js';
 import type { PlantedFinding } from '../../imaging/phantom-common.js';
 import { createRng, hashSeed, type Rng } from '../../stats/random.js';
 import type { Sample } from '../../core/index.js';
@@ -21,14 +23,16 @@ interface Diagnosis {
   findings: string[];
   history: string;
   icd: string;
+  /** The CT phantom's label for the same finding, when a CT slice can show it. */
+  ct?: string;
 }
 
 export const DIAGNOSES: Diagnosis[] = [
-  { name: 'Parapneumonic pleural effusion', weight: 3, kind: 'chest', findings: ['pleural effusion'], history: 'fever, pleuritic chest pain and dyspnoea for ten days', icd: 'Diseases of the respiratory system' },
-  { name: 'Lobar pneumonia', weight: 3, kind: 'chest', findings: ['consolidation'], history: 'productive cough and fever for four days', icd: 'Diseases of the respiratory system' },
+  { name: 'Parapneumonic pleural effusion', weight: 3, kind: 'chest', findings: ['pleural effusion'], history: 'fever, pleuritic chest pain and dyspnoea for ten days', icd: 'Diseases of the respiratory system', ct: 'pleural effusion' },
+  { name: 'Lobar pneumonia', weight: 3, kind: 'chest', findings: ['consolidation'], history: 'productive cough and fever for four days', icd: 'Diseases of the respiratory system', ct: 'ground-glass opacity' },
   { name: 'Spontaneous pneumothorax', weight: 2, kind: 'chest', findings: ['pneumothorax'], history: 'sudden pleuritic chest pain and breathlessness; tall, smoker', icd: 'Diseases of the respiratory system' },
-  { name: 'Solitary pulmonary nodule (granuloma)', weight: 2, kind: 'chest', findings: ['nodule'], history: 'incidental finding on a pre-operative film; asymptomatic', icd: 'Diseases of the respiratory system' },
-  { name: 'Primary lung carcinoma', weight: 2, kind: 'chest', findings: ['mass'], history: 'weight loss and haemoptysis; 40 pack-years', icd: 'Neoplasms' },
+  { name: 'Solitary pulmonary nodule (granuloma)', weight: 2, kind: 'chest', findings: ['nodule'], history: 'incidental finding on a pre-operative film; asymptomatic', icd: 'Diseases of the respiratory system', ct: 'nodule' },
+  { name: 'Primary lung carcinoma', weight: 2, kind: 'chest', findings: ['mass'], history: 'weight loss and haemoptysis; 40 pack-years', icd: 'Neoplasms', ct: 'mass' },
   { name: 'Dilated cardiomyopathy', weight: 2, kind: 'chest', findings: ['cardiomegaly'], history: 'progressive exertional dyspnoea and ankle swelling', icd: 'Diseases of the circulatory system' },
   { name: 'Non-proliferative diabetic retinopathy', weight: 2, kind: 'fundus', findings: ['hemorrhage', 'microaneurysm'], history: 'type 2 diabetes for 15 years, blurred vision', icd: 'Diseases of the eye and adnexa' },
   { name: 'Age-related macular degeneration', weight: 2, kind: 'fundus', findings: ['drusen'], history: 'gradual central visual loss in both eyes; aged 78', icd: 'Diseases of the eye and adnexa' },
@@ -48,7 +52,7 @@ const sentence = (finding: PlantedFinding) =>
   finding.label === 'cardiomegaly' ? 'enlarged cardiac silhouette' : `${finding.label} in the ${finding.region} (about ${Math.round(finding.sizeMm)} mm)`;
 
 export async function ensureSyntheticCases(cacheDir: string, seed: number, count: number, size = 320): Promise<string> {
-  const folder = join(cacheDir, 'medthinkvqa-synthetic', 'v1', `seed-${seed}-n${count}-s${size}`);
+  const folder = join(cacheDir, 'medthinkvqa-synthetic', 'v2', `seed-${seed}-n${count}-s${size}`);
   const file = join(folder, 'test.jsonl');
   if (existsSync(file)) return file;
   const rng = createRng(hashSeed('medthinkvqa-synthetic', seed));
@@ -86,6 +90,19 @@ export async function ensureSyntheticCases(cacheDir: string, seed: number, count
           : `Colour fundus photograph, ${t === 0 ? 'right' : 'left'} eye: ${finding ? sentence(finding) : 'no lesion'}.`;
       captions.push(caption);
       images.push({ id, caption, modality: diagnosis.kind === 'chest' ? 'X-ray' : 'Fundus photography', sub: diagnosis.kind === 'chest' ? 'Conventional radiography' : 'Colour fundus' });
+    }
+    // Chest cases whose finding a CT can show get the CT key slice in a second modality (60%).
+    if (diagnosis.ct && rng.next() < 0.6) {
+      const ct = generateCt({ seed: `medthink-ct-${seed}-${index}`, size: 128, slices: 24, findings: [{ label: diagnosis.ct, laterality }] });
+      const finding = ct.findings[0];
+      if (finding) {
+        const window = diagnosis.ct === 'pleural effusion' ? 'mediastinum' : 'lung';
+        const id = `${caseId}-ct`;
+        writeFileSync(join(folder, 'images', `case${caseId}`, `${id}.png`), await encodePng(ctSliceRaster(ct, finding.keySlice, window)));
+        const caption = `Axial CT, slice ${finding.keySlice + 1}/${ct.dims[2]}, ${window} window: ${diagnosis.ct} in the ${finding.region} (about ${Math.round(finding.sizeMm)} mm).`;
+        captions.push(caption);
+        images.push({ id, caption, modality: 'CT', sub: `Axial, ${window} window` });
+      }
     }
     images.forEach((image, i) => {
       const key = `image_${String(i + 1).padStart(2, '0')}`;
