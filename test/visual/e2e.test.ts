@@ -3,7 +3,7 @@
 // phantom images arrived on the wire as PNG data and that the run log keeps paths, not base64.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEval } from '../../src/eval.js';
@@ -76,4 +76,16 @@ test('openai models over the loopback server: images on the wire, paths in the l
   } finally {
     await server.close();
   }
+});
+
+test('a user file with a missing image: the item is reported with file:line and the run goes on', async () => {
+  const data = mkdtempSync(join(dir, 'data-'));
+  writeFileSync(join(data, 'a.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+  const row = (image: string, index: number) => JSON.stringify({ images: [image], question: 'Q?', options: '{"A": "x", "B": "y"}', answer_label: 'A', answer: 'x', dataset_name: 'd', dataset_index: index });
+  writeFileSync(join(data, 'eval.jsonl'), [row('a.png', 1), row('missing.png', 2), row('a.png', 3)].join('\n'));
+  const summary = await runEval({ benchmark: 'medsynvqa', ...common, outDir: join(dir, 'missing-image'), args: { data: join(data, 'eval.jsonl') } });
+  assert.equal(summary.status, 'complete');
+  assert.equal(summary.counts.units, 2);
+  assert.equal(summary.counts.dataErrors, 1);
+  assert.match(summary.dataErrors[0]!, /eval\.jsonl:2: images\[0\]: image file not found: .*missing\.png/);
 });
