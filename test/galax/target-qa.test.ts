@@ -6,6 +6,9 @@ import { parseTargetQa, targetQaLoader } from '../../src/benchmarks/target-qa-sy
 import { targetQaSynthetic } from '../../src/benchmarks/target-qa-synthetic/index.js';
 import { SampleFormatError, type Sample } from '../../src/core/index.js';
 import { tempDir } from './helpers.js';
+import { galax } from '../../src/agents/galax/index.js';
+import { newTaskState } from '../../src/core/solvers.js';
+import { createTestContext } from '../../src/runner/context.js';
 
 const item = (overrides: Record<string, unknown> = {}) => ({
   sample_index: 3,
@@ -83,4 +86,17 @@ test('the benchmark stops at a bad sample unless --arg lenient=true, which repor
   const samples = (await targetQaSynthetic.dataset({ args: { path: file, lenient: 'true' }, seed: 0, cacheDir: dir, onDataError: (error) => reported.push(error.message) })) as Sample[];
   assert.deepEqual(samples.map((sample) => sample.id), ['good']);
   assert.equal(reported.length, 1);
+});
+
+test('GALAX runs graph-only on a Target-QA sample: network from its relations, permutation-proxy classifier', async () => {
+  const relations = ['G1 -> G4', 'G4 -> G2', 'G2 -> G3', 'G3 -> G5', 'G5 -> G1', 'G4 -> G6'];
+  const text = JSON.stringify({ s1: item({ input: { ...item().input, knowledge_graph: { disease_protein: { hgnc_symbols: ['G1', 'G4'] }, protein_relationships: relations } } }) });
+  const [sample] = parseTargetQa(text, 'tqa.json');
+  const context = createTestContext({}, 0);
+  const state = await galax.createSolver({ args: { maxSteps: 4 }, seed: 0, cacheDir: tempDir('tqa-galax') }).solve(newTaskState(sample!, 0), context);
+  const meta = state.metadata.galax as { ppiSource: string; classifier: { kind: string }; graphGenes: string[] };
+  assert.equal(meta.ppiSource, 'case relations');
+  assert.equal(meta.classifier.kind, 'permutation-proxy');
+  assert.ok(meta.graphGenes.length >= 2, `a subgraph was found (${meta.graphGenes.join(', ')})`);
+  assert.ok(meta.graphGenes.every((gene) => /^G\d$/.test(gene)), 'genes come from the file');
 });

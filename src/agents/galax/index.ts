@@ -33,7 +33,7 @@ export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
 
 export const galax = defineAgent({
   name: 'galax',
-  description: 'GALAX: LLM step 1 → candidate subgraph → greedy/beam search under the graph reward (classifier + rollout + PPI validity) → LLM step 2',
+  description: 'GALAX: LLM step 1 → candidate subgraph → greedy / beam / REINFORCE search under the graph reward (classifier + rollout + PPI validity) → LLM step 2',
   accepts: ['target-prioritisation'],
   roles: ['agent'],
   createSolver(options) {
