@@ -3,7 +3,7 @@
 // worker threads), and the verifier threshold calibrated on the other 10% (accuracy vs corrupted tails).
 // A random-scores reference is computed in the same run. Usage: node --import tsx bench/kg-kge-quality.ts [--dim 32] [--epochs 100]
 import { loadMiniKg } from '../src/kg/minikg.js';
-import { calibrateOnTriples, createModel, evaluateRankingParallel, subsetTriples, trainKge, type KgeKind } from '../src/kg/kge/index.js';
+import { calibrateOnTriples, createModel, evaluateRankingParallel, splitTriples, trainKge, type KgeKind } from '../src/kg/kge/index.js';
 import { createRng } from '../src/stats/random.js';
 
 const argv = process.argv.slice(2);
@@ -11,17 +11,9 @@ const value = (name: string, fallback: number) => (argv.includes(`--${name}`) ? 
 const dim = value('dim', 32);
 const epochs = value('epochs', 100);
 const { graph } = loadMiniKg();
-const all = graph.triples();
-// Split by fact (unordered pair + relation), so a fact's reverse row never leaks into training.
-const factOf = (i: number) => `${Math.min(all.heads[i]!, all.tails[i]!)}-${all.relations[i]}-${Math.max(all.heads[i]!, all.tails[i]!)}`;
-const facts = [...new Set(Array.from({ length: all.heads.length }, (_, i) => factOf(i)))];
-createRng(1).shuffle(facts);
-const side = new Map(facts.map((fact, index) => [fact, index < facts.length * 0.1 ? 'test' : index < facts.length * 0.2 ? 'valid' : 'train']));
-const pick = (name: string) => subsetTriples(all, Array.from({ length: all.heads.length }, (_, i) => i).filter((i) => side.get(factOf(i)) === name));
-const train = pick('train');
-const valid = pick('valid');
-const test = pick('test');
-console.log(`mini-KG: ${graph.nodeCount} nodes, ${facts.length} facts (${all.heads.length} rows); rows train ${train.heads.length} / valid ${valid.heads.length} / test ${test.heads.length}; dim ${dim}, <= ${epochs} epochs`);
+const { train, valid, test } = splitTriples(graph, { valid: 0.1, test: 0.1 }, 1, { byFact: true });
+const facts = (train.heads.length + valid.heads.length + test.heads.length) / 2;
+console.log(`mini-KG: ${graph.nodeCount} nodes, ${facts} facts (${graph.edgeCount} rows); rows train ${train.heads.length} / valid ${valid.heads.length} / test ${test.heads.length}; dim ${dim}, <= ${epochs} epochs`);
 const random = createModel('distmult', graph.nodeCount, graph.relations.length, dim, createRng(9).next);
 const reference = await evaluateRankingParallel(random, graph, test, 2);
 console.log(`random DistMult (untrained)  MRR ${reference.mrr.toFixed(3)}  Hits@1 ${reference.hits1.toFixed(3)}  @3 ${reference.hits3.toFixed(3)}  @10 ${reference.hits10.toFixed(3)}`);

@@ -37,16 +37,32 @@ export function subsetTriples(all: Triples, indices: ArrayLike<number>): Triples
   return out;
 }
 
-/** Seeded split of a graph's edges into train / valid / test. */
-export function splitTriples(graph: KnowledgeGraph, fractions: { valid: number; test: number }, seed = 1): { train: Triples; valid: Triples; test: Triples } {
+/**
+ * Seeded split of a graph's edges into train / valid / test. `byFact` keeps the two rows of an
+ * undirected fact (h, r, t) and (t, r, h), as PrimeKG stores them, on the same side, so a held-out
+ * fact's reverse row cannot leak into training.
+ */
+export function splitTriples(graph: KnowledgeGraph, fractions: { valid: number; test: number }, seed = 1, options: { byFact?: boolean } = {}): { train: Triples; valid: Triples; test: Triples } {
   const all = graph.triples();
-  const order = createRng(seed).shuffle(Array.from({ length: all.heads.length }, (_, i) => i));
+  const rows = all.heads.length;
+  const key = (i: number) => {
+    const h = all.heads[i]!, t = all.tails[i]!;
+    return options.byFact ? `${Math.min(h, t)},${all.relations[i]},${Math.max(h, t)}` : String(i);
+  };
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < rows; i++) {
+    const k = key(i);
+    const list = groups.get(k);
+    if (list) list.push(i);
+    else groups.set(k, [i]);
+  }
+  const order = createRng(seed).shuffle([...groups.values()]);
   const nTest = Math.round(order.length * fractions.test);
   const nValid = Math.round(order.length * fractions.valid);
   return {
-    test: subsetTriples(all, order.slice(0, nTest)),
-    valid: subsetTriples(all, order.slice(nTest, nTest + nValid)),
-    train: subsetTriples(all, order.slice(nTest + nValid)),
+    test: subsetTriples(all, order.slice(0, nTest).flat()),
+    valid: subsetTriples(all, order.slice(nTest, nTest + nValid).flat()),
+    train: subsetTriples(all, order.slice(nTest + nValid).flat()),
   };
 }
 
