@@ -8,13 +8,19 @@ import { tmpdir } from 'node:os';
 import { Command } from 'commander';
 import { runEval } from '../../src/eval.js';
 import { agentCommand } from '../../src/agents/kgarevion/cli.js';
-import { startLoopbackServer, type LoopbackTurn } from '../support/loopback-server.js';
+import { startLoopbackServer, type LoopbackReply, type LoopbackTurn } from '../support/loopback-server.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kgarevion-e2e-'));
 
 /** A scripted "LLM": names the option as the triplet head, revises nothing useful, answers A. */
-function reply(turn: LoopbackTurn): string {
+function reply(turn: LoopbackTurn): LoopbackReply {
   const text = turn.lastUserText;
+  if (text.includes('Reply with exactly one word: True or False')) {
+    // The judge: "True" for Metformin, "False" otherwise, with first-token log-probabilities.
+    const yes = text.includes('(Metformin,');
+    const [t, f] = yes ? [-0.2, -1.8] : [-2.5, -0.1];
+    return { text: yes ? 'True' : 'False', logprobs: [{ token: yes ? 'True' : 'False', logprob: Math.max(t, f), top: [{ token: 'True', logprob: t }, { token: 'False', logprob: f }] }] };
+  }
   if (text.includes('medical_terminologies')) return '{"medical_terminologies": ["type 2 diabetes mellitus"]}';
   if (text.includes('"Revised_Triplets"')) return 'I am not able to revise this.';
   if (text.includes('"Triplets"')) {
@@ -64,4 +70,22 @@ test('runEval kgqa-mini --solver kgarevion over the loopback server: answers, sc
   assert.equal(metformin.data.verdict, 'true');
   assert.deepEqual(metformin.data.evidence.sources, ['FDA']);
   assert.ok(first.transcript.events.some((e: any) => e.type === 'info' && /revise round 1: no usable JSON/.test(e.message)));
+});
+
+test('verifier=llm with a judge role: pTrue is the softmax of the judge\'s True/False log-probabilities', async () => {
+  const outDir = join(root, 'run-llm');
+  const summary = await runEval({
+    benchmark: 'kgqa-mini', solver: 'kgarevion', models: { agent: 'openai:loop', judge: 'openai:judge' }, provider: { baseURL: server.baseURL, apiKey: 'k' },
+    limit: 1, outDir, cache: false, progress: 'none', args: { verifier: 'llm', revise: 'false' },
+  });
+  assert.equal(summary.counts.errors, 0);
+  const row = JSON.parse(readFileSync(join(outDir, 'samples.jsonl'), 'utf8').trim().split('\n')[0]!);
+  const trail = row.transcript.events.filter((e: any) => e.type === 'evidence' && e.kind === 'kg-triplet');
+  const metformin = trail.find((e: any) => e.data.head === 'Metformin');
+  assert.equal(metformin.data.reason, 'llm-judge');
+  assert.equal(metformin.data.evidence.method, 'logprob-softmax');
+  assert.ok(Math.abs(metformin.data.pTrue - 1 / (1 + Math.exp(-1.6))) < 1e-3, String(metformin.data.pTrue));
+  const other = trail.find((e: any) => e.data.head !== 'Metformin');
+  assert.equal(other.data.verdict, 'false');
+  assert.ok(row.transcript.events.some((e: any) => e.type === 'model' && e.role === 'judge'));
 });
