@@ -113,3 +113,19 @@ test('box scorer: null without target boxes; a bare list is the first image', as
   const none = await boxScorer().score(newTaskState({ ...sample, target: { ...(sample.target as object), boxes: {} } }, 1), createTestContext({}));
   assert.ok(Object.values(none.value as Record<string, number | null>).every((value) => value === null));
 });
+
+test('prior-majority from a held-out split: majority positiveness and answer text per question type', async () => {
+  const { priorFromQa } = await import('../../src/benchmarks/cxr-qba/solvers.js');
+  const cache = mkdtempSync(join(tmpdir(), 'qba-prior-'));
+  const root = await ensureSyntheticStudies(cache, 21, 6);
+  const train = await collect(loadQa(join(root, 'qa')));
+  const table = await priorFromQa(loadQa(join(root, 'qa')));
+  const has = train.filter((sample) => sample.metadata!.question_type === 'has_finding').map((sample) => (sample.target as QbaTarget).positiveness);
+  const majority = has.filter((sign) => sign === 'pos').length > has.filter((sign) => sign === 'neg').length ? 'pos' : 'neg';
+  assert.equal(table.has_finding!.positiveness, majority);
+  assert.equal(table.is_abnormal!.positiveness, 'pos');
+  const [test] = train;
+  const context = createTestContext({});
+  const state = await priorMajoritySolver(async () => table, 'train').solve(newTaskState(test!, 1), context);
+  assert.equal(JSON.parse(state.output.text).positiveness, table[String(test!.metadata!.question_type)]!.positiveness);
+});

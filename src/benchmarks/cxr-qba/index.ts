@@ -3,7 +3,7 @@
 import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
 import { loadQa } from './load.js';
 import { boxScorer, structuredScorer } from './scoring.js';
-import { priorMajoritySolver, structuredSolver } from './solvers.js';
+import { priorFromQa, priorMajoritySolver, structuredSolver } from './solvers.js';
 import { syntheticDataset } from './synthetic.js';
 
 const str = (options: BenchmarkOptions, key: string) => (options.args[key] === undefined ? undefined : String(options.args[key]));
@@ -16,7 +16,13 @@ const threshold = (options: BenchmarkOptions) => {
 const shared = {
   version: 1,
   tags: ['image-vqa', 'grounding', 'chest-xray'],
-  solvers: { baseline: () => priorMajoritySolver(), default: () => structuredSolver() },
+  solvers: {
+    baseline: (options: BenchmarkOptions) => {
+      const prior = str(options, 'prior');
+      return prior ? priorMajoritySolver(() => priorFromQa(loadQa(prior, { lenient: true })), `majority per question type in ${prior}`) : priorMajoritySolver();
+    },
+    default: () => structuredSolver(),
+  },
   scorers: (options: BenchmarkOptions) => [structuredScorer(), boxScorer(threshold(options), options.args.fallback_boxes === true || options.args.fallback_boxes === 'true')],
   groupBy: ['question_type'],
 };
@@ -38,6 +44,7 @@ export const cxrQba = defineBenchmark({
     min_grade: 'keep items graded at least this (A++, A+, A, B, C, D); "A" ≈ the fine-tuning grade',
     threshold: 'IoU/IoP/IoT hit threshold (default 0.3)',
     fallback_boxes: 'true: also score against fallback (region-level) boxes',
+    prior: 'baseline: held-out qa.json folder (e.g. the train split) whose majority answer per question type it gives (default: the phantom prior)',
   },
 });
 

@@ -1,6 +1,6 @@
 // CXR-QBA solvers: the structured LLM solver (images labelled by image id, JSON reply) and the
 // honest baseline (prior-majority answer per question type + the brightest window as the box).
-import { assistantMessage, imageFromPath, mediaTypeForPath, textPart, userMessage, type Solver, type SolverContext, type TaskState } from '../../core/index.js';
+import { assistantMessage, imageFromPath, mediaTypeForPath, textPart, userMessage, type Sample, type Solver, type SolverContext, type TaskState } from '../../core/index.js';
 import { clampBox, type Box } from '../../imaging/boxes.js';
 import { decodeImage, imageInfo } from '../../imaging/image.js';
 import { brightestWindow } from '../../imaging/regions.js';
@@ -79,20 +79,49 @@ export function structuredSolver(): Solver {
  * absent, so has_finding → no; every other type → "no acute abnormality". Boxes: the brightest
  * window of the first image for where-questions.
  */
-export const PRIOR_ANSWERS: Record<string, { answer: string; positiveness: 'pos' | 'neg' }> = {
+export const PRIOR_ANSWERS: PriorTable = {
   is_abnormal: { answer: 'Yes, the study is abnormal.', positiveness: 'pos' },
   is_normal: { answer: 'No, the study is not normal.', positiveness: 'neg' },
   has_finding: { answer: 'No.', positiveness: 'neg' },
 };
 
-export function priorMajoritySolver(): Solver {
+export type PriorTable = Record<string, { answer: string; positiveness: 'pos' | 'neg' }>;
+
+/**
+ * A prior from files the user holds out (e.g. the train split's qa.json folder): per question type,
+ * the majority positiveness of the main answers and its most common answer text. Never the test labels.
+ */
+export async function priorFromQa(samples: AsyncIterable<Sample>): Promise<PriorTable> {
+  const counts = new Map<string, { pos: number; neg: number; texts: Map<string, number> }>();
+  for await (const sample of samples) {
+    const target = sample.target as QbaTarget;
+    if (!target.positiveness) continue;
+    const type = String(sample.metadata?.question_type ?? '');
+    const entry = counts.get(type) ?? { pos: 0, neg: 0, texts: new Map() };
+    entry[target.positiveness as 'pos' | 'neg']++;
+    const text = target.texts.join(' ');
+    entry.texts.set(`${target.positiveness}\u0000${text}`, (entry.texts.get(`${target.positiveness}\u0000${text}`) ?? 0) + 1);
+    counts.set(type, entry);
+  }
+  const table: PriorTable = {};
+  for (const [type, entry] of counts) {
+    const positiveness = entry.pos > entry.neg ? 'pos' : 'neg';
+    const best = [...entry.texts].filter(([key]) => key.startsWith(`${positiveness}\u0000`)).sort((a, b) => b[1] - a[1])[0];
+    table[type] = { answer: best ? best[0].split('\u0000')[1]! : positiveness === 'pos' ? 'Yes.' : 'No.', positiveness };
+  }
+  return table;
+}
+
+export function priorMajoritySolver(prior: PriorTable | (() => Promise<PriorTable>) = PRIOR_ANSWERS, source = 'phantom generator prior'): Solver {
+  let table: PriorTable | undefined = typeof prior === 'function' ? undefined : prior;
   return {
     name: 'prior-majority',
-    params: { answers: PRIOR_ANSWERS, other: 'No acute cardiopulmonary abnormality.', box: 'brightest window (1/6 of each side) of the first image for where-questions' },
+    params: { source, ...(typeof prior === 'function' ? {} : { answers: prior }), other: 'No acute cardiopulmonary abnormality.', box: 'brightest window (1/6 of each side) of the first image for where-questions' },
     async solve(state, context) {
+      table ??= await (prior as () => Promise<PriorTable>)();
       const type = String(state.sample.metadata?.question_type ?? '');
-      const prior = PRIOR_ANSWERS[type] ?? { answer: 'No acute cardiopulmonary abnormality.', positiveness: 'neg' as const };
-      const reply: Record<string, unknown> = { answer: prior.answer, positiveness: prior.positiveness, findings: [], laterality: 'none', regions: [] };
+      const chosen = table[type] ?? { answer: 'No acute cardiopulmonary abnormality.', positiveness: 'neg' as const };
+      const reply: Record<string, unknown> = { answer: chosen.answer, positiveness: chosen.positiveness, findings: [], laterality: 'none', regions: [] };
       const [imageId, path] = Object.entries(imagesOf(state))[0] ?? [];
       if (/where/.test(type) && imageId && path) {
         const raster = await decodeImage(path);
