@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadMiniKg } from '../../src/kg/minikg.js';
 import { EntityLinker, graphRelationsFor, levenshteinRatio, linkKey, linkRelation } from '../../src/kg/linking.js';
+import { KGAREVION_RELATIONS } from '../../src/kg/schema.js';
 
 const kg = loadMiniKg();
 const linker = new EntityLinker(kg.graph);
@@ -51,4 +52,11 @@ test('relation linking onto the 18 relations, with node types to break ties', ()
   assert.equal(linkRelation('frobnicates'), undefined);
   assert.deepEqual(graphRelationsFor(kg.graph, 'target').map((r) => kg.graph.relations[r]!.display), ['target']);
   assert.equal(graphRelationsFor(kg.graph, 'protein_protein').length, 1);
+});
+
+test('each of the 18 relation names links to itself exactly, in any case or with underscores', () => {
+  for (const relation of KGAREVION_RELATIONS) {
+    assert.deepEqual(linkRelation(relation), { relation, score: 1, via: 'exact' });
+    assert.equal(linkRelation(relation.toUpperCase().replace(/ /g, '_'))?.relation, relation);
+  }
 });

@@ -102,3 +102,16 @@ test('writeHetionet -> loadHetionet round-trips a generated graph', async () => 
   assert.deepEqual(back.triples().tails, graph.triples().tails);
   assert.deepEqual(back.nodeTypes().sort(), graph.nodeTypes().sort());
 });
+
+test('PrimeKG: gzipped file, limit and dedupe', async () => {
+  const file = join(dir, 'kg.csv.gz');
+  const row = 'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI';
+  writeFileSync(file, gzipSync([HEADER, row, row, 'drug_protein,enzyme,10,DB00945,drug,Aspirin,DrugBank,21,1559,gene/protein,CYP2C9,NCBI'].join('\r\n') + '\r\n'));
+  const deduped = await loadPrimeKg(file, { dedupe: true });
+  assert.equal(deduped.stats.rows, 3);
+  assert.equal(deduped.graph.edgeCount, 2);
+  assert.deepEqual(deduped.graph.relations.map((r) => `${r.name}/${r.display}`), ['drug_protein/target', 'drug_protein/enzyme']);
+  assert.equal(deduped.graph.nodeName(deduped.graph.indexOf('21')), 'CYP2C9');
+  const limited = await loadPrimeKg(file, { limit: 1 });
+  assert.equal(limited.graph.edgeCount, 1);
+});
