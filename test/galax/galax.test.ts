@@ -64,6 +64,9 @@ test('greedy and beam search add PPI edges toward high-CNV genes, deterministica
   assert.ok(greedy.edges.every(([a, b]) => ppi.isEdge(ppi.index(a), ppi.index(b))), 'completed edges are PPI edges');
   const beam = searchSubgraph([B], [A, C, D, E], classifier, ppi, X, { policy: 'beam', beamWidth: 3, maxSteps: 4, seed: 3 });
   assert.ok(beam.selectedProbability >= greedy.selectedProbability - 1e-12, 'beam selects at least as probable a graph as greedy');
+  const controller = new AbortController();
+  controller.abort(new Error('run cancelled'));
+  assert.throws(() => searchSubgraph([B], [A, C], classifier, ppi, X, { signal: controller.signal }), /run cancelled/);
   const none = searchSubgraph([], [A], classifier, ppi, X, {});
   assert.equal(none.stopReason, 'no start nodes');
   assert.deepEqual(none.genes, []);

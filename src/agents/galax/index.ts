@@ -1,6 +1,7 @@
 // GALAX (Zhang et al. 2025): gene-target prioritisation with an LLM and a reward-guided subgraph
 // search over omics + PPI. Picked with `--solver galax` on benchmarks tagged 'target-prioritisation'.
-import { defineAgent, type BenchmarkOptions } from '../../core/index.js';
+import { defineAgent, type BenchmarkOptions, type JsonObject } from '../../core/index.js';
+import { asJson } from './case.js';
 import { runGalax, type GalaxOptions } from './pipeline.js';
 
 export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
@@ -40,7 +41,7 @@ export const galax = defineAgent({
     const settings = { ...galaxOptions(options.args), seed: options.seed };
     return {
       name: 'galax',
-      params: { ...settings, reward: { lambda1: 1, lambda2: 1, numClasses: 2, rollouts: settings.reward?.rollouts ?? 5 }, extraction: 'dictionary' },
+      params: asJson({ ...settings, reward: { lambda1: 1, lambda2: 1, numClasses: 2, rollouts: settings.reward?.rollouts ?? 5 }, extraction: 'dictionary' }) as JsonObject,
       solve: (state, context) => runGalax(state, context, settings),
     };
   },

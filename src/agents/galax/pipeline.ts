@@ -94,11 +94,11 @@ export async function runGalax(state: TaskState, context: SolverContext, options
   } else {
     const seed = options.seed ?? context.seed;
     if (options.policy === 'reinforce') {
-      const reinforced = reinforceSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options.reinforce, maxSteps: options.maxSteps, maxNodes: options.maxNodes, reward: options.reward, seed, roles: candidates.roles });
+      const reinforced = reinforceSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options.reinforce, maxSteps: options.maxSteps, maxNodes: options.maxNodes, reward: options.reward, seed, roles: candidates.roles, signal: context.signal });
       training = reinforced.training;
       result = reinforced;
     } else {
-      result = searchSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options, seed });
+      result = searchSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options, seed, signal: context.signal });
     }
     recordSubgraph(context, result, candidates, classifier, training);
   }

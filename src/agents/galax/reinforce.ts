@@ -19,6 +19,7 @@ export interface ReinforceOptions {
   maxNodes?: number;
   seed?: number;
   reward?: Partial<RewardConfig>;
+  signal?: AbortSignal;
   /** Node roles used as action features. */
   roles?: { disease?: readonly number[]; omics?: readonly number[]; llm?: readonly number[] };
 }
@@ -126,6 +127,7 @@ export function reinforceSubgraph(
     let total = 0;
     let count = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
+      options.signal?.throwIfAborted();
       const { actions, features } = actionFeatures(graph, candidates, ppi, X, roleOf, maxNodes);
       if (actions.length === 0) break;
       const probabilities = softmax(policy, features, actions.length);
@@ -153,6 +155,7 @@ export function reinforceSubgraph(
     let graph = initial;
     const taken: [number, number][] = [];
     for (let step = 0; step < maxSteps; step++) {
+      options.signal?.throwIfAborted();
       const { actions, features } = actionFeatures(graph, candidates, ppi, X, roleOf, maxNodes);
       if (actions.length === 0) break;
       const [a, b] = actions[sample(softmax(policy, features, actions.length), rng)]!;

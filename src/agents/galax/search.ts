@@ -25,6 +25,8 @@ export interface SearchOptions {
   advance?: 'always' | 'positive';
   seed?: number;
   reward?: Partial<RewardConfig>;
+  /** Checked before every step; an aborted run stops with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface SearchStep {
@@ -108,6 +110,7 @@ export function searchSubgraph(
   let stopReason = `reached ${maxSteps} steps`;
   if (initial.nodes.length === 0) stopReason = 'no start nodes';
   for (let step = 1; step <= maxSteps && initial.nodes.length > 0; step++) {
+    options.signal?.throwIfAborted();
     const children: { beam: Beam; a: number; b: number; terms: RewardTerms; graph: GraphState }[] = [];
     const gate = positiveOnly ? 0 : -Infinity;
     const floorOf = () => (children.length < width ? gate : Math.max(gate, children[width - 1]!.terms.total));

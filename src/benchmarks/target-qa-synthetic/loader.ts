@@ -60,11 +60,11 @@ export function parseTargetQa(text: string, file: string, options: { lenient?: b
   }
   const samples: Sample[] = [];
   for (const [id, value] of Object.entries(parsed as Record<string, unknown>)) {
-    const line = lineOf(text, JSON.stringify(id));
+    const line = () => lineOf(text, JSON.stringify(id)); // only on errors: a scan per sample would be quadratic
     const result = targetQaSampleSchema.safeParse(value);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      const error = new SampleFormatError(file, line, `${id}${fieldPath(issue.path)}`, issue.message);
+      const error = new SampleFormatError(file, line(), `${id}${fieldPath(issue.path)}`, issue.message);
       if (!options.lenient) throw error;
       options.onError?.(error);
       continue;
@@ -72,7 +72,7 @@ export function parseTargetQa(text: string, file: string, options: { lenient?: b
     const item = result.data;
     const truth = item.ground_truth_answer.top_bm_gene.hgnc_symbols;
     if (truth.length === 0) {
-      const error = new SampleFormatError(file, line, `${id}.ground_truth_answer.top_bm_gene.hgnc_symbols`, 'empty: no ground-truth genes');
+      const error = new SampleFormatError(file, line(), `${id}.ground_truth_answer.top_bm_gene.hgnc_symbols`, 'empty: no ground-truth genes');
       if (!options.lenient) throw error;
       options.onError?.(error);
       continue;
