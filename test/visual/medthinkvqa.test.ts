@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMedthink } from '../../src/benchmarks/medthinkvqa/items.js';
 import { syntheticDataset, DIAGNOSIS_PRIOR } from '../../src/benchmarks/medthinkvqa/synthetic.js';
-import { parseFindings, priorMajoritySolver, thinkWithImagesSolver } from '../../src/benchmarks/medthinkvqa/solver.js';
+import { parseFindings, priorFromRows, priorMajoritySolver, thinkWithImagesSolver } from '../../src/benchmarks/medthinkvqa/solver.js';
 import { medthinkStepJudge, twiRougeScorer } from '../../src/benchmarks/medthinkvqa/scorers.js';
 import { exportSubmission, submissionRecord } from '../../src/benchmarks/medthinkvqa/export.js';
 import { choiceScorer } from '../../src/scoring/choice.js';
@@ -98,9 +98,16 @@ test('synthetic cases through the three-step solver, ROUGE-L, step judge and exp
   assert.ok(JSON.stringify(expert.requests[0]!.messages[1]!.content).includes('Expert imaging findings'));
 
   // Baseline: the option with the highest generator prior, no model.
-  const baseline = await priorMajoritySolver(DIAGNOSIS_PRIOR).solve(newTaskState(sample, 1), createTestContext({}));
+  const baseline = await priorMajoritySolver({ diagnoses: DIAGNOSIS_PRIOR, source: 'test' }).solve(newTaskState(sample, 1), createTestContext({}));
+  const weightOf = (choice: string) => DIAGNOSIS_PRIOR[choice.toLowerCase()] ?? 0;
   const chosen = sample.choices![['A', 'B', 'C', 'D', 'E'].indexOf(String(baseline.metadata.prediction))]!;
-  assert.equal(DIAGNOSIS_PRIOR[chosen], Math.max(...sample.choices!.map((choice) => DIAGNOSIS_PRIOR[choice] ?? 0)));
+  assert.equal(weightOf(chosen), Math.max(...sample.choices!.map(weightOf)));
+  // From a held-out file: the diagnosis seen most often as the answer wins.
+  const prior = await priorFromRows(syntheticDataset(cache, 11, 4), 'train');
+  assert.equal(Object.values(prior.diagnoses).reduce((a, b) => a + b, 0), 4);
+  assert.equal(Object.values(prior.letters!).reduce((a, b) => a + b, 0), 4);
+  const fromTrain = await priorMajoritySolver(prior).solve(newTaskState(sample, 1), createTestContext({}));
+  assert.equal(fromTrain.metadata.prediction, correct); // the sample itself is in this "train" file, so its diagnosis has weight ≥ 1
 
   // Export: original row fields kept, prediction fields added.
   const runDir = mkdtempSync(join(tmpdir(), 'medthink-run-'));

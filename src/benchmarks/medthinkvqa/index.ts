@@ -5,7 +5,7 @@ import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/
 import { choiceScorer } from '../../scoring/choice.js';
 import { loadMedthink } from './items.js';
 import { medthinkStepJudge, twiRougeScorer } from './scorers.js';
-import { priorMajoritySolver, thinkWithImagesSolver, type Mode, type Setting } from './solver.js';
+import { priorFromRows, priorMajoritySolver, thinkWithImagesSolver, type Mode, type Setting } from './solver.js';
 import { DIAGNOSIS_PRIOR, syntheticDataset } from './synthetic.js';
 
 const str = (options: BenchmarkOptions, key: string) => (options.args[key] === undefined ? undefined : String(options.args[key]));
@@ -25,7 +25,12 @@ const shared = {
   version: 1,
   tags: ['mcq', 'image-vqa', 'multi-image'],
   solvers: {
-    baseline: () => priorMajoritySolver(DIAGNOSIS_PRIOR),
+    baseline: (options: BenchmarkOptions) => {
+      const prior = str(options, 'prior');
+      return prior
+        ? priorMajoritySolver(() => priorFromRows(loadMedthink(prior, { lenient: true, checkFiles: false }), `answers of ${prior}`))
+        : priorMajoritySolver({ diagnoses: DIAGNOSIS_PRIOR, source: 'synthetic generator weights' });
+    },
     default: (options: BenchmarkOptions) => thinkWithImagesSolver(setting(options), mode(options)),
   },
   scorers: (options: BenchmarkOptions) => [choiceScorer(), twiRougeScorer(), medthinkStepJudge(splitter(options))],
@@ -37,6 +42,7 @@ const commonHelp = {
   setting: "default (history + images) or expert (adds IMAGING_FINDINGS and captions: the paper's expert-intermediates setting)",
   mode: 'three-call (default: findings, summary, differential as three turns) or single (one JSON reply)',
   splitter: 'step-3 splitter: llm (role judge, default) or sentences (built-in, no model)',
+  prior: 'baseline: a held-out release file (train.jsonl) whose answer frequencies it follows (default: the synthetic generator weights)',
 };
 
 export const medthinkvqa = defineBenchmark({

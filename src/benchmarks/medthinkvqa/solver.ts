@@ -3,7 +3,7 @@
 // in one conversation (mode 'three-call', default) or one call with three sections ('single').
 // Setting 'default' shows history + images + options; 'expert' also shows the expert imaging
 // findings and captions (the paper's expert-intermediates setting).
-import { assistantMessage, imageFromPath, mediaTypeForPath, systemMessage, textPart, userMessage, type ContentPart, type JsonObject, type Solver, type SolverContext, type TaskState } from '../../core/index.js';
+import { assistantMessage, imageFromPath, mediaTypeForPath, systemMessage, textPart, userMessage, type ContentPart, type JsonObject, type Sample, type Solver, type SolverContext, type TaskState } from '../../core/index.js';
 import { extractChoice } from '../../scoring/choice.js';
 import { looseJsonFromReply } from '../../scoring/step-judge.js';
 import { OPTION_LETTERS, type CaseImage } from './items.js';
@@ -100,23 +100,49 @@ function finish(state: TaskState, context: SolverContext, twi: TwiOutput, answer
   return state;
 }
 
+export interface Prior {
+  /** Diagnosis text (lower-cased) → weight. */
+  diagnoses: Record<string, number>;
+  /** Answer letter → weight, for ties (e.g. how often each letter is correct in a train split). */
+  letters?: Record<string, number>;
+  source: string;
+}
+
+/** A prior from a held-out release file (train.jsonl): how often each diagnosis and each letter is the answer. */
+export async function priorFromRows(samples: AsyncIterable<Sample>, source: string): Promise<Prior> {
+  const prior: Prior = { diagnoses: {}, letters: {}, source };
+  for await (const sample of samples) {
+    const text = String(sample.metadata?.correct_answer_text ?? '').trim().toLowerCase();
+    if (text) prior.diagnoses[text] = (prior.diagnoses[text] ?? 0) + 1;
+    const letter = String(sample.target);
+    prior.letters![letter] = (prior.letters![letter] ?? 0) + 1;
+  }
+  return prior;
+}
+
 /**
- * Baseline without a model: the option with the highest prior weight in `prior` (diagnosis text →
- * weight; for the synthetic set, the generator's published weights), ties and unknown texts → the
- * first such option. It never sees the answer or the images.
+ * Baseline without a model: the option with the highest prior weight (diagnosis text, case-
+ * insensitive; for the synthetic set the generator's published weights, for real data a train
+ * split via priorFromRows), ties broken by the letter prior, then the earliest option. It never
+ * sees the answer or the images.
  */
-export function priorMajoritySolver(prior: Record<string, number>): Solver {
+export function priorMajoritySolver(prior: Prior | (() => Promise<Prior>)): Solver {
+  let table: Prior | undefined = typeof prior === 'function' ? undefined : prior;
   return {
     name: 'prior-majority',
-    params: { prior },
+    params: typeof prior === 'function' ? { prior: 'loaded from a held-out file at the first sample' } : { prior: prior.source, diagnoses: prior.diagnoses },
     async solve(state, context) {
+      table ??= await (prior as () => Promise<Prior>)();
       const choices = state.sample.choices ?? [];
+      const weight = (index: number) => [table!.diagnoses[choices[index]!.trim().toLowerCase()] ?? 0, table!.letters?.[OPTION_LETTERS[index]!] ?? 0] as const;
       let best = 0;
-      choices.forEach((choice, index) => {
-        if ((prior[choice] ?? 0) > (prior[choices[best]!] ?? 0)) best = index;
+      choices.forEach((_, index) => {
+        const [w, l] = weight(index);
+        const [bw, bl] = weight(best);
+        if (w > bw || (w === bw && l > bl)) best = index;
       });
       const letter = OPTION_LETTERS[best]!;
-      const text = `No model: the option with the highest prior weight is chosen.\nANSWER: ${letter}`;
+      const text = `No model: the option with the highest prior weight (${table.source}) is chosen.\nANSWER: ${letter}`;
       state.output = { ...state.output, text, finishReason: 'stop' };
       state.messages.push(assistantMessage(text));
       return finish(state, context, { step1_per_image_findings: [], step2_integrated_summary: '', step3_differential_reasoning: '' }, text);

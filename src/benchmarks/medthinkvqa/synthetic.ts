@@ -39,7 +39,7 @@ export const DIAGNOSES: Diagnosis[] = [
   { name: 'Hypertensive retinopathy', weight: 1, kind: 'fundus', findings: ['cotton wool spot'], history: 'severe headache; blood pressure 220/130 mmHg', icd: 'Diseases of the eye and adnexa' },
 ];
 
-export const DIAGNOSIS_PRIOR: Record<string, number> = Object.fromEntries(DIAGNOSES.map((diagnosis) => [diagnosis.name, diagnosis.weight]));
+export const DIAGNOSIS_PRIOR: Record<string, number> = Object.fromEntries(DIAGNOSES.map((diagnosis) => [diagnosis.name.toLowerCase(), diagnosis.weight]));
 
 function pickWeighted(rng: Rng): Diagnosis {
   const total = DIAGNOSES.reduce((sum, diagnosis) => sum + diagnosis.weight, 0);
