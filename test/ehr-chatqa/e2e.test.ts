@@ -18,6 +18,9 @@ test('baseline run (scripted user) on both databases prints SR, pass@k and pass^
   const names = summary.metrics.reward!.map((m) => m.name);
   for (const name of ['mean', 'pass@2', 'pass^2', 'flip_rate']) assert.ok(names.includes(name), name);
   assert.ok(summary.taskMetrics.some((m) => m.name === 'gap@2'));
+  // Multi-label categories: a task counts in every tag it carries.
+  assert.ok(summary.taskMetrics.some((m) => m.name === 'mean[tag=time-scope]'));
+  assert.ok(summary.taskMetrics.some((m) => m.name === 'pass^2[tag=abbreviation]'));
   assert.ok(summary.groups.database && summary.groups.taskType && summary.groups.category);
 });
 

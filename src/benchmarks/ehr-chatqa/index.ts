@@ -52,7 +52,10 @@ export const ehrChatqa = defineBenchmark({
   },
   scorers: (options) => [ehrScorer(options)],
   epochs: 5,
-  metrics: () => ehrMetrics(),
+  metrics: (options) => {
+    const { tasks } = loadTasks(options);
+    return ehrMetrics(new Map(tasks.map((task) => [taskKey(task), task.categories ?? []])));
+  },
   groupBy: [...GROUP_KEYS],
   roles: ['user', 'validator'],
   generateConfig: { temperature: 0 },
