@@ -19,6 +19,8 @@ export interface ClassifierReport {
   /** Accuracy on a held-out fifth of the groups (cell lines; seeded shuffle), trained on the rest. */
   heldOutAccuracy: number;
   kind: 'reference-profiles' | 'permutation-proxy';
+  /** How reference examples were drawn ('whole-graph' | 'subgraphs'). */
+  training?: string;
 }
 
 export class GraphClassifier {

@@ -10,9 +10,11 @@ import { nodeInputs } from './features.js';
 import { buildPpi, readPpiFile, type PpiNetwork } from './ppi.js';
 import { reinforceSubgraph, type ReinforceOptions, type ReinforceReport } from './reinforce.js';
 import { searchSubgraph, type SearchOptions, type SearchResult } from './search.js';
-import { proxyClassifier, referenceClassifier } from './training.js';
+import { proxyClassifier, referenceClassifier, type ClassifierTraining } from './training.js';
 
 export interface GalaxOptions extends SearchOptions {
+  /** How the reference classifier's examples are drawn (default 'whole-graph'). */
+  classifierTraining?: ClassifierTraining;
   /** Settings of the REINFORCE policy (policy = 'reinforce'). */
   reinforce?: Pick<ReinforceOptions, 'epochs' | 'stepsPerEpoch' | 'learningRate' | 'samples'>;
   /** Gene extraction from LLM replies: dictionary match over the PPI network's symbols. */
@@ -79,7 +81,7 @@ export async function runGalax(state: TaskState, context: SolverContext, options
   }
   let classifier: GraphClassifier;
   const reference = state.sample.files?.reference;
-  if (reference) classifier = await referenceClassifier(reference, ppi, options.seed ?? 0);
+  if (reference) classifier = await referenceClassifier(reference, ppi, options.seed ?? 0, options.classifierTraining);
   else classifier = proxyClassifier(X, candidates.candidates, ppi, context.seed);
 
   let result: SearchResult | undefined;

@@ -1,6 +1,7 @@
 // Where the reward classifier comes from. With labelled reference profiles (sample.files.reference,
-// omics profile format with `label`), it learns cancerous (1) vs non-cancerous (0) from random
-// subgraphs of each profile's candidate set, as upstream's MOTASG classifies cell lines. Without
+// omics profile format with `label`), it learns cancerous (1) vs non-cancerous (0) lines from each
+// line's whole candidate graph (as upstream's MOTASG classifies cell lines), or from random subgraphs
+// of it. Without
 // them (a Target-QA file has no non-cancerous lines) a proxy is trained per case: the case's real
 // omics on random subgraphs (1) against the same subgraphs with omics permuted across genes (0).
 import { readFile } from 'node:fs/promises';
@@ -35,13 +36,25 @@ export function caseOfProfile(profile: OmicsProfile): TargetCase {
   };
 }
 
-export function referenceExamples(profiles: readonly OmicsProfile[], ppi: PpiNetwork, seed: number, perProfile = 12): TrainingExample[] {
+/**
+ * 'whole-graph' (default, as MOTASG classifies a whole cell-line graph): one example per line, its
+ * candidate pool with every PPI edge among it. 'subgraphs': 12 random subgraphs of the pool per line.
+ */
+export type ClassifierTraining = 'whole-graph' | 'subgraphs';
+
+export function referenceExamples(profiles: readonly OmicsProfile[], ppi: PpiNetwork, seed: number, mode: ClassifierTraining = 'whole-graph', perProfile = 12): TrainingExample[] {
   const rng = createRng(hashSeed('galax/reference', seed));
   const examples: TrainingExample[] = [];
   for (const profile of profiles) {
     if (profile.label === undefined) continue;
     const X = nodeInputs(ppi, profile.omics);
     const pool = buildCandidates(caseOfProfile(profile), ppi, []).candidates;
+    if (mode === 'whole-graph') {
+      const edges: [number, number][] = [];
+      for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) if (ppi.isEdge(pool[i]!, pool[j]!)) edges.push([pool[i]!, pool[j]!]);
+      examples.push({ features: graphFeatures(pool, edges, X), label: profile.label, group: profile.id });
+      continue;
+    }
     for (const graph of sampleSubgraphs(ppi, pool, rng, perProfile)) {
       examples.push({ features: graphFeatures(graph.nodes, graph.edges, X), label: profile.label, group: profile.id });
     }
@@ -52,8 +65,8 @@ export function referenceExamples(profiles: readonly OmicsProfile[], ppi: PpiNet
 const referenceCache = new Map<string, Promise<GraphClassifier>>();
 
 /** Trains (once per file, network size and seed) the reference classifier. */
-export function referenceClassifier(path: string, ppi: PpiNetwork, seed: number): Promise<GraphClassifier> {
-  const key = `${path}\u0000${ppi.size}\u0000${seed}`;
+export function referenceClassifier(path: string, ppi: PpiNetwork, seed: number, mode: ClassifierTraining = 'whole-graph'): Promise<GraphClassifier> {
+  const key = `${path}\u0000${ppi.size}\u0000${seed}\u0000${mode}`;
   let cached = referenceCache.get(key);
   if (!cached) {
     cached = readFile(path, 'utf8').then((text) => {
@@ -61,7 +74,9 @@ export function referenceClassifier(path: string, ppi: PpiNetwork, seed: number)
       const labelled = profiles.filter((profile) => profile.label !== undefined);
       const labels = new Set(labelled.map((profile) => profile.label));
       if (labels.size < 2) throw new SampleFormatError(path, 1, 'label', 'reference profiles need both labels (0 and 1) to train the reward classifier');
-      return trainWithReport(referenceExamples(labelled, ppi, seed), seed, 'reference-profiles');
+      const model = trainWithReport(referenceExamples(labelled, ppi, seed, mode), seed, 'reference-profiles');
+      if (model.report) model.report.training = mode;
+      return model;
     });
     cached.catch(() => referenceCache.delete(key));
     referenceCache.set(key, cached);
