@@ -170,3 +170,17 @@ test('KGE verifier: RotatE trained on the mini-KG with a calibrated threshold sc
   assert.ok(Number(known.evidence.score) > Number(wrong.evidence.score), `${known.evidence.score} vs ${wrong.evidence.score}`);
   assert.equal(typeof known.evidence.threshold, 'number');
 });
+
+test('a provider error is not swallowed: the run fails (the runner counts the unit as an error)', async () => {
+  const { ProviderCallError } = await import('../../src/core/errors.js');
+  const kg = await kgBinding();
+  const broken: Model = {
+    specificationVersion: 'v1', provider: 'fake', modelId: 'down',
+    async doGenerate() {
+      throw new ProviderCallError('fake', 503, 'service unavailable');
+    },
+  };
+  const context = createTestContext({ agent: broken });
+  await assert.rejects(runKgarevion(parseQuestionText(QUESTION), context, kg, exactEdgeVerifier(kg)), /fake answered 503/);
+  assert.ok(context.events.some((e) => e.type === 'model' && e.error?.includes('503')));
+});

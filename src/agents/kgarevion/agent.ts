@@ -36,13 +36,8 @@ export async function runKgarevion(
     const errors: string[] = [];
     for (let attempt = 0; attempt < options.jsonAttempts; attempt++) {
       const config = { ...context.generateConfig, maxTokens, ...(attempt > 0 ? { temperature: 0.7, seed: context.seed + attempt } : {}) };
-      let text: string;
-      try {
-        text = (await context.generate({ messages: [userMessage(prompt)], config }, { recordInput: true })).text;
-      } catch (error) {
-        errors.push(error instanceof Error ? error.message : String(error));
-        break; // provider errors were already retried by the runner's middleware
-      }
+      // A provider error (already retried by the runner's middleware) propagates: the unit is an error, not a wrong answer.
+      const text = (await context.generate({ messages: [userMessage(prompt)], config }, { recordInput: true })).text;
       const parsed = parse(text);
       if (parsed.ok) return parsed.value;
       errors.push(parsed.error);
