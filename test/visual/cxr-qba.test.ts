@@ -11,6 +11,8 @@ import { loadQa, loadSceneGraphs, type QbaTarget } from '../../src/benchmarks/cx
 import { syntheticDataset, ensureSyntheticStudies } from '../../src/benchmarks/cxr-qba/synthetic.js';
 import { priorMajoritySolver, structuredSolver } from '../../src/benchmarks/cxr-qba/solvers.js';
 import { createTestContext } from '../../src/runner/context.js';
+import { encodePng } from '../../src/imaging/image.js';
+import { createRaster } from '../../src/imaging/raster.js';
 import { newTaskState } from '../../src/core/solvers.js';
 import type { Sample } from '../../src/core/index.js';
 import { fixedReplies } from './support.js';
@@ -128,4 +130,20 @@ test('prior-majority from a held-out split: majority positiveness and answer tex
   const context = createTestContext({});
   const state = await priorMajoritySolver(async () => table, 'train').solve(newTaskState(test!, 1), context);
   assert.equal(JSON.parse(state.output.text).positiveness, table[String(test!.metadata!.question_type)]!.positiveness);
+});
+
+test('loader: target boxes with swapped corners or outside the image are refused with the field path', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'qba-boxes-'));
+  const qa = join(root, 'qa');
+  const images = join(root, 'img', 'files', 'p10', 'p10000009', 's50000009');
+  mkdirSync(qa, { recursive: true });
+  mkdirSync(images, { recursive: true });
+  writeFileSync(join(images, 'im.png'), await encodePng(createRaster(100, 80, 1, 30)));
+  const where = (id: string, box: number[]) => ({ question_id: id, question_type: 'where_is_finding', question: 'Where?', answers: [{ answer_id: 'A1', answer_type: 'main_answer', text: 'Left.', localization: { im: { bboxes: [box] } } }] });
+  writeFileSync(join(qa, 's50000009.qa.json'), JSON.stringify({ patient_id: 'p10000009', study_id: 's50000009', questions: [where('Q01', [10, 10, 40, 40]), where('Q02', [40, 10, 10, 40]), where('Q03', [10, 10, 140, 40])] }, null, 1));
+  const errors: string[] = [];
+  const samples = await collect(loadQa(qa, { imagesDir: join(root, 'img'), lenient: true, onError: (error) => errors.push(error.message) }));
+  assert.deepEqual(samples.map((sample) => sample.id), ['s50000009/Q01']);
+  assert.match(errors[0]!, /s50000009\.qa\.json:\d+: questions\[1\]\.answers\[0\]\.localization\.im\.bboxes\[0\]: swapped corners/);
+  assert.match(errors[1]!, /questions\[2\]\.answers\[0\]\.localization\.im\.bboxes\[0\]: .*outside the 100×80 image/);
 });

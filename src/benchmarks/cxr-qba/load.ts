@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import { SampleFormatError, defineLoader, imageFromPath, mediaTypeForPath, textPart, userMessage, type JsonObject, type ReadOptions, type Sample } from '../../core/index.js';
+import { parseBox, PIXEL_XYXY } from '../../imaging/boxes.js';
+import { imageInfo } from '../../imaging/image.js';
 import { qaFileSchema, questionSchema, sceneGraphSchema, type QbaAnswer, type QbaQuestion, type SceneGraph } from './schema.js';
 import { collectGrades, minGrade, passesGrade, type Grade } from './quality.js';
 
@@ -116,6 +118,34 @@ function studyImages(options: QbaLoadOptions, patientId: string, studyId: string
   return images;
 }
 
+/**
+ * Target boxes must be pixel xyxy with x1 ≤ x2, y1 ≤ y2 and, when the image is at hand, inside it
+ * (a SampleFormatError naming the answer, image and box otherwise).
+ */
+async function checkBoxes(answers: readonly QbaAnswer[], images: Record<string, string>, file: string, line: number, prefix: string): Promise<void> {
+  const sizes = new Map<string, { width: number; height: number }>();
+  for (const [a, answer] of answers.entries()) {
+    for (const [imageId, localization] of Object.entries(answer.localization ?? {})) {
+      const path = images[imageId];
+      if (path && !sizes.has(imageId)) {
+        try {
+          sizes.set(imageId, await imageInfo(path));
+        } catch (error) {
+          throw new SampleFormatError(file, line, `${prefix}answers[${a}].localization.${imageId}`, (error as Error).message);
+        }
+      }
+      localization.bboxes.forEach((values, b) => {
+        const field = `${prefix}answers[${a}].localization.${imageId}.bboxes[${b}]`;
+        try {
+          parseBox(values, PIXEL_XYXY, sizes.get(imageId), { where: field });
+        } catch (error) {
+          throw new SampleFormatError(file, line, field, (error as Error).message.replace(/^[^:]*: /, ''));
+        }
+      });
+    }
+  }
+}
+
 export function qaSample(question: QbaQuestion, patientId: string, studyId: string, grade: Grade | null, images: Record<string, string>, file: string, line: number): Sample {
   const target = targetFromAnswers(question.answers);
   const parts = Object.entries(images).map(([imageId, path]) => imageFromPath(path, mediaTypeForPath(path), imageId));
@@ -175,6 +205,7 @@ export async function* loadQa(path: string, options: QbaLoadOptions = {}): Async
         if (!passesGrade(grade, options.minGrade)) continue;
         const referenced = [...new Set(question.answers.flatMap((answer) => Object.keys(answer.localization ?? {})))];
         const images = studyImages(options, study.patient_id, study.study_id, referenced, file, line);
+        await checkBoxes(question.answers, images, file, line, `questions[${index}].`);
         yield qaSample(question, study.patient_id, study.study_id, grade, images, file, line);
       } catch (error) {
         report(error, options);
@@ -216,6 +247,7 @@ export async function* loadSceneGraphs(path: string, options: QbaLoadOptions = {
         };
         const question: QbaQuestion = { question_id: obsId, question_type: 'scene_graph_where_is', obs_ids: [obsId], question: `Where is the ${observation.name}?`, answers: [answer] };
         const images = studyImages(options, patientId, studyId, Object.keys(observation.localization ?? {}), file, 1);
+        await checkBoxes(question.answers, images, file, 1, `observations.${obsId}.`);
         yield qaSample(question, patientId, studyId, grade, images, file, 1);
       } catch (error) {
         report(error, options);
