@@ -3,6 +3,7 @@
 import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
 import { loadQa } from './load.js';
 import { boxScorer, structuredScorer } from './scoring.js';
+import { boxOverlapMicroMetric } from '../../scoring/box-iou.js';
 import { priorFromQa, priorMajoritySolver, structuredSolver } from './solvers.js';
 import { syntheticDataset } from './synthetic.js';
 
@@ -24,6 +25,8 @@ const shared = {
     default: () => structuredSolver(),
   },
   scorers: (options: BenchmarkOptions) => [structuredScorer(), boxScorer(threshold(options), options.args.fallback_boxes === true || options.args.fallback_boxes === 'true')],
+  // Pixel-pooled IoU/IoP/IoT; reported once the runner passes score metadata to metrics.
+  metrics: () => [boxOverlapMicroMetric('cxr_qba_boxes')],
   groupBy: ['question_type'],
 };
 
