@@ -34,7 +34,7 @@ export function caseContent(state: TaskState, setting: Setting): ContentPart[] {
   return parts;
 }
 
-const STEP1 = (count: number) =>
+const STEP1 = (count: number | string) =>
   `Step 1 - per-image findings. For each of the ${count} images, in order, describe what you see. Reply with JSON only: {"per_image_findings": ["Image 1: ...", ...]} (one entry per image).`;
 const STEP2 = 'Step 2 - integrated summary. Combine the per-image findings (and any change over time) into one imaging summary of a few sentences.';
 const STEP3 =
@@ -56,7 +56,7 @@ export function parseFindings(text: string, count: number): string[] {
 export function thinkWithImagesSolver(setting: Setting = 'default', mode: Mode = 'three-call'): Solver {
   return {
     name: 'think-with-images',
-    params: { setting, mode, system: SYSTEM, step1: STEP1(0).replace('0 ', 'N '), step2: STEP2, step3: STEP3 },
+    params: { setting, mode, system: SYSTEM, step1: STEP1('N'), step2: STEP2, step3: STEP3 },
     async solve(state, context) {
       const images = (state.sample.metadata?.images ?? []) as unknown as CaseImage[];
       const config = { ...context.generateConfig };
