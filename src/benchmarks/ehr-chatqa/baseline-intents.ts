@@ -3,7 +3,7 @@
 // could not work that out".
 import type { DbId } from './schema.js';
 
-export type IntentKind = 'lab-value' | 'drug-count' | 'drug-list' | 'dx-patients' | 'last-event' | 'top-n' | 'icu-count';
+export type IntentKind = 'lab-value' | 'drug-count' | 'drug-list' | 'dx-patients' | 'last-event' | 'top-n' | 'icu-count' | 'intake-total' | 'stay-cost';
 
 export interface Intent {
   kind: IntentKind;
@@ -40,6 +40,8 @@ export function parseIntent(dbId: DbId, userTexts: string[]): Intent | undefined
     const n = Number(/\btop (\d+)/i.exec(all)?.[1] ?? 3);
     return { kind: 'top-n', term: clean(match[1]!), n, ...base };
   }
+  if (/hospital bill|current hospital stay cost/i.test(all) && patient) return { kind: 'stay-cost', term: 'cost', ...base, current: true };
+  if ((match = /how much ([a-z0-9 %.]+?) did patient \S+ receive/i.exec(all))) return { kind: 'intake-total', term: clean(match[1]!), ...base };
   if ((match = /how many icu stays did the ([a-z ]+?) have/i.exec(all)) || (match = /number of ([a-z ]+?) stays/i.exec(all))) {
     return { kind: 'icu-count', term: clean(match[1]!), ...base };
   }

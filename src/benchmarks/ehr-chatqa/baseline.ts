@@ -140,6 +140,18 @@ export function baselineAgent(dbId: DbId, taskType: TaskType): AgentPolicy {
         const [, column, from, time] = kind;
         return `SELECT name FROM (SELECT ${column} AS name, DENSE_RANK() OVER (ORDER BY COUNT(*) DESC) AS rnk FROM ${from}${intent.year ? ` WHERE strftime('%Y', ${time}) = '${intent.year}'` : ''} GROUP BY ${column}) WHERE rnk <= ${intent.n ?? 3}`;
       }
+      case 'stay-cost': {
+        if (!intent.patient) return undefined;
+        return mimic
+          ? `SELECT SUM(costamount) FROM costrecords WHERE admissionid IN (SELECT admissionid FROM hospitaladmissions WHERE patientid = ${intent.patient} AND dischargedatetime IS NULL)`
+          : `SELECT SUM(cost_amount) FROM cost WHERE hosp_id IN (SELECT hosp_id FROM icupatient WHERE patient_id = ${q(intent.patient)} AND hospital_discharge_time IS NULL)`;
+      }
+      case 'intake-total': {
+        if (!mimic || !intent.patient) return undefined;
+        const values = yield* resolve('clinicalitemtypes', 'itemname', intent.term);
+        if (values.length === 0) return undefined;
+        return `SELECT SUM(intakerecords.totalvolume) FROM intakerecords JOIN clinicalitemtypes ON intakerecords.itemcode = clinicalitemtypes.itemcode WHERE intakerecords.patientid = ${intent.patient} AND clinicalitemtypes.itemname IN (${values.map(q).join(', ')})`;
+      }
       case 'icu-count': {
         if (!mimic) return undefined;
         const values = yield* resolve('icuepisodes', 'initialcareunit', intent.term, false);
