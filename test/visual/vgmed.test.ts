@@ -159,3 +159,12 @@ test('box proxy: the image reaches the model as a path part; swapped and out-of-
   assert.equal((score.value as Record<string, number>).iou, 0);
   assert.ok(score.explanation!.includes(PROXY_NOTE));
 });
+
+test('benchmark args: a numeric layer from a config file is honoured; a bad n is refused', async () => {
+  const { vgmed, vgmedPhantom } = await import('../../src/benchmarks/vgmed/index.js');
+  const base = { seed: 0, cacheDir: tmpdir() };
+  assert.equal(vgmed.scorers({ ...base, args: { layer: 3 } })[0]!.params.layer, 3);
+  assert.equal(vgmed.scorers({ ...base, args: { layer: '3' } })[0]!.params.layer, 3);
+  assert.equal(vgmed.scorers({ ...base, args: {} })[0]!.params.layer, 'mean');
+  assert.throws(() => vgmedPhantom.dataset({ ...base, args: { n: 2.5 } }), /--arg n=2\.5: expected a positive integer/);
+});

@@ -25,11 +25,17 @@ const dataset = (options: BenchmarkOptions) => {
       for (const file of files) yield* loadVgmed(file, { imagesDir: str(options, 'images'), ...(onError ? { lenient: true, onError } : {}) });
     })();
   }
-  return phantomDataset(options.cacheDir, options.seed, num(options, 'n', 24), onError);
+  return phantomDataset(options.cacheDir, options.seed, phantomCount(options), onError);
 };
 
+function phantomCount(options: BenchmarkOptions): number {
+  const n = num(options, 'n', 24);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+  return n;
+}
+
 const scorers = (options: BenchmarkOptions) => {
-  const layer = str(options, 'layer');
+  const layer = options.args.layer; // a number from a config file, or a string from --arg
   const heads = options.args.heads === true || options.args.heads === 'true' ? str(options, 'attention') : undefined;
   return [attentionGroundingScorer(layer === undefined || layer === 'mean' ? 'mean' : num(options, 'layer', 0), heads), boxIouProxyScorer(num(options, 'threshold', 0.5))];
 };
@@ -68,5 +74,5 @@ export const vgmedPhantom = defineBenchmark({
   ...vgmed,
   name: 'vgmed-phantom',
   description: 'VGMED on seeded chest-X-ray and fundus phantoms with exact boxes (embedded default)',
-  dataset: (options) => phantomDataset(options.cacheDir, options.seed, num(options, 'n', 24), options.onDataError),
+  dataset: (options) => phantomDataset(options.cacheDir, options.seed, phantomCount(options), options.onDataError),
 });
