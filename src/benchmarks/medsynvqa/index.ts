@@ -97,6 +97,9 @@ export const medsynvqa = defineBenchmark({
     default: () => generate(),
   },
   scorers: (options) => [medsynScorer(flag(options, 'loose'))],
+  // Upstream's eval defaults (run_offline_inference.py): greedy, top_p 1, 4096 new tokens, n = 1.
+  // Rollouts are epochs; give a temperature (e.g. --temperature 0.5) when asking for several.
+  generateConfig: { temperature: 0, topP: 1, maxTokens: 4096 },
   metrics: () => [macroOverBenchmarks()],
   groupBy: ['dataset_name'],
   argsHelp: {
