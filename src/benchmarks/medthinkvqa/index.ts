@@ -61,7 +61,7 @@ export const medthinkvqa = defineBenchmark({
 export const medthinkvqaSynthetic = defineBenchmark({
   ...shared,
   name: 'medthinkvqa-synthetic',
-  description: 'MedThinkVQA-format multi-image cases over seeded chest-X-ray and fundus phantoms (embedded default)',
+  description: 'MedThinkVQA-format multi-image cases over seeded chest-X-ray, CT and fundus phantoms (embedded default)',
   dataset: (options) => {
     const n = Number(options.args.n ?? 12);
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);

@@ -75,4 +75,5 @@ export const vgmedPhantom = defineBenchmark({
   name: 'vgmed-phantom',
   description: 'VGMED on seeded chest-X-ray and fundus phantoms with exact boxes (embedded default)',
   dataset: (options) => phantomDataset(options.cacheDir, options.seed, phantomCount(options), options.onDataError),
+  argsHelp: Object.fromEntries(Object.entries(argsHelp).filter(([key]) => key !== 'data' && key !== 'images')),
 });
