@@ -56,6 +56,13 @@ test('loader: 49 images are read, a 50th is refused, missing files and bad optio
   assert.match(errors[2]!, /test\.jsonl:4: options: needs five non-empty options/);
   assert.match(errors[3]!, /test\.jsonl:5: correct_answer: /);
   await assert.rejects(collect(loadMedthink(join(dir, 'test.parquet'))), /parquet is not read; use the release's .*test\.jsonl/);
+  // All 49 images reach the model, in order, as path parts labelled with their position.
+  const model = fixedReplies(['{"per_image_findings": []}', 'summary', 'ANSWER: B']);
+  await thinkWithImagesSolver().solve(newTaskState(samples[0]!, 1), createTestContext({ agent: model }));
+  const parts = (model.requests[0]!.messages[1]!.content as ImagePart[]).filter((part) => part.type === 'image');
+  assert.equal(parts.length, 49);
+  assert.equal(parts[48]!.label, 'image 49: 49');
+  assert.match((parts[48]!.source as { path: string }).path, /case1\/49\.jpg$/);
 });
 
 test('parseFindings: JSON list, "Image k:" lines, or the whole text', () => {
