@@ -22,8 +22,8 @@ const all: Record<string, any> = {
   beam: ['galax graph-only beam(4)', galax.createSolver({ ...options, args: { ...options.args, policy: 'beam', beamWidth: 4 } })],
   reinforce: ['galax graph-only reinforce (5 epochs x 50 steps, best of 10)', galax.createSolver({ ...options, args: { ...options.args, policy: 'reinforce' } })],
   uniform: ['galax graph-only untrained policy (reinforce, 0 epochs: uniform, best of 10)', galax.createSolver({ ...options, args: { ...options.args, policy: 'reinforce', epochs: 0 } })],
-  greedySub: ['galax graph-only greedy, classifier trained on random subgraphs', galax.createSolver({ ...options, args: { ...options.args, policy: 'greedy', classifierTraining: 'subgraphs' } })],
-  reinforceSub: ['galax graph-only reinforce, classifier trained on random subgraphs', galax.createSolver({ ...options, args: { ...options.args, policy: 'reinforce', classifierTraining: 'subgraphs' } })],
+  greedyWhole: ['galax graph-only greedy, classifier trained on whole line graphs', galax.createSolver({ ...options, args: { ...options.args, policy: 'greedy', classifierTraining: 'whole-graph' } })],
+  reinforceWhole: ['galax graph-only reinforce, classifier trained on whole line graphs', galax.createSolver({ ...options, args: { ...options.args, policy: 'reinforce', classifierTraining: 'whole-graph' } })],
   proxy: ['galax graph-only greedy, proxy classifier (no reference lines)', galax.createSolver({ ...options, args: { ...options.args, policy: 'greedy' } }), true],
 };
 const solvers: Record<string, any> = Object.fromEntries(which.map((key) => [all[key][0], all[key]]));

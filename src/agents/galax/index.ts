@@ -21,7 +21,7 @@ export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
     maxNodes: number('maxNodes') ?? 200,
     selection,
     advance,
-    classifierTraining: args.classifierTraining === 'subgraphs' ? 'subgraphs' : 'whole-graph',
+    classifierTraining: args.classifierTraining === 'whole-graph' ? 'whole-graph' : 'subgraphs',
     caseInsensitive: args.caseInsensitive === true || args.caseInsensitive === 'true',
     ...(rollouts !== undefined ? { reward: { rollouts } } : {}),
     reinforce: {

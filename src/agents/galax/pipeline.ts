@@ -13,7 +13,7 @@ import { searchSubgraph, type SearchOptions, type SearchResult } from './search.
 import { proxyClassifier, referenceClassifier, type ClassifierTraining } from './training.js';
 
 export interface GalaxOptions extends SearchOptions {
-  /** How the reference classifier's examples are drawn (default 'whole-graph'). */
+  /** How the reference classifier's examples are drawn (default 'subgraphs'). */
   classifierTraining?: ClassifierTraining;
   /** Settings of the REINFORCE policy (policy = 'reinforce'). */
   reinforce?: Pick<ReinforceOptions, 'epochs' | 'stepsPerEpoch' | 'learningRate' | 'samples'>;
