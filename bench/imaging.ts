@@ -95,6 +95,16 @@ async function dicomBench(dir: string): Promise<void> {
     files.push(path);
   }
   cases.push({ name: `phantom CT 512×512, ${nz} files`, files });
+  for (const syntax of ['jpeg-ls', 'jpeg2000'] as const) {
+    const compressed: string[] = [];
+    for (let z = 0; z < Math.min(nz, 8); z++) {
+      const path = join(dir, `ct-${syntax}-${z}.dcm`);
+      const pixels = Int16Array.from(ct.hu.subarray(z * n * n, (z + 1) * n * n), (v) => v + 1024);
+      await writeFile(path, await encodeDicom({ rows: n, columns: n, pixels, modality: 'CT', rescaleIntercept: -1024, rescaleSlope: 1, transferSyntax: syntax }));
+      compressed.push(path);
+    }
+    cases.push({ name: `phantom CT 512×512 ${syntax === 'jpeg-ls' ? 'JPEG-LS' : 'JPEG 2000'} lossless, ${compressed.length} files`, files: compressed });
+  }
   if (existsSync(join(DATA, 'dicom/MR_small_RLE.dcm'))) cases.push({ name: 'MR_small_RLE.dcm (64×64, RLE, shared data)', files: [join(DATA, 'dicom/MR_small_RLE.dcm')] });
   for (const item of cases) {
     const blobs = await Promise.all(item.files.map((file) => readFile(file)));
@@ -106,12 +116,12 @@ async function dicomBench(dir: string): Promise<void> {
     });
     const medkit = decode.perSecond * blobs.length;
     line(`- ${item.name}: medkit decode+window ${medkit.toFixed(0)} images/s; + PNG encode ${(withPng.perSecond * blobs.length).toFixed(0)} images/s`);
-    const rle = item.name.includes('RLE');
+    const rle = /RLE|JPEG/.test(item.name);
     if (pythonHas('numpy') && !rle) {
       const reference = python(NUMPY_DICOM, [String(seconds), ...item.files]);
       line(`  reference python3+numpy raw reader (byte search for 7FE0,0010, frombuffer, rescale, window; no parsing): ` +
         (reference ? `${reference.toFixed(0)} images/s → medkit/reference = ${(medkit / reference).toFixed(2)}` : 'failed'));
-    } else if (rle) line('  reference: none for RLE on this machine (numpy reader does not decode RLE)');
+    } else if (rle) line('  reference: none on this machine (the numpy reader does not decode compressed pixel data)');
     if (pythonHas('pydicom')) {
       const reference = python(PYDICOM, [String(seconds), ...item.files]);
       line(`  reference pydicom: ${reference ? `${reference.toFixed(0)} images/s → medkit/pydicom = ${(medkit / reference).toFixed(2)}` : 'failed'}`);

@@ -151,16 +151,24 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
     }
     const hasAgentModel = roles.agent !== undefined;
     const { name: solverName, solver } = resolveSolver(benchmark, benchmarkOptions, resumed?.solverName ?? options.solver, hasAgentModel);
-    if (!hasAgentModel) modelNames.agent = BASELINE_LABEL;
+    if (!hasAgentModel && solverName === BASELINE) modelNames.agent = BASELINE_LABEL;
     const generateConfig: GenerateConfig = {
       temperature: (resumed?.generateConfig.temperature as number | undefined) ?? options.temperature ?? 0,
       ...((resumed?.generateConfig.maxTokens ?? options.maxTokens) !== undefined ? { maxTokens: (resumed?.generateConfig.maxTokens as number | undefined) ?? options.maxTokens! } : {}),
     };
     const task = await buildTask(benchmark, benchmarkOptions, solver, resumed?.epochs ?? options.epochs, generateConfig);
     const notes: string[] = [];
-    if (!hasAgentModel) notes.push(`no --model given: the answers come from ${benchmark.name}'s non-LLM baseline solver, not from a language model`);
+    if (!hasAgentModel) {
+      notes.push(
+        solverName === BASELINE
+          ? `no --model given: the answers come from ${benchmark.name}'s non-LLM baseline solver, not from a language model`
+          : `no --model given: solver '${solverName}' ran without a language model (only its offline steps)`,
+      );
+    }
     for (const role of task.roles ?? []) {
-      if (!roles[role]) notes.push(`role '${role}' has no model: ${benchmark.name} uses its built-in ${role} (give one with --role ${role}=<provider:model>)`);
+      if (roles[role]) continue;
+      const fallback = benchmark.roleFallbacks?.[role] ?? 'steps that need it fail with an error naming the role';
+      notes.push(`role '${role}' has no model: ${fallback} (give one with --role ${role}=<provider:model>)`);
     }
     const spec: RunSpec = resumed ?? {
       logFormat: LOG_FORMAT_VERSION,

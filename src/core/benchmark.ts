@@ -37,8 +37,10 @@ export interface Benchmark {
   epochs?: number;
   metrics?: (options: BenchmarkOptions) => Metric[];
   groupBy?: string[];
-  /** Roles beyond 'agent' the benchmark can use; where missing, built-in fallbacks are used and reported. */
+  /** Roles beyond 'agent' the benchmark can use; a run without a model for one says so in its notes. */
   roles?: ModelRole[];
+  /** What the benchmark does when a role in `roles` has no model (the run notes quote it). */
+  roleFallbacks?: Partial<Record<ModelRole, string>>;
   generateConfig?: GenerateConfig;
   /** Help for `--arg` keys, shown by `medkit list` and `medkit eval --help`. */
   argsHelp?: Record<string, string>;

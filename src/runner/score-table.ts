@@ -54,11 +54,19 @@ export class ScoreTable {
   units(key: string, filter?: (row: number) => boolean): ScoredUnit[] {
     const column = this.columns.get(key) ?? [];
     const units: ScoredUnit[] = [];
+    // One groups object per distinct combination, shared by its units: a million units with
+    // no groupBy then cost one object, not a million.
+    const sharedGroups = new Map<string, Record<string, string>>();
     for (let row = 0; row < this.ids.length; row++) {
       if (filter && !filter(row)) continue;
       const value = column[row];
-      const groups: Record<string, string> = {};
-      for (const groupKey of this.groupBy) groups[groupKey] = this.groupValues.get(groupKey)![row]!;
+      const values = this.groupBy.map((groupKey) => this.groupValues.get(groupKey)![row]!);
+      const combination = JSON.stringify(values);
+      let groups = sharedGroups.get(combination);
+      if (!groups) {
+        groups = Object.freeze(Object.fromEntries(this.groupBy.map((groupKey, index) => [groupKey, values[index]!])));
+        sharedGroups.set(combination, groups);
+      }
       units.push({ id: this.ids[row]!, epoch: this.epochs[row]!, value: value === undefined || Number.isNaN(value) ? null : value, groups });
     }
     return units;

@@ -6,29 +6,64 @@ import { bootstrapCI } from './bootstrap.js';
 import { mean } from './descriptive.js';
 import { requirePositiveInteger } from './errors.js';
 import { isSuccess, passAtK, passHatK } from './pass-k.js';
-import { clusteredStdErr } from './stderr.js';
+import { clusteredStdErrContiguous } from './stderr.js';
 
+/**
+ * Scored values grouped by sample, kept flat (one Float64Array plus offsets) because a run can
+ * hold a million units and a Map of per-sample arrays costs ~100 bytes per sample.
+ */
 interface SampleValues {
   /** Sample ids sorted, so results do not depend on the order in which epochs finished. */
   ids: string[];
-  valuesById: Map<string, number[]>;
+  /** Values of sample i are values[offsets[i] .. offsets[i+1]), in the order the units came. */
+  offsets: Uint32Array;
+  values: Float64Array;
   dropped: number;
 }
 
 function collectBySample(units: readonly ScoredUnit[]): SampleValues {
-  const valuesById = new Map<string, number[]>();
+  const order: number[] = [];
   let dropped = 0;
-  for (const unit of units) {
-    if (unit.value === null || !Number.isFinite(unit.value)) {
-      dropped++;
-      continue;
-    }
-    const values = valuesById.get(unit.id) ?? [];
-    values.push(unit.value);
-    valuesById.set(unit.id, values);
+  for (let index = 0; index < units.length; index++) {
+    const value = units[index]!.value;
+    if (value === null || !Number.isFinite(value)) dropped++;
+    else order.push(index);
   }
-  const ids = [...valuesById.keys()].sort();
-  return { ids, valuesById, dropped };
+  // Stable sort by id: the epochs of one sample stay in arrival order.
+  order.sort((x, y) => {
+    const a = units[x]!.id;
+    const b = units[y]!.id;
+    return a < b ? -1 : a > b ? 1 : x - y;
+  });
+  const ids: string[] = [];
+  const starts: number[] = [];
+  const values = new Float64Array(order.length);
+  for (let position = 0; position < order.length; position++) {
+    const unit = units[order[position]!]!;
+    if (position === 0 || unit.id !== ids[ids.length - 1]) {
+      ids.push(unit.id);
+      starts.push(position);
+    }
+    values[position] = unit.value!;
+  }
+  const offsets = new Uint32Array(ids.length + 1);
+  offsets.set(starts);
+  offsets[ids.length] = order.length;
+  return { ids, offsets, values, dropped };
+}
+
+function valuesOf(samples: SampleValues, index: number): Float64Array {
+  return samples.values.subarray(samples.offsets[index]!, samples.offsets[index + 1]!);
+}
+
+function countOf(samples: SampleValues, index: number): number {
+  return samples.offsets[index + 1]! - samples.offsets[index]!;
+}
+
+function meanOf(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
 }
 
 function droppedNote(dropped: number): string | undefined {
@@ -67,17 +102,17 @@ export function meanMetric({ scorerKey, level }: MeanMetricOptions = {}): Metric
     name: 'mean',
     ...(scorerKey !== undefined ? { scorerKey } : {}),
     compute(units, context): MetricResult {
-      const { ids, valuesById, dropped } = collectBySample(units);
+      const samples = collectBySample(units);
+      const { ids, dropped } = samples;
       if (ids.length === 0) {
         return { name: 'mean', value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
       }
-      const sampleMeans = ids.map((id) => mean(valuesById.get(id)!));
-      const unitValues = ids.flatMap((id) => valuesById.get(id)!);
-      const unitClusters = ids.flatMap((id) => valuesById.get(id)!.map(() => id));
+      const sampleMeans = ids.map((_, index) => meanOf(valuesOf(samples, index)));
+      const unitCount = samples.values.length;
       const { ci, note: intervalNote } = intervalFor(sampleMeans, context, level ?? context.level);
-      const stderr = clusteredStdErr(unitValues, unitClusters);
+      const stderr = clusteredStdErrContiguous(samples.values, samples.offsets);
       const epochNote =
-        unitValues.length > ids.length ? `${unitValues.length} units over ${ids.length} samples, averaged per sample first` : undefined;
+        unitCount > ids.length ? `${unitCount} units over ${ids.length} samples, averaged per sample first` : undefined;
       const result: MetricResult = { name: 'mean', value: mean(sampleMeans), n: ids.length, dropped };
       if (ci) result.ci = ci;
       if (Number.isFinite(stderr)) result.stderr = stderr;
@@ -92,11 +127,12 @@ function perSampleEstimator(name: string, k: number, estimator: (n: number, c: n
   return {
     name,
     compute(units, context): MetricResult {
-      const { ids, valuesById, dropped } = collectBySample(units);
+      const samples = collectBySample(units);
+      const { ids, dropped } = samples;
       if (ids.length === 0) {
         return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
       }
-      const short = ids.filter((id) => valuesById.get(id)!.length < k);
+      const short = ids.flatMap((_, index) => (countOf(samples, index) < k ? [index] : []));
       if (short.length > 0) {
         const example = short[0]!;
         return {
@@ -106,14 +142,16 @@ function perSampleEstimator(name: string, k: number, estimator: (n: number, c: n
           dropped,
           note: joinNotes(
             `skipped: ${short.length} of ${ids.length} samples have fewer than ${k} scored epochs ` +
-              `(e.g. ${JSON.stringify(example)} has ${valuesById.get(example)!.length})`,
+              `(e.g. ${JSON.stringify(ids[example])} has ${countOf(samples, example)})`,
             droppedNote(dropped),
           ),
         };
       }
-      const estimates = ids.map((id) => {
-        const values = valuesById.get(id)!;
-        return estimator(values.length, values.filter(isSuccess).length, k);
+      const estimates = ids.map((_, index) => {
+        const values = valuesOf(samples, index);
+        let successes = 0;
+        for (const value of values) if (isSuccess(value)) successes++;
+        return estimator(values.length, successes, k);
       });
       const { ci, note: intervalNote } = intervalFor(estimates, context, context.level);
       const result: MetricResult = { name, value: mean(estimates), n: ids.length, dropped };
@@ -147,16 +185,20 @@ export function flipRate(): Metric {
   return {
     name,
     compute(units): MetricResult {
-      const { ids, valuesById, dropped } = collectBySample(units);
-      const eligible = ids.filter((id) => valuesById.get(id)!.length >= 2);
+      const samples = collectBySample(units);
+      const { ids, dropped } = samples;
+      const eligible = ids.flatMap((_, index) => (countOf(samples, index) >= 2 ? [index] : []));
       const single = ids.length - eligible.length;
       const singleNote = single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
       if (eligible.length === 0) {
         return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no sample has 2 scored epochs', singleNote, droppedNote(dropped)) };
       }
-      const flipped = eligible.filter((id) => {
-        const values = valuesById.get(id)!;
-        return Math.max(...values) - Math.min(...values) > 1e-9;
+      const flipped = eligible.filter((index) => {
+        const values = valuesOf(samples, index);
+        let low = Infinity;
+        let high = -Infinity;
+        for (const value of values) (low = Math.min(low, value)), (high = Math.max(high, value));
+        return high - low > 1e-9;
       }).length;
       const result: MetricResult = { name, value: flipped / eligible.length, n: eligible.length, dropped };
       const note = joinNotes(singleNote, droppedNote(dropped));

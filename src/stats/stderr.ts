@@ -28,9 +28,33 @@ export function clusteredStdErr(values: readonly number[], clusters: readonly (s
     }
     residualSums.set(cluster, (residualSums.get(cluster) ?? 0) + values[index]! - overallMean);
   });
-  const clusterCount = residualSums.size;
+  return fromResidualSums([...residualSums.values()], values.length);
+}
+
+/**
+ * The same standard error for values already laid out cluster by cluster: cluster c holds
+ * values[offsets[c] .. offsets[c+1]). Used by the run summary, where building a Map keyed by
+ * sample id for a million units would cost more memory than the scores themselves.
+ */
+export function clusteredStdErrContiguous(values: ArrayLike<number>, offsets: ArrayLike<number>): number {
+  const count = values.length;
+  if (count === 0) throw new StatsInputError('clusteredStdErrContiguous', 'values', 'is empty');
+  let total = 0;
+  for (let index = 0; index < count; index++) total += values[index]!;
+  const overallMean = total / count;
+  const sums: number[] = [];
+  for (let cluster = 0; cluster + 1 < offsets.length; cluster++) {
+    let sum = 0;
+    for (let index = offsets[cluster]!; index < offsets[cluster + 1]!; index++) sum += values[index]! - overallMean;
+    sums.push(sum);
+  }
+  return fromResidualSums(sums, count);
+}
+
+function fromResidualSums(sums: readonly number[], observations: number): number {
+  const clusterCount = sums.length;
   if (clusterCount < 2) return Number.NaN;
   let variance = 0;
-  for (const sum of residualSums.values()) variance += sum * sum;
-  return Math.sqrt((variance * clusterCount) / (clusterCount - 1)) / values.length;
+  for (const sum of sums) variance += sum * sum;
+  return Math.sqrt((variance * clusterCount) / (clusterCount - 1)) / observations;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusteredStdErr, sampleStdDev } from '../../src/stats/index.js';
+import { clusteredStdErrContiguous } from '../../src/stats/stderr.js';
 
 test('one observation per cluster gives the ordinary standard error sd/√n', () => {
   // values 1..4: sample variance 5/3, so SE = √(5/3)/2 = 0.6454972243679028 (by hand).
@@ -33,4 +34,14 @@ test('fewer than two clusters is NaN; mismatched or empty input throws', () => {
   assert.ok(Number.isNaN(clusteredStdErr([1, 0, 1], ['x', 'x', 'x'])));
   assert.throws(() => clusteredStdErr([1, 2], ['a']), /clusteredStdErr: values and clusters must have the same length \(got 2 and 1\)/);
   assert.throws(() => clusteredStdErr([], []), /clusteredStdErr: values is empty/);
+});
+
+test('the contiguous form (used by run summaries) equals the keyed form', () => {
+  // Clusters 0: [1, 0, 1], 1: [0], 2: [1, 1]; keyed form sees them interleaved.
+  const keyed = clusteredStdErr([1, 0, 1, 0, 1, 1], ['a', 'b', 'a', 'c', 'a', 'c']);
+  const contiguous = clusteredStdErrContiguous([1, 1, 1, 0, 0, 1], [0, 3, 4, 6]);
+  assert.ok(Number.isFinite(keyed));
+  assert.ok(Math.abs(keyed - contiguous) < 1e-15);
+  assert.ok(Number.isNaN(clusteredStdErrContiguous([1, 0], [0, 2])), 'one cluster has no standard error');
+  assert.throws(() => clusteredStdErrContiguous([], [0]), /values/);
 });

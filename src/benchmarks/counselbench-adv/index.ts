@@ -66,6 +66,7 @@ export const counselbenchAdv = defineBenchmark({
   metrics: ({ args }) => [triggerRateMetric({ perQuestion: args.perQuestion === true || args.perQuestion === 'true' })],
   groupBy: ['mode'],
   roles: ['judge'],
+  roleFallbacks: { judge: 'the keyword baseline decides (not a valid judge)' },
   argsHelp: {
     path: 'CounselBench-Adv file a user supplies (CSV with one column per mode, or JSONL {mode, question})',
     issueText: 'what the judge prompt names as the issue: "key" (default, as upstream: e.g. "apathetic") or "description" (a one-line description)',

@@ -56,6 +56,7 @@ export const counselbenchEval = defineBenchmark({
   metrics: () => counselAggregateMetrics(),
   groupBy: ['topic', 'responder'],
   roles: ['judge'],
+  roleFallbacks: { judge: 'the lexicon baseline rates the answers (not a valid judge); span and comment steps score null' },
   argsHelp: {
     path: 'CounselBench-Eval ratings file (CSV/JSONL) a user supplies; rate its responses with --solver given',
     counselchat: 'CounselChat CSV: use the CounselBench question selection (top topics × 5 by upvotes)',

@@ -58,6 +58,10 @@ export const ehrChatqa = defineBenchmark({
   },
   groupBy: [...GROUP_KEYS],
   roles: ['user', 'validator'],
+  roleFallbacks: {
+    user: "the scripted user speaks each task's user_turns",
+    validator: 'episodes are not validated or re-run',
+  },
   generateConfig: { temperature: 0 },
   argsHelp: {
     database: 'mimic | eicu | both (default both)',

@@ -116,6 +116,7 @@ export const healthbench = defineBenchmark({
   metrics,
   groupBy: ['theme'],
   roles: ['grader'],
+  roleFallbacks: { grader: 'rubric items are not graded (scores are null)' },
   argsHelp: {
     meta: 'HealthBench meta-eval JSONL (oss_meta_eval): grade each row\'s criterion; then medkit judge-agreement <run> for balanced F1 vs physicians',
     path: 'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',

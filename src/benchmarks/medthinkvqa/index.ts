@@ -35,6 +35,7 @@ const shared = {
   },
   scorers: (options: BenchmarkOptions) => [choiceScorer(), twiRougeScorer(), medthinkStepJudge(splitter(options))],
   roles: ['judge' as const],
+  roleFallbacks: { judge: 'the step-3 judge score is null (accuracy and ROUGE-L are still computed)' },
   groupBy: ['icd_chapter', 'is_longitudinal'],
 };
 
