@@ -1,8 +1,13 @@
 // bench/runner: (1) samples/s of runEval against the loopback server with zero latency at
 // concurrency 64, against that server's raw capacity measured by a bare client loop in the same
-// run (ratio_vs_raw; goal ≥ 0.8); (2) peak RSS while streaming 1,000,000 generated samples through
+// run (ratio_vs_raw; goal ≥ 0.8), and the openai SDK alone on the same server (sdk_vs_raw), so the
+// share of the gap that is the SDK's and the share that is medkit's can be told apart; (2) peak RSS while streaming 1,000,000 generated samples through
 // a trivial solver with a run directory (goal < 300 MB).
-// Usage: node --import tsx bench/runner.ts [--units 3000] [--samples 1000000]
+// The memory part runs in a child process of its own, so its peak RSS is not the throughput
+// part's (the loopback server, 3,000 requests of garbage); an idle child gives the floor.
+// Usage: node --import tsx bench/runner.ts [--units 3000] [--samples 1000000] [--memory-only]
+import { execFileSync } from 'node:child_process';
+import OpenAI from 'openai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +24,20 @@ const concurrency = 64;
 const units = argument('units', 3000);
 const sampleCount = argument('samples', 1_000_000);
 
+/** The exact chat request medkit sends for a medmcq-mini unit, so all three loops ask the same. */
+async function medkitRequestBody(): Promise<Record<string, unknown>> {
+  const recorder = await startLoopbackServer();
+  try {
+    await runEval({ benchmark: 'medmcq-mini', models: { agent: 'openai:bench' }, provider: { baseURL: recorder.baseURL, apiKey: 'x' }, limit: 1, cache: false, progress: 'none' });
+    return recorder.requests[0]!.body as Record<string, unknown>;
+  } finally {
+    await recorder.close();
+  }
+}
+let requestBody: Record<string, unknown> = {};
+
 async function rawCapacity(baseURL: string, requests: number): Promise<number> {
-  const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Which vitamin deficiency causes scurvy?' }] });
+  const body = JSON.stringify(requestBody);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -34,8 +51,23 @@ async function rawCapacity(baseURL: string, requests: number): Promise<number> {
   return requests / ((performance.now() - started) / 1000);
 }
 
-async function evalThroughput(baseURL: string): Promise<number> {
-  const epochs = Math.ceil(units / 42);
+/** The same server driven by the openai SDK alone (what the provider is built on), no medkit. */
+async function sdkCapacity(baseURL: string, requests: number): Promise<number> {
+  const client = new OpenAI({ baseURL, apiKey: 'x', maxRetries: 0 });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < requests) {
+        await client.chat.completions.create(requestBody as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+      }
+    }),
+  );
+  return requests / ((performance.now() - started) / 1000);
+}
+
+async function evalThroughput(baseURL: string, count = units): Promise<number> {
+  const epochs = Math.ceil(count / 42);
   const outDir = join(mkdtempSync(join(tmpdir(), 'medkit-bench-')), 'run');
   const summary = await runEval({
     benchmark: 'medmcq-mini', models: { agent: 'openai:bench' }, provider: { baseURL, apiKey: 'x' },
@@ -69,18 +101,48 @@ async function streamingMemory(): Promise<{ peakRssMb: number; unitsPerSecond: n
   return { peakRssMb: peak / 2 ** 20, unitsPerSecond: summary.timing.unitsPerSecond };
 }
 
-const server = await startLoopbackServer({ record: false });
-try {
-  await rawCapacity(server.baseURL, 500); // warm up both sides
-  const raw = await rawCapacity(server.baseURL, units);
-  const evalRate = await evalThroughput(server.baseURL);
-  console.log(`raw_requests_per_s=${raw.toFixed(0)}`);
-  console.log(`eval_units_per_s=${evalRate.toFixed(0)} (medmcq-mini, openai provider, concurrency ${concurrency}, cache off)`);
-  console.log(`ratio_vs_raw=${(evalRate / raw).toFixed(2)} (goal >= 0.8)`);
+function inChild(mode: 'stream' | 'idle'): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', process.argv[1]!, `--child-${mode}`, '--samples', String(sampleCount)], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim();
+}
+
+if (process.argv.includes('--child-idle')) {
+  // Same modules loaded as the streaming child, nothing run.
+  console.log(`peak_rss_mb=${((process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)}`);
+  process.exit(0);
+}
+if (process.argv.includes('--child-stream')) {
+  const memory = await streamingMemory();
+  console.log(`units_per_s=${memory.unitsPerSecond.toFixed(0)} peak_rss_mb=${memory.peakRssMb.toFixed(0)}`);
+  process.exit(0);
+}
+
+const server = process.argv.includes('--memory-only') ? undefined : await startLoopbackServer({ record: false });
+if (server) try {
+  requestBody = await medkitRequestBody();
+  // Both sides are warmed up (JIT, connection pool) and then measured in alternating rounds; the
+  // medians are compared, because one round on a shared machine can be off by 30%.
+  await rawCapacity(server.baseURL, 500);
+  await sdkCapacity(server.baseURL, 500);
+  await evalThroughput(server.baseURL, 500);
+  const raws: number[] = [];
+  const sdks: number[] = [];
+  const evals: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    raws.push(await rawCapacity(server.baseURL, units));
+    sdks.push(await sdkCapacity(server.baseURL, units));
+    evals.push(await evalThroughput(server.baseURL));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const raw = median(raws);
+  const evalRate = median(evals);
+  console.log(`raw_requests_per_s=${raw.toFixed(0)} (rounds: ${raws.map((value) => value.toFixed(0)).join(', ')})`);
+  console.log(`eval_units_per_s=${evalRate.toFixed(0)} (rounds: ${evals.map((value) => value.toFixed(0)).join(', ')}; medmcq-mini, openai provider, concurrency ${concurrency}, cache off)`);
+  console.log(`sdk_requests_per_s=${median(sdks).toFixed(0)} (rounds: ${sdks.map((value) => value.toFixed(0)).join(', ')}; the openai SDK alone, no medkit)`);
+  console.log(`ratio_vs_raw=${(evalRate / raw).toFixed(2)} (goal >= 0.8); sdk_vs_raw=${(median(sdks) / raw).toFixed(2)}; eval_vs_sdk=${(evalRate / median(sdks)).toFixed(2)}`);
 } finally {
   await server.close();
 }
 if (sampleCount > 0) {
-  const memory = await streamingMemory();
-  console.log(`stream_samples=${sampleCount} units_per_s=${memory.unitsPerSecond.toFixed(0)} peak_rss_mb=${memory.peakRssMb.toFixed(0)} (goal < 300)`);
+  console.log(`idle_child ${inChild('idle')}`);
+  console.log(`stream_samples=${sampleCount} ${inChild('stream')} (goal < 300)`);
 }

@@ -3,7 +3,6 @@
 // hash. API keys never enter it: models expose `cacheIdentity`, which providers keep secret-free.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { canonicalJson, loggableMessage, sha256Hex, type GenerateRequest, type Model, type ModelOutput } from '../core/index.js';
 import type { GenerateMiddleware } from './middleware.js';
@@ -37,9 +36,6 @@ export class ResponseCache {
   }
 }
 
-/** Which unit a call belongs to; sampled calls cached on request are keyed by epoch too. */
-export const unitScope = new AsyncLocalStorage<{ sampleId: string; epoch: number }>();
-
 export function cacheKey(model: Model, request: GenerateRequest, draw?: number): string {
   const { timeoutMs: _timeout, ...config } = request.config; // a timeout does not change the answer
   return sha256Hex(
@@ -59,15 +55,16 @@ export interface CacheOptions {
 }
 
 export function withCache(cache: ResponseCache, model: Model, options: CacheOptions = {}): GenerateMiddleware {
-  return async (request, signal, next) => {
+  // Sampled calls cached on request are keyed by the epoch of the unit making them.
+  return async (request, signal, next, call) => {
     const sampled = (request.config.temperature ?? 0) > 0;
     // Only deterministic calls by default: replaying one sampled reply in every epoch would hide
     // exactly the variance that pass^k exists to measure.
-    if (sampled && !options.cacheSampled) return next(request, signal);
-    const key = cacheKey(model, request, sampled ? unitScope.getStore()?.epoch : undefined);
+    if (sampled && !options.cacheSampled) return next(request, signal, call);
+    const key = cacheKey(model, request, sampled ? call?.epoch : undefined);
     const hit = cache.read(key);
     if (hit) return { ...hit, cached: true };
-    const output = await next(request, signal);
+    const output = await next(request, signal, call);
     if (output.finishReason !== 'error') cache.write(key, { ...output, cached: false });
     return { ...output, cached: false };
   };

@@ -12,7 +12,7 @@ import {
   type TranscriptEvent,
   type UsageByRole,
 } from '../core/index.js';
-import { composeMiddleware, type GenerateMiddleware, type GenerateStep } from './middleware.js';
+import { composeMiddleware, type CallScope, type GenerateMiddleware, type GenerateStep } from './middleware.js';
 
 export interface ModelBinding {
   /** The model string as the user gave it ('openai:gpt-4.1'). */
@@ -36,6 +36,8 @@ export interface UnitContextOptions {
   events: TranscriptEvent[];
   /** Accumulates tokens, cost and calls per role. */
   usage: UsageByRole;
+  /** The unit making the calls (middleware keys sampled cache entries by its epoch). */
+  call?: CallScope;
 }
 
 export function createUnitContext(options: UnitContextOptions): SolverContext {
@@ -67,7 +69,7 @@ export function createUnitContext(options: UnitContextOptions): SolverContext {
       const bound = binding(role);
       const started = Date.now();
       try {
-        const output = await bound.generate(request, signal);
+        const output = await bound.generate(request, signal, options.call);
         const timed = { ...output, latencyMs: output.latencyMs ?? Date.now() - started };
         account(role, timed);
         options.events.push({

@@ -80,7 +80,9 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   setMaxListeners(0, signal);
   const concurrency = Math.max(1, options.concurrency);
   const inFlight = new Set<Promise<void>>();
+  let slotFreed: (() => void) | undefined;
   let samples = 0;
+  let dispatched = 0;
   let failure: unknown;
   progress.start(options.limit !== undefined ? options.limit * task.epochs : undefined);
 
@@ -107,13 +109,22 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
       for (let epoch = 1; epoch <= task.epochs; epoch++) {
         if (signal.aborted || failure !== undefined) break outer;
         if (done.has(unitKey(sample.id, epoch))) continue;
-        while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        // Wait for a free slot. (Promise.race over the in-flight set would attach a handler to
+        // every running unit on every dispatch: O(units × concurrency) reactions.)
+        while (inFlight.size >= concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
+        // Units that never wait on I/O (baselines) would otherwise keep the loop in microtasks
+        // for the whole run: Ctrl-C, progress redraws and timers only run when we yield.
+        if (++dispatched % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (signal.aborted) break outer;
         const work: Promise<void> = runUnit(task, sample, epoch, { roles: options.roles, runSeed: options.spec.seed, signal })
           .then(finish, (error) => {
             if (!signal.aborted) failure ??= error;
           })
-          .finally(() => inFlight.delete(work));
+          .finally(() => {
+            inFlight.delete(work);
+            slotFreed?.();
+            slotFreed = undefined;
+          });
         inFlight.add(work);
       }
     }

@@ -2,6 +2,7 @@
 // of a million units stays within a few tens of MB; transcripts are never held, only written.
 import type { MetricResult, ScoredUnit, SampleRecord, Task } from '../core/index.js';
 import { summariseScores } from '../stats/index.js';
+import type { ScoreColumn } from '../stats/metrics.js';
 
 export class ScoreTable {
   readonly ids: string[] = [];
@@ -72,6 +73,23 @@ export class ScoreTable {
     return units;
   }
 
+  /**
+   * The same scores as two parallel columns (NaN = no value), without an object per unit: the
+   * run summary reads these, so a million-unit run is summarised without a million objects.
+   */
+  column(key: string, filter?: (row: number) => boolean): ScoreColumn {
+    const values = this.columns.get(key) ?? [];
+    if (!filter) return { ids: this.ids, values: values.length === this.ids.length ? values : this.ids.map((_, row) => values[row] ?? NaN) };
+    const ids: string[] = [];
+    const picked: number[] = [];
+    for (let row = 0; row < this.ids.length; row++) {
+      if (!filter(row)) continue;
+      ids.push(this.ids[row]!);
+      picked.push(values[row] ?? NaN);
+    }
+    return { ids, values: picked };
+  }
+
   groupValueList(key: string): string[] {
     return [...new Set(this.groupValues.get(key) ?? [])].sort();
   }
@@ -91,13 +109,13 @@ export function summariseTable(table: ScoreTable, task: Task, seed: number, leve
   const metrics: SummaryMetrics['metrics'] = {};
   const groups: SummaryMetrics['groups'] = {};
   const options = { epochs: task.epochs, level, seed };
-  for (const key of table.scorerKeys()) metrics[key] = summariseScores(table.units(key), options);
+  for (const key of table.scorerKeys()) metrics[key] = summariseScores(table.column(key), options);
   for (const groupKey of table.groupBy) {
     groups[groupKey] = {};
     for (const groupValue of table.groupValueList(groupKey)) {
       const inGroup = (row: number) => table.groupOf(groupKey, row) === groupValue;
       const perKey: Record<string, MetricResult[]> = {};
-      for (const key of table.scorerKeys()) perKey[key] = summariseScores(table.units(key, inGroup), options);
+      for (const key of table.scorerKeys()) perKey[key] = summariseScores(table.column(key, inGroup), options);
       groups[groupKey][groupValue] = perKey;
     }
   }

@@ -15,7 +15,6 @@ import {
   type UsageByRole,
 } from '../core/index.js';
 import { hashSeed } from '../stats/random.js';
-import { unitScope } from './cache.js';
 import { createUnitContext, type RoleBindings } from './context.js';
 
 export interface UnitOptions {
@@ -48,21 +47,21 @@ export async function runUnit(task: Task, sample: Sample, epoch: number, options
     generateConfig: task.generateConfig ?? {},
     events,
     usage,
+    call: { sampleId: sample.id, epoch },
   });
   let state = newTaskState(sample, epoch);
   state.events = events;
   let error: string | null = null;
   const scores: Record<string, Score> = {};
-  await unitScope.run({ sampleId: sample.id, epoch }, async () => {
-    try {
-      state = await task.solver.solve(state, context);
-    } catch (caught) {
-      if (options.signal?.aborted) throw caught; // an interrupted unit is not a result; resume redoes it
-      // A missing key or unknown role fails every unit the same way: stop the run with one message.
-      if (caught instanceof ConfigError) throw caught;
-      error = `solver ${task.solver.name}: ${errorMessage(caught)}`;
-    }
-    if (error !== null) return;
+  try {
+    state = await task.solver.solve(state, context);
+  } catch (caught) {
+    if (options.signal?.aborted) throw caught; // an interrupted unit is not a result; resume redoes it
+    // A missing key or unknown role fails every unit the same way: stop the run with one message.
+    if (caught instanceof ConfigError) throw caught;
+    error = `solver ${task.solver.name}: ${errorMessage(caught)}`;
+  }
+  if (error === null) {
     for (const scorer of task.scorers) {
       try {
         scores[scorer.name] = await scorer.score(state, context);
@@ -71,7 +70,7 @@ export async function runUnit(task: Task, sample: Sample, epoch: number, options
         scores[scorer.name] = { value: null, explanation: `scorer failed: ${errorMessage(caught)}` };
       }
     }
-  });
+  }
   let tokens = 0;
   let cost = 0;
   for (const roleUsage of Object.values(usage)) {

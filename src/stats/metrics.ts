@@ -12,7 +12,7 @@ import { clusteredStdErrContiguous } from './stderr.js';
  * Scored values grouped by sample, kept flat (one Float64Array plus offsets) because a run can
  * hold a million units and a Map of per-sample arrays costs ~100 bytes per sample.
  */
-interface SampleValues {
+export interface SampleValues {
   /** Sample ids sorted, so results do not depend on the order in which epochs finished. */
   ids: string[];
   /** Values of sample i are values[offsets[i] .. offsets[i+1]), in the order the units came. */
@@ -21,34 +21,49 @@ interface SampleValues {
   dropped: number;
 }
 
-function collectBySample(units: readonly ScoredUnit[]): SampleValues {
-  const order: number[] = [];
+/** Scores of one key as two parallel columns (the run's score table); null or NaN = no value. */
+export interface ScoreColumn {
+  ids: readonly string[];
+  values: ArrayLike<number | null>;
+}
+
+export function collectBySample(input: readonly ScoredUnit[] | ScoreColumn): SampleValues {
+  const units = Array.isArray(input) ? (input as readonly ScoredUnit[]) : undefined;
+  const column = units ? undefined : (input as ScoreColumn);
+  const count = units ? units.length : column!.ids.length;
+  const idAt = units ? (index: number) => units[index]!.id : (index: number) => column!.ids[index]!;
+  const valueAt = units ? (index: number) => units[index]!.value : (index: number) => column!.values[index]!;
+  // Typed arrays and two passes instead of pushes: this runs over every unit of a run.
   let dropped = 0;
-  for (let index = 0; index < units.length; index++) {
-    const value = units[index]!.value;
-    if (value === null || !Number.isFinite(value)) dropped++;
-    else order.push(index);
+  for (let index = 0; index < count; index++) {
+    const value = valueAt(index);
+    if (value === null || value === undefined || !Number.isFinite(value)) dropped++;
+  }
+  const scored = count - dropped;
+  const order = new Uint32Array(scored);
+  for (let index = 0, position = 0; index < count; index++) {
+    const value = valueAt(index);
+    if (value !== null && value !== undefined && Number.isFinite(value)) order[position++] = index;
   }
   // Stable sort by id: the epochs of one sample stay in arrival order.
   order.sort((x, y) => {
-    const a = units[x]!.id;
-    const b = units[y]!.id;
+    const a = idAt(x);
+    const b = idAt(y);
     return a < b ? -1 : a > b ? 1 : x - y;
   });
   const ids: string[] = [];
-  const starts: number[] = [];
-  const values = new Float64Array(order.length);
-  for (let position = 0; position < order.length; position++) {
-    const unit = units[order[position]!]!;
-    if (position === 0 || unit.id !== ids[ids.length - 1]) {
-      ids.push(unit.id);
-      starts.push(position);
+  const starts = new Uint32Array(scored + 1);
+  const values = new Float64Array(scored);
+  for (let position = 0; position < scored; position++) {
+    const id = idAt(order[position]!);
+    if (position === 0 || id !== ids[ids.length - 1]) {
+      starts[ids.length] = position;
+      ids.push(id);
     }
-    values[position] = unit.value!;
+    values[position] = valueAt(order[position]!)!;
   }
-  const offsets = new Uint32Array(ids.length + 1);
-  offsets.set(starts);
-  offsets[ids.length] = order.length;
+  starts[ids.length] = scored;
+  const offsets = starts.subarray(0, ids.length + 1);
   return { ids, offsets, values, dropped };
 }
 
@@ -60,10 +75,20 @@ function countOf(samples: SampleValues, index: number): number {
   return samples.offsets[index + 1]! - samples.offsets[index]!;
 }
 
-function meanOf(values: Float64Array): number {
+// The loops below index values by offsets instead of taking subarrays: a subarray is an object,
+// and a summary of a million samples should not allocate a million of them.
+function sampleMean(samples: SampleValues, index: number): number {
+  const { offsets, values } = samples;
   let sum = 0;
-  for (const value of values) sum += value;
-  return sum / values.length;
+  for (let position = offsets[index]!; position < offsets[index + 1]!; position++) sum += values[position]!;
+  return sum / (offsets[index + 1]! - offsets[index]!);
+}
+
+function sampleSuccesses(samples: SampleValues, index: number): number {
+  const { offsets, values } = samples;
+  let successes = 0;
+  for (let position = offsets[index]!; position < offsets[index + 1]!; position++) if (isSuccess(values[position]!)) successes++;
+  return successes;
 }
 
 function droppedNote(dropped: number): string | undefined {
@@ -101,66 +126,66 @@ export function meanMetric({ scorerKey, level }: MeanMetricOptions = {}): Metric
   return {
     name: 'mean',
     ...(scorerKey !== undefined ? { scorerKey } : {}),
-    compute(units, context): MetricResult {
-      const samples = collectBySample(units);
-      const { ids, dropped } = samples;
-      if (ids.length === 0) {
-        return { name: 'mean', value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
-      }
-      const sampleMeans = ids.map((_, index) => meanOf(valuesOf(samples, index)));
-      const unitCount = samples.values.length;
-      const { ci, note: intervalNote } = intervalFor(sampleMeans, context, level ?? context.level);
-      const stderr = clusteredStdErrContiguous(samples.values, samples.offsets);
-      const epochNote =
-        unitCount > ids.length ? `${unitCount} units over ${ids.length} samples, averaged per sample first` : undefined;
-      const result: MetricResult = { name: 'mean', value: mean(sampleMeans), n: ids.length, dropped };
-      if (ci) result.ci = ci;
-      if (Number.isFinite(stderr)) result.stderr = stderr;
-      const note = joinNotes(epochNote, intervalNote, droppedNote(dropped));
-      if (note) result.note = note;
-      return result;
-    },
+    compute: (units, context) => meanOfSamples(collectBySample(units), context, level),
   };
 }
 
+/** meanMetric on units already grouped by sample. */
+export function meanOfSamples(samples: SampleValues, context: MetricContext, level?: number): MetricResult {
+  const { ids, dropped } = samples;
+  if (ids.length === 0) {
+    return { name: 'mean', value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
+  }
+  const sampleMeans = ids.map((_, index) => sampleMean(samples, index));
+  const unitCount = samples.values.length;
+  const { ci, note: intervalNote } = intervalFor(sampleMeans, context, level ?? context.level);
+  const stderr = clusteredStdErrContiguous(samples.values, samples.offsets);
+  const epochNote =
+    unitCount > ids.length ? `${unitCount} units over ${ids.length} samples, averaged per sample first` : undefined;
+  const result: MetricResult = { name: 'mean', value: mean(sampleMeans), n: ids.length, dropped };
+  if (ci) result.ci = ci;
+  if (Number.isFinite(stderr)) result.stderr = stderr;
+  const note = joinNotes(epochNote, intervalNote, droppedNote(dropped));
+  if (note) result.note = note;
+  return result;
+}
+
 function perSampleEstimator(name: string, k: number, estimator: (n: number, c: number, k: number) => number): Metric {
-  return {
-    name,
-    compute(units, context): MetricResult {
-      const samples = collectBySample(units);
-      const { ids, dropped } = samples;
-      if (ids.length === 0) {
-        return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
-      }
-      const short = ids.flatMap((_, index) => (countOf(samples, index) < k ? [index] : []));
-      if (short.length > 0) {
-        const example = short[0]!;
-        return {
-          name,
-          value: Number.NaN,
-          n: ids.length,
-          dropped,
-          note: joinNotes(
-            `skipped: ${short.length} of ${ids.length} samples have fewer than ${k} scored epochs ` +
-              `(e.g. ${JSON.stringify(ids[example])} has ${countOf(samples, example)})`,
-            droppedNote(dropped),
-          ),
-        };
-      }
-      const estimates = ids.map((_, index) => {
-        const values = valuesOf(samples, index);
-        let successes = 0;
-        for (const value of values) if (isSuccess(value)) successes++;
-        return estimator(values.length, successes, k);
-      });
-      const { ci, note: intervalNote } = intervalFor(estimates, context, context.level);
-      const result: MetricResult = { name, value: mean(estimates), n: ids.length, dropped };
-      if (ci) result.ci = ci;
-      const note = joinNotes(intervalNote, droppedNote(dropped));
-      if (note) result.note = note;
-      return result;
-    },
-  };
+  return { name, compute: (units, context) => estimateOfSamples(name, k, estimator, collectBySample(units), context) };
+}
+
+function estimateOfSamples(name: string, k: number, estimator: (n: number, c: number, k: number) => number, samples: SampleValues, context: MetricContext): MetricResult {
+  const { ids, dropped } = samples;
+  if (ids.length === 0) {
+    return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
+  }
+  const short = ids.flatMap((_, index) => (countOf(samples, index) < k ? [index] : []));
+  if (short.length > 0) {
+    const example = short[0]!;
+    return {
+      name,
+      value: Number.NaN,
+      n: ids.length,
+      dropped,
+      note: joinNotes(
+        `skipped: ${short.length} of ${ids.length} samples have fewer than ${k} scored epochs ` +
+          `(e.g. ${JSON.stringify(ids[example])} has ${countOf(samples, example)})`,
+        droppedNote(dropped),
+      ),
+    };
+  }
+  const estimates = ids.map((_, index) => estimator(countOf(samples, index), sampleSuccesses(samples, index), k));
+  const { ci, note: intervalNote } = intervalFor(estimates, context, context.level);
+  const result: MetricResult = { name, value: mean(estimates), n: ids.length, dropped };
+  if (ci) result.ci = ci;
+  const note = joinNotes(intervalNote, droppedNote(dropped));
+  if (note) result.note = note;
+  return result;
+}
+
+/** passAtKMetric / passHatKMetric on units already grouped by sample. */
+export function passKOfSamples(kind: 'pass@' | 'pass^', k: number, samples: SampleValues, context: MetricContext): MetricResult {
+  return estimateOfSamples(`${kind}${k}`, k, kind === 'pass@' ? passAtK : passHatK, samples, context);
 }
 
 /** Mean over samples of pass@k, with n = a sample's scored epochs and c = those ≥ 1 − 1e−6. */
@@ -181,31 +206,33 @@ export function passHatKMetric(k: number): Metric {
  * Only samples with at least 2 scored epochs count; `n` is how many did.
  */
 export function flipRate(): Metric {
-  const name = 'flip_rate';
   return {
-    name,
-    compute(units): MetricResult {
-      const samples = collectBySample(units);
-      const { ids, dropped } = samples;
-      const eligible = ids.flatMap((_, index) => (countOf(samples, index) >= 2 ? [index] : []));
-      const single = ids.length - eligible.length;
-      const singleNote = single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
-      if (eligible.length === 0) {
-        return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no sample has 2 scored epochs', singleNote, droppedNote(dropped)) };
-      }
-      const flipped = eligible.filter((index) => {
-        const values = valuesOf(samples, index);
-        let low = Infinity;
-        let high = -Infinity;
-        for (const value of values) (low = Math.min(low, value)), (high = Math.max(high, value));
-        return high - low > 1e-9;
-      }).length;
-      const result: MetricResult = { name, value: flipped / eligible.length, n: eligible.length, dropped };
-      const note = joinNotes(singleNote, droppedNote(dropped));
-      if (note) result.note = note;
-      return result;
-    },
+    name: 'flip_rate',
+    compute: (units) => flipRateOfSamples(collectBySample(units)),
   };
+}
+
+/** flipRate on units already grouped by sample. */
+export function flipRateOfSamples(samples: SampleValues): MetricResult {
+  const name = 'flip_rate';
+  const { ids, dropped } = samples;
+  const eligible = ids.flatMap((_, index) => (countOf(samples, index) >= 2 ? [index] : []));
+  const single = ids.length - eligible.length;
+  const singleNote = single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
+  if (eligible.length === 0) {
+    return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no sample has 2 scored epochs', singleNote, droppedNote(dropped)) };
+  }
+  const flipped = eligible.filter((index) => {
+    const values = valuesOf(samples, index);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const value of values) (low = Math.min(low, value)), (high = Math.max(high, value));
+    return high - low > 1e-9;
+  }).length;
+  const result: MetricResult = { name, value: flipped / eligible.length, n: eligible.length, dropped };
+  const note = joinNotes(singleNote, droppedNote(dropped));
+  if (note) result.note = note;
+  return result;
 }
 
 /**

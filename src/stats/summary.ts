@@ -1,7 +1,7 @@
 // The default metrics the runner reports for one scorer key.
 import type { MetricContext, MetricResult, ScoredUnit } from '../core/metrics.js';
 import { StatsInputError, requireLevel } from './errors.js';
-import { flipRate, meanMetric, passAtKMetric, passHatKMetric } from './metrics.js';
+import { collectBySample, flipRateOfSamples, meanOfSamples, passKOfSamples, type ScoreColumn } from './metrics.js';
 
 export interface SummaryOptions {
   /** Epochs the task asked for. */
@@ -16,22 +16,22 @@ export interface SummaryOptions {
  * - when epochs ≥ 2: `pass@k` and `pass^k` for k = 1..epochs if every scored value is 0 or 1
  *   (for graded scores "success" would be an invented threshold), and `flip_rate`.
  */
-export function summariseScores(units: readonly ScoredUnit[], { epochs, level = 0.95, seed = 0 }: SummaryOptions): MetricResult[] {
+export function summariseScores(units: readonly ScoredUnit[] | ScoreColumn, { epochs, level = 0.95, seed = 0 }: SummaryOptions): MetricResult[] {
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new StatsInputError('summariseScores', 'epochs', `is ${String(epochs)}; expected a positive integer`);
   }
   requireLevel('summariseScores', level);
   const context: MetricContext = { epochs, level, seed };
-  const list = [...units];
-  const results: MetricResult[] = [meanMetric().compute(list, context) as MetricResult];
+  // Grouped once for every metric below (a run summary can hold a million units).
+  const samples = collectBySample(units);
+  const results: MetricResult[] = [meanOfSamples(samples, context)];
   if (epochs < 2) return results;
-  // NaN counts as unscored too, as in the metrics (some callers mark "no value" with NaN).
-  const scored = list.filter((unit) => unit.value !== null && Number.isFinite(unit.value));
-  const binary = scored.length > 0 && scored.every((unit) => unit.value === 0 || unit.value === 1);
+  // NaN counts as unscored too (collectBySample drops it), as in the metrics.
+  const binary = samples.values.length > 0 && samples.values.every((value) => value === 0 || value === 1);
   if (binary) {
-    for (let k = 1; k <= epochs; k++) results.push(passAtKMetric(k).compute(list, context) as MetricResult);
-    for (let k = 1; k <= epochs; k++) results.push(passHatKMetric(k).compute(list, context) as MetricResult);
+    for (let k = 1; k <= epochs; k++) results.push(passKOfSamples('pass@', k, samples, context));
+    for (let k = 1; k <= epochs; k++) results.push(passKOfSamples('pass^', k, samples, context));
   }
-  results.push(flipRate().compute(list, context) as MetricResult);
+  results.push(flipRateOfSamples(samples));
   return results;
 }

@@ -81,3 +81,33 @@ test('the gate bounds connections', async () => {
   await Promise.all(Array.from({ length: 8 }, () => step(request, new AbortController().signal)));
   assert.equal(peak, 2);
 });
+
+test('the cache: deterministic calls hit across epochs; sampled calls only when asked, keyed by the epoch', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { ResponseCache, withCache } = await import('../../src/runner/cache.js');
+  const cache = new ResponseCache(join(mkdtempSync(join(tmpdir(), 'medkit-cache-')), 'responses.sqlite'));
+  try {
+    const model = failingModel([]);
+    const deterministic = composeMiddleware(model, [withCache(cache, model)]);
+    const signal = new AbortController().signal;
+    await deterministic(request, signal, { sampleId: 's1', epoch: 1 });
+    const again = await deterministic(request, signal, { sampleId: 's1', epoch: 2 });
+    assert.equal(model.calls, 1);
+    assert.equal(again.cached, true);
+
+    const hot: GenerateRequest = { ...request, config: { temperature: 0.7 } };
+    await deterministic(hot, signal, { sampleId: 's1', epoch: 1 });
+    await deterministic(hot, signal, { sampleId: 's1', epoch: 1 });
+    assert.equal(model.calls, 3, 'a sampled reply is one draw: not cached by default');
+
+    const sampled = composeMiddleware(model, [withCache(cache, model, { cacheSampled: true })]);
+    await sampled(hot, signal, { sampleId: 's1', epoch: 1 });
+    assert.equal((await sampled(hot, signal, { sampleId: 's1', epoch: 1 })).cached, true);
+    assert.equal((await sampled(hot, signal, { sampleId: 's1', epoch: 2 })).cached, false, 'another epoch is another draw');
+    assert.equal(model.calls, 5);
+  } finally {
+    cache.close();
+  }
+});
