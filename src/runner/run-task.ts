@@ -55,10 +55,20 @@ function addUsage(total: UsageByRole, add: UsageByRole): void {
   }
 }
 
+/** Scorer names whose score metadata the task's own metrics read (a metric with no key reads all). */
+function metadataNeededBy(task: Task): Set<string> {
+  const names = new Set<string>();
+  for (const metric of task.metrics ?? []) {
+    if (metric.scorerKey === undefined) for (const scorer of task.scorers) names.add(scorer.name);
+    else names.add(task.scorers.find((scorer) => metric.scorerKey === scorer.name || metric.scorerKey!.startsWith(`${scorer.name}.`))?.name ?? metric.scorerKey);
+  }
+  return names;
+}
+
 export async function runTask(task: Task, options: RunTaskOptions): Promise<RunSummary> {
   const started = new Date();
   const progress = options.progress ?? silentProgress;
-  const table = new ScoreTable(task.groupBy ?? []);
+  const table = new ScoreTable(task.groupBy ?? [], metadataNeededBy(task));
   const usage: UsageByRole = {};
   let done = new Set<string>();
   let writer: SampleWriter | undefined;

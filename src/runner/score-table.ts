@@ -11,8 +11,19 @@ export class ScoreTable {
   /** NaN marks "no value" (error or unscorable). */
   private readonly columns = new Map<string, number[]>();
   errors = 0;
+  /** Which scorer each key came from ('rubric.points' → 'rubric'), to find its metadata. */
+  private readonly keyScorer = new Map<string, string>();
+  /** Score metadata by scorer name and row, kept only for scorers a task metric reads. */
+  private readonly metadata = new Map<string, (Record<string, unknown> | undefined)[]>();
 
-  constructor(readonly groupBy: readonly string[]) {
+  /**
+   * @param keepMetadataOf scorer names whose score metadata task metrics need (pixel counts for
+   * pooled IoU, rubric statuses); everything else is dropped, so a large run stays small.
+   */
+  constructor(
+    readonly groupBy: readonly string[],
+    private readonly keepMetadataOf: ReadonlySet<string> = new Set(),
+  ) {
     for (const key of groupBy) this.groupValues.set(key, []);
   }
 
@@ -30,17 +41,23 @@ export class ScoreTable {
     for (const [name, score] of Object.entries(record.scores)) {
       const value = score.value;
       if (value !== null && typeof value === 'object') {
-        for (const [subKey, subValue] of Object.entries(value)) this.set(`${name}.${subKey}`, row, subValue ?? NaN, seen);
-      } else if (typeof value === 'boolean') this.set(name, row, value ? 1 : 0, seen);
-      else this.set(name, row, typeof value === 'number' ? value : NaN, seen);
+        for (const [subKey, subValue] of Object.entries(value)) this.set(`${name}.${subKey}`, row, subValue ?? NaN, seen, name);
+      } else if (typeof value === 'boolean') this.set(name, row, value ? 1 : 0, seen, name);
+      else this.set(name, row, typeof value === 'number' ? value : NaN, seen, name);
+      if (this.keepMetadataOf.has(name) && score.metadata) {
+        let rows = this.metadata.get(name);
+        if (!rows) this.metadata.set(name, (rows = []));
+        rows[row] = score.metadata as Record<string, unknown>;
+      }
     }
     // Keys this row lacks (an errored unit has no scores) count as no value.
     for (const [key, column] of this.columns) if (!seen.has(key)) column[row] = NaN;
   }
 
-  private set(key: string, row: number, value: number, seen: Set<string>): void {
+  private set(key: string, row: number, value: number, seen: Set<string>, scorer: string): void {
     let column = this.columns.get(key);
     if (!column) {
+      this.keyScorer.set(key, scorer);
       column = new Array<number>(row).fill(NaN);
       this.columns.set(key, column);
     }
@@ -58,6 +75,7 @@ export class ScoreTable {
     // One groups object per distinct combination, shared by its units: a million units with
     // no groupBy then cost one object, not a million.
     const sharedGroups = new Map<string, Record<string, string>>();
+    const metadata = this.metadata.get(this.keyScorer.get(key) ?? key);
     for (let row = 0; row < this.ids.length; row++) {
       if (filter && !filter(row)) continue;
       const value = column[row];
@@ -68,7 +86,10 @@ export class ScoreTable {
         groups = Object.freeze(Object.fromEntries(this.groupBy.map((groupKey, index) => [groupKey, values[index]!])));
         sharedGroups.set(combination, groups);
       }
-      units.push({ id: this.ids[row]!, epoch: this.epochs[row]!, value: value === undefined || Number.isNaN(value) ? null : value, groups });
+      const unit: ScoredUnit = { id: this.ids[row]!, epoch: this.epochs[row]!, value: value === undefined || Number.isNaN(value) ? null : value, groups };
+      const unitMetadata = metadata?.[row];
+      if (unitMetadata) unit.metadata = unitMetadata;
+      units.push(unit);
     }
     return units;
   }

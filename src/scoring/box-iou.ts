@@ -99,7 +99,7 @@ export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels poo
         }
         overlaps.push(overlapFromCounts(m.intersection as number, Number(m.predictedArea), Number(m.targetArea)));
       }
-      if (overlaps.length === 0) return []; // no unit carried pixel counts (the runner passed no metadata)
+      if (overlaps.length === 0) return []; // no unit carried pixel counts (no boxes were scored)
       const pooled = poolOverlaps(overlaps);
       return (['iou', 'iop', 'iot'] as const).map((key) => ({
         name: `${scorer}.${key}_micro`,

@@ -107,3 +107,43 @@ test('an interrupted run resumes to exactly one line per (sample, epoch)', async
   assert.equal(keys.length, 90);
   assert.equal(new Set(keys).size, 90);
 });
+
+test('a task metric gets the score metadata of the scorer it reads, and only that scorer keeps metadata', async () => {
+  const seen: Record<string, unknown>[] = [];
+  const task: Task = {
+    ...yesTask(6),
+    scorers: [
+      { name: 'pixels', params: {}, async score(state) { return { value: { iou: 0.5 }, metadata: { intersection: state.sample.id.length } }; } },
+      { name: 'other', params: {}, async score() { return { value: 1, metadata: { big: 'x'.repeat(100) } }; } },
+    ],
+    metrics: [
+      {
+        name: 'pooled',
+        scorerKey: 'pixels.iou',
+        compute(units) {
+          for (const unit of units) if (unit.metadata) seen.push(unit.metadata);
+          return { name: 'pooled', value: units.reduce((sum, unit) => sum + Number(unit.metadata?.intersection ?? 0), 0), n: units.length };
+        },
+      },
+      {
+        name: 'other-meta',
+        scorerKey: 'other',
+        compute(units) {
+          // 'other' is read by this metric too, so its metadata is kept as well.
+          return { name: 'other-meta', value: units.filter((unit) => unit.metadata?.big !== undefined).length, n: units.length };
+        },
+      },
+    ],
+  };
+  const summary = await runTask(task, { roles: { agent: bindModel('test:echo', echoModel()) }, spec: spec(), concurrency: 3 });
+  assert.equal(seen.length, 6);
+  assert.equal(summary.taskMetrics.find((metric) => metric.name === 'pooled')!.value, 12); // ids s0..s5 have length 2
+  assert.equal(summary.taskMetrics.find((metric) => metric.name === 'other-meta')!.value, 6);
+
+  // The table keeps metadata only for scorers named; others' units come without it.
+  const { ScoreTable } = await import('../../src/runner/score-table.js');
+  const table = new ScoreTable([], new Set(['pixels']));
+  table.add({ id: 'a', epoch: 1, groups: {}, error: null, scores: { pixels: { value: { iou: 1 }, metadata: { intersection: 4 } }, other: { value: 1, metadata: { big: 'x' } } } });
+  assert.deepEqual(table.units('pixels.iou')[0]!.metadata, { intersection: 4 });
+  assert.equal(table.units('other')[0]!.metadata, undefined);
+});

@@ -25,7 +25,8 @@ const shared = {
     default: () => structuredSolver(),
   },
   scorers: (options: BenchmarkOptions) => [structuredScorer(), boxScorer(threshold(options), options.args.fallback_boxes === true || options.args.fallback_boxes === 'true')],
-  // Pixel-pooled IoU/IoP/IoT; reported once the runner passes score metadata to metrics.
+  // Pixel-pooled IoU/IoP/IoT from each score's pixel counts (the runner keeps the metadata of
+  // scorers a task metric reads).
   metrics: () => [boxOverlapMicroMetric('cxr_qba_boxes')],
   groupBy: ['question_type'],
 };
