@@ -46,6 +46,23 @@ export async function* readJsonLines(file: string, options: ReadOptions = {}): A
   }
 }
 
+/**
+ * The JSON lines of a text already in memory, with 1-based line numbers; a line that is not JSON
+ * throws SampleFormatError(file, line, '(whole line)') as readJsonLines does.
+ */
+export function parseJsonLinesText(text: string, file: string): { value: unknown; at: LineLocation }[] {
+  const rows: { value: unknown; at: LineLocation }[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      rows.push({ value: JSON.parse(line), at: { file, line: index + 1 } });
+    } catch (cause) {
+      throw new SampleFormatError(file, index + 1, '(whole line)', `is not JSON (${(cause as Error).message})`, { cause });
+    }
+  });
+  return rows;
+}
+
 /** readJsonLines + schema validation + a mapping, honouring lenient mode for bad rows too. */
 export async function* readValidatedLines<Row, Out>(
   file: string,

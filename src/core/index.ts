@@ -10,4 +10,5 @@ export * from './metrics.js';
 export * from './benchmark.js';
 export * from './solvers.js';
 export * from './data-files.js';
+export * from './json-file.js';
 export * from './log.js';

@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, ScriptExhaustedError } from '../core/errors.js';
+import { parseJsonLinesText } from '../core/data-files.js';
+import { ConfigError, SampleFormatError, ScriptExhaustedError } from '../core/errors.js';
 import { messageText, type ToolCall } from '../core/messages.js';
 import type { GenerateRequest, ModelOutput, ModelV1, TokenUsage } from '../core/model.js';
 import { parseToolCall } from './tool-calls.js';
@@ -186,17 +187,15 @@ export function parseScript(text: string, file: string): { replies: ScriptedRepl
   const extension = extname(file).toLowerCase();
   const where: Where = { file };
   if (extension === '.jsonl') {
-    const replies: ScriptedReply[] = [];
-    text.split('\n').forEach((line, index) => {
-      if (line.trim() === '') return;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        fail({ file, line: index + 1 }, '(whole line)', `is not JSON (${(error as Error).message})`);
-      }
-      replies.push(validateReply(value, 'reply', { file, line: index + 1 }));
-    });
+    let rows: ReturnType<typeof parseJsonLinesText>;
+    try {
+      rows = parseJsonLinesText(text, file);
+    } catch (error) {
+      // A script is configuration, not a dataset: the same message, as a ConfigError.
+      if (error instanceof SampleFormatError) throw new ConfigError(error.message, { cause: error });
+      throw error;
+    }
+    const replies = rows.map(({ value, at }) => validateReply(value, 'reply', at));
     return { replies, options: { source: file, modelId: basename(file, extension) } };
   }
   let document: unknown;

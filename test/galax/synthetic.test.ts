@@ -71,7 +71,7 @@ test('malformed omics profiles name file, line and field', () => {
   assert.throws(() => parseOmicsProfiles(lines, 'p.jsonl'), /p\.jsonl:2: omics\.expression\.KRAS: /);
   assert.throws(() => parseOmicsProfiles(JSON.stringify({ ...good, omics: {} }), 'e.json'), /e\.json:1: omics: needs at least one of cnv, expression, protein/);
   assert.throws(() => parseOmicsProfiles(JSON.stringify({ ...good, label: 2 }), 'l.json'), /l\.json:1: label: /);
-  assert.throws(() => parseOmicsProfiles(`${JSON.stringify(good)}\n{oops`, 'x.jsonl'), /x\.jsonl:2: \(line\): not JSON/);
+  assert.throws(() => parseOmicsProfiles(`${JSON.stringify(good)}\n{oops`, 'x.jsonl'), /x\.jsonl:2: \(whole line\): is not JSON/);
   assert.throws(() => parseOmicsProfiles('', 'empty.jsonl'), /empty\.jsonl:1: \(file\): empty file/);
   assert.throws(() => caseOfSample({ id: 's1', input: 'q', target: [], metadata: { case: { cellLine: 'x' } } }), /sample s1:0: metadata\.case\.disease: /);
 });

@@ -2,7 +2,7 @@
 // lists, KG disease proteins and relations) and, optionally, per-gene omics values. Validated with
 // zod; errors name the file (or sample), the line where known, and the field.
 import { z } from 'zod';
-import { SampleFormatError, type JsonValue, type Sample } from '../../core/index.js';
+import { SampleFormatError, parseJsonLinesText, type JsonValue, type Sample } from '../../core/index.js';
 
 const symbolList = z.array(z.string().min(1));
 const omicsValues = z.record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number'));
@@ -87,18 +87,7 @@ export function parseOmicsProfiles(text: string, file: string): OmicsProfile[] {
     if (!Array.isArray(parsed)) return [parseWith(omicsProfileSchema, parsed, file, 1)];
     return parsed.map((item, index) => parseWith(omicsProfileSchema, item, file, 1, `[${index}]`));
   }
-  const profiles: OmicsProfile[] = [];
-  text.split('\n').forEach((raw, index) => {
-    if (raw.trim() === '') return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch (error) {
-      throw new SampleFormatError(file, index + 1, '(line)', `not JSON: ${(error as Error).message}`);
-    }
-    profiles.push(parseWith(omicsProfileSchema, parsed, file, index + 1));
-  });
-  return profiles;
+  return parseJsonLinesText(text, file).map(({ value, at }) => parseWith(omicsProfileSchema, value, file, at.line));
 }
 
 /** "A -> B" relation strings as pairs; strings without an arrow are skipped. */

@@ -5,7 +5,7 @@
 // that carries the response and every expert rating of it.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { ConfigError, SampleFormatError, defineLoader, type JsonObject, type Sample } from '../../core/index.js';
+import { ConfigError, SampleFormatError, defineLoader, parseJsonLinesText, type JsonObject, type Sample } from '../../core/index.js';
 import { csvRecords } from './csv.js';
 import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
 import { questionInput } from './questions.js';
@@ -46,18 +46,11 @@ async function readRows(file: string): Promise<{ rows: RawRow[]; header: string[
   if (file.endsWith('.jsonl') || file.endsWith('.json')) {
     const rows: RawRow[] = [];
     const header = new Set<string>();
-    text.split('\n').forEach((line, index) => {
-      if (line.trim() === '') return;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        throw new SampleFormatError(file, index + 1, '(whole line)', `is not JSON (${(error as Error).message})`);
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new SampleFormatError(file, index + 1, '(whole line)', 'expected a JSON object');
+    for (const { value, at } of parseJsonLinesText(text, file)) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new SampleFormatError(file, at.line, '(whole line)', 'expected a JSON object');
       Object.keys(value).forEach((key) => header.add(key));
-      rows.push({ at: { file, line: index + 1 }, values: value as Record<string, unknown> });
-    });
+      rows.push({ at, values: value as Record<string, unknown> });
+    }
     return { rows, header: [...header] };
   }
   const { header, records } = csvRecords(text, file);

@@ -3,66 +3,7 @@
 // `test_ground_truth.json` (500 PMID -> yes/no/maybe). The path may be the folder or ori_pqal.json.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SampleFormatError, defineLoader, type Sample } from '../../core/index.js';
-
-// (The same two helpers as mirage/loader.ts: benchmarks do not import each other. A core JSON-file
-// helper in src/core/data-files.ts would let both drop them.)
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/**
- * Offsets of the object keys at depth 1 and 2 ("subset" and "subset\u0000id"), in file order.
- * JSON.parse puts integer-like keys ("1000", PMIDs) first, so file order and lines come from here.
- */
-function keyOffsets(text: string): Map<string, number> {
-  const offsets = new Map<string, number>();
-  const path: (string | undefined)[] = [];
-  const isObject: boolean[] = [];
-  let lastString: { value: string; start: number } | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      lastString = { value: JSON.parse(text.slice(start, i + 1)) as string, start };
-      continue;
-    }
-    if (char === ':' && lastString && isObject.at(-1)) {
-      path[isObject.length - 1] = lastString.value;
-      if (isObject.length <= 2) offsets.set(path.slice(0, isObject.length).join('\u0000'), lastString.start);
-    } else if (char === '{' || char === '[') isObject.push(char === '{');
-    else if (char === '}' || char === ']') {
-      isObject.pop();
-      path.length = isObject.length;
-    }
-    if (char !== ' ' && char !== '\n' && char !== '\r' && char !== '\t') lastString = undefined;
-  }
-  return offsets;
-}
-
-/** lineAt for increasing offsets, counting only the new part each call. */
-function lineCounter(text: string): (offset: number) => number {
-  let at = 0;
-  let line = 1;
-  return (offset) => {
-    if (offset < at) return lineAt(text, offset);
-    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-    at = offset;
-    return line;
-  };
-}
-
-function parseJsonFile(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new SampleFormatError(file, lineAt(text, Number(/position (\d+)/.exec(message)?.[1] ?? 0)), 'json', message);
-  }
-}
+import { SampleFormatError, defineLoader, keyOffsets, lineAt, lineCounter, parseJsonFile, type Sample } from '../../core/index.js';
 
 export const PUBMEDQA_CHOICES = ['yes', 'no', 'maybe'];
 
