@@ -1,8 +1,7 @@
 // Scores of a whole run kept column-wise (ids, epochs, one number array per scorer key), so a run
 // of a million units stays within a few tens of MB; transcripts are never held, only written.
 import type { MetricResult, ScoredUnit, SampleRecord, Task } from '../core/index.js';
-import { summariseScores } from '../stats/index.js';
-import type { ScoreColumn } from '../stats/metrics.js';
+import { summariseScores, type ScoreColumn } from '../stats/index.js';
 
 export class ScoreTable {
   readonly ids: string[] = [];

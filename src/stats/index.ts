@@ -16,7 +16,7 @@ export { cohenKappa, matthewsCorrelation, precisionRecallF1, balancedF1 } from '
 export type { Label, CohenKappaOptions, PrecisionRecallF1 } from './agreement.js';
 export { meanReducer, passAtKReducer, passHatKReducer, atLeastKReducer } from './reducers.js';
 export { meanMetric, passAtKMetric, passHatKMetric, flipRate, groupedMetrics } from './metrics.js';
-export type { MeanMetricOptions } from './metrics.js';
+export type { MeanMetricOptions, ScoreColumn } from './metrics.js';
 export { summariseScores } from './summary.js';
 export type { SummaryOptions } from './summary.js';
 export { createRng, hashSeed } from './random.js';
