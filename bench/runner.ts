@@ -3,18 +3,18 @@
 // run (ratio_vs_raw; goal ≥ 0.8), and the openai SDK alone on the same server (sdk_vs_raw), so the
 // share of the gap that is the SDK's and the share that is medkit's can be told apart; (2) peak RSS while streaming 1,000,000 generated samples through
 // a trivial solver with a run directory (goal < 300 MB).
-// The memory part runs in a child process of its own, so its peak RSS is not the throughput
-// part's (the loopback server, 3,000 requests of garbage); an idle child gives the floor.
+// The memory part runs in child processes of their own, so a peak RSS is not the throughput part's
+// (the loopback server, thousands of requests of garbage). Two variants: the runner alone (what
+// streams the samples), and with every benchmark module loaded first as `medkit eval` does; an
+// idle child of each kind gives its floor. Heavy modules are imported only where they are used.
 // Usage: node --import tsx bench/runner.ts [--units 3000] [--samples 1000000] [--memory-only]
 import { execFileSync } from 'node:child_process';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_FORMAT_VERSION, solverFrom, type RunSpec, type Sample, type Task } from '../src/core/index.js';
-import { runEval } from '../src/eval.js';
 import { runTask } from '../src/runner/run-task.js';
-import { startLoopbackServer } from '../test/support/loopback-server.js';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -26,6 +26,8 @@ const sampleCount = argument('samples', 1_000_000);
 
 /** The exact chat request medkit sends for a medmcq-mini unit, so all three loops ask the same. */
 async function medkitRequestBody(): Promise<Record<string, unknown>> {
+  const { startLoopbackServer } = await import('../test/support/loopback-server.js');
+  const { runEval } = await import('../src/eval.js');
   const recorder = await startLoopbackServer();
   try {
     await runEval({ benchmark: 'medmcq-mini', models: { agent: 'openai:bench' }, provider: { baseURL: recorder.baseURL, apiKey: 'x' }, limit: 1, cache: false, progress: 'none' });
@@ -53,7 +55,8 @@ async function rawCapacity(baseURL: string, requests: number): Promise<number> {
 
 /** The same server driven by the openai SDK alone (what the provider is built on), no medkit. */
 async function sdkCapacity(baseURL: string, requests: number): Promise<number> {
-  const client = new OpenAI({ baseURL, apiKey: 'x', maxRetries: 0 });
+  const { default: OpenAIClient } = await import('openai');
+  const client = new OpenAIClient({ baseURL, apiKey: 'x', maxRetries: 0 });
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -68,6 +71,7 @@ async function sdkCapacity(baseURL: string, requests: number): Promise<number> {
 
 async function evalThroughput(baseURL: string, count = units): Promise<number> {
   const epochs = Math.ceil(count / 42);
+  const { runEval } = await import('../src/eval.js');
   const outDir = join(mkdtempSync(join(tmpdir(), 'medkit-bench-')), 'run');
   const summary = await runEval({
     benchmark: 'medmcq-mini', models: { agent: 'openai:bench' }, provider: { baseURL, apiKey: 'x' },
@@ -101,10 +105,12 @@ async function streamingMemory(): Promise<{ peakRssMb: number; unitsPerSecond: n
   return { peakRssMb: peak / 2 ** 20, unitsPerSecond: summary.timing.unitsPerSecond };
 }
 
-function inChild(mode: 'stream' | 'idle'): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', process.argv[1]!, `--child-${mode}`, '--samples', String(sampleCount)], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim();
+function inChild(mode: 'stream' | 'idle', withRegistry: boolean): string {
+  const args = ['--import', 'tsx', process.argv[1]!, `--child-${mode}`, '--samples', String(sampleCount), ...(withRegistry ? ['--with-registry'] : [])];
+  return execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }).trim();
 }
 
+if (process.argv.includes('--with-registry')) await import('../src/registry.js');
 if (process.argv.includes('--child-idle')) {
   // Same modules loaded as the streaming child, nothing run.
   console.log(`peak_rss_mb=${((process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)}`);
@@ -116,7 +122,7 @@ if (process.argv.includes('--child-stream')) {
   process.exit(0);
 }
 
-const server = process.argv.includes('--memory-only') ? undefined : await startLoopbackServer({ record: false });
+const server = process.argv.includes('--memory-only') ? undefined : await (await import('../test/support/loopback-server.js')).startLoopbackServer({ record: false });
 if (server) try {
   requestBody = await medkitRequestBody();
   // Both sides are warmed up (JIT, connection pool) and then measured in alternating rounds; the
@@ -143,6 +149,9 @@ if (server) try {
   await server.close();
 }
 if (sampleCount > 0) {
-  console.log(`idle_child ${inChild('idle')}`);
-  console.log(`stream_samples=${sampleCount} ${inChild('stream')} (goal < 300)`);
+  for (const withRegistry of [false, true]) {
+    const label = withRegistry ? 'runner + all benchmark modules' : 'runner only';
+    console.log(`idle_child (${label}) ${inChild('idle', withRegistry)}`);
+    console.log(`stream_samples=${sampleCount} (${label}) ${inChild('stream', withRegistry)} (goal < 300)`);
+  }
 }
