@@ -52,7 +52,9 @@ started = performance.now();
 ensureTaskFiles(dir, 'mimic_iv_star');
 ensureTaskFiles(dir, 'eicu_star');
 const taskMs = performance.now() - started;
-console.log(`generation: mimic ${mimicMs.toFixed(0)} ms, eicu ${eicuMs.toFixed(0)} ms, tasks (both, golds computed) ${taskMs.toFixed(0)} ms`);
+console.log(
+  `generation: mimic ${mimicMs.toFixed(0)} ms, eicu ${eicuMs.toFixed(0)} ms, tasks (both, golds computed) ${taskMs.toFixed(0)} ms`,
+);
 
 const python = spawnSync('python3', ['-c', 'import sqlite3; print(sqlite3.sqlite_version)'], { encoding: 'utf8' });
 const hasPython = python.status === 0;
@@ -78,21 +80,35 @@ for (const dbId of ['mimic_iv_star', 'eicu_star'] as DbId[]) {
   const index = await new ValueIndex().build(db, SIMILARITY_COLUMNS[dbId]);
   const runner = new SqlRunner(dbPaths[dbId], 1);
   const tools = new EhrTools({ dbPath: dbPaths[dbId], valueIndex: index, runner });
-  const [labTable, labColumn, drugTable, drugColumn] = dbId === 'mimic_iv_star' ? ['labtesttypes', 'itemname', 'medicationorders', 'medicationname'] : ['lab', 'lab_name', 'prescription', 'drug_name'];
+  const [labTable, labColumn, drugTable, drugColumn] =
+    dbId === 'mimic_iv_star'
+      ? ['labtesttypes', 'itemname', 'medicationorders', 'medicationname']
+      : ['lab', 'lab_name', 'prescription', 'drug_name'];
   const terms = ['hemo', 'creat', 'gluc', 'potass', 'wbc', 'sod', 'lact', 'trop'];
   let i = 0;
   const substringSql = `SELECT DISTINCT "${drugColumn}" FROM "${drugTable}" WHERE "${drugColumn}" LIKE ? COLLATE NOCASE LIMIT 100`;
   const direct = db.prepare(substringSql);
-  const heavy = dbId === 'mimic_iv_star'
-    ? "SELECT labtesttypes.itemname, COUNT(*), AVG(labresults.resultvalue) FROM labresults JOIN labtesttypes ON labresults.itemcode = labtesttypes.itemcode GROUP BY labtesttypes.itemname"
-    : 'SELECT lab_name, COUNT(*), AVG(lab_result) FROM lab GROUP BY lab_name';
+  const heavy =
+    dbId === 'mimic_iv_star'
+      ? 'SELECT labtesttypes.itemname, COUNT(*), AVG(labresults.resultvalue) FROM labresults JOIN labtesttypes ON labresults.itemcode = labtesttypes.itemcode GROUP BY labtesttypes.itemname'
+      : 'SELECT lab_name, COUNT(*), AVG(lab_result) FROM lab GROUP BY lab_name';
   const light = dbId === 'mimic_iv_star' ? 'SELECT COUNT(*) FROM demographics' : 'SELECT COUNT(*) FROM icupatient';
   const heavyDirect = db.prepare(heavy);
   const cases: [string, () => unknown, (() => unknown) | undefined, string | undefined][] = [
     ['table_search', () => tools.tableSearch(), undefined, undefined],
     ['column_search (1 table)', () => tools.columnSearch(drugTable), undefined, undefined],
-    ['value_substring_search', () => tools.valueSubstringSearch(drugTable, drugColumn, terms[i++ % terms.length]!), () => direct.all(`%${terms[i++ % terms.length]}%`), undefined],
-    ['value_similarity_search (n-gram)', () => tools.valueSimilaritySearch(labTable, labColumn, terms[i++ % terms.length]!), undefined, undefined],
+    [
+      'value_substring_search',
+      () => tools.valueSubstringSearch(drugTable, drugColumn, terms[i++ % terms.length]!),
+      () => direct.all(`%${terms[i++ % terms.length]}%`),
+      undefined,
+    ],
+    [
+      'value_similarity_search (n-gram)',
+      () => tools.valueSimilaritySearch(labTable, labColumn, terms[i++ % terms.length]!),
+      undefined,
+      undefined,
+    ],
     ['sql_execute (count)', () => tools.sqlExecute(light), () => db.prepare(light).all(), light],
     ['sql_execute (group by over labs)', () => tools.sqlExecute(heavy), () => heavyDirect.all(), heavy],
   ];
@@ -101,9 +117,15 @@ for (const dbId of ['mimic_iv_star', 'eicu_star'] as DbId[]) {
     const ref = reference ? await time(reference) : undefined;
     const py = sql ? pythonTiming(dbPaths[dbId], sql, N) : undefined;
     rows.push([
-      dbId, name, `${ms(ours.p50)} / ${ms(ours.p95)}`,
+      dbId,
+      name,
+      `${ms(ours.p50)} / ${ms(ours.p95)}`,
       ref ? `${ms(ref.p50)} / ${ms(ref.p95)} (×${(ours.p50 / ref.p50).toFixed(1)})` : '—',
-      py ? `${ms(py.p50)} / ${ms(py.p95)} (×${(ours.p50 / py.p50).toFixed(1)})` : hasPython ? '—' : 'skipped (no python3)',
+      py
+        ? `${ms(py.p50)} / ${ms(py.p95)} (×${(ours.p50 / py.p50).toFixed(1)})`
+        : hasPython
+          ? '—'
+          : 'skipped (no python3)',
     ]);
   }
   runner.close();
@@ -111,7 +133,9 @@ for (const dbId of ['mimic_iv_star', 'eicu_star'] as DbId[]) {
   db.close();
 }
 
-console.log('\n| db | tool | medkit p50 / p95 ms | better-sqlite3 in-process p50 / p95 ms (ratio) | python3 sqlite3 p50 / p95 ms (ratio) |');
+console.log(
+  '\n| db | tool | medkit p50 / p95 ms | better-sqlite3 in-process p50 / p95 ms (ratio) | python3 sqlite3 p50 / p95 ms (ratio) |',
+);
 console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 
@@ -130,20 +154,40 @@ for (const sample of samples) {
   solved += Number((await scorer.score(state, context)).value);
 }
 const wholeMs = performance.now() - started;
-console.log(`\nwhole benchmark, in process: ${samples.length} episodes, ${steps} agent steps in ${(wholeMs / 1000).toFixed(1)} s = ${(samples.length / (wholeMs / 1000)).toFixed(1)} episodes/s; baseline SR ${(100 * solved / samples.length).toFixed(1)}`);
+console.log(
+  `\nwhole benchmark, in process: ${samples.length} episodes, ${steps} agent steps in ${(wholeMs / 1000).toFixed(1)} s = ${(samples.length / (wholeMs / 1000)).toFixed(1)} episodes/s; baseline SR ${((100 * solved) / samples.length).toFixed(1)}`,
+);
 
 started = performance.now();
-const summary = await runEval({ benchmark: 'ehr-chatqa', epochs: quick ? 1 : 5, concurrency: 4, cacheDir: dir, cache: false, progress: 'none', args: { database: 'both' } });
+const summary = await runEval({
+  benchmark: 'ehr-chatqa',
+  epochs: quick ? 1 : 5,
+  concurrency: 4,
+  cacheDir: dir,
+  cache: false,
+  progress: 'none',
+  args: { database: 'both' },
+});
 const evalMs = performance.now() - started;
 const metric = (name: string) => summary.metrics.reward!.find((m) => m.name === name);
 const fmt = (name: string) => {
   const m = metric(name);
-  return m ? `${(100 * m.value).toFixed(1)}${m.ci ? ` [${(100 * m.ci.lower).toFixed(1)}, ${(100 * m.ci.upper).toFixed(1)}]` : ''}` : 'n/a';
+  return m
+    ? `${(100 * m.value).toFixed(1)}${m.ci ? ` [${(100 * m.ci.lower).toFixed(1)}, ${(100 * m.ci.upper).toFixed(1)}]` : ''}`
+    : 'n/a';
 };
-console.log(`runEval (baseline, scripted user, ${summary.epochs} epochs, concurrency 4): ${summary.counts.units} units in ${(evalMs / 1000).toFixed(1)} s = ${(summary.counts.units / (evalMs / 1000)).toFixed(1)} units/s, errors ${summary.counts.errors}`);
-console.log(`SR ${fmt('mean')}; pass@${summary.epochs} ${fmt(`pass@${summary.epochs}`)}; pass^${summary.epochs} ${fmt(`pass^${summary.epochs}`)}`);
+console.log(
+  `runEval (baseline, scripted user, ${summary.epochs} epochs, concurrency 4): ${summary.counts.units} units in ${(evalMs / 1000).toFixed(1)} s = ${(summary.counts.units / (evalMs / 1000)).toFixed(1)} units/s, errors ${summary.counts.errors}`,
+);
+console.log(
+  `SR ${fmt('mean')}; pass@${summary.epochs} ${fmt(`pass@${summary.epochs}`)}; pass^${summary.epochs} ${fmt(`pass^${summary.epochs}`)}`,
+);
 for (const [group, values] of Object.entries(summary.groups)) {
-  console.log(`  ${group}: ${Object.entries(values).map(([value, perKey]) => `${value} ${(100 * perKey.reward!.find((m) => m.name === 'mean')!.value).toFixed(1)}`).join(', ')}`);
+  console.log(
+    `  ${group}: ${Object.entries(values)
+      .map(([value, perKey]) => `${value} ${(100 * perKey.reward!.find((m) => m.name === 'mean')!.value).toFixed(1)}`)
+      .join(', ')}`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

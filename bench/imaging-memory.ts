@@ -6,13 +6,15 @@ import { dicomToImageParts, generateChestXray, rasterToImagePart } from '../src/
 import type { ImagePart } from '../src/core/messages.js';
 
 const which = process.argv[2] ?? 'baseline';
-const bytesOf = (parts: ImagePart[]) => parts.reduce((sum, part) => sum + (part.source.kind === 'bytes' ? part.source.data.byteLength : 0), 0);
+const bytesOf = (parts: ImagePart[]) =>
+  parts.reduce((sum, part) => sum + (part.source.kind === 'bytes' ? part.source.data.byteLength : 0), 0);
 const mb = (kb: number) => (kb / 1024).toFixed(0);
 const start = performance.now();
 let detail = '';
 if (which === 'phantom-png') {
   const parts: ImagePart[] = [];
-  for (let i = 0; i < 49; i++) parts.push(await rasterToImagePart(generateChestXray({ seed: i, findings: 1 }).raster, `image ${i + 1}/49`));
+  for (let i = 0; i < 49; i++)
+    parts.push(await rasterToImagePart(generateChestXray({ seed: i, findings: 1 }).raster, `image ${i + 1}/49`));
   detail = `49 PNG parts, ${(bytesOf(parts) / 1e6).toFixed(1)} MB of PNG`;
 } else if (which === 'dicom-series') {
   // The parent (bench/imaging.ts) wrote a 49-file 512×512 CT series into argv[3]: only decoding is measured here.
@@ -22,4 +24,6 @@ if (which === 'phantom-png') {
   detail = `49 files → ${parts.length} PNG parts (${(bytesOf(parts) / 1e6).toFixed(1)} MB of PNG held)`;
 }
 const usage = process.resourceUsage();
-process.stdout.write(`${which}: max RSS ${mb(usage.maxRSS)} MB, heap now ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, ${((performance.now() - start) / 1000).toFixed(1)} s${detail ? '; ' + detail : ''}\n`);
+process.stdout.write(
+  `${which}: max RSS ${mb(usage.maxRSS)} MB, heap now ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, ${((performance.now() - start) / 1000).toFixed(1)} s${detail ? '; ' + detail : ''}\n`,
+);

@@ -7,7 +7,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ctPhantomDicomSeries, decodeDicom, decodeNifti, encodePng, generateCt, renderDicomFrame } from '../src/imaging/index.js';
+import {
+  ctPhantomDicomSeries,
+  decodeDicom,
+  decodeNifti,
+  encodePng,
+  generateCt,
+  renderDicomFrame,
+} from '../src/imaging/index.js';
 import { encodeDicom } from '../src/imaging/dicom-write.js';
 
 const quick = process.argv.includes('--quick');
@@ -16,7 +23,10 @@ const line = (text: string) => process.stdout.write(text + '\n');
 const has = (command: string, args: string[]) => spawnSync(command, args, { encoding: 'utf8' }).status === 0;
 const pythonHas = (module: string) => has('python3', ['-c', `import ${module}`]);
 
-async function timeLoop(seconds: number, body: () => Promise<void> | void): Promise<{ runs: number; perSecond: number; msEach: number }> {
+async function timeLoop(
+  seconds: number,
+  body: () => Promise<void> | void,
+): Promise<{ runs: number; perSecond: number; msEach: number }> {
   await body(); // warm-up
   let runs = 0;
   const start = performance.now();
@@ -83,7 +93,8 @@ async function dicomBench(dir: string): Promise<void> {
   const seconds = quick ? 1 : 3;
   line(`\n## DICOM decode + lung window (${seconds} s per measurement; images/s, higher is better)`);
   const cases: { name: string; files: string[] }[] = [];
-  if (existsSync(join(DATA, 'dicom/CT_small.dcm'))) cases.push({ name: 'CT_small.dcm (128×128, shared data)', files: [join(DATA, 'dicom/CT_small.dcm')] });
+  if (existsSync(join(DATA, 'dicom/CT_small.dcm')))
+    cases.push({ name: 'CT_small.dcm (128×128, shared data)', files: [join(DATA, 'dicom/CT_small.dcm')] });
   else line(`(shared data absent at ${DATA}: CT_small case skipped)`);
   const ct = generateCt({ seed: 1, size: 512, slices: quick ? 8 : 20, findings: 1 });
   const [n, , nz] = ct.dims;
@@ -91,7 +102,10 @@ async function dicomBench(dir: string): Promise<void> {
   for (let z = 0; z < nz; z++) {
     const path = join(dir, `ct-${z}.dcm`);
     const pixels = Int16Array.from(ct.hu.subarray(z * n * n, (z + 1) * n * n), (v) => v + 1024);
-    await writeFile(path, await encodeDicom({ rows: n, columns: n, pixels, modality: 'CT', rescaleIntercept: -1024, rescaleSlope: 1 }));
+    await writeFile(
+      path,
+      await encodeDicom({ rows: n, columns: n, pixels, modality: 'CT', rescaleIntercept: -1024, rescaleSlope: 1 }),
+    );
     files.push(path);
   }
   cases.push({ name: `phantom CT 512×512, ${nz} files`, files });
@@ -100,36 +114,63 @@ async function dicomBench(dir: string): Promise<void> {
     for (let z = 0; z < Math.min(nz, 8); z++) {
       const path = join(dir, `ct-${syntax}-${z}.dcm`);
       const pixels = Int16Array.from(ct.hu.subarray(z * n * n, (z + 1) * n * n), (v) => v + 1024);
-      await writeFile(path, await encodeDicom({ rows: n, columns: n, pixels, modality: 'CT', rescaleIntercept: -1024, rescaleSlope: 1, transferSyntax: syntax }));
+      await writeFile(
+        path,
+        await encodeDicom({
+          rows: n,
+          columns: n,
+          pixels,
+          modality: 'CT',
+          rescaleIntercept: -1024,
+          rescaleSlope: 1,
+          transferSyntax: syntax,
+        }),
+      );
       compressed.push(path);
     }
-    cases.push({ name: `phantom CT 512×512 ${syntax === 'jpeg-ls' ? 'JPEG-LS' : 'JPEG 2000'} lossless, ${compressed.length} files`, files: compressed });
+    cases.push({
+      name: `phantom CT 512×512 ${syntax === 'jpeg-ls' ? 'JPEG-LS' : 'JPEG 2000'} lossless, ${compressed.length} files`,
+      files: compressed,
+    });
   }
-  if (existsSync(join(DATA, 'dicom/MR_small_RLE.dcm'))) cases.push({ name: 'MR_small_RLE.dcm (64×64, RLE, shared data)', files: [join(DATA, 'dicom/MR_small_RLE.dcm')] });
+  if (existsSync(join(DATA, 'dicom/MR_small_RLE.dcm')))
+    cases.push({ name: 'MR_small_RLE.dcm (64×64, RLE, shared data)', files: [join(DATA, 'dicom/MR_small_RLE.dcm')] });
   for (const item of cases) {
     const blobs = await Promise.all(item.files.map((file) => readFile(file)));
     const decode = await timeLoop(seconds, async () => {
-      for (const [index, blob] of blobs.entries()) renderDicomFrame(await decodeDicom(blob, item.files[index]), 0, 'lung');
+      for (const [index, blob] of blobs.entries())
+        renderDicomFrame(await decodeDicom(blob, item.files[index]), 0, 'lung');
     });
     const withPng = await timeLoop(seconds, async () => {
-      for (const [index, blob] of blobs.entries()) await encodePng(renderDicomFrame(await decodeDicom(blob, item.files[index]), 0, 'lung').raster);
+      for (const [index, blob] of blobs.entries())
+        await encodePng(renderDicomFrame(await decodeDicom(blob, item.files[index]), 0, 'lung').raster);
     });
     const medkit = decode.perSecond * blobs.length;
-    line(`- ${item.name}: medkit decode+window ${medkit.toFixed(0)} images/s; + PNG encode ${(withPng.perSecond * blobs.length).toFixed(0)} images/s`);
+    line(
+      `- ${item.name}: medkit decode+window ${medkit.toFixed(0)} images/s; + PNG encode ${(withPng.perSecond * blobs.length).toFixed(0)} images/s`,
+    );
     const rle = /RLE|JPEG/.test(item.name);
     if (pythonHas('numpy') && !rle) {
       const reference = python(NUMPY_DICOM, [String(seconds), ...item.files]);
-      line(`  reference python3+numpy raw reader (byte search for 7FE0,0010, frombuffer, rescale, window; no parsing): ` +
-        (reference ? `${reference.toFixed(0)} images/s → medkit/reference = ${(medkit / reference).toFixed(2)}` : 'failed'));
+      line(
+        `  reference python3+numpy raw reader (byte search for 7FE0,0010, frombuffer, rescale, window; no parsing): ` +
+          (reference
+            ? `${reference.toFixed(0)} images/s → medkit/reference = ${(medkit / reference).toFixed(2)}`
+            : 'failed'),
+      );
     } else if (rle) line('  reference: none on this machine (the numpy reader does not decode compressed pixel data)');
     if (pythonHas('pydicom')) {
       const reference = python(PYDICOM, [String(seconds), ...item.files]);
-      line(`  reference pydicom: ${reference ? `${reference.toFixed(0)} images/s → medkit/pydicom = ${(medkit / reference).toFixed(2)}` : 'failed'}`);
+      line(
+        `  reference pydicom: ${reference ? `${reference.toFixed(0)} images/s → medkit/pydicom = ${(medkit / reference).toFixed(2)}` : 'failed'}`,
+      );
     } else line('  reference pydicom: skipped (not installed)');
     if (has('dcm2pnm', ['--version'])) {
       const start = performance.now();
       for (const file of item.files) spawnSync('dcm2pnm', ['+Wm', '-1000', '1000', file, join(dir, 'out.pgm')]);
-      line(`  reference dcmtk dcm2pnm (one process per image): ${(item.files.length / ((performance.now() - start) / 1000)).toFixed(0)} images/s`);
+      line(
+        `  reference dcmtk dcm2pnm (one process per image): ${(item.files.length / ((performance.now() - start) / 1000)).toFixed(0)} images/s`,
+      );
     } else line('  reference dcmtk dcm2pnm: skipped (not installed)');
   }
 }
@@ -153,9 +194,13 @@ async function niftiBench(): Promise<void> {
     const medkit = times[Math.floor(times.length / 2)];
     line(`- ${name}: medkit ${medkit.toFixed(1)} ms (file read included)`);
     const reference = pythonHas('numpy') ? python(NUMPY_NIFTI, [path, String(repeats)]) : null;
-    line(`  reference python3 gzip+struct+numpy: ${reference ? `${reference.toFixed(1)} ms → medkit/reference = ${(medkit / reference).toFixed(2)}` : 'skipped (numpy not installed)'}`);
+    line(
+      `  reference python3 gzip+struct+numpy: ${reference ? `${reference.toFixed(1)} ms → medkit/reference = ${(medkit / reference).toFixed(2)}` : 'skipped (numpy not installed)'}`,
+    );
     const nibabel = pythonHas('nibabel') ? python(NIBABEL, [path, String(repeats)]) : null;
-    line(`  reference nibabel: ${nibabel ? `${nibabel.toFixed(1)} ms → medkit/nibabel = ${(medkit / nibabel).toFixed(2)}` : 'skipped (not installed)'}`);
+    line(
+      `  reference nibabel: ${nibabel ? `${nibabel.toFixed(1)} ms → medkit/nibabel = ${(medkit / nibabel).toFixed(2)}` : 'skipped (not installed)'}`,
+    );
   }
 }
 
@@ -166,8 +211,16 @@ async function memoryBench(dir: string): Promise<void> {
   const files = await ctPhantomDicomSeries(generateCt({ seed: 1, size: 512, slices: 49, findings: 1 }));
   await Promise.all(files.map((bytes, z) => writeFile(join(series, `s${String(z).padStart(2, '0')}.dcm`), bytes)));
   for (const which of ['baseline', 'phantom-png', 'dicom-series']) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'imaging-memory.ts'), which, series], { encoding: 'utf8' });
-    line(result.status === 0 ? `- ${result.stdout.trim()}` : `- ${which}: failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'imaging-memory.ts'), which, series],
+      { encoding: 'utf8' },
+    );
+    line(
+      result.status === 0
+        ? `- ${result.stdout.trim()}`
+        : `- ${which}: failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`,
+    );
   }
 }
 

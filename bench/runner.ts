@@ -30,7 +30,14 @@ async function medkitRequestBody(): Promise<Record<string, unknown>> {
   const { runEval } = await import('../src/eval.js');
   const recorder = await startLoopbackServer();
   try {
-    await runEval({ benchmark: 'medmcq-mini', models: { agent: 'openai:bench' }, provider: { baseURL: recorder.baseURL, apiKey: 'x' }, limit: 1, cache: false, progress: 'none' });
+    await runEval({
+      benchmark: 'medmcq-mini',
+      models: { agent: 'openai:bench' },
+      provider: { baseURL: recorder.baseURL, apiKey: 'x' },
+      limit: 1,
+      cache: false,
+      progress: 'none',
+    });
     return recorder.requests[0]!.body as Record<string, unknown>;
   } finally {
     await recorder.close();
@@ -45,7 +52,11 @@ async function rawCapacity(baseURL: string, requests: number): Promise<number> {
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next++ < requests) {
-        const response = await fetch(`${baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body });
+        const response = await fetch(`${baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+          body,
+        });
         await response.json();
       }
     }),
@@ -74,8 +85,14 @@ async function evalThroughput(baseURL: string, count = units): Promise<number> {
   const { runEval } = await import('../src/eval.js');
   const outDir = join(mkdtempSync(join(tmpdir(), 'medkit-bench-')), 'run');
   const summary = await runEval({
-    benchmark: 'medmcq-mini', models: { agent: 'openai:bench' }, provider: { baseURL, apiKey: 'x' },
-    epochs, concurrency, cache: false, outDir, progress: 'none',
+    benchmark: 'medmcq-mini',
+    models: { agent: 'openai:bench' },
+    provider: { baseURL, apiKey: 'x' },
+    epochs,
+    concurrency,
+    cache: false,
+    outDir,
+    progress: 'none',
   });
   rmSync(outDir, { recursive: true, force: true });
   return summary.counts.units / (summary.timing.durationMs / 1000);
@@ -83,17 +100,40 @@ async function evalThroughput(baseURL: string, count = units): Promise<number> {
 
 async function streamingMemory(): Promise<{ peakRssMb: number; unitsPerSecond: number }> {
   function* samples(): Generator<Sample> {
-    for (let index = 0; index < sampleCount; index++) yield { id: `g${index}`, input: `question ${index}`, target: index % 3 === 0 ? 'a' : 'b' };
+    for (let index = 0; index < sampleCount; index++)
+      yield { id: `g${index}`, input: `question ${index}`, target: index % 3 === 0 ? 'a' : 'b' };
   }
   const task: Task = {
-    name: 'stream', version: 1, dataset: samples, epochs: 1, args: {},
+    name: 'stream',
+    version: 1,
+    dataset: samples,
+    epochs: 1,
+    args: {},
     solver: solverFrom('constant', {}, async (state) => ((state.output = { ...state.output, text: 'a' }), state)),
-    scorers: [{ name: 'match', params: {}, async score(state) { return { value: state.output.text === state.sample.target ? 1 : 0 }; } }],
+    scorers: [
+      {
+        name: 'match',
+        params: {},
+        async score(state) {
+          return { value: state.output.text === state.sample.target ? 1 : 0 };
+        },
+      },
+    ],
   };
   const spec: RunSpec = {
-    logFormat: LOG_FORMAT_VERSION, runId: 'bench', benchmark: 'stream', task: { name: 'stream', version: 1, args: {} },
-    plan: { solver: { name: 'constant', params: {} }, scorers: [] }, models: {}, solverName: 'constant', epochs: 1, seed: 0,
-    generateConfig: {}, groupBy: [], versions: { medkit: 'bench', node: process.version }, created: '',
+    logFormat: LOG_FORMAT_VERSION,
+    runId: 'bench',
+    benchmark: 'stream',
+    task: { name: 'stream', version: 1, args: {} },
+    plan: { solver: { name: 'constant', params: {} }, scorers: [] },
+    models: {},
+    solverName: 'constant',
+    epochs: 1,
+    seed: 0,
+    generateConfig: {},
+    groupBy: [],
+    versions: { medkit: 'bench', node: process.version },
+    created: '',
   };
   const directory = mkdtempSync(join(tmpdir(), 'medkit-bench-'));
   let peak = 0;
@@ -106,7 +146,15 @@ async function streamingMemory(): Promise<{ peakRssMb: number; unitsPerSecond: n
 }
 
 function inChild(mode: 'stream' | 'idle', withRegistry: boolean): string {
-  const args = ['--import', 'tsx', process.argv[1]!, `--child-${mode}`, '--samples', String(sampleCount), ...(withRegistry ? ['--with-registry'] : [])];
+  const args = [
+    '--import',
+    'tsx',
+    process.argv[1]!,
+    `--child-${mode}`,
+    '--samples',
+    String(sampleCount),
+    ...(withRegistry ? ['--with-registry'] : []),
+  ];
   return execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }).trim();
 }
 
@@ -122,32 +170,41 @@ if (process.argv.includes('--child-stream')) {
   process.exit(0);
 }
 
-const server = process.argv.includes('--memory-only') ? undefined : await (await import('../test/support/loopback-server.js')).startLoopbackServer({ record: false });
-if (server) try {
-  requestBody = await medkitRequestBody();
-  // Both sides are warmed up (JIT, connection pool) and then measured in alternating rounds; the
-  // medians are compared, because one round on a shared machine can be off by 30%.
-  await rawCapacity(server.baseURL, 500);
-  await sdkCapacity(server.baseURL, 500);
-  await evalThroughput(server.baseURL, 500);
-  const raws: number[] = [];
-  const sdks: number[] = [];
-  const evals: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    raws.push(await rawCapacity(server.baseURL, units));
-    sdks.push(await sdkCapacity(server.baseURL, units));
-    evals.push(await evalThroughput(server.baseURL));
+const server = process.argv.includes('--memory-only')
+  ? undefined
+  : await (await import('../test/support/loopback-server.js')).startLoopbackServer({ record: false });
+if (server)
+  try {
+    requestBody = await medkitRequestBody();
+    // Both sides are warmed up (JIT, connection pool) and then measured in alternating rounds; the
+    // medians are compared, because one round on a shared machine can be off by 30%.
+    await rawCapacity(server.baseURL, 500);
+    await sdkCapacity(server.baseURL, 500);
+    await evalThroughput(server.baseURL, 500);
+    const raws: number[] = [];
+    const sdks: number[] = [];
+    const evals: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      raws.push(await rawCapacity(server.baseURL, units));
+      sdks.push(await sdkCapacity(server.baseURL, units));
+      evals.push(await evalThroughput(server.baseURL));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const raw = median(raws);
+    const evalRate = median(evals);
+    console.log(`raw_requests_per_s=${raw.toFixed(0)} (rounds: ${raws.map((value) => value.toFixed(0)).join(', ')})`);
+    console.log(
+      `eval_units_per_s=${evalRate.toFixed(0)} (rounds: ${evals.map((value) => value.toFixed(0)).join(', ')}; medmcq-mini, openai provider, concurrency ${concurrency}, cache off)`,
+    );
+    console.log(
+      `sdk_requests_per_s=${median(sdks).toFixed(0)} (rounds: ${sdks.map((value) => value.toFixed(0)).join(', ')}; the openai SDK alone, no medkit)`,
+    );
+    console.log(
+      `ratio_vs_raw=${(evalRate / raw).toFixed(2)} (goal >= 0.8); sdk_vs_raw=${(median(sdks) / raw).toFixed(2)}; eval_vs_sdk=${(evalRate / median(sdks)).toFixed(2)}`,
+    );
+  } finally {
+    await server.close();
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const raw = median(raws);
-  const evalRate = median(evals);
-  console.log(`raw_requests_per_s=${raw.toFixed(0)} (rounds: ${raws.map((value) => value.toFixed(0)).join(', ')})`);
-  console.log(`eval_units_per_s=${evalRate.toFixed(0)} (rounds: ${evals.map((value) => value.toFixed(0)).join(', ')}; medmcq-mini, openai provider, concurrency ${concurrency}, cache off)`);
-  console.log(`sdk_requests_per_s=${median(sdks).toFixed(0)} (rounds: ${sdks.map((value) => value.toFixed(0)).join(', ')}; the openai SDK alone, no medkit)`);
-  console.log(`ratio_vs_raw=${(evalRate / raw).toFixed(2)} (goal >= 0.8); sdk_vs_raw=${(median(sdks) / raw).toFixed(2)}; eval_vs_sdk=${(evalRate / median(sdks)).toFixed(2)}`);
-} finally {
-  await server.close();
-}
 if (sampleCount > 0) {
   for (const withRegistry of [false, true]) {
     const label = withRegistry ? 'runner + all benchmark modules' : 'runner only';

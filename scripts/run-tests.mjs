@@ -10,7 +10,11 @@ const roots = ['test', 'src'];
 const files = [];
 function walk(directory) {
   let entries;
-  try { entries = readdirSync(directory); } catch { return; }
+  try {
+    entries = readdirSync(directory);
+  } catch {
+    return;
+  }
   for (const entry of entries) {
     if (entry === 'node_modules') continue;
     const path = join(directory, entry);

@@ -23,7 +23,14 @@ import { createModel } from './models/registry.js';
 import { agents, benchmarks } from './registry.js';
 import { bindModel, type RoleBindings } from './runner/context.js';
 import { ResponseCache, withCache } from './runner/cache.js';
-import { DEFAULT_RETRY_POLICY, RateGate, withGate, withRetry, withTimeout, type GenerateMiddleware } from './runner/middleware.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  RateGate,
+  withGate,
+  withRetry,
+  withTimeout,
+  type GenerateMiddleware,
+} from './runner/middleware.js';
 import { createProgress, silentProgress, type ProgressReporter } from './runner/progress.js';
 import { readRunSpec } from './runner/run-dir.js';
 import { runTask } from './runner/run-task.js';
@@ -59,35 +66,57 @@ export interface EvalOptions {
 }
 
 export function medkitVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return packageJson.version;
 }
 
 export function findBenchmark(name: string): Benchmark {
   const benchmark = benchmarks[name];
   if (!benchmark) {
-    throw new ConfigError(`unknown benchmark '${name}'. Known: ${Object.keys(benchmarks).sort().join(', ')} (see: medkit list)`);
+    throw new ConfigError(
+      `unknown benchmark '${name}'. Known: ${Object.keys(benchmarks).sort().join(', ')} (see: medkit list)`,
+    );
   }
   return benchmark;
 }
 
 /** The solver for a run: baseline without a model, else --solver (the benchmark's or an agent), else default. */
-export function resolveSolver(benchmark: Benchmark, options: BenchmarkOptions, solverName: string | undefined, hasAgentModel: boolean): { name: string; solver: Solver } {
+export function resolveSolver(
+  benchmark: Benchmark,
+  options: BenchmarkOptions,
+  solverName: string | undefined,
+  hasAgentModel: boolean,
+): { name: string; solver: Solver } {
   const name = solverName ?? (hasAgentModel ? 'default' : BASELINE);
   const own = benchmark.solvers[name];
   if (own) return { name, solver: own(options) };
   const agent = agents[name];
   if (agent) {
     if (!agent.accepts.some((tag) => benchmark.tags.includes(tag))) {
-      throw new ConfigError(`agent '${name}' accepts ${agent.accepts.join(', ')} benchmarks; '${benchmark.name}' is ${benchmark.tags.join(', ')}`);
+      throw new ConfigError(
+        `agent '${name}' accepts ${agent.accepts.join(', ')} benchmarks; '${benchmark.name}' is ${benchmark.tags.join(', ')}`,
+      );
     }
     return { name, solver: agent.createSolver(options) };
   }
-  const known = [...Object.keys(benchmark.solvers), ...Object.values(agents).filter((a) => a.accepts.some((tag) => benchmark.tags.includes(tag))).map((a) => a.name)];
+  const known = [
+    ...Object.keys(benchmark.solvers),
+    ...Object.values(agents)
+      .filter((a) => a.accepts.some((tag) => benchmark.tags.includes(tag)))
+      .map((a) => a.name),
+  ];
   throw new ConfigError(`unknown solver '${name}' for ${benchmark.name}. Known: ${known.join(', ')}`);
 }
 
-export async function buildTask(benchmark: Benchmark, options: BenchmarkOptions, solver: Solver, epochs: number | undefined, generateConfig: GenerateConfig): Promise<Task> {
+export async function buildTask(
+  benchmark: Benchmark,
+  options: BenchmarkOptions,
+  solver: Solver,
+  epochs: number | undefined,
+  generateConfig: GenerateConfig,
+): Promise<Task> {
   const dataset = await benchmark.dataset(options);
   let used = false;
   return {
@@ -115,20 +144,32 @@ export async function buildTask(benchmark: Benchmark, options: BenchmarkOptions,
 export async function runEval(options: EvalOptions): Promise<RunSummary> {
   let resumed: RunSpec | undefined;
   if (options.resume) resumed = readRunSpec(options.resume);
-  const benchmark = resumed ? findBenchmark(resumed.benchmark) : typeof options.benchmark === 'string' ? findBenchmark(options.benchmark) : options.benchmark;
+  const benchmark = resumed
+    ? findBenchmark(resumed.benchmark)
+    : typeof options.benchmark === 'string'
+      ? findBenchmark(options.benchmark)
+      : options.benchmark;
   const seed = resumed?.seed ?? options.seed ?? 0;
   const args = (resumed?.task.args as JsonObject | undefined) ?? options.args ?? {};
   const requested: Partial<Record<ModelRole, string | Model>> = resumed
-    ? Object.fromEntries(Object.entries(resumed.models).map(([role, name]) => [role, name === BASELINE_LABEL ? BASELINE : name]))
-    : options.models ?? {};
+    ? Object.fromEntries(
+        Object.entries(resumed.models).map(([role, name]) => [role, name === BASELINE_LABEL ? BASELINE : name]),
+      )
+    : (options.models ?? {});
   for (const role of Object.keys(requested)) {
-    if (!(MODEL_ROLES as readonly string[]).includes(role)) throw new ConfigError(`unknown role '${role}'; roles are ${MODEL_ROLES.join(', ')}`);
+    if (!(MODEL_ROLES as readonly string[]).includes(role))
+      throw new ConfigError(`unknown role '${role}'; roles are ${MODEL_ROLES.join(', ')}`);
   }
 
   const provider = { ...resumed?.provider, ...options.provider };
   const dataErrors: string[] = [];
   const cacheDir = resolve(options.cacheDir ?? join('.medkit', 'cache'));
-  const benchmarkOptions: BenchmarkOptions = { args, seed, cacheDir, onDataError: (error) => dataErrors.push(error.message) };
+  const benchmarkOptions: BenchmarkOptions = {
+    args,
+    seed,
+    cacheDir,
+    onDataError: (error) => dataErrors.push(error.message),
+  };
   const cache = options.cache === false ? undefined : new ResponseCache(join(cacheDir, 'responses.sqlite'));
   const roles: RoleBindings = {};
   const modelNames: Partial<Record<ModelRole, string>> = {};
@@ -136,7 +177,10 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
   try {
     for (const [role, given] of Object.entries(requested) as [ModelRole, string | Model][]) {
       if (given === BASELINE) {
-        if (role !== 'agent') throw new ConfigError(`'baseline' is a solver, not a model: it can only stand for the agent role, not '${role}'`);
+        if (role !== 'agent')
+          throw new ConfigError(
+            `'baseline' is a solver, not a model: it can only stand for the agent role, not '${role}'`,
+          );
         continue;
       }
       const model = typeof given === 'string' ? await createModel(given, provider) : given;
@@ -145,18 +189,38 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       const gate = new RateGate(Math.max(1, options.concurrency ?? 8));
       const middleware: GenerateMiddleware[] = [];
       if (cache) middleware.push(withCache(cache, model, { cacheSampled: options.cacheSampled ?? false }));
-      middleware.push(withRetry({ ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries, seed }, gate), withGate(gate), withTimeout(options.timeoutMs ?? 120_000));
+      middleware.push(
+        withRetry(
+          { ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries, seed },
+          gate,
+        ),
+        withGate(gate),
+        withTimeout(options.timeoutMs ?? 120_000),
+      );
       roles[role] = bindModel(name, model, middleware);
       modelNames[role] = name;
     }
     const hasAgentModel = roles.agent !== undefined;
-    const { name: solverName, solver } = resolveSolver(benchmark, benchmarkOptions, resumed?.solverName ?? options.solver, hasAgentModel);
+    const { name: solverName, solver } = resolveSolver(
+      benchmark,
+      benchmarkOptions,
+      resumed?.solverName ?? options.solver,
+      hasAgentModel,
+    );
     if (!hasAgentModel && solverName === BASELINE) modelNames.agent = BASELINE_LABEL;
     const generateConfig: GenerateConfig = {
       temperature: (resumed?.generateConfig.temperature as number | undefined) ?? options.temperature ?? 0,
-      ...((resumed?.generateConfig.maxTokens ?? options.maxTokens) !== undefined ? { maxTokens: (resumed?.generateConfig.maxTokens as number | undefined) ?? options.maxTokens! } : {}),
+      ...((resumed?.generateConfig.maxTokens ?? options.maxTokens) !== undefined
+        ? { maxTokens: (resumed?.generateConfig.maxTokens as number | undefined) ?? options.maxTokens! }
+        : {}),
     };
-    const task = await buildTask(benchmark, benchmarkOptions, solver, resumed?.epochs ?? options.epochs, generateConfig);
+    const task = await buildTask(
+      benchmark,
+      benchmarkOptions,
+      solver,
+      resumed?.epochs ?? options.epochs,
+      generateConfig,
+    );
     const notes: string[] = [];
     if (!hasAgentModel) {
       notes.push(
@@ -175,7 +239,10 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       runId: randomUUID(),
       benchmark: benchmark.name,
       task: { name: task.name, version: task.version, args },
-      plan: { solver: { name: solver.name, params: solver.params }, scorers: task.scorers.map((scorer) => ({ name: scorer.name, params: scorer.params })) },
+      plan: {
+        solver: { name: solver.name, params: solver.params },
+        scorers: task.scorers.map((scorer) => ({ name: scorer.name, params: scorer.params })),
+      },
       models: modelNames,
       solverName,
       epochs: task.epochs,
@@ -187,7 +254,12 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       versions: { medkit: medkitVersion(), node: process.version },
       created: new Date().toISOString(),
     };
-    const progress = options.progress === 'none' || options.progress === undefined ? silentProgress : options.progress === 'auto' ? createProgress(process.stderr, benchmark.name) : options.progress;
+    const progress =
+      options.progress === 'none' || options.progress === undefined
+        ? silentProgress
+        : options.progress === 'auto'
+          ? createProgress(process.stderr, benchmark.name)
+          : options.progress;
     const outDir = options.resume ?? options.outDir;
     const limit = resumed ? resumed.limit : options.limit;
     return await runTask(task, {

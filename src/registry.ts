@@ -37,8 +37,13 @@ import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
-  [vgmed.name]: vgmed, [vgmedPhantom.name]: vgmedPhantom, [cxrQba.name]: cxrQba, [cxrQbaSynthetic.name]: cxrQbaSynthetic,
-  [medthinkvqa.name]: medthinkvqa, [medthinkvqaSynthetic.name]: medthinkvqaSynthetic, [medsynvqa.name]: medsynvqa,
+  [vgmed.name]: vgmed,
+  [vgmedPhantom.name]: vgmedPhantom,
+  [cxrQba.name]: cxrQba,
+  [cxrQbaSynthetic.name]: cxrQbaSynthetic,
+  [medthinkvqa.name]: medthinkvqa,
+  [medthinkvqaSynthetic.name]: medthinkvqaSynthetic,
+  [medsynvqa.name]: medsynvqa,
   [ehrChatqa.name]: ehrChatqa,
   [kgqaMini.name]: kgqaMini,
   [mirage.name]: mirage,
@@ -56,7 +61,11 @@ export const agents: Record<string, Agent> = {
 };
 
 export const loaders: Record<string, DatasetLoader> = {
-  [vgmedLoader.name]: vgmedLoader, [cxrQbaQaLoader.name]: cxrQbaQaLoader, [cxrQbaSceneGraphLoader.name]: cxrQbaSceneGraphLoader, [medthinkLoader.name]: medthinkLoader, [medsynLoader.name]: medsynLoader,
+  [vgmedLoader.name]: vgmedLoader,
+  [cxrQbaQaLoader.name]: cxrQbaQaLoader,
+  [cxrQbaSceneGraphLoader.name]: cxrQbaSceneGraphLoader,
+  [medthinkLoader.name]: medthinkLoader,
+  [medsynLoader.name]: medsynLoader,
   [ehrChatqaLoader.name]: ehrChatqaLoader,
   [mirageLoader.name]: mirageLoader,
   [pubmedqaLoader.name]: pubmedqaLoader,
@@ -66,8 +75,17 @@ export const loaders: Record<string, DatasetLoader> = {
   [counselbenchAdvLoader.name]: counselbenchAdvLoader,
   [targetQaLoader.name]: targetQaLoader,
   [medmcqLoader.name]: medmcqLoader,
-  [dicomLoader.name]: dicomLoader, [niftiLoader.name]: niftiLoader, [imageLoader.name]: imageLoader,
+  [dicomLoader.name]: dicomLoader,
+  [niftiLoader.name]: niftiLoader,
+  [imageLoader.name]: imageLoader,
 };
 
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
-export const commands: CliCommand[] = [ehrChatqaCommand, viewCommand, judgeAgreementCommand, agentCommand, medthinkExportCommand, medsynRubricCommand];
+export const commands: CliCommand[] = [
+  ehrChatqaCommand,
+  viewCommand,
+  judgeAgreementCommand,
+  agentCommand,
+  medthinkExportCommand,
+  medsynRubricCommand,
+];

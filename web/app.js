@@ -27,7 +27,19 @@ async function render() {
   const params = Object.fromEntries(new URLSearchParams(query));
   main.setAttribute('aria-busy', 'true');
   // Slow pages (a first look at a 100,000-sample run, a paired bootstrap) say that they are working.
-  const slow = setTimeout(() => ticket === latest && mount(main, h('p', { class: 'muted' }, `Loading ${route || 'runs'}… (a large run is indexed once; a comparison bootstraps every pair)`)), 300);
+  const slow = setTimeout(
+    () =>
+      ticket === latest &&
+      mount(
+        main,
+        h(
+          'p',
+          { class: 'muted' },
+          `Loading ${route || 'runs'}… (a large run is indexed once; a comparison bootstraps every pair)`,
+        ),
+      ),
+    300,
+  );
   try {
     const content = await view(params);
     if (ticket === latest) mount(main, content);
@@ -35,9 +47,10 @@ async function render() {
     if (ticket === latest) mount(main, errorBox(error));
   } finally {
     clearTimeout(slow);
-    if (ticket !== latest) return;
-    main.setAttribute('aria-busy', 'false');
-    main.dataset.route = route || 'runs';
+    if (ticket === latest) {
+      main.setAttribute('aria-busy', 'false');
+      main.dataset.route = route || 'runs';
+    }
   }
 }
 

@@ -13,7 +13,8 @@ function setAttributes(element, attributes) {
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
-    else if (name === 'style' && typeof value === 'object') Object.assign(element.style, value); // CSSOM: allowed by the CSP
+    else if (name === 'style' && typeof value === 'object')
+      Object.assign(element.style, value); // CSSOM: allowed by the CSP
     else if (name === 'value') element.value = value;
     else if (name === 'checked' || name === 'selected' || name === 'disabled') element[name] = Boolean(value);
     else element.setAttribute(name, value === true ? '' : String(value));
@@ -48,13 +49,16 @@ export function fmt(value, digits = 3) {
 
 export function ci(metric) {
   if (!metric) return '–';
-  const interval = metric.lower !== null && metric.lower !== undefined ? ` [${fmt(metric.lower)}, ${fmt(metric.upper)}]` : '';
+  const interval =
+    metric.lower !== null && metric.lower !== undefined ? ` [${fmt(metric.lower)}, ${fmt(metric.upper)}]` : '';
   return `${fmt(metric.value)}${interval}`;
 }
 
 /** '#/route?x=1' link. */
 export function link(route, params, ...children) {
-  const query = new URLSearchParams(Object.entries(params ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const query = new URLSearchParams(
+    Object.entries(params ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
   const text = query.toString();
   return h('a', { href: `#/${route}${text ? `?${text}` : ''}` }, ...children);
 }
@@ -69,7 +73,9 @@ export function errorBox(error) {
 
 /** Goes to '#/route?params'. */
 export function navigate(route, params = {}) {
-  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const query = new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
   const text = query.toString();
   location.hash = `#/${route}${text ? `?${text}` : ''}`;
 }

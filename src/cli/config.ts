@@ -31,7 +31,9 @@ export function readConfigFile(path: string): EvalConfig {
   try {
     value = path.endsWith('.json') ? JSON.parse(readFileSync(path, 'utf8')) : parseYaml(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(cause as Error).message}`);
+    throw new ConfigError(
+      `${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(cause as Error).message}`,
+    );
   }
   const parsed = evalConfigSchema.safeParse(value ?? {});
   if (!parsed.success) {

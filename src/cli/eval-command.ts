@@ -1,5 +1,5 @@
 // `medkit eval <benchmark>`: run a benchmark with the baseline or any model, and print the score table.
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ConfigError, MODEL_ROLES, type ModelRole } from '../core/index.js';
 import { runEval, type EvalOptions } from '../eval.js';
 import { collect, parseArgValues, parseKeyValues, positiveInt, readConfigFile } from './config.js';
@@ -34,13 +34,23 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('run a benchmark; without --model its non-LLM baseline answers (and the output says so)')
     .argument('[benchmark]', 'benchmark name (medkit list); not needed with --resume')
-    .option('-m, --model <provider:model>', 'model for the agent role: openai:<model>, anthropic:<model>, llama:<file.gguf>, scripted:<file>, or baseline')
+    .option(
+      '-m, --model <provider:model>',
+      'model for the agent role: openai:<model>, anthropic:<model>, llama:<file.gguf>, scripted:<file>, or baseline',
+    )
     .option('-r, --role <role=model>', `model for another role (${MODEL_ROLES.join(', ')}); repeatable`, collect, [])
-    .option('-s, --solver <name>', "a solver of the benchmark or an agent (e.g. kgarevion); default: 'default' with a model, 'baseline' without")
+    .option(
+      '-s, --solver <name>',
+      "a solver of the benchmark or an agent (e.g. kgarevion); default: 'default' with a model, 'baseline' without",
+    )
     .option('-a, --arg <key=value>', 'task argument (see medkit list); repeatable', collect, [])
     .option('-l, --limit <n>', 'first n samples only', positiveInt('--limit'))
     .option('-e, --epochs <n>', 'runs per sample (pass@k, pass^k need several)', positiveInt('--epochs'))
-    .option('-c, --concurrency <n>', 'units run at once, and connections per model (default 8)', positiveInt('--concurrency'))
+    .option(
+      '-c, --concurrency <n>',
+      'units run at once, and connections per model (default 8)',
+      positiveInt('--concurrency'),
+    )
     .option('--seed <n>', 'run seed (default 0)', positiveInt('--seed'))
     .option('-o, --out <dir>', 'write the run (spec.json, samples.jsonl, summary.json) here')
     .option('--resume <dir>', 'finish a stopped or killed run; every (sample, epoch) ends up exactly once')
@@ -58,16 +68,19 @@ export function registerEval(program: Command): void {
     .action(async (benchmarkName: string | undefined, flags: EvalFlags) => {
       const config = flags.config ? readConfigFile(flags.config) : {};
       const name = benchmarkName ?? config.benchmark;
-      if (!name && !flags.resume) throw new ConfigError('name a benchmark (medkit list shows them), or give --resume <dir>');
+      if (!name && !flags.resume)
+        throw new ConfigError('name a benchmark (medkit list shows them), or give --resume <dir>');
       const models: NonNullable<EvalOptions['models']> = { ...(config.roles ?? {}) };
       const agentModel = flags.model ?? config.model;
       if (agentModel) models.agent = agentModel;
       for (const [role, model] of Object.entries(parseKeyValues(flags.role, '--role'))) {
-        if (!(MODEL_ROLES as readonly string[]).includes(role)) throw new ConfigError(`--role: unknown role '${role}'; roles are ${MODEL_ROLES.join(', ')}`);
+        if (!(MODEL_ROLES as readonly string[]).includes(role))
+          throw new ConfigError(`--role: unknown role '${role}'; roles are ${MODEL_ROLES.join(', ')}`);
         models[role as ModelRole] = model;
       }
       const temperature = flags.temperature ?? config.temperature;
-      if (temperature !== undefined && !(Number(temperature) >= 0)) throw new ConfigError(`--temperature expects a number ≥ 0, got '${temperature}'`);
+      if (temperature !== undefined && !(Number(temperature) >= 0))
+        throw new ConfigError(`--temperature expects a number ≥ 0, got '${temperature}'`);
       const controller = new AbortController();
       let interrupts = 0;
       const onInterrupt = () => {
@@ -103,16 +116,20 @@ export function registerEval(program: Command): void {
         temperature: temperature === undefined ? undefined : Number(temperature),
         maxTokens: pick(flags.maxTokens, config.maxTokens),
       };
-      for (const [key, value] of Object.entries(optional)) if (value !== undefined) (options as unknown as Record<string, unknown>)[key] = value;
+      for (const [key, value] of Object.entries(optional))
+        if (value !== undefined) (options as unknown as Record<string, unknown>)[key] = value;
       const baseURL = flags.baseUrl ?? config.baseUrl;
       if (baseURL) options.provider = { baseURL };
       const summary = await runEval(options);
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onInterrupt);
       process.stdout.write((flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary)) + '\n');
-      if (flags.out ?? flags.resume ?? config.out) process.stdout.write(`run written to ${flags.resume ?? flags.out ?? config.out}\n`);
+      if (flags.out ?? flags.resume ?? config.out)
+        process.stdout.write(`run written to ${flags.resume ?? flags.out ?? config.out}\n`);
       if (summary.status === 'failed') {
-        process.stderr.write(`medkit: ${summary.notes.find((note) => note.startsWith('run stopped:')) ?? 'the run failed'}\n`);
+        process.stderr.write(
+          `medkit: ${summary.notes.find((note) => note.startsWith('run stopped:')) ?? 'the run failed'}\n`,
+        );
         process.exitCode = 1;
       }
       if (summary.status === 'interrupted') process.exitCode = 130;

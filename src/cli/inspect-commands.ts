@@ -11,7 +11,10 @@ import { formatNumber, formatSummary, table } from './report.js';
 
 export function readSummary(directory: string): RunSummary {
   const path = join(directory, SUMMARY_FILE);
-  if (!existsSync(path)) throw new ConfigError(`${directory}: no ${SUMMARY_FILE} (a run still going, or killed: finish it with medkit eval --resume ${directory})`);
+  if (!existsSync(path))
+    throw new ConfigError(
+      `${directory}: no ${SUMMARY_FILE} (a run still going, or killed: finish it with medkit eval --resume ${directory})`,
+    );
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
@@ -19,7 +22,8 @@ export function readSummary(directory: string): RunSummary {
     throw new ConfigError(`${path}: not JSON`);
   }
   const parsed = runSummarySchema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success)
+    throw new ConfigError(`${path}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
   return value as RunSummary;
 }
 
@@ -36,15 +40,28 @@ export function registerInspectCommands(program: Command): void {
       const lines: string[] = ['Benchmarks (medkit eval <name>):'];
       lines.push(table(Object.values(benchmarks).map((b) => [`  ${b.name}`, b.description, `[${b.tags.join(', ')}]`])));
       for (const benchmark of Object.values(benchmarks)) {
-        for (const [key, help] of Object.entries(benchmark.argsHelp ?? {})) lines.push(`    ${benchmark.name} --arg ${key}=…  ${help}`);
+        for (const [key, help] of Object.entries(benchmark.argsHelp ?? {}))
+          lines.push(`    ${benchmark.name} --arg ${key}=…  ${help}`);
       }
       lines.push('', 'Agents (medkit eval <benchmark> --solver <name> --model ...):');
-      lines.push(Object.values(agents).length ? table(Object.values(agents).map((a) => [`  ${a.name}`, a.description, `accepts [${a.accepts.join(', ')}]`])) : '  (none yet)');
+      lines.push(
+        Object.values(agents).length
+          ? table(Object.values(agents).map((a) => [`  ${a.name}`, a.description, `accepts [${a.accepts.join(', ')}]`]))
+          : '  (none yet)',
+      );
       lines.push('', 'Dataset loaders (medkit data check <loader> <path>):');
-      lines.push(Object.values(loaders).length ? table(Object.values(loaders).map((l) => [`  ${l.name}`, l.description])) : '  (none yet)');
+      lines.push(
+        Object.values(loaders).length
+          ? table(Object.values(loaders).map((l) => [`  ${l.name}`, l.description]))
+          : '  (none yet)',
+      );
       lines.push('', 'Model providers (--model / --role r=...):');
       lines.push(table(providers.map((p) => [`  ${p.name}`, p.description, p.example])));
-      lines.push(table([['  baseline', "the benchmark's own non-LLM solver (the default when no --model is given)", 'baseline']]));
+      lines.push(
+        table([
+          ['  baseline', "the benchmark's own non-LLM solver (the default when no --model is given)", 'baseline'],
+        ]),
+      );
       process.stdout.write(lines.join('\n') + '\n');
     });
 
@@ -64,8 +81,12 @@ export function registerInspectCommands(program: Command): void {
           if (flags.errors && record.error === null) continue;
           if (!flags.errors && shown >= wanted) break;
           shown++;
-          const scores = Object.entries(record.scores).map(([name, score]) => `${name}=${JSON.stringify(score.value)}`).join(' ');
-          lines.push(`- ${record.id} #${record.epoch}: ${scores}${record.error ? `  ERROR ${record.error}` : ''}  answer: ${record.output.slice(0, 120).replace(/\s+/g, ' ')}`);
+          const scores = Object.entries(record.scores)
+            .map(([name, score]) => `${name}=${JSON.stringify(score.value)}`)
+            .join(' ');
+          lines.push(
+            `- ${record.id} #${record.epoch}: ${scores}${record.error ? `  ERROR ${record.error}` : ''}  answer: ${record.output.slice(0, 120).replace(/\s+/g, ' ')}`,
+          );
         }
       }
       process.stdout.write(lines.join('\n') + '\n');
@@ -79,7 +100,9 @@ export function registerInspectCommands(program: Command): void {
     .option('--seed <n>', 'bootstrap seed', '0')
     .action((runA: string, runB: string, flags: { seed: string }) => {
       const comparison = compareRuns(runA, runB, { seed: Number(flags.seed) });
-      const rows: string[][] = [['metric', 'A', 'B', 'B−A [95% CI]', 'p (bootstrap)', 'p (Wilcoxon)', 'pairs', 'B better', 'A better']];
+      const rows: string[][] = [
+        ['metric', 'A', 'B', 'B−A [95% CI]', 'p (bootstrap)', 'p (Wilcoxon)', 'pairs', 'B better', 'A better'],
+      ];
       for (const metric of comparison.metrics) {
         rows.push([
           metric.key,
@@ -101,13 +124,18 @@ export function registerInspectCommands(program: Command): void {
   const data = program.command('data').description('work with dataset files a user supplies');
   data
     .command('check')
-    .description('parse a dataset file with a loader; print counts per split and the first item, or the first error with file and line')
+    .description(
+      'parse a dataset file with a loader; print counts per split and the first item, or the first error with file and line',
+    )
     .argument('<loader>', 'loader name (medkit list)')
     .argument('<path>', 'the file')
     .option('--lenient', 'report every bad line and go on')
     .action(async (loaderName: string, path: string, flags: { lenient?: boolean }) => {
       const loader = loaders[loaderName];
-      if (!loader) throw new ConfigError(`unknown loader '${loaderName}'. Known: ${Object.keys(loaders).sort().join(', ') || '(none)'}`);
+      if (!loader)
+        throw new ConfigError(
+          `unknown loader '${loaderName}'. Known: ${Object.keys(loaders).sort().join(', ') || '(none)'}`,
+        );
       if (!existsSync(path)) throw new ConfigError(`${path}: no such file`);
       if (loader.describe) {
         process.stdout.write((await loader.describe(path)) + '\n');
@@ -116,13 +144,19 @@ export function registerInspectCommands(program: Command): void {
       const counts = new Map<string, number>();
       let first: Sample | undefined;
       const problems: string[] = [];
-      for await (const sample of loader.load(path, { lenient: flags.lenient ?? false, onError: (error) => problems.push(error.message) })) {
+      for await (const sample of loader.load(path, {
+        lenient: flags.lenient ?? false,
+        onError: (error) => problems.push(error.message),
+      })) {
         first ??= sample;
         const split = loader.splitOf?.(sample) ?? 'all';
         counts.set(split, (counts.get(split) ?? 0) + 1);
       }
       const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
-      const lines = [`${path}: ${total} items (loader ${loader.name})`, table([...counts.entries()].sort().map(([split, count]) => [`  ${split}`, String(count)]))];
+      const lines = [
+        `${path}: ${total} items (loader ${loader.name})`,
+        table([...counts.entries()].sort().map(([split, count]) => [`  ${split}`, String(count)])),
+      ];
       if (first) lines.push('first item:', preview(first));
       for (const problem of problems) lines.push(`bad line: ${problem}`);
       process.stdout.write(lines.join('\n') + '\n');

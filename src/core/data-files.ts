@@ -27,7 +27,10 @@ export interface ReadOptions {
 }
 
 /** Streams a JSONL file: yields each non-blank line parsed as JSON with its line number. */
-export async function* readJsonLines(file: string, options: ReadOptions = {}): AsyncGenerator<{ value: unknown; at: LineLocation }> {
+export async function* readJsonLines(
+  file: string,
+  options: ReadOptions = {},
+): AsyncGenerator<{ value: unknown; at: LineLocation }> {
   if (!existsSync(file)) throw new ConfigError(`${file}: no such file`);
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let lineNumber = 0;
@@ -39,7 +42,9 @@ export async function* readJsonLines(file: string, options: ReadOptions = {}): A
       yield { value: JSON.parse(text), at };
     } catch (cause) {
       if (!(cause instanceof SyntaxError)) throw cause;
-      const error = new SampleFormatError(file, lineNumber, '(whole line)', `is not JSON (${cause.message})`, { cause });
+      const error = new SampleFormatError(file, lineNumber, '(whole line)', `is not JSON (${cause.message})`, {
+        cause,
+      });
       if (!options.lenient) throw error;
       options.onError?.(error);
     }
@@ -57,7 +62,9 @@ export function parseJsonLinesText(text: string, file: string): { value: unknown
     try {
       rows.push({ value: JSON.parse(line), at: { file, line: index + 1 } });
     } catch (cause) {
-      throw new SampleFormatError(file, index + 1, '(whole line)', `is not JSON (${(cause as Error).message})`, { cause });
+      throw new SampleFormatError(file, index + 1, '(whole line)', `is not JSON (${(cause as Error).message})`, {
+        cause,
+      });
     }
   });
   return rows;

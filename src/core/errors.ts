@@ -52,14 +52,20 @@ export class SampleFormatError extends MedkitError {
 export class TimeoutError extends MedkitError {
   override readonly name = 'TimeoutError';
   readonly isRetryable = true;
-  constructor(readonly what: string, readonly timeoutMs: number) {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${what} timed out after ${timeoutMs} ms`);
   }
 }
 
 export class ScriptExhaustedError extends MedkitError {
   override readonly name = 'ScriptExhaustedError';
-  constructor(readonly available: number, where = 'scripted model') {
+  constructor(
+    readonly available: number,
+    where = 'scripted model',
+  ) {
     super(`${where}: all ${available} scripted replies are used up`);
   }
 }

@@ -73,9 +73,13 @@ export const assistantMessage = (content: string, toolCalls?: ToolCall[]): Assis
   toolCalls && toolCalls.length > 0 ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content };
 export const textPart = (text: string): TextPart => ({ type: 'text', text });
 export const imageFromPath = (path: string, mediaType: ImageMediaType, label?: string): ImagePart =>
-  label === undefined ? { type: 'image', source: { kind: 'path', path }, mediaType } : { type: 'image', source: { kind: 'path', path }, mediaType, label };
+  label === undefined
+    ? { type: 'image', source: { kind: 'path', path }, mediaType }
+    : { type: 'image', source: { kind: 'path', path }, mediaType, label };
 export const imageFromBytes = (data: Uint8Array, mediaType: ImageMediaType, label?: string): ImagePart =>
-  label === undefined ? { type: 'image', source: { kind: 'bytes', data }, mediaType } : { type: 'image', source: { kind: 'bytes', data }, mediaType, label };
+  label === undefined
+    ? { type: 'image', source: { kind: 'bytes', data }, mediaType }
+    : { type: 'image', source: { kind: 'bytes', data }, mediaType, label };
 
 /** The text of a message, image parts left out. */
 export function messageText(message: ChatMessage): string {
@@ -107,7 +111,10 @@ export function loggableMessage(message: ChatMessage): ChatMessage {
     ...message,
     content: message.content.map((part) =>
       part.type === 'image' && part.source.kind === 'bytes'
-        ? { ...part, source: { kind: 'hash', sha256: sha256Hex(part.source.data), byteLength: part.source.data.byteLength } }
+        ? {
+            ...part,
+            source: { kind: 'hash', sha256: sha256Hex(part.source.data), byteLength: part.source.data.byteLength },
+          }
         : part,
     ),
   };

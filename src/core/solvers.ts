@@ -48,7 +48,11 @@ export function generate(config: GenerateConfig = {}): Solver {
   };
 }
 
-export async function generateInto(state: TaskState, context: SolverContext, config: GenerateConfig = {}): Promise<TaskState> {
+export async function generateInto(
+  state: TaskState,
+  context: SolverContext,
+  config: GenerateConfig = {},
+): Promise<TaskState> {
   const output = await context.generate({ messages: state.messages, config: { ...context.generateConfig, ...config } });
   state.messages.push(assistantMessage(output.text, output.toolCalls));
   state.output = output;
@@ -75,7 +79,9 @@ export function multipleChoicePrompt({ template = DEFAULT_MCQ_TEMPLATE } = {}): 
     name: 'multiple-choice-prompt',
     params: { template },
     async solve(state) {
-      const choices = (state.sample.choices ?? []).map((choice, index) => `${choiceLetter(index)}. ${choice}`).join('\n');
+      const choices = (state.sample.choices ?? [])
+        .map((choice, index) => `${choiceLetter(index)}. ${choice}`)
+        .join('\n');
       const text = template.replace('{question}', inputText(state.sample)).replace('{choices}', choices);
       const firstUser = state.messages.findIndex((message) => message.role === 'user');
       const message = userMessage(text);

@@ -19,7 +19,15 @@ export type TranscriptEvent =
       error?: string;
       at: string;
     }
-  | { type: 'tool'; name: string; arguments: JsonValue; result: string; error?: string; durationMs?: number; at: string }
+  | {
+      type: 'tool';
+      name: string;
+      arguments: JsonValue;
+      result: string;
+      error?: string;
+      durationMs?: number;
+      at: string;
+    }
   /**
    * Evidence a viewer knows how to show. Kinds in use: 'sql-result' {sql, columns, rows},
    * 'kg-triplet' {head, relation, tail, verdict, evidence}, 'image-region' {image, width, height,

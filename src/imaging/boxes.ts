@@ -100,23 +100,30 @@ export const fromXywh = (values: readonly number[], size?: Size, options?: Valid
 export const normaliseBox = (box: Box, size: Size, scale: 1 | 1000 = 1): BoxArray =>
   formatBox(box, { format: 'xyxy', units: scale === 1 ? 'unit' : 'per1000' }, size);
 /** Normalised xyxy (0–1 or 0–1000) → validated pixel box. */
-export const denormaliseBox = (values: readonly number[], size: Size, scale: 1 | 1000 = 1, options?: ValidateOptions): Box =>
-  parseBox(values, { format: 'xyxy', units: scale === 1 ? 'unit' : 'per1000' }, size, options);
+export const denormaliseBox = (
+  values: readonly number[],
+  size: Size,
+  scale: 1 | 1000 = 1,
+  options?: ValidateOptions,
+): Box => parseBox(values, { format: 'xyxy', units: scale === 1 ? 'unit' : 'per1000' }, size, options);
 
 function checkCorners(box: Box, where: string, allowEmpty: boolean): Box {
   const { x1, y1, x2, y2 } = box;
-  if (![x1, y1, x2, y2].every(Number.isFinite)) throw new BoxError(where, `box has a non-finite value ${describe(box)}`);
+  if (![x1, y1, x2, y2].every(Number.isFinite))
+    throw new BoxError(where, `box has a non-finite value ${describe(box)}`);
   if (x2 < x1 || y2 < y1) {
     throw new BoxError(where, `swapped corners in ${describe(box)}: need x1 ≤ x2 and y1 ≤ y2 (is it xywh, not xyxy?)`);
   }
-  if (!allowEmpty && (x2 === x1 || y2 === y1)) throw new BoxError(where, `empty box ${describe(box)} (zero width or height)`);
+  if (!allowEmpty && (x2 === x1 || y2 === y1))
+    throw new BoxError(where, `empty box ${describe(box)} (zero width or height)`);
   return box;
 }
 
 /** Checks a pixel box against an image; returns it (or its clamped copy with `clamp`). */
 export function validateBox(box: Box, size: Size, options: ValidateOptions = {}): Box {
   const where = options.where ?? 'box';
-  if (!(size.width > 0 && size.height > 0)) throw new BoxError(where, `image has zero size (${size.width}×${size.height})`);
+  if (!(size.width > 0 && size.height > 0))
+    throw new BoxError(where, `image has zero size (${size.width}×${size.height})`);
   checkCorners(box, where, options.allowEmpty ?? false);
   const inside = box.x1 >= 0 && box.y1 >= 0 && box.x2 <= size.width && box.y2 <= size.height;
   if (inside) return box;
@@ -133,7 +140,12 @@ export function validateBox(box: Box, size: Size, options: ValidateOptions = {})
 
 export function clampBox(box: Box, size: Size): Box {
   const clip = (value: number, top: number) => Math.min(Math.max(value, 0), top);
-  return { x1: clip(box.x1, size.width), y1: clip(box.y1, size.height), x2: clip(box.x2, size.width), y2: clip(box.y2, size.height) };
+  return {
+    x1: clip(box.x1, size.width),
+    y1: clip(box.y1, size.height),
+    x2: clip(box.x2, size.width),
+    y2: clip(box.y2, size.height),
+  };
 }
 
 /** Maps a box from one image size to another (e.g. original → model input). */
@@ -144,13 +156,26 @@ export function resizeBox(box: Box, from: Size, to: Size): Box {
 }
 
 /** Shifts a box into the frame of a crop whose top-left is (x, y). */
-export const offsetBox = (box: Box, dx: number, dy: number): Box => ({ x1: box.x1 + dx, y1: box.y1 + dy, x2: box.x2 + dx, y2: box.y2 + dy });
+export const offsetBox = (box: Box, dx: number, dy: number): Box => ({
+  x1: box.x1 + dx,
+  y1: box.y1 + dy,
+  x2: box.x2 + dx,
+  y2: box.y2 + dy,
+});
 
 export const boxArea = (box: Box): number => Math.max(0, box.x2 - box.x1) * Math.max(0, box.y2 - box.y1);
-export const boxCentre = (box: Box): { x: number; y: number } => ({ x: (box.x1 + box.x2) / 2, y: (box.y1 + box.y2) / 2 });
+export const boxCentre = (box: Box): { x: number; y: number } => ({
+  x: (box.x1 + box.x2) / 2,
+  y: (box.y1 + box.y2) / 2,
+});
 
 export function intersectBoxes(a: Box, b: Box): Box | null {
-  const box = { x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1), x2: Math.min(a.x2, b.x2), y2: Math.min(a.y2, b.y2) };
+  const box = {
+    x1: Math.max(a.x1, b.x1),
+    y1: Math.max(a.y1, b.y1),
+    x2: Math.min(a.x2, b.x2),
+    y2: Math.min(a.y2, b.y2),
+  };
   return box.x2 > box.x1 && box.y2 > box.y1 ? box : null;
 }
 
@@ -233,10 +258,14 @@ export function overlapFromCounts(intersection: number, predicted: number, targe
 
 export function maskOverlap(predicted: Mask, target: Mask): Overlap {
   if (predicted.width !== target.width || predicted.height !== target.height) {
-    throw new BoxError('mask', `mask sizes differ: ${predicted.width}×${predicted.height} vs ${target.width}×${target.height}`);
+    throw new BoxError(
+      'mask',
+      `mask sizes differ: ${predicted.width}×${predicted.height} vs ${target.width}×${target.height}`,
+    );
   }
   let intersection = 0;
-  for (let index = 0; index < predicted.data.length; index++) if (predicted.data[index] && target.data[index]) intersection++;
+  for (let index = 0; index < predicted.data.length; index++)
+    if (predicted.data[index] && target.data[index]) intersection++;
   return overlapFromCounts(intersection, maskCount(predicted), maskCount(target));
 }
 
@@ -258,7 +287,8 @@ export function microOverlap(items: readonly Overlap[]): Overlap {
   return overlapFromCounts(intersection, predicted, target);
 }
 
-const describe = (box: Box): string => `[${[box.x1, box.y1, box.x2, box.y2].map((v) => +v.toFixed(3)).join(', ')}] (xyxy)`;
+const describe = (box: Box): string =>
+  `[${[box.x1, box.y1, box.x2, box.y2].map((v) => +v.toFixed(3)).join(', ')}] (xyxy)`;
 const short = (value: unknown): string => {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;

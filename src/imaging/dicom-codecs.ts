@@ -22,7 +22,11 @@ const TABLE: [string, string, PixelEncoding][] = [
   ['1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1)', 'jpeg-baseline'],
   ['1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)', 'unsupported'],
   ['1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)', 'unsupported'],
-  ['1.2.840.10008.1.2.4.70', 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', 'unsupported'],
+  [
+    '1.2.840.10008.1.2.4.70',
+    'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])',
+    'unsupported',
+  ],
   ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless Image Compression', 'jpeg-ls'],
   ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless) Image Compression', 'jpeg-ls'],
   ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'jpeg2000'],
@@ -32,7 +36,11 @@ const TABLE: [string, string, PixelEncoding][] = [
   ['1.2.840.10008.1.2.4.100', 'MPEG2 Main Profile / Main Level', 'unsupported'],
   ['1.2.840.10008.1.2.4.102', 'MPEG-4 AVC/H.264 High Profile / Level 4.1', 'unsupported'],
   ['1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 Image Compression (Lossless Only)', 'unsupported'],
-  ['1.2.840.10008.1.2.4.202', 'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)', 'unsupported'],
+  [
+    '1.2.840.10008.1.2.4.202',
+    'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)',
+    'unsupported',
+  ],
   ['1.2.840.10008.1.2.4.203', 'High-Throughput JPEG 2000 Image Compression', 'unsupported'],
 ];
 
@@ -43,21 +51,40 @@ export function transferSyntax(uid: string): TransferSyntax {
 }
 
 /** Decodes one RLE Lossless frame into interleaved little-endian samples (bytes per sample = bitsAllocated / 8). */
-export function decodeRleFrame(file: string, frame: Uint8Array, rows: number, columns: number, samplesPerPixel: number, bitsAllocated: number): Uint8Array {
-  if (bitsAllocated % 8 !== 0) throw new ImagingError(file, `RLE with ${bitsAllocated} bits allocated is not supported`);
+export function decodeRleFrame(
+  file: string,
+  frame: Uint8Array,
+  rows: number,
+  columns: number,
+  samplesPerPixel: number,
+  bitsAllocated: number,
+): Uint8Array {
+  if (bitsAllocated % 8 !== 0)
+    throw new ImagingError(file, `RLE with ${bitsAllocated} bits allocated is not supported`);
   const bytesPerSample = bitsAllocated / 8;
   const pixels = rows * columns;
-  if (frame.length < 64) throw new ImagingError(file, `RLE frame is ${frame.length} bytes, shorter than its 64-byte header (file truncated?)`);
+  if (frame.length < 64)
+    throw new ImagingError(
+      file,
+      `RLE frame is ${frame.length} bytes, shorter than its 64-byte header (file truncated?)`,
+    );
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const segments = view.getUint32(0, true);
   const expected = samplesPerPixel * bytesPerSample;
-  if (segments !== expected) throw new ImagingError(file, `RLE header lists ${segments} segments, expected ${expected} (${samplesPerPixel} samples × ${bytesPerSample} bytes)`);
+  if (segments !== expected)
+    throw new ImagingError(
+      file,
+      `RLE header lists ${segments} segments, expected ${expected} (${samplesPerPixel} samples × ${bytesPerSample} bytes)`,
+    );
   const out = new Uint8Array(pixels * expected);
   for (let segment = 0; segment < segments; segment++) {
     const start = view.getUint32(4 + 4 * segment, true);
     const end = segment + 1 < segments ? view.getUint32(8 + 4 * segment, true) : frame.length;
     if (start < 64 || start > frame.length || end > frame.length || end < start) {
-      throw new ImagingError(file, `RLE segment ${segment + 1} offset ${start}…${end} is outside the ${frame.length}-byte frame (corrupt or truncated)`);
+      throw new ImagingError(
+        file,
+        `RLE segment ${segment + 1} offset ${start}…${end} is outside the ${frame.length}-byte frame (corrupt or truncated)`,
+      );
     }
     // Segment order: per sample, most significant byte first. Output: interleaved, little endian.
     const sample = Math.floor(segment / bytesPerSample);
@@ -70,7 +97,8 @@ export function decodeRleFrame(file: string, frame: Uint8Array, rows: number, co
       const header = frame[position++];
       if (header < 128) {
         const count = header + 1;
-        for (let k = 0; k < count && written < pixels; k++, written++, target += stride) out[target] = frame[position + k];
+        for (let k = 0; k < count && written < pixels; k++, written++, target += stride)
+          out[target] = frame[position + k];
         position += count;
       } else if (header > 128) {
         const count = 257 - header;
@@ -78,13 +106,23 @@ export function decodeRleFrame(file: string, frame: Uint8Array, rows: number, co
         for (let k = 0; k < count && written < pixels; k++, written++, target += stride) out[target] = value;
       }
     }
-    if (written < pixels) throw new ImagingError(file, `RLE segment ${segment + 1} decoded ${written} of ${pixels} pixels (corrupt or truncated)`);
+    if (written < pixels)
+      throw new ImagingError(
+        file,
+        `RLE segment ${segment + 1} decoded ${written} of ${pixels} pixels (corrupt or truncated)`,
+      );
   }
   return out;
 }
 
 /** JPEG Baseline frame → 8-bit interleaved samples (sharp/libjpeg converts YCbCr to RGB). */
-export async function decodeJpegBaselineFrame(file: string, frame: Uint8Array, rows: number, columns: number, samplesPerPixel: number): Promise<Uint8Array> {
+export async function decodeJpegBaselineFrame(
+  file: string,
+  frame: Uint8Array,
+  rows: number,
+  columns: number,
+  samplesPerPixel: number,
+): Promise<Uint8Array> {
   try {
     let pipeline = sharp(frame, { failOn: 'error' });
     if (samplesPerPixel === 1) pipeline = pipeline.toColourspace('b-w');
@@ -111,7 +149,9 @@ interface WasmDecoder {
 const requireCjs = createRequire(import.meta.url);
 const codecs = new Map<string, Promise<Record<string, new () => WasmDecoder>>>();
 /** The Emscripten module of a codec (decoders and, for the writer, encoders). */
-export function loadCodec(name: '@cornerstonejs/codec-charls' | '@cornerstonejs/codec-openjpeg'): Promise<Record<string, new () => WasmDecoder>> {
+export function loadCodec(
+  name: '@cornerstonejs/codec-charls' | '@cornerstonejs/codec-openjpeg',
+): Promise<Record<string, new () => WasmDecoder>> {
   let codec = codecs.get(name);
   if (!codec) {
     const factory = requireCjs(name) as (options: object) => Promise<Record<string, new () => WasmDecoder>>;
@@ -123,7 +163,13 @@ export function loadCodec(name: '@cornerstonejs/codec-charls' | '@cornerstonejs/
 
 /** JPEG-LS or JPEG 2000 frame → interleaved little-endian samples of bitsAllocated / 8 bytes. */
 export async function decodeWasmFrame(
-  file: string, kind: 'jpeg-ls' | 'jpeg2000', frame: Uint8Array, rows: number, columns: number, samplesPerPixel: number, bitsAllocated: number,
+  file: string,
+  kind: 'jpeg-ls' | 'jpeg2000',
+  frame: Uint8Array,
+  rows: number,
+  columns: number,
+  samplesPerPixel: number,
+  bitsAllocated: number,
 ): Promise<Uint8Array> {
   const what = kind === 'jpeg-ls' ? 'JPEG-LS' : 'JPEG 2000';
   let decoder: WasmDecoder | undefined;
@@ -133,15 +179,23 @@ export async function decodeWasmFrame(
     decoder.getEncodedBuffer(frame.length).set(frame);
     decoder.decode();
     const info = decoder.getFrameInfo();
-    if (!info.width || !info.height) throw new ImagingError(file, `cannot decode ${what} frame: the codec returned an empty image (corrupt codestream?)`);
+    if (!info.width || !info.height)
+      throw new ImagingError(
+        file,
+        `cannot decode ${what} frame: the codec returned an empty image (corrupt codestream?)`,
+      );
     if (info.width !== columns || info.height !== rows || info.componentCount !== samplesPerPixel) {
-      throw new ImagingError(file, `${what} frame is ${info.width}×${info.height}×${info.componentCount}, the header says ${columns}×${rows}×${samplesPerPixel}`);
+      throw new ImagingError(
+        file,
+        `${what} frame is ${info.width}×${info.height}×${info.componentCount}, the header says ${columns}×${rows}×${samplesPerPixel}`,
+      );
     }
     const decoded = decoder.getDecodedBuffer();
     const bytesIn = info.bitsPerSample > 8 ? 2 : 1;
     const bytesOut = bitsAllocated / 8;
     const count = rows * columns * samplesPerPixel;
-    if (decoded.length < count * bytesIn) throw new ImagingError(file, `${what} frame decoded to ${decoded.length} bytes, expected ${count * bytesIn}`);
+    if (decoded.length < count * bytesIn)
+      throw new ImagingError(file, `${what} frame decoded to ${decoded.length} bytes, expected ${count * bytesIn}`);
     if (bytesIn === bytesOut) return new Uint8Array(decoded.subarray(0, count * bytesIn));
     const out = new Uint8Array(count * bytesOut); // widen 8-bit codestreams into 16-bit samples (or narrow, keeping the low byte)
     for (let index = 0; index < count; index++) {
@@ -151,7 +205,8 @@ export async function decodeWasmFrame(
     return out;
   } catch (error) {
     if (error instanceof ImagingError) throw error;
-    const problem = error instanceof Error ? error.message : typeof error === 'number' ? `codec error code ${error}` : String(error);
+    const problem =
+      error instanceof Error ? error.message : typeof error === 'number' ? `codec error code ${error}` : String(error);
     throw new ImagingError(file, `cannot decode ${what} frame: ${problem} (corrupt or truncated?)`, { cause: error });
   } finally {
     decoder?.delete?.();

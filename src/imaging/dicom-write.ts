@@ -8,11 +8,24 @@ import sharp from 'sharp';
 import type { Window } from './windowing.js';
 import { loadCodec } from './dicom-codecs.js';
 
-export type DicomSyntaxName = 'implicit-le' | 'explicit-le' | 'big-endian' | 'deflated' | 'rle' | 'jpeg-baseline' | 'jpeg-ls' | 'jpeg2000';
+export type DicomSyntaxName =
+  | 'implicit-le'
+  | 'explicit-le'
+  | 'big-endian'
+  | 'deflated'
+  | 'rle'
+  | 'jpeg-baseline'
+  | 'jpeg-ls'
+  | 'jpeg2000';
 const SYNTAX_UIDS: Record<DicomSyntaxName, string> = {
-  'implicit-le': '1.2.840.10008.1.2', 'explicit-le': '1.2.840.10008.1.2.1', 'big-endian': '1.2.840.10008.1.2.2',
-  deflated: '1.2.840.10008.1.2.1.99', rle: '1.2.840.10008.1.2.5', 'jpeg-baseline': '1.2.840.10008.1.2.4.50',
-  'jpeg-ls': '1.2.840.10008.1.2.4.80', jpeg2000: '1.2.840.10008.1.2.4.90',
+  'implicit-le': '1.2.840.10008.1.2',
+  'explicit-le': '1.2.840.10008.1.2.1',
+  'big-endian': '1.2.840.10008.1.2.2',
+  deflated: '1.2.840.10008.1.2.1.99',
+  rle: '1.2.840.10008.1.2.5',
+  'jpeg-baseline': '1.2.840.10008.1.2.4.50',
+  'jpeg-ls': '1.2.840.10008.1.2.4.80',
+  jpeg2000: '1.2.840.10008.1.2.4.90',
 };
 
 interface WasmEncoder {
@@ -25,11 +38,30 @@ interface WasmEncoder {
 }
 
 /** Lossless JPEG-LS or JPEG 2000 codestream of one frame (cornerstone CharLS / OpenJPEG encoders). */
-async function wasmEncode(kind: 'jpeg-ls' | 'jpeg2000', bytes: Uint8Array, width: number, height: number, samples: number, bits: number, signed: boolean): Promise<Uint8Array> {
-  const codec = (await loadCodec(kind === 'jpeg-ls' ? '@cornerstonejs/codec-charls' : '@cornerstonejs/codec-openjpeg')) as unknown as Record<string, new () => WasmEncoder>;
+async function wasmEncode(
+  kind: 'jpeg-ls' | 'jpeg2000',
+  bytes: Uint8Array,
+  width: number,
+  height: number,
+  samples: number,
+  bits: number,
+  signed: boolean,
+): Promise<Uint8Array> {
+  const codec = (await loadCodec(
+    kind === 'jpeg-ls' ? '@cornerstonejs/codec-charls' : '@cornerstonejs/codec-openjpeg',
+  )) as unknown as Record<string, new () => WasmEncoder>;
   const encoder = new codec[kind === 'jpeg-ls' ? 'JpegLSEncoder' : 'J2KEncoder']();
   try {
-    encoder.getDecodedBuffer({ width, height, bitsPerSample: bits, componentCount: samples, isSigned: signed, isUsingColorTransform: false }).set(bytes);
+    encoder
+      .getDecodedBuffer({
+        width,
+        height,
+        bitsPerSample: bits,
+        componentCount: samples,
+        isSigned: signed,
+        isUsingColorTransform: false,
+      })
+      .set(bytes);
     encoder.setNearLossless?.(0);
     // OpenJPEG needs 2^decompositions ≤ the smaller side (its default of 5 fails below 32 px).
     encoder.setDecompositions?.(Math.max(0, Math.min(5, Math.floor(Math.log2(Math.min(width, height))))));
@@ -90,7 +122,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function element(tag: number, value: Value, explicit: boolean, bigEndian: boolean, undefinedLength = false): Uint8Array {
+function element(
+  tag: number,
+  value: Value,
+  explicit: boolean,
+  bigEndian: boolean,
+  undefinedLength = false,
+): Uint8Array {
   const body = valueBytes(value, bigEndian);
   const long = ['OB', 'OW', 'OF', 'SQ', 'UT', 'UN'].includes(value.vr);
   const head = new DataView(new ArrayBuffer(explicit ? (long ? 12 : 8) : 8));
@@ -143,7 +181,8 @@ function rleFrame(frame: Uint8Array, pixels: number, samples: number, bytesPerSa
   for (let sample = 0; sample < samples; sample++) {
     for (let byte = bytesPerSample - 1; byte >= 0; byte--) {
       const plane = new Uint8Array(pixels);
-      for (let pixel = 0; pixel < pixels; pixel++) plane[pixel] = frame[(pixel * samples + sample) * bytesPerSample + byte];
+      for (let pixel = 0; pixel < pixels; pixel++)
+        plane[pixel] = frame[(pixel * samples + sample) * bytesPerSample + byte];
       segments.push(packBits(plane));
     }
   }
@@ -167,15 +206,22 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
   const uid = SYNTAX_UIDS[syntaxName as DicomSyntaxName] ?? syntaxName;
   const explicit = uid !== SYNTAX_UIDS['implicit-le'];
   const bigEndian = uid === SYNTAX_UIDS['big-endian'];
-  const sopClass = input.modality === 'CT' ? '1.2.840.10008.5.1.4.1.1.2' : input.modality === 'MR' ? '1.2.840.10008.5.1.4.1.1.4' : '1.2.840.10008.5.1.4.1.1.7';
+  const sopClass =
+    input.modality === 'CT'
+      ? '1.2.840.10008.5.1.4.1.1.2'
+      : input.modality === 'MR'
+        ? '1.2.840.10008.5.1.4.1.1.4'
+        : '1.2.840.10008.5.1.4.1.1.7';
   const sop = input.sopInstanceUid ?? `2.25.${Date.now()}${Math.floor(Math.random() * 1e6)}`;
   const ds = (values: number[]) => values.map((v) => String(+v.toFixed(6))).join('\\');
   const frameBytes = input.rows * input.columns * samples * (bits / 8);
   const raw = new Uint8Array(input.pixels.buffer, input.pixels.byteOffset, input.pixels.byteLength);
-  if (raw.length !== frameBytes * frames) throw new Error(`encodeDicom: ${raw.length} pixel bytes, expected ${frameBytes * frames}`);
+  if (raw.length !== frameBytes * frames)
+    throw new Error(`encodeDicom: ${raw.length} pixel bytes, expected ${frameBytes * frames}`);
 
   const entries: [number, Value][] = [
-    [0x00080016, { vr: 'UI', text: sopClass }], [0x00080018, { vr: 'UI', text: sop }],
+    [0x00080016, { vr: 'UI', text: sopClass }],
+    [0x00080018, { vr: 'UI', text: sop }],
     [0x00080060, { vr: 'CS', text: input.modality ?? 'OT' }],
   ];
   if (input.sliceThickness !== undefined) entries.push([0x00180050, { vr: 'DS', text: ds([input.sliceThickness]) }]);
@@ -183,20 +229,40 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
   if (input.instanceNumber !== undefined) entries.push([0x00200013, { vr: 'IS', text: String(input.instanceNumber) }]);
   if (input.imagePosition) entries.push([0x00200032, { vr: 'DS', text: ds(input.imagePosition) }]);
   if (input.imageOrientation) entries.push([0x00200037, { vr: 'DS', text: ds(input.imageOrientation) }]);
-  entries.push([0x00280002, { vr: 'US', us: samples }], [0x00280004, { vr: 'CS', text: input.photometric ?? (samples === 3 ? 'RGB' : 'MONOCHROME2') }]);
+  entries.push(
+    [0x00280002, { vr: 'US', us: samples }],
+    [0x00280004, { vr: 'CS', text: input.photometric ?? (samples === 3 ? 'RGB' : 'MONOCHROME2') }],
+  );
   if (samples > 1) entries.push([0x00280006, { vr: 'US', us: input.planarConfiguration ?? 0 }]);
   if (frames > 1) entries.push([0x00280008, { vr: 'IS', text: String(frames) }]);
   entries.push([0x00280010, { vr: 'US', us: input.rows }], [0x00280011, { vr: 'US', us: input.columns }]);
   if (input.pixelSpacing) entries.push([0x00280030, { vr: 'DS', text: ds(input.pixelSpacing) }]);
   const stored = input.bitsStored ?? bits;
-  entries.push([0x00280100, { vr: 'US', us: bits }], [0x00280101, { vr: 'US', us: stored }], [0x00280102, { vr: 'US', us: stored - 1 }], [0x00280103, { vr: 'US', us: signed ? 1 : 0 }]);
-  if (input.window) entries.push([0x00281050, { vr: 'DS', text: ds([input.window.center]) }], [0x00281051, { vr: 'DS', text: ds([input.window.width]) }]);
+  entries.push(
+    [0x00280100, { vr: 'US', us: bits }],
+    [0x00280101, { vr: 'US', us: stored }],
+    [0x00280102, { vr: 'US', us: stored - 1 }],
+    [0x00280103, { vr: 'US', us: signed ? 1 : 0 }],
+  );
+  if (input.window)
+    entries.push(
+      [0x00281050, { vr: 'DS', text: ds([input.window.center]) }],
+      [0x00281051, { vr: 'DS', text: ds([input.window.width]) }],
+    );
   if (input.rescaleIntercept !== undefined || input.rescaleSlope !== undefined) {
-    entries.push([0x00281052, { vr: 'DS', text: ds([input.rescaleIntercept ?? 0]) }], [0x00281053, { vr: 'DS', text: ds([input.rescaleSlope ?? 1]) }]);
+    entries.push(
+      [0x00281052, { vr: 'DS', text: ds([input.rescaleIntercept ?? 0]) }],
+      [0x00281053, { vr: 'DS', text: ds([input.rescaleSlope ?? 1]) }],
+    );
   }
   const parts = entries.map(([tag, value]) => element(tag, value, explicit, bigEndian));
 
-  const native = [SYNTAX_UIDS['implicit-le'], SYNTAX_UIDS['explicit-le'], SYNTAX_UIDS['big-endian'], SYNTAX_UIDS.deflated].includes(uid);
+  const native = [
+    SYNTAX_UIDS['implicit-le'],
+    SYNTAX_UIDS['explicit-le'],
+    SYNTAX_UIDS['big-endian'],
+    SYNTAX_UIDS.deflated,
+  ].includes(uid);
   if (native) {
     let pixels = raw;
     if (bigEndian && bits === 16) {
@@ -211,12 +277,34 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
       if (uid === SYNTAX_UIDS.rle) fragments.push(rleFrame(bytes, input.rows * input.columns, samples, bits / 8));
       else if (uid === SYNTAX_UIDS['jpeg-baseline']) {
         if (bits !== 8) throw new Error('encodeDicom: JPEG Baseline needs 8-bit pixels');
-        fragments.push(new Uint8Array(await sharp(bytes, { raw: { width: input.columns, height: input.rows, channels: samples } }).jpeg({ quality: 95 }).toBuffer()));
+        fragments.push(
+          new Uint8Array(
+            await sharp(bytes, { raw: { width: input.columns, height: input.rows, channels: samples } })
+              .jpeg({ quality: 95 })
+              .toBuffer(),
+          ),
+        );
       } else if (uid === SYNTAX_UIDS['jpeg-ls'] || uid === SYNTAX_UIDS.jpeg2000) {
-        fragments.push(await wasmEncode(uid === SYNTAX_UIDS['jpeg-ls'] ? 'jpeg-ls' : 'jpeg2000', bytes, input.columns, input.rows, samples, bits, signed));
+        fragments.push(
+          await wasmEncode(
+            uid === SYNTAX_UIDS['jpeg-ls'] ? 'jpeg-ls' : 'jpeg2000',
+            bytes,
+            input.columns,
+            input.rows,
+            samples,
+            bits,
+            signed,
+          ),
+        );
       } else fragments.push(bytes);
     }
-    const items = [item(0xe000, new Uint8Array(0)), ...fragments.map((fragment) => item(0xe000, fragment.length % 2 ? concat([fragment, new Uint8Array(1)]) : fragment)), item(0xe0dd, new Uint8Array(0))];
+    const items = [
+      item(0xe000, new Uint8Array(0)),
+      ...fragments.map((fragment) =>
+        item(0xe000, fragment.length % 2 ? concat([fragment, new Uint8Array(1)]) : fragment),
+      ),
+      item(0xe0dd, new Uint8Array(0)),
+    ];
     parts.push(element(0x7fe00010, { vr: 'OB', bytes: new Uint8Array(0) }, true, false, true), ...items);
   }
   let dataset = concat(parts);

@@ -42,17 +42,40 @@ export interface DicomImage {
 }
 
 const TAG = {
-  transferSyntax: 'x00020010', sopClass: 'x00080016', modality: 'x00080060', seriesDescription: 'x0008103e', bodyPart: 'x00180015',
-  sliceThickness: 'x00180050', series: 'x0020000e', instance: 'x00200013', position: 'x00200032', orientation: 'x00200037',
-  sliceLocation: 'x00201041', samples: 'x00280002', photometric: 'x00280004', planar: 'x00280006', frames: 'x00280008',
-  rows: 'x00280010', columns: 'x00280011', spacing: 'x00280030', bitsAllocated: 'x00280100', bitsStored: 'x00280101',
-  pixelRepresentation: 'x00280103', windowCenter: 'x00281050', windowWidth: 'x00281051', intercept: 'x00281052',
-  slope: 'x00281053', pixelData: 'x7fe00010', floatPixelData: 'x7fe00008', doublePixelData: 'x7fe00009',
+  transferSyntax: 'x00020010',
+  sopClass: 'x00080016',
+  modality: 'x00080060',
+  seriesDescription: 'x0008103e',
+  bodyPart: 'x00180015',
+  sliceThickness: 'x00180050',
+  series: 'x0020000e',
+  instance: 'x00200013',
+  position: 'x00200032',
+  orientation: 'x00200037',
+  sliceLocation: 'x00201041',
+  samples: 'x00280002',
+  photometric: 'x00280004',
+  planar: 'x00280006',
+  frames: 'x00280008',
+  rows: 'x00280010',
+  columns: 'x00280011',
+  spacing: 'x00280030',
+  bitsAllocated: 'x00280100',
+  bitsStored: 'x00280101',
+  pixelRepresentation: 'x00280103',
+  windowCenter: 'x00281050',
+  windowWidth: 'x00281051',
+  intercept: 'x00281052',
+  slope: 'x00281053',
+  pixelData: 'x7fe00010',
+  floatPixelData: 'x7fe00008',
+  doublePixelData: 'x7fe00009',
 } as const;
 
 const problemOf = (error: unknown): string => {
   if (typeof error === 'string') return error;
-  if (error && typeof error === 'object' && 'exception' in error) return String((error as { exception: unknown }).exception);
+  if (error && typeof error === 'object' && 'exception' in error)
+    return String((error as { exception: unknown }).exception);
   return error instanceof Error ? error.message : String(error);
 };
 
@@ -63,16 +86,25 @@ export function parseDicomDataSet(bytes: Uint8Array, file: string): DataSet {
   const hasPreamble = buffer.length >= 132 && buffer.toString('latin1', 128, 132) === 'DICM';
   // A raw data set (no preamble) must start with a group 0002/0008 tag; anything else is not DICOM.
   if (!hasPreamble && !(buffer.length >= 8 && [0x0002, 0x0008].includes(buffer.readUInt16LE(0)))) {
-    throw new ImagingError(file, buffer.length < 132 ? `not a DICOM file (${buffer.length} bytes, no "DICM" marker; truncated?)` : 'not a DICOM file (no "DICM" marker at byte 128)');
+    throw new ImagingError(
+      file,
+      buffer.length < 132
+        ? `not a DICOM file (${buffer.length} bytes, no "DICM" marker; truncated?)`
+        : 'not a DICOM file (no "DICM" marker at byte 128)',
+    );
   }
   try {
-    return hasPreamble ? dicomParser.parseDicom(buffer) : dicomParser.parseDicom(buffer, { TransferSyntaxUID: '1.2.840.10008.1.2' });
+    return hasPreamble
+      ? dicomParser.parseDicom(buffer)
+      : dicomParser.parseDicom(buffer, { TransferSyntaxUID: '1.2.840.10008.1.2' });
   } catch (error) {
     const problem = problemOf(error);
     const truncated = /past end|overrun|overread|beyond|end of buffer|exceeds/i.test(problem);
     throw new ImagingError(
       file,
-      hasPreamble ? `corrupt DICOM${truncated ? ' (file truncated?)' : ''}: ${problem}` : `not a DICOM file (no "DICM" marker at byte 128, and not a raw data set): ${problem}`,
+      hasPreamble
+        ? `corrupt DICOM${truncated ? ' (file truncated?)' : ''}: ${problem}`
+        : `not a DICOM file (no "DICM" marker at byte 128, and not a raw data set): ${problem}`,
       { cause: error },
     );
   }
@@ -95,13 +127,18 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
   const syntax = transferSyntax(tsUid);
   const pixelElement = dataSet.elements[TAG.pixelData];
   if (!pixelElement) {
-    if (dataSet.elements[TAG.floatPixelData] || dataSet.elements[TAG.doublePixelData]) throw new ImagingError(file, 'float pixel data (7FE0,0008/0009) is not supported');
-    throw new ImagingError(file, 'no pixel data (7FE0,0010): not an image object (structured report, presentation state...?)');
+    if (dataSet.elements[TAG.floatPixelData] || dataSet.elements[TAG.doublePixelData])
+      throw new ImagingError(file, 'float pixel data (7FE0,0008/0009) is not supported');
+    throw new ImagingError(
+      file,
+      'no pixel data (7FE0,0010): not an image object (structured report, presentation state...?)',
+    );
   }
   if (syntax.encoding === 'unsupported') throw new UnsupportedTransferSyntaxError(file, syntax.uid, syntax.name);
   const rows = dataSet.uint16(TAG.rows) ?? 0;
   const columns = dataSet.uint16(TAG.columns) ?? 0;
-  if (rows === 0 || columns === 0) throw new ImagingError(file, `image has zero size (rows ${rows}, columns ${columns})`);
+  if (rows === 0 || columns === 0)
+    throw new ImagingError(file, `image has zero size (rows ${rows}, columns ${columns})`);
   const samplesPerPixel = dataSet.uint16(TAG.samples) ?? 1;
   const photometric = (dataSet.string(TAG.photometric) ?? (samplesPerPixel === 1 ? 'MONOCHROME2' : 'RGB')).trim();
   const bitsAllocated = dataSet.uint16(TAG.bitsAllocated) ?? 16;
@@ -110,12 +147,16 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
   const frames = Math.max(1, dataSet.intString(TAG.frames) ?? 1);
   const planar = dataSet.uint16(TAG.planar) ?? 0;
   if (photometric === 'PALETTE COLOR') throw new ImagingError(file, 'PALETTE COLOR images are not supported');
-  if (![8, 16, 32].includes(bitsAllocated)) throw new ImagingError(file, `${bitsAllocated} bits allocated is not supported (8, 16 or 32)`);
+  if (![8, 16, 32].includes(bitsAllocated))
+    throw new ImagingError(file, `${bitsAllocated} bits allocated is not supported (8, 16 or 32)`);
   const slope = dataSet.floatString(TAG.slope) ?? 1;
   const intercept = dataSet.floatString(TAG.intercept) ?? 0;
   const centres = numbers(dataSet, TAG.windowCenter);
   const widths = numbers(dataSet, TAG.windowWidth);
-  const windows = centres.slice(0, widths.length).map((center, index) => ({ center, width: widths[index] })).filter((w) => w.width >= 1);
+  const windows = centres
+    .slice(0, widths.length)
+    .map((center, index) => ({ center, width: widths[index] }))
+    .filter((w) => w.width >= 1);
 
   const frameBytes = rows * columns * samplesPerPixel * (bitsAllocated / 8);
   const rawFrames: Uint8Array[] = [];
@@ -124,40 +165,86 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
     const needed = frameBytes * frames;
     const available = Math.min(pixelElement.length, view.length - pixelElement.dataOffset);
     if (available < needed) {
-      throw new ImagingError(file, `pixel data holds ${Math.max(0, available)} bytes, ${rows}×${columns}×${samplesPerPixel}×${bitsAllocated / 8}×${frames} frames needs ${needed} (file truncated?)`);
+      throw new ImagingError(
+        file,
+        `pixel data holds ${Math.max(0, available)} bytes, ${rows}×${columns}×${samplesPerPixel}×${bitsAllocated / 8}×${frames} frames needs ${needed} (file truncated?)`,
+      );
     }
-    for (let frame = 0; frame < frames; frame++) rawFrames.push(view.subarray(pixelElement.dataOffset + frame * frameBytes, pixelElement.dataOffset + (frame + 1) * frameBytes));
+    for (let frame = 0; frame < frames; frame++)
+      rawFrames.push(
+        view.subarray(pixelElement.dataOffset + frame * frameBytes, pixelElement.dataOffset + (frame + 1) * frameBytes),
+      );
   } else {
     for (let frame = 0; frame < frames; frame++) {
       const encoded = encapsulatedFrame(dataSet, pixelElement, frame, frames, file);
-      rawFrames.push(syntax.encoding === 'rle'
-        ? decodeRleFrame(file, encoded, rows, columns, samplesPerPixel, bitsAllocated)
-        : syntax.encoding === 'jpeg-baseline'
-          ? await decodeJpegBaselineFrame(file, encoded, rows, columns, samplesPerPixel)
-          : await decodeWasmFrame(file, syntax.encoding as 'jpeg-ls' | 'jpeg2000', encoded, rows, columns, samplesPerPixel, bitsAllocated));
+      rawFrames.push(
+        syntax.encoding === 'rle'
+          ? decodeRleFrame(file, encoded, rows, columns, samplesPerPixel, bitsAllocated)
+          : syntax.encoding === 'jpeg-baseline'
+            ? await decodeJpegBaselineFrame(file, encoded, rows, columns, samplesPerPixel)
+            : await decodeWasmFrame(
+                file,
+                syntax.encoding as 'jpeg-ls' | 'jpeg2000',
+                encoded,
+                rows,
+                columns,
+                samplesPerPixel,
+                bitsAllocated,
+              ),
+      );
     }
   }
   const bigEndian = syntax.uid === '1.2.840.10008.1.2.2' && syntax.encoding === 'native';
   // decodeRleFrame already interleaves; native data follows Planar Configuration.
   const byPlane = samplesPerPixel > 1 && planar === 1 && syntax.encoding === 'native';
   const effectiveBits = syntax.encoding === 'jpeg-baseline' ? 8 : bitsAllocated;
-  const frameValues = rawFrames.map((raw) => toValues(raw, rows * columns, samplesPerPixel, effectiveBits, syntax.encoding === 'jpeg-baseline' ? 8 : bitsStored, pixelRepresentation, bigEndian, byPlane, slope, intercept));
-  if (samplesPerPixel === 3 && photometric === 'YBR_FULL' && syntax.encoding !== 'jpeg-baseline') frameValues.forEach(ybrToRgb);
+  const frameValues = rawFrames.map((raw) =>
+    toValues(
+      raw,
+      rows * columns,
+      samplesPerPixel,
+      effectiveBits,
+      syntax.encoding === 'jpeg-baseline' ? 8 : bitsStored,
+      pixelRepresentation,
+      bigEndian,
+      byPlane,
+      slope,
+      intercept,
+    ),
+  );
+  if (samplesPerPixel === 3 && photometric === 'YBR_FULL' && syntax.encoding !== 'jpeg-baseline')
+    frameValues.forEach(ybrToRgb);
 
   const spacing = numbers(dataSet, TAG.spacing);
   const position = numbers(dataSet, TAG.position);
   const orientation = numbers(dataSet, TAG.orientation);
   const text = (tag: string) => dataSet.string(tag)?.trim() || undefined;
   return {
-    file, transferSyntaxUid: syntax.uid, transferSyntaxName: syntax.name, modality: text(TAG.modality) ?? 'OT',
-    sopClassUid: text(TAG.sopClass), seriesInstanceUid: text(TAG.series), seriesDescription: text(TAG.seriesDescription), bodyPart: text(TAG.bodyPart),
-    rows, columns, frames, samplesPerPixel, photometric, bitsAllocated, bitsStored, pixelRepresentation,
-    rescaleSlope: slope, rescaleIntercept: intercept, windows,
+    file,
+    transferSyntaxUid: syntax.uid,
+    transferSyntaxName: syntax.name,
+    modality: text(TAG.modality) ?? 'OT',
+    sopClassUid: text(TAG.sopClass),
+    seriesInstanceUid: text(TAG.series),
+    seriesDescription: text(TAG.seriesDescription),
+    bodyPart: text(TAG.bodyPart),
+    rows,
+    columns,
+    frames,
+    samplesPerPixel,
+    photometric,
+    bitsAllocated,
+    bitsStored,
+    pixelRepresentation,
+    rescaleSlope: slope,
+    rescaleIntercept: intercept,
+    windows,
     pixelSpacing: spacing.length >= 2 ? [spacing[0], spacing[1]] : undefined,
     sliceThickness: dataSet.floatString(TAG.sliceThickness),
     imagePosition: position.length === 3 ? [position[0], position[1], position[2]] : undefined,
     imageOrientation: orientation.length === 6 ? (orientation as DicomImage['imageOrientation']) : undefined,
-    instanceNumber: dataSet.intString(TAG.instance), sliceLocation: dataSet.floatString(TAG.sliceLocation),
+    instanceNumber: dataSet.intString(TAG.instance),
+    sliceLocation: dataSet.floatString(TAG.sliceLocation),
     frameValues,
   };
 }
@@ -167,22 +254,49 @@ export async function readDicom(path: string): Promise<DicomImage> {
   return decodeDicom(await readImageFile(path), path);
 }
 
-function encapsulatedFrame(dataSet: DataSet, element: Element, frame: number, frames: number, file: string): Uint8Array {
+function encapsulatedFrame(
+  dataSet: DataSet,
+  element: Element,
+  frame: number,
+  frames: number,
+  file: string,
+): Uint8Array {
   const fragments = element.fragments ?? [];
-  if (fragments.length === 0) throw new ImagingError(file, 'encapsulated pixel data has no fragments (file truncated?)');
+  if (fragments.length === 0)
+    throw new ImagingError(file, 'encapsulated pixel data has no fragments (file truncated?)');
   try {
-    if (frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length) as Uint8Array;
-    if ((element.basicOffsetTable ?? []).length > 0) return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame) as Uint8Array;
-    if (fragments.length === frames) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1) as Uint8Array;
-    return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame, dicomParser.createJPEGBasicOffsetTable(dataSet, element)) as Uint8Array;
+    if (frames === 1)
+      return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length) as Uint8Array;
+    if ((element.basicOffsetTable ?? []).length > 0)
+      return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame) as Uint8Array;
+    if (fragments.length === frames)
+      return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1) as Uint8Array;
+    return dicomParser.readEncapsulatedImageFrame(
+      dataSet,
+      element,
+      frame,
+      dicomParser.createJPEGBasicOffsetTable(dataSet, element),
+    ) as Uint8Array;
   } catch (error) {
-    throw new ImagingError(file, `cannot read frame ${frame + 1} of ${frames} from encapsulated pixel data: ${problemOf(error)}`, { cause: error });
+    throw new ImagingError(
+      file,
+      `cannot read frame ${frame + 1} of ${frames} from encapsulated pixel data: ${problemOf(error)}`,
+      { cause: error },
+    );
   }
 }
 
 function toValues(
-  raw: Uint8Array, pixels: number, samples: number, bitsAllocated: number, bitsStored: number, signed: 0 | 1,
-  bigEndian: boolean, byPlane: boolean, slope: number, intercept: number,
+  raw: Uint8Array,
+  pixels: number,
+  samples: number,
+  bitsAllocated: number,
+  bitsStored: number,
+  signed: 0 | 1,
+  bigEndian: boolean,
+  byPlane: boolean,
+  slope: number,
+  intercept: number,
 ): Float32Array {
   const count = pixels * samples;
   const out = new Float32Array(count);
@@ -191,7 +305,18 @@ function toValues(
     // Fast path: a typed view (copied when unaligned) and one multiply-add per sample.
     const bytesNeeded = count * (bitsAllocated / 8);
     const aligned = raw.byteOffset % (bitsAllocated / 8) === 0 ? raw : raw.slice(0, bytesNeeded);
-    const Ctor = bitsAllocated === 8 ? (signed ? Int8Array : Uint8Array) : bitsAllocated === 16 ? (signed ? Int16Array : Uint16Array) : signed ? Int32Array : Uint32Array;
+    const Ctor =
+      bitsAllocated === 8
+        ? signed
+          ? Int8Array
+          : Uint8Array
+        : bitsAllocated === 16
+          ? signed
+            ? Int16Array
+            : Uint16Array
+          : signed
+            ? Int32Array
+            : Uint32Array;
     const typed = new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
     if (slope === 1) for (let index = 0; index < count; index++) out[index] = typed[index] + intercept;
     else for (let index = 0; index < count; index++) out[index] = typed[index] * slope + intercept;
@@ -205,7 +330,12 @@ function toValues(
   for (let index = 0; index < count; index++) {
     // Interleaved target index; by-plane sources are read plane after plane.
     const source = byPlane ? (index % samples) * pixels + Math.floor(index / samples) : index;
-    let value = bytes === 1 ? raw[source] : bytes === 2 ? data.getUint16(source * 2, !bigEndian) : data.getUint32(source * 4, !bigEndian);
+    let value =
+      bytes === 1
+        ? raw[source]
+        : bytes === 2
+          ? data.getUint16(source * 2, !bigEndian)
+          : data.getUint32(source * 4, !bigEndian);
     if (bitsStored < bitsAllocated) value = bitsStored >= 32 ? value : value % (storedMask + 1);
     if (signed && value >= signBit) value -= full;
     out[index] = value * slope + intercept;
@@ -237,15 +367,21 @@ export interface RenderedFrame {
  * windowing so the PNG looks as a reader would see it. Colour frames are passed through.
  */
 export function renderDicomFrame(image: DicomImage, frame = 0, window: WindowChoice = 'dicom'): RenderedFrame {
-  if (!Number.isInteger(frame) || frame < 0 || frame >= image.frames) throw new ImagingError(image.file, `frame ${frame} is outside 0…${image.frames - 1}`);
+  if (!Number.isInteger(frame) || frame < 0 || frame >= image.frames)
+    throw new ImagingError(image.file, `frame ${frame} is outside 0…${image.frames - 1}`);
   const values = image.frameValues[frame];
   if (image.samplesPerPixel === 3) {
     const data = new Uint8Array(values.length);
-    for (let index = 0; index < values.length; index++) data[index] = Math.max(0, Math.min(255, Math.round(values[index])));
+    for (let index = 0; index < values.length; index++)
+      data[index] = Math.max(0, Math.min(255, Math.round(values[index])));
     return { raster: { width: image.columns, height: image.rows, channels: 3, data }, windowText: 'colour' };
   }
   const resolved = resolveWindow(window, values, image.windows[0]);
   const data = applyWindow(values, resolved, { invert: image.photometric === 'MONOCHROME1' });
   const auto = window === 'auto' || (window === 'dicom' && !image.windows[0]);
-  return { raster: { width: image.columns, height: image.rows, channels: 1, data }, window: resolved, windowText: `${auto ? 'auto ' : ''}${windowLabel(window, resolved)}` };
+  return {
+    raster: { width: image.columns, height: image.rows, channels: 1, data },
+    window: resolved,
+    windowText: `${auto ? 'auto ' : ''}${windowLabel(window, resolved)}`,
+  };
 }

@@ -9,7 +9,8 @@ import { pixelSpan } from './boxes.js';
 
 export type ImageInput = string | Uint8Array;
 
-const nameOf = (input: ImageInput, name?: string): string => name ?? (typeof input === 'string' ? input : '<image bytes>');
+const nameOf = (input: ImageInput, name?: string): string =>
+  name ?? (typeof input === 'string' ? input : '<image bytes>');
 
 /** Reads a file, turning ENOENT/EISDIR/empty into an ImagingError naming it. */
 export async function readImageFile(path: string): Promise<Uint8Array> {
@@ -18,7 +19,9 @@ export async function readImageFile(path: string): Promise<Uint8Array> {
     info = await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ImagingError(path, code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`, { cause: error });
+    throw new ImagingError(path, code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (info.isDirectory()) throw new ImagingError(path, 'is a directory, not an image file');
   if (info.size === 0) throw new ImagingError(path, 'file is empty (0 bytes)');
@@ -39,7 +42,8 @@ export async function decodeImage(input: ImageInput, options: { name?: string } 
     let pipeline = sharp(bytes, { failOn: 'error' });
     if (meta.space === 'b-w' || meta.space === 'grey16') pipeline = pipeline.toColourspace('b-w');
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-    if (info.width === 0 || info.height === 0) throw new ImagingError(name, `image has zero size (${info.width}×${info.height})`);
+    if (info.width === 0 || info.height === 0)
+      throw new ImagingError(name, `image has zero size (${info.width}×${info.height})`);
     let pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const samples = info.width * info.height * info.channels;
     if (data.byteLength === samples * 2) {
@@ -48,7 +52,10 @@ export async function decodeImage(input: ImageInput, options: { name?: string } 
       pixels = new Uint8Array(wide.length);
       for (let index = 0; index < wide.length; index++) pixels[index] = wide[index] >> 8;
     } else if (data.byteLength !== samples) {
-      throw new ImagingError(name, `unsupported sample depth (${data.byteLength} bytes for ${samples} samples; 8- or 16-bit images only)`);
+      throw new ImagingError(
+        name,
+        `unsupported sample depth (${data.byteLength} bytes for ${samples} samples; 8- or 16-bit images only)`,
+      );
     }
     return { width: info.width, height: info.height, channels: info.channels, data: pixels };
   } catch (error) {
@@ -58,12 +65,16 @@ export async function decodeImage(input: ImageInput, options: { name?: string } 
 }
 
 /** Width, height, format and channels without decoding the pixels. */
-export async function imageInfo(input: ImageInput, options: { name?: string } = {}): Promise<Size & { format: string; channels: number }> {
+export async function imageInfo(
+  input: ImageInput,
+  options: { name?: string } = {},
+): Promise<Size & { format: string; channels: number }> {
   const name = nameOf(input, options.name);
   const bytes = typeof input === 'string' ? await readImageFile(input) : input;
   try {
     const meta = await sharp(bytes).metadata();
-    if (!meta.width || !meta.height) throw new ImagingError(name, `image has zero size (${meta.width ?? 0}×${meta.height ?? 0})`);
+    if (!meta.width || !meta.height)
+      throw new ImagingError(name, `image has zero size (${meta.width ?? 0}×${meta.height ?? 0})`);
     return { width: meta.width, height: meta.height, format: meta.format ?? 'unknown', channels: meta.channels ?? 0 };
   } catch (error) {
     if (error instanceof ImagingError) throw error;
@@ -72,27 +83,37 @@ export async function imageInfo(input: ImageInput, options: { name?: string } = 
 }
 
 function checkRaster(raster: Raster, what: string): void {
-  if (!(raster.width > 0 && raster.height > 0)) throw new ImagingError(what, `image has zero size (${raster.width}×${raster.height})`);
+  if (!(raster.width > 0 && raster.height > 0))
+    throw new ImagingError(what, `image has zero size (${raster.width}×${raster.height})`);
   if (raster.data.length !== raster.width * raster.height * raster.channels) {
-    throw new ImagingError(what, `pixel buffer holds ${raster.data.length} bytes, expected ${raster.width}×${raster.height}×${raster.channels}`);
+    throw new ImagingError(
+      what,
+      `pixel buffer holds ${raster.data.length} bytes, expected ${raster.width}×${raster.height}×${raster.channels}`,
+    );
   }
 }
 
 const toSharp = (raster: Raster) => {
-  const pipeline = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: raster.channels } });
+  const pipeline = sharp(raster.data, {
+    raw: { width: raster.width, height: raster.height, channels: raster.channels },
+  });
   return raster.channels <= 2 ? pipeline.toColourspace('b-w') : pipeline;
 };
 
 /** PNG bytes of a raster (lossless; what phantoms, overlays and DICOM slices are sent as). */
 export async function encodePng(raster: Raster, options: { compressionLevel?: number } = {}): Promise<Uint8Array> {
   checkRaster(raster, 'encodePng');
-  const buffer = await toSharp(raster).png({ compressionLevel: options.compressionLevel ?? 6 }).toBuffer();
+  const buffer = await toSharp(raster)
+    .png({ compressionLevel: options.compressionLevel ?? 6 })
+    .toBuffer();
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 export async function encodeJpeg(raster: Raster, options: { quality?: number } = {}): Promise<Uint8Array> {
   checkRaster(raster, 'encodeJpeg');
-  const buffer = await toSharp(raster).jpeg({ quality: options.quality ?? 90 }).toBuffer();
+  const buffer = await toSharp(raster)
+    .jpeg({ quality: options.quality ?? 90 })
+    .toBuffer();
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
@@ -100,7 +121,8 @@ export async function encodeJpeg(raster: Raster, options: { quality?: number } =
 export function cropRaster(raster: Raster, box: Box): Raster {
   const [c0, c1] = pixelSpan(box.x1, box.x2, raster.width);
   const [r0, r1] = pixelSpan(box.y1, box.y2, raster.height);
-  if (c1 <= c0 || r1 <= r0) throw new ImagingError('crop', `crop box covers no pixel of the ${raster.width}×${raster.height} image`);
+  if (c1 <= c0 || r1 <= r0)
+    throw new ImagingError('crop', `crop box covers no pixel of the ${raster.width}×${raster.height} image`);
   const out = createRaster(c1 - c0, r1 - r0, raster.channels);
   const rowBytes = out.width * raster.channels;
   for (let row = r0; row < r1; row++) {
@@ -117,19 +139,34 @@ export interface ResizeOptions {
 }
 
 /** Resizes with libvips (lanczos3 by default; 'nearest' for label images and masks). */
-export async function resizeRaster(raster: Raster, width: number, height: number, options: ResizeOptions = {}): Promise<Raster> {
+export async function resizeRaster(
+  raster: Raster,
+  width: number,
+  height: number,
+  options: ResizeOptions = {},
+): Promise<Raster> {
   checkRaster(raster, 'resize');
-  if (!(width > 0 && height > 0)) throw new ImagingError('resize', `target size must be positive, got ${width}×${height}`);
+  if (!(width > 0 && height > 0))
+    throw new ImagingError('resize', `target size must be positive, got ${width}×${height}`);
   const { data, info } = await toSharp(raster)
     .resize(Math.round(width), Math.round(height), { fit: options.fit ?? 'fill', kernel: options.kernel ?? 'lanczos3' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return {
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }
 
 /** Scales so the longer side is at most `maxSide` (never enlarges). */
 export async function fitWithin(raster: Raster, maxSide: number): Promise<Raster> {
   const scale = maxSide / Math.max(raster.width, raster.height);
   if (scale >= 1) return raster;
-  return resizeRaster(raster, Math.max(1, Math.round(raster.width * scale)), Math.max(1, Math.round(raster.height * scale)));
+  return resizeRaster(
+    raster,
+    Math.max(1, Math.round(raster.width * scale)),
+    Math.max(1, Math.round(raster.height * scale)),
+  );
 }

@@ -14,12 +14,19 @@ import { pixelStats } from './raster.js';
 
 const fmt = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 
-async function filesOf(path: string, test: (name: string) => boolean, list?: (dir: string) => Promise<string[]>): Promise<string[]> {
+async function filesOf(
+  path: string,
+  test: (name: string) => boolean,
+  list?: (dir: string) => Promise<string[]>,
+): Promise<string[]> {
   const info = await stat(path).catch(() => null);
   if (!info) throw new ImagingError(path, 'file not found');
   if (!info.isDirectory()) return [path];
   if (list) return list(path);
-  return (await readdir(path)).filter(test).sort().map((name) => join(path, name));
+  return (await readdir(path))
+    .filter(test)
+    .sort()
+    .map((name) => join(path, name));
 }
 
 function dicomStats(image: DicomImage) {
@@ -61,13 +68,24 @@ const dicomSample = (image: DicomImage): Sample => {
     target: null,
     files: { image: image.file },
     metadata: {
-      modality: image.modality, rows: image.rows, columns: image.columns, frames: image.frames,
-      transferSyntax: image.transferSyntaxUid, min: stats.min, max: stats.max, mean: stats.mean,
+      modality: image.modality,
+      rows: image.rows,
+      columns: image.columns,
+      frames: image.frames,
+      transferSyntax: image.transferSyntaxUid,
+      min: stats.min,
+      max: stats.max,
+      mean: stats.mean,
     },
   };
 };
 
-async function* loadEach<T>(paths: string[], read: (path: string) => Promise<T>, toSample: (item: T) => Sample, options?: { lenient?: boolean; onError?: (error: Error) => void }): AsyncIterable<Sample> {
+async function* loadEach<T>(
+  paths: string[],
+  read: (path: string) => Promise<T>,
+  toSample: (item: T) => Sample,
+  options?: { lenient?: boolean; onError?: (error: Error) => void },
+): AsyncIterable<Sample> {
   for (const path of paths) {
     let item: T;
     try {
@@ -83,7 +101,8 @@ async function* loadEach<T>(paths: string[], read: (path: string) => Promise<T>,
 
 export const dicomLoader: DatasetLoader = defineLoader({
   name: 'dicom',
-  description: 'DICOM files (a file, or a folder read as files of a series): size, modality, transfer syntax, value range',
+  description:
+    'DICOM files (a file, or a folder read as files of a series): size, modality, transfer syntax, value range',
   load: (path, options) => ({
     [Symbol.asyncIterator]: async function* () {
       yield* loadEach(await filesOf(path, () => true, listDicomFiles), readDicom, dicomSample, options);
@@ -111,13 +130,29 @@ export const niftiLoader: DatasetLoader = defineLoader({
   description: 'NIfTI-1/2 volumes (.nii, .nii.gz): dimensions, spacing, orientation, value range',
   load: (path, options) => ({
     [Symbol.asyncIterator]: async function* () {
-      yield* loadEach(await filesOf(path, isNifti), (file) => readNifti(file), (volume) => {
-        const stats = pixelStats(volume.data);
-        return {
-          id: basename(volume.file), input: `NIfTI volume ${volume.dims.join('×')}`, target: null, files: { volume: volume.file },
-          metadata: { dims: volume.dims, spacing: volume.spacing, orientation: volume.orientation, datatype: volume.datatype, min: stats.min, max: stats.max, mean: stats.mean },
-        };
-      }, options);
+      yield* loadEach(
+        await filesOf(path, isNifti),
+        (file) => readNifti(file),
+        (volume) => {
+          const stats = pixelStats(volume.data);
+          return {
+            id: basename(volume.file),
+            input: `NIfTI volume ${volume.dims.join('×')}`,
+            target: null,
+            files: { volume: volume.file },
+            metadata: {
+              dims: volume.dims,
+              spacing: volume.spacing,
+              orientation: volume.orientation,
+              datatype: volume.datatype,
+              min: stats.min,
+              max: stats.max,
+              mean: stats.mean,
+            },
+          };
+        },
+        options,
+      );
     },
   }),
   async describe(path) {
@@ -128,24 +163,34 @@ export const niftiLoader: DatasetLoader = defineLoader({
       out.push(
         `${file}: NIfTI ${volume.dims.join('×')}${volume.volumes > 1 ? ` (${volume.volumes} volumes)` : ''} ${volume.datatype}, ` +
           `spacing ${volume.spacing.map(fmt).join(' × ')} mm, orientation ${volume.orientation}\n` +
-          `  values: min ${fmt(stats.min)}, max ${fmt(stats.max)}, mean ${fmt(stats.mean)}` + (volume.description ? `; description "${volume.description}"` : ''),
+          `  values: min ${fmt(stats.min)}, max ${fmt(stats.max)}, mean ${fmt(stats.mean)}` +
+          (volume.description ? `; description "${volume.description}"` : ''),
       );
     }
     return out.join('\n');
   },
 });
 
-const isImage = (name: string) => ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff'].includes(extname(name).toLowerCase());
+const isImage = (name: string) =>
+  ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff'].includes(extname(name).toLowerCase());
 
 export const imageLoader: DatasetLoader = defineLoader({
   name: 'image',
   description: 'PNG/JPEG/WebP/TIFF images (a file or a folder): size, channels, value range',
   load: (path, options) => ({
     [Symbol.asyncIterator]: async function* () {
-      yield* loadEach(await filesOf(path, isImage), async (file) => ({ file, info: await imageInfo(file) }), ({ file, info }) => ({
-        id: basename(file), input: `${info.format} image ${info.width}×${info.height}`, target: null, files: { image: file },
-        metadata: { width: info.width, height: info.height, channels: info.channels, format: info.format },
-      }), options);
+      yield* loadEach(
+        await filesOf(path, isImage),
+        async (file) => ({ file, info: await imageInfo(file) }),
+        ({ file, info }) => ({
+          id: basename(file),
+          input: `${info.format} image ${info.width}×${info.height}`,
+          target: null,
+          files: { image: file },
+          metadata: { width: info.width, height: info.height, channels: info.channels, format: info.format },
+        }),
+        options,
+      );
     },
   }),
   async describe(path) {
@@ -154,8 +199,10 @@ export const imageLoader: DatasetLoader = defineLoader({
       const info = await imageInfo(file);
       const raster = await decodeImage(file);
       const stats = pixelStats(raster.data);
-      out.push(`${file}: ${info.format.toUpperCase()} ${raster.width}×${raster.height}, ${raster.channels} channel${raster.channels === 1 ? '' : 's'}; ` +
-        `values: min ${stats.min}, max ${stats.max}, mean ${fmt(stats.mean)}`);
+      out.push(
+        `${file}: ${info.format.toUpperCase()} ${raster.width}×${raster.height}, ${raster.channels} channel${raster.channels === 1 ? '' : 's'}; ` +
+          `values: min ${stats.min}, max ${stats.max}, mean ${fmt(stats.mean)}`,
+      );
     }
     return out.join('\n');
   },

@@ -27,8 +27,14 @@ export interface Volume {
 }
 
 const DATATYPES: Record<number, [string, number]> = {
-  2: ['uint8', 1], 4: ['int16', 2], 8: ['int32', 4], 16: ['float32', 4], 64: ['float64', 8],
-  256: ['int8', 1], 512: ['uint16', 2], 768: ['uint32', 4],
+  2: ['uint8', 1],
+  4: ['int16', 2],
+  8: ['int32', 4],
+  16: ['float32', 4],
+  64: ['float64', 8],
+  256: ['int8', 1],
+  512: ['uint16', 2],
+  768: ['uint32', 4],
 };
 
 /** Reads a .nii or .nii.gz file (4-D files: the first volume unless `volume` is given). */
@@ -46,15 +52,22 @@ export function decodeNifti(bytes: Uint8Array, file = '<NIfTI bytes>', options: 
   } catch (error) {
     throw new ImagingError(file, `cannot gunzip: ${(error as Error).message} (file truncated?)`, { cause: error });
   }
-  if (buffer.byteLength < 348) throw new ImagingError(file, `bad NIfTI header: ${buffer.byteLength} bytes, a NIfTI-1 header alone is 348`);
+  if (buffer.byteLength < 348)
+    throw new ImagingError(file, `bad NIfTI header: ${buffer.byteLength} bytes, a NIfTI-1 header alone is 348`);
   const head = new DataView(buffer);
   const sizeofLe = head.getInt32(0, true);
   const sizeofBe = head.getInt32(0, false);
   if (![348, 540].includes(sizeofLe) && ![348, 540].includes(sizeofBe)) {
-    throw new ImagingError(file, `bad NIfTI header: sizeof_hdr is ${sizeofLe} (expected 348 for NIfTI-1 or 540 for NIfTI-2, either byte order)`);
+    throw new ImagingError(
+      file,
+      `bad NIfTI header: sizeof_hdr is ${sizeofLe} (expected 348 for NIfTI-1 or 540 for NIfTI-2, either byte order)`,
+    );
   }
   if (!nifti.isNIFTI(buffer)) {
-    throw new ImagingError(file, `bad NIfTI header: the magic is not "n+1", "ni1" or "n+2" (a plain Analyze 7.5 file?)`);
+    throw new ImagingError(
+      file,
+      `bad NIfTI header: the magic is not "n+1", "ni1" or "n+2" (a plain Analyze 7.5 file?)`,
+    );
   }
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
@@ -68,21 +81,39 @@ export function decodeNifti(bytes: Uint8Array, file = '<NIfTI bytes>', options: 
   const volumes = rank >= 4 ? header.dims.slice(4, rank + 1).reduce((a, b) => a * Math.max(1, b), 1) : 1;
   if (!(nx > 0 && ny > 0 && nz > 0)) throw new ImagingError(file, `image has zero size (${nx}×${ny}×${nz})`);
   const type = DATATYPES[header.datatypeCode];
-  if (!type) throw new ImagingError(file, `NIfTI datatype ${header.datatypeCode} (${header.getDatatypeCodeString(header.datatypeCode)}) is not supported`);
+  if (!type)
+    throw new ImagingError(
+      file,
+      `NIfTI datatype ${header.datatypeCode} (${header.getDatatypeCodeString(header.datatypeCode)}) is not supported`,
+    );
   const [datatype, bytesPer] = type;
   const volumeIndex = options.volume ?? 0;
-  if (volumeIndex < 0 || volumeIndex >= volumes) throw new ImagingError(file, `volume ${volumeIndex} is outside 0…${volumes - 1}`);
+  if (volumeIndex < 0 || volumeIndex >= volumes)
+    throw new ImagingError(file, `volume ${volumeIndex} is outside 0…${volumes - 1}`);
   const voxels = nx * ny * nz;
-  if (('isHDR' in header && header.isHDR) || /^ni[12]/.test(header.magic)) throw new ImagingError(file, 'a .hdr/.img pair header: medkit reads single-file .nii/.nii.gz only');
+  if (('isHDR' in header && header.isHDR) || /^ni[12]/.test(header.magic))
+    throw new ImagingError(file, 'a .hdr/.img pair header: medkit reads single-file .nii/.nii.gz only');
   const offset = Math.max(header.vox_offset, 348) + volumeIndex * voxels * bytesPer;
   if (offset + voxels * bytesPer > buffer.byteLength) {
-    throw new ImagingError(file, `image data ends at byte ${buffer.byteLength}, ${nx}×${ny}×${nz} ${datatype} voxels need ${offset + voxels * bytesPer} (file truncated?)`);
+    throw new ImagingError(
+      file,
+      `image data ends at byte ${buffer.byteLength}, ${nx}×${ny}×${nz} ${datatype} voxels need ${offset + voxels * bytesPer} (file truncated?)`,
+    );
   }
   const slope = header.scl_slope && Number.isFinite(header.scl_slope) ? header.scl_slope : 1;
   const intercept = header.scl_slope && Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
   const little = header.littleEndian;
   const data = new Float32Array(voxels);
-  const CTORS = { uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
+  const CTORS = {
+    uint8: Uint8Array,
+    int8: Int8Array,
+    int16: Int16Array,
+    uint16: Uint16Array,
+    int32: Int32Array,
+    uint32: Uint32Array,
+    float32: Float32Array,
+    float64: Float64Array,
+  };
   const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   if (little === hostLittle || bytesPer === 1) {
     // Host byte order: one typed view over an aligned copy, then one pass (or a plain copy).
@@ -92,12 +123,17 @@ export function decodeNifti(bytes: Uint8Array, file = '<NIfTI bytes>', options: 
   } else {
     const view = new DataView(buffer, offset, voxels * bytesPer);
     const read: (at: number) => number =
-      datatype === 'int16' ? (at) => view.getInt16(at * 2, little)
-      : datatype === 'uint16' ? (at) => view.getUint16(at * 2, little)
-      : datatype === 'int32' ? (at) => view.getInt32(at * 4, little)
-      : datatype === 'uint32' ? (at) => view.getUint32(at * 4, little)
-      : datatype === 'float32' ? (at) => view.getFloat32(at * 4, little)
-      : (at) => view.getFloat64(at * 8, little);
+      datatype === 'int16'
+        ? (at) => view.getInt16(at * 2, little)
+        : datatype === 'uint16'
+          ? (at) => view.getUint16(at * 2, little)
+          : datatype === 'int32'
+            ? (at) => view.getInt32(at * 4, little)
+            : datatype === 'uint32'
+              ? (at) => view.getUint32(at * 4, little)
+              : datatype === 'float32'
+                ? (at) => view.getFloat32(at * 4, little)
+                : (at) => view.getFloat64(at * 8, little);
     for (let index = 0; index < voxels; index++) data[index] = read(index) * slope + intercept;
   }
   const units = header.xyzt_units & 0x07; // 1 metre, 2 mm, 3 micron
@@ -105,14 +141,26 @@ export function decodeNifti(bytes: Uint8Array, file = '<NIfTI bytes>', options: 
   const spacing = [1, 2, 3].map((axis) => Math.abs(header.pixDims[axis] || 1) * toMm) as [number, number, number];
   const affine = header.affine.map((row) => [...row]);
   return {
-    file, dims: [nx, ny, nz], volumes, volumeIndex, spacing, affine, orientation: axisCodes(affine), datatype,
-    description: (header.description ?? '').replace(/\0/g, '').trim(), data,
+    file,
+    dims: [nx, ny, nz],
+    volumes,
+    volumeIndex,
+    spacing,
+    affine,
+    orientation: axisCodes(affine),
+    datatype,
+    description: (header.description ?? '').replace(/\0/g, '').trim(),
+    data,
   };
 }
 
 /** nibabel-style axis codes: for each voxel axis, the world direction (RAS+) it mostly runs along. */
 export function axisCodes(affine: number[][]): string {
-  const letters = [['L', 'R'], ['P', 'A'], ['I', 'S']];
+  const letters = [
+    ['L', 'R'],
+    ['P', 'A'],
+    ['I', 'S'],
+  ];
   const used = new Set<number>();
   let codes = '';
   for (let axis = 0; axis < 3; axis++) {
@@ -171,7 +219,8 @@ export function volumeSlice(volume: Volume, plane: Plane, index: number): Volume
   const col = voxelAxisOf(volume, spec.columns[0]);
   const row = voxelAxisOf(volume, spec.rows[0]);
   const count = volume.dims[fixed.axis];
-  if (!Number.isInteger(index) || index < 0 || index >= count) throw new ImagingError(volume.file, `${plane} slice ${index} is outside 0…${count - 1}`);
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new ImagingError(volume.file, `${plane} slice ${index} is outside 0…${count - 1}`);
   const width = volume.dims[col.axis];
   const height = volume.dims[row.axis];
   const strides = [1, volume.dims[0], volume.dims[0] * volume.dims[1]];
@@ -182,7 +231,8 @@ export function volumeSlice(volume: Volume, plane: Plane, index: number): Volume
     const vr = flipRow ? height - 1 - r : r;
     for (let c = 0; c < width; c++) {
       const vc = flipCol ? width - 1 - c : c;
-      values[r * width + c] = volume.data[index * strides[fixed.axis] + vr * strides[row.axis] + vc * strides[col.axis]];
+      values[r * width + c] =
+        volume.data[index * strides[fixed.axis] + vr * strides[row.axis] + vc * strides[col.axis]];
     }
   }
   return { width, height, values, index, count, spacing: [volume.spacing[col.axis], volume.spacing[row.axis]] };
@@ -190,11 +240,14 @@ export function volumeSlice(volume: Volume, plane: Plane, index: number): Volume
 
 /** Minimal NIfTI-1 writer (single file, little endian unless `bigEndian`, sform = qform = diagonal affine unless given). */
 export function encodeNifti(
-  data: Int16Array | Uint8Array | Float32Array, dims: [number, number, number], spacing: [number, number, number],
+  data: Int16Array | Uint8Array | Float32Array,
+  dims: [number, number, number],
+  spacing: [number, number, number],
   options: { affine?: number[][]; gzip?: boolean; description?: string; bigEndian?: boolean } = {},
 ): Uint8Array {
   const [code, bitpix] = data instanceof Int16Array ? [4, 16] : data instanceof Uint8Array ? [2, 8] : [16, 32];
-  if (data.length !== dims[0] * dims[1] * dims[2]) throw new ImagingError('encodeNifti', `data has ${data.length} voxels, dims say ${dims.join('×')}`);
+  if (data.length !== dims[0] * dims[1] * dims[2])
+    throw new ImagingError('encodeNifti', `data has ${data.length} voxels, dims say ${dims.join('×')}`);
   const le = !options.bigEndian;
   const header = new DataView(new ArrayBuffer(352));
   header.setInt32(0, 348, le);
@@ -210,7 +263,11 @@ export function encodeNifti(
   header.setUint8(123, 2 | 8); // mm, s
   const description = (options.description ?? 'medkit').slice(0, 79);
   for (let i = 0; i < description.length; i++) header.setUint8(148 + i, description.charCodeAt(i) & 0x7f);
-  const affine = options.affine ?? [[spacing[0], 0, 0, 0], [0, spacing[1], 0, 0], [0, 0, spacing[2], 0]];
+  const affine = options.affine ?? [
+    [spacing[0], 0, 0, 0],
+    [0, spacing[1], 0, 0],
+    [0, 0, spacing[2], 0],
+  ];
   header.setInt16(252, 0, le); // qform_code unknown: sform carries the geometry
   header.setInt16(254, 2, le); // sform_code aligned
   for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) header.setFloat32(280 + (r * 4 + c) * 4, affine[r][c], le);

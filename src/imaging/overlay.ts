@@ -10,7 +10,12 @@ export type Rgb = [number, number, number];
 
 /** Distinct colours; by convention predictions are drawn in the first, targets in the second. */
 export const OVERLAY_COLOURS: Rgb[] = [
-  [255, 64, 64], [64, 220, 64], [64, 128, 255], [255, 200, 0], [255, 0, 255], [0, 230, 230],
+  [255, 64, 64],
+  [64, 220, 64],
+  [64, 128, 255],
+  [255, 200, 0],
+  [255, 0, 255],
+  [0, 230, 230],
 ];
 
 export interface BoxOverlay {
@@ -43,7 +48,10 @@ export function drawOverlay(raster: Raster, overlay: Overlay): Raster {
   const { width, height } = copy;
   (overlay.masks ?? []).forEach((item, index) => {
     if (item.mask.width !== width || item.mask.height !== height) {
-      throw new ImagingError('overlay', `mask ${index} is ${item.mask.width}×${item.mask.height}, the image is ${width}×${height}`);
+      throw new ImagingError(
+        'overlay',
+        `mask ${index} is ${item.mask.width}×${item.mask.height}, the image is ${width}×${height}`,
+      );
     }
     const colour = item.colour ?? OVERLAY_COLOURS[index % OVERLAY_COLOURS.length];
     const alpha = item.alpha ?? 0.4;
@@ -94,8 +102,10 @@ export async function overlayPng(raster: Raster, overlay: Overlay): Promise<Uint
     const [r, g, b] = item.colour ?? OVERLAY_COLOURS[index % OVERLAY_COLOURS.length];
     const x = Math.max(0, Math.min(drawn.width - size, item.box.x1));
     const y = item.box.y1 >= size + 2 ? item.box.y1 - 3 : Math.min(drawn.height - 2, item.box.y2 + size);
-    return `<text x="${x}" y="${y}" font-family="DejaVu Sans, Arial, sans-serif" font-size="${size}" fill="rgb(${r},${g},${b})" ` +
-      `stroke="black" stroke-width="${Math.max(1, size / 8)}" paint-order="stroke">${escapeXml(item.label!)}</text>`;
+    return (
+      `<text x="${x}" y="${y}" font-family="DejaVu Sans, Arial, sans-serif" font-size="${size}" fill="rgb(${r},${g},${b})" ` +
+      `stroke="black" stroke-width="${Math.max(1, size / 8)}" paint-order="stroke">${escapeXml(item.label!)}</text>`
+    );
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${drawn.width}" height="${drawn.height}">${texts.join('')}</svg>`;
   const buffer = await sharp(drawn.data, { raw: { width: drawn.width, height: drawn.height, channels: 3 } })
@@ -113,8 +123,17 @@ export async function comparisonOverlayPng(
 ): Promise<Uint8Array> {
   return overlayPng(raster, {
     boxes: [
-      ...(boxes.target ?? []).map((box, index) => ({ box, colour: OVERLAY_COLOURS[1], dashed: true, label: boxes.targetLabels?.[index] })),
-      ...(boxes.predicted ?? []).map((box, index) => ({ box, colour: OVERLAY_COLOURS[0], label: boxes.predictedLabels?.[index] })),
+      ...(boxes.target ?? []).map((box, index) => ({
+        box,
+        colour: OVERLAY_COLOURS[1],
+        dashed: true,
+        label: boxes.targetLabels?.[index],
+      })),
+      ...(boxes.predicted ?? []).map((box, index) => ({
+        box,
+        colour: OVERLAY_COLOURS[0],
+        label: boxes.predictedLabels?.[index],
+      })),
     ],
   });
 }

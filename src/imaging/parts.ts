@@ -33,7 +33,11 @@ export function sampleIndices(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
 }
 
-export async function rasterToImagePart(raster: Raster, label: string, options: Pick<ImagePartOptions, 'maxSide' | 'format'> = {}): Promise<ImagePart> {
+export async function rasterToImagePart(
+  raster: Raster,
+  label: string,
+  options: Pick<ImagePartOptions, 'maxSide' | 'format'> = {},
+): Promise<ImagePart> {
   const sized = options.maxSide ? await fitWithin(raster, options.maxSide) : raster;
   return options.format === 'jpeg'
     ? imageFromBytes(await encodeJpeg(sized), 'image/jpeg', label)
@@ -70,7 +74,8 @@ export function sortDicomSeries(images: DicomImage[]): DicomImage[] {
   if (withGeometry) {
     const [r0, r1, r2, c0, c1, c2] = images[0].imageOrientation!;
     const normal = [r1 * c2 - r2 * c1, r2 * c0 - r0 * c2, r0 * c1 - r1 * c0];
-    const along = (image: DicomImage) => image.imagePosition!.reduce((sum, value, axis) => sum + value * normal[axis], 0);
+    const along = (image: DicomImage) =>
+      image.imagePosition!.reduce((sum, value, axis) => sum + value * normal[axis], 0);
     return [...images].sort((a, b) => along(a) - along(b) || a.file.localeCompare(b.file));
   }
   return [...images].sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) || a.file.localeCompare(b.file));
@@ -81,7 +86,12 @@ export async function readDicomSeries(
   input: string | string[],
   options: Pick<ImagePartOptions, 'onError'> & { keep?: (image: DicomImage) => DicomImage } = {},
 ): Promise<DicomImage[]> {
-  const paths = typeof input === 'string' ? ((await stat(input).catch(() => null))?.isDirectory() ? await listDicomFiles(input) : [input]) : input;
+  const paths =
+    typeof input === 'string'
+      ? (await stat(input).catch(() => null))?.isDirectory()
+        ? await listDicomFiles(input)
+        : [input]
+      : input;
   if (paths.length === 0) throw new ImagingError(String(input), 'no DICOM files found');
   const images: DicomImage[] = [];
   for (const path of paths) {
@@ -123,7 +133,10 @@ function subsample(values: Float32Array): Float32Array {
  * are decoded twice (headers + a small sample, then only the chosen slices one file at a time), so
  * peak memory stays near one decoded file however long the series.
  */
-export async function dicomToImageParts(input: string | string[] | DicomImage | DicomImage[], options: ImagePartOptions = {}): Promise<ImagePart[]> {
+export async function dicomToImageParts(
+  input: string | string[] | DicomImage | DicomImage[],
+  options: ImagePartOptions = {},
+): Promise<ImagePart[]> {
   const fromPaths = typeof input === 'string' || (Array.isArray(input) && typeof input[0] === 'string');
   const choices = windowsOf(options.window, 'dicom');
   const samples = new Map<string, Float32Array[]>();
@@ -142,10 +155,17 @@ export async function dicomToImageParts(input: string | string[] | DicomImage | 
   const slices = images.flatMap((image) => Array.from({ length: image.frames }, (_, frame) => ({ image, frame })));
   const chosen = options.slices ?? sampleIndices(slices.length, options.maxImages ?? 49);
   for (const index of chosen) {
-    if (!Number.isInteger(index) || index < 0 || index >= slices.length) throw new ImagingError(images[0].file, `slice ${index} is outside 0…${slices.length - 1}`);
+    if (!Number.isInteger(index) || index < 0 || index >= slices.length)
+      throw new ImagingError(images[0].file, `slice ${index} is outside 0…${slices.length - 1}`);
   }
   const pooled = choices.includes('auto')
-    ? pooledAutoWindow(chosen.map((i) => (fromPaths ? samples.get(slices[i].image.file)![slices[i].frame] : slices[i].image.frameValues[slices[i].frame])))
+    ? pooledAutoWindow(
+        chosen.map((i) =>
+          fromPaths
+            ? samples.get(slices[i].image.file)![slices[i].frame]
+            : slices[i].image.frameValues[slices[i].frame],
+        ),
+      )
     : undefined;
   const multiFrame = images.length === 1 && images[0].frames > 1;
   const parts: ImagePart[] = [];
@@ -168,7 +188,10 @@ export async function dicomToImageParts(input: string | string[] | DicomImage | 
 }
 
 /** NIfTI volume (path or decoded) → image parts of one plane (default axial), sampled to `maxImages`. */
-export async function niftiToImageParts(input: string | Volume, options: ImagePartOptions & { plane?: Plane; name?: string } = {}): Promise<ImagePart[]> {
+export async function niftiToImageParts(
+  input: string | Volume,
+  options: ImagePartOptions & { plane?: Plane; name?: string } = {},
+): Promise<ImagePart[]> {
   const volume = typeof input === 'string' ? await readNifti(input) : input;
   const plane = options.plane ?? 'axial';
   const count = sliceCount(volume, plane);
@@ -182,8 +205,17 @@ export async function niftiToImageParts(input: string | Volume, options: ImagePa
     for (const choice of choices) {
       const resolved = choice === 'auto' || choice === 'dicom' ? whole! : resolveWindow(choice, slice.values);
       const data = applyWindow(slice.values, resolved);
-      const text = choice === 'auto' || choice === 'dicom' ? `auto ${windowLabel('auto', resolved)}` : windowLabel(choice, resolved);
-      parts.push(await rasterToImagePart({ width: slice.width, height: slice.height, channels: 1, data }, `${name} ${plane} slice ${index + 1}/${count}, ${text}`, options));
+      const text =
+        choice === 'auto' || choice === 'dicom'
+          ? `auto ${windowLabel('auto', resolved)}`
+          : windowLabel(choice, resolved);
+      parts.push(
+        await rasterToImagePart(
+          { width: slice.width, height: slice.height, channels: 1, data },
+          `${name} ${plane} slice ${index + 1}/${count}, ${text}`,
+          options,
+        ),
+      );
     }
   }
   return parts;
@@ -194,11 +226,16 @@ export async function niftiToImageParts(input: string | Volume, options: ImagePa
  * series), NIfTI (".nii", ".nii.gz"), else PNG/JPEG/GIF/WebP kept as a path part (no re-encoding;
  * with `maxSide` it is decoded, downscaled and sent as bytes). Missing files throw naming them.
  */
-export async function fileToImageParts(path: string, options: ImagePartOptions & { plane?: Plane; label?: string } = {}): Promise<ImagePart[]> {
+export async function fileToImageParts(
+  path: string,
+  options: ImagePartOptions & { plane?: Plane; label?: string } = {},
+): Promise<ImagePart[]> {
   const info = await stat(path).catch(() => null);
   if (!info) throw new ImagingError(path, 'file not found');
-  if (info.isDirectory() || /\.dcm$/i.test(path) || (await hasDicmMarker(path))) return dicomToImageParts(path, options);
-  if (/\.nii(\.gz)?$/i.test(path)) return niftiToImageParts(path, { ...options, name: options.label ?? basename(path).replace(/\.nii(\.gz)?$/i, '') });
+  if (info.isDirectory() || /\.dcm$/i.test(path) || (await hasDicmMarker(path)))
+    return dicomToImageParts(path, options);
+  if (/\.nii(\.gz)?$/i.test(path))
+    return niftiToImageParts(path, { ...options, name: options.label ?? basename(path).replace(/\.nii(\.gz)?$/i, '') });
   const label = options.label ?? basename(path);
   if (options.maxSide || options.format) {
     const raster = await decodeImage(path);

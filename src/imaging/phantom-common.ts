@@ -53,11 +53,13 @@ export function ellipseProfile(cx: number, cy: number, rx: number, ry: number, e
   };
 }
 
-export const unionProfile = (...profiles: Profile[]): Profile => (x, y) => {
-  let best = 0;
-  for (const profile of profiles) best = Math.max(best, profile(x, y));
-  return best;
-};
+export const unionProfile =
+  (...profiles: Profile[]): Profile =>
+  (x, y) => {
+    let best = 0;
+    for (const profile of profiles) best = Math.max(best, profile(x, y));
+    return best;
+  };
 
 /** Grey float canvas (values in display units 0–255, or HU for CT). */
 export interface Canvas {
@@ -81,7 +83,14 @@ export interface Bounds {
 }
 
 /** Adds `amount × profile` (per channel) within bounds; `clip` (a mask) limits where it may paint. */
-export function paint(canvas: Canvas, profile: Profile, amount: number | number[], bounds?: Bounds, clip?: Mask, mode: 'add' | 'blend' = 'add'): void {
+export function paint(
+  canvas: Canvas,
+  profile: Profile,
+  amount: number | number[],
+  bounds?: Bounds,
+  clip?: Mask,
+  mode: 'add' | 'blend' = 'add',
+): void {
   const amounts = typeof amount === 'number' ? new Array(canvas.channels).fill(amount) : amount;
   const b = bounds ?? { x0: 0, y0: 0, x1: canvas.width, y1: canvas.height };
   const x0 = Math.max(0, Math.floor(b.x0));
@@ -96,7 +105,10 @@ export function paint(canvas: Canvas, profile: Profile, amount: number | number[
       if (weight <= 0) continue;
       for (let channel = 0; channel < canvas.channels; channel++) {
         const offset = pixel * canvas.channels + channel;
-        canvas.data[offset] = mode === 'add' ? canvas.data[offset] + weight * amounts[channel] : canvas.data[offset] * (1 - weight) + weight * amounts[channel];
+        canvas.data[offset] =
+          mode === 'add'
+            ? canvas.data[offset] + weight * amounts[channel]
+            : canvas.data[offset] * (1 - weight) + weight * amounts[channel];
       }
     }
   }
@@ -147,7 +159,17 @@ export function findingFromParts(
   for (const part of parts) mergeMasks(mask, part);
   const box = maskToBox(mask)!;
   return {
-    finding: { id, label, laterality, region, box, boxes, sizePx: round2(sizePx), sizeMm: round2(sizePx * mmPerPixel), areaPx: countMask(mask) },
+    finding: {
+      id,
+      label,
+      laterality,
+      region,
+      box,
+      boxes,
+      sizePx: round2(sizePx),
+      sizeMm: round2(sizePx * mmPerPixel),
+      areaPx: countMask(mask),
+    },
     mask,
   };
 }
@@ -162,6 +184,7 @@ export function addNoise(canvas: Canvas, sigma: number, normal: () => number): v
 /** Float canvas → 8-bit, clamped and rounded. */
 export function quantise(canvas: Canvas): Uint8Array {
   const out = new Uint8Array(canvas.data.length);
-  for (let index = 0; index < out.length; index++) out[index] = Math.max(0, Math.min(255, Math.round(canvas.data[index])));
+  for (let index = 0; index < out.length; index++)
+    out[index] = Math.max(0, Math.min(255, Math.round(canvas.data[index])));
   return out;
 }

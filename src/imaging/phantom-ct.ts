@@ -41,7 +41,12 @@ export interface CtPhantom {
   masks: Uint8Array[];
 }
 
-interface Ellipse { cx: number; cy: number; rx: number; ry: number }
+interface Ellipse {
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+}
 const inside = (e: Ellipse, x: number, y: number): boolean => ((x - e.cx) / e.rx) ** 2 + ((y - e.cy) / e.ry) ** 2 <= 1;
 
 export function generateCt(options: CtOptions = {}): CtPhantom {
@@ -78,7 +83,12 @@ export function generateCt(options: CtOptions = {}): CtPhantom {
     const fromAnterior = Math.abs(angle - 1.5 * Math.PI);
     const fromPosterior = Math.abs(angle - 0.5 * Math.PI);
     if (fromAnterior < 0.35 || fromPosterior < 0.45) continue;
-    ribs.push({ cx: body.cx + Math.cos(angle) * (inner.rx - 0.025 * n), cy: body.cy + Math.sin(angle) * (inner.ry - 0.025 * n), rx: 0.014 * n, ry: 0.012 * n });
+    ribs.push({
+      cx: body.cx + Math.cos(angle) * (inner.rx - 0.025 * n),
+      cy: body.cy + Math.sin(angle) * (inner.ry - 0.025 * n),
+      rx: 0.014 * n,
+      ry: 0.012 * n,
+    });
   }
   const core: Ellipse = { ...body, rx: body.rx - 0.07 * n, ry: body.ry - 0.07 * n };
   for (let z = 0; z < nz; z++) {
@@ -143,28 +153,45 @@ function chooseRequests(rng: Rng, findings: CtOptions['findings']): FindingReque
     return findings;
   }
   const count = findings ?? rng.pick([0, 1, 1, 2]);
-  return rng.shuffle([...CT_FINDING_LABELS]).slice(0, count).map((label) => ({ label }));
+  return rng
+    .shuffle([...CT_FINDING_LABELS])
+    .slice(0, count)
+    .map((label) => ({ label }));
 }
 
 const VALUES: Record<string, number> = { nodule: 35, mass: 40, 'ground-glass opacity': -450, 'pleural effusion': 12 };
 
 function plant(
-  request: FindingRequest, rng: Rng, n: number, nz: number, spacing: [number, number, number],
-  lungsAt: (z: number) => { right: Ellipse; left: Ellipse }, lungMaskAt: (z: number, side: 'right' | 'left') => Mask,
-  hu: Int16Array, existing: CtFinding[], id: string,
+  request: FindingRequest,
+  rng: Rng,
+  n: number,
+  nz: number,
+  spacing: [number, number, number],
+  lungsAt: (z: number) => { right: Ellipse; left: Ellipse },
+  lungMaskAt: (z: number, side: 'right' | 'left') => Mask,
+  hu: Int16Array,
+  existing: CtFinding[],
+  id: string,
 ): { finding: CtFinding; mask: Uint8Array } | null {
   const laterality: Laterality = request.laterality ?? (rng.next() < 0.5 ? 'right' : 'left');
-  if (laterality !== 'right' && laterality !== 'left') throw new Error(`CT finding "${request.label}": laterality must be left or right, got ${laterality}`);
+  if (laterality !== 'right' && laterality !== 'left')
+    throw new Error(`CT finding "${request.label}": laterality must be left or right, got ${laterality}`);
   const zones = ['upper', 'middle', 'lower'];
   for (let attempt = 0; attempt < 60; attempt++) {
-    const zone = request.label === 'pleural effusion' ? 'lower' : request.zone ?? rng.pick(zones);
+    const zone = request.label === 'pleural effusion' ? 'lower' : (request.zone ?? rng.pick(zones));
     const zi = Math.max(0, zones.indexOf(zone));
     const cz = Math.floor(nz * (0.12 + zi * 0.28 + rng.next() * 0.2));
     const lung = lungsAt(cz)[laterality];
     const cx = lung.cx + (rng.next() - 0.5) * lung.rx;
     const cy = lung.cy + (rng.next() - 0.5) * lung.ry;
-    const diameterMm = request.sizePx !== undefined ? request.sizePx * spacing[0]
-      : request.label === 'nodule' ? 6 + rng.next() * 14 : request.label === 'mass' ? 32 + rng.next() * 25 : 20 + rng.next() * 20;
+    const diameterMm =
+      request.sizePx !== undefined
+        ? request.sizePx * spacing[0]
+        : request.label === 'nodule'
+          ? 6 + rng.next() * 14
+          : request.label === 'mass'
+            ? 32 + rng.next() * 25
+            : 20 + rng.next() * 20;
     const rxy = diameterMm / 2 / spacing[0];
     const rz = diameterMm / 2 / spacing[2];
     const mask = new Uint8Array(n * n * nz);
@@ -182,7 +209,8 @@ function plant(
           const px = x + 0.5;
           const py = y + 0.5;
           let hit: boolean;
-          if (request.label === 'pleural effusion') hit = py > lz.cy + lz.ry * (1 - 2 * (0.2 + 0.5 * ((z - zFrom) / Math.max(1, nz - zFrom)))) ;
+          if (request.label === 'pleural effusion')
+            hit = py > lz.cy + lz.ry * (1 - 2 * (0.2 + 0.5 * ((z - zFrom) / Math.max(1, nz - zFrom))));
           else hit = ((px - cx) / rxy) ** 2 + ((py - cy) / rxy) ** 2 + ((z + 0.5 - (cz + 0.5)) / rz) ** 2 <= 1;
           if (!hit) continue;
           if (!lungMask.data[y * n + x]) {
@@ -195,13 +223,36 @@ function plant(
       const box = maskToBox(slice);
       if (!box) continue;
       sliceBoxes.push({ z, box });
-      for (let i = 0; i < slice.data.length; i++) if (slice.data[i]) { mask[z * n * n + i] = 1; count++; }
+      for (let i = 0; i < slice.data.length; i++)
+        if (slice.data[i]) {
+          mask[z * n * n + i] = 1;
+          count++;
+        }
     }
     if (!fits || count === 0) continue;
-    const union = sliceBoxes.reduce((a, { box }) => ({ x1: Math.min(a.x1, box.x1), y1: Math.min(a.y1, box.y1), x2: Math.max(a.x2, box.x2), y2: Math.max(a.y2, box.y2) }), sliceBoxes[0].box);
+    const union = sliceBoxes.reduce(
+      (a, { box }) => ({
+        x1: Math.min(a.x1, box.x1),
+        y1: Math.min(a.y1, box.y1),
+        x2: Math.max(a.x2, box.x2),
+        y2: Math.max(a.y2, box.y2),
+      }),
+      sliceBoxes[0].box,
+    );
     const z1 = sliceBoxes[0].z;
     const z2 = sliceBoxes[sliceBoxes.length - 1].z + 1;
-    if (existing.some((other) => other.z1 < z2 && z1 < other.z2 && other.box.x1 < union.x2 && union.x1 < other.box.x2 && other.box.y1 < union.y2 && union.y1 < other.box.y2)) continue;
+    if (
+      existing.some(
+        (other) =>
+          other.z1 < z2 &&
+          z1 < other.z2 &&
+          other.box.x1 < union.x2 &&
+          union.x1 < other.box.x2 &&
+          other.box.y1 < union.y2 &&
+          union.y1 < other.box.y2,
+      )
+    )
+      continue;
     let keySlice = z1;
     let bestArea = -1;
     for (let z = z1; z < z2; z++) {
@@ -212,8 +263,19 @@ function plant(
     for (let i = 0; i < mask.length; i++) if (mask[i]) hu[i] = VALUES[request.label];
     const sizePx = request.label === 'pleural effusion' ? union.y2 - union.y1 : round2(diameterMm / spacing[0]);
     const finding: CtFinding = {
-      id, label: request.label, laterality, region: `${laterality} ${zone} zone`, box: union, boxes: [union],
-      sizePx, sizeMm: round2(sizePx * spacing[0]), areaPx: bestArea, z1, z2, sliceBoxes, keySlice,
+      id,
+      label: request.label,
+      laterality,
+      region: `${laterality} ${zone} zone`,
+      box: union,
+      boxes: [union],
+      sizePx,
+      sizeMm: round2(sizePx * spacing[0]),
+      areaPx: bestArea,
+      z1,
+      z2,
+      sliceBoxes,
+      keySlice,
       volumeMm3: round2(count * spacing[0] * spacing[1] * spacing[2]),
     };
     return { finding, mask };

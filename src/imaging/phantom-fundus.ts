@@ -5,11 +5,28 @@ import { createRng, hashSeed, type Rng } from '../stats/random.js';
 import { intersectBoxes } from './boxes.js';
 import type { Mask, Raster } from './raster.js';
 import {
-  addNoise, boundsAround, createCanvas, ellipseProfile, findingFromParts, paint, profileMask, quantise, unionProfile,
-  type Canvas, type FindingRequest, type PlantedFinding, type Profile,
+  addNoise,
+  boundsAround,
+  createCanvas,
+  ellipseProfile,
+  findingFromParts,
+  paint,
+  profileMask,
+  quantise,
+  unionProfile,
+  type Canvas,
+  type FindingRequest,
+  type PlantedFinding,
+  type Profile,
 } from './phantom-common.js';
 
-export const FUNDUS_FINDING_LABELS = ['hemorrhage', 'microaneurysm', 'hard exudate', 'cotton wool spot', 'drusen'] as const;
+export const FUNDUS_FINDING_LABELS = [
+  'hemorrhage',
+  'microaneurysm',
+  'hard exudate',
+  'cotton wool spot',
+  'drusen',
+] as const;
 export const FUNDUS_REGIONS = ['macula', 'superotemporal', 'inferotemporal', 'superonasal', 'inferonasal'] as const;
 
 export interface FundusOptions {
@@ -34,7 +51,11 @@ export interface FundusPhantom {
   findings: PlantedFinding[];
   masks: Mask[];
   /** Landmarks in pixels, for questions about position relative to them. */
-  landmarks: { disc: { x: number; y: number; radius: number }; fovea: { x: number; y: number }; fieldOfView: { x: number; y: number; radius: number } };
+  landmarks: {
+    disc: { x: number; y: number; radius: number };
+    fovea: { x: number; y: number };
+    fieldOfView: { x: number; y: number; radius: number };
+  };
 }
 
 const COLOURS: Record<string, number[]> = {
@@ -54,11 +75,19 @@ export function generateFundus(options: FundusOptions = {}): FundusPhantom {
   const eye = options.eye ?? (rng.next() < 0.5 ? 'right' : 'left');
   const nasal = eye === 'right' ? 1 : -1;
   const fov = { x: size / 2, y: size / 2, radius: 0.47 * size };
-  const disc = { x: size / 2 + nasal * 0.2 * size, y: size / 2 + (rng.next() - 0.5) * 0.04 * size, radius: 0.07 * size };
+  const disc = {
+    x: size / 2 + nasal * 0.2 * size,
+    y: size / 2 + (rng.next() - 0.5) * 0.04 * size,
+    radius: 0.07 * size,
+  };
   const fovea = { x: disc.x - nasal * 0.36 * size, y: disc.y + 0.03 * size };
 
   const canvas = createCanvas(size, size, 3);
-  const waves = Array.from({ length: 4 }, () => ({ fx: rng.next() * 0.05, fy: rng.next() * 0.05, phase: rng.next() * 6.3 }));
+  const waves = Array.from({ length: 4 }, () => ({
+    fx: rng.next() * 0.05,
+    fy: rng.next() * 0.05,
+    phase: rng.next() * 6.3,
+  }));
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const r = Math.hypot(x + 0.5 - fov.x, y + 0.5 - fov.y) / fov.radius;
@@ -73,11 +102,39 @@ export function generateFundus(options: FundusOptions = {}): FundusPhantom {
     }
   }
   const macula = ellipseProfile(fovea.x, fovea.y, 0.09 * size, 0.09 * size, 0.05 * size);
-  paint(canvas, (x, y) => 0.45 * macula(x, y), [120, 48, 24], boundsAround(fovea.x, fovea.y, 0.15 * size, 0.15 * size), undefined, 'blend');
-  paint(canvas, ellipseProfile(fovea.x, fovea.y, 0.015 * size, 0.015 * size, 0.01 * size), [105, 40, 20], boundsAround(fovea.x, fovea.y, 0.03 * size, 0.03 * size), undefined, 'blend');
+  paint(
+    canvas,
+    (x, y) => 0.45 * macula(x, y),
+    [120, 48, 24],
+    boundsAround(fovea.x, fovea.y, 0.15 * size, 0.15 * size),
+    undefined,
+    'blend',
+  );
+  paint(
+    canvas,
+    ellipseProfile(fovea.x, fovea.y, 0.015 * size, 0.015 * size, 0.01 * size),
+    [105, 40, 20],
+    boundsAround(fovea.x, fovea.y, 0.03 * size, 0.03 * size),
+    undefined,
+    'blend',
+  );
   drawVessels(canvas, disc, fovea, nasal, rng, s);
-  paint(canvas, ellipseProfile(disc.x, disc.y, disc.radius * 0.92, disc.radius, 2 * s), [244, 206, 140], boundsAround(disc.x, disc.y, disc.radius, disc.radius, 4), undefined, 'blend');
-  paint(canvas, ellipseProfile(disc.x + nasal * 0.1 * disc.radius, disc.y, disc.radius * 0.4, disc.radius * 0.45, 3 * s), [252, 238, 200], boundsAround(disc.x, disc.y, disc.radius, disc.radius), undefined, 'blend');
+  paint(
+    canvas,
+    ellipseProfile(disc.x, disc.y, disc.radius * 0.92, disc.radius, 2 * s),
+    [244, 206, 140],
+    boundsAround(disc.x, disc.y, disc.radius, disc.radius, 4),
+    undefined,
+    'blend',
+  );
+  paint(
+    canvas,
+    ellipseProfile(disc.x + nasal * 0.1 * disc.radius, disc.y, disc.radius * 0.4, disc.radius * 0.45, 3 * s),
+    [252, 238, 200],
+    boundsAround(disc.x, disc.y, disc.radius, disc.radius),
+    undefined,
+    'blend',
+  );
 
   const fovMask = profileMask(size, size, ellipseProfile(fov.x, fov.y, fov.radius * 0.9, fov.radius * 0.9, 1));
   const findings: PlantedFinding[] = [];
@@ -89,10 +146,19 @@ export function generateFundus(options: FundusOptions = {}): FundusPhantom {
       const centre = placeIn(region, disc, fovea, fov, nasal, rng, size);
       const plan = planLesion(request, centre, rng, s);
       const mask = profileMask(size, size, plan.profile, plan.bounds, fovMask);
-      const built = findingFromParts(`F${findings.length + 1}`, request.label, eye, region, [mask], plan.size, 12 / (2 * fov.radius));
+      const built = findingFromParts(
+        `F${findings.length + 1}`,
+        request.label,
+        eye,
+        region,
+        [mask],
+        plan.size,
+        12 / (2 * fov.radius),
+      );
       if (!built || built.finding.areaPx < 3) continue;
       const box = built.finding.box;
-      if (Math.hypot((box.x1 + box.x2) / 2 - disc.x, (box.y1 + box.y2) / 2 - disc.y) < disc.radius + plan.size) continue;
+      if (Math.hypot((box.x1 + box.x2) / 2 - disc.x, (box.y1 + box.y2) / 2 - disc.y) < disc.radius + plan.size)
+        continue;
       if (findings.some((other) => intersectBoxes(other.box, box))) continue;
       if (regionOf(centre.x, centre.y, disc, fovea, nasal, size) !== region) continue;
       paint(canvas, plan.profile, COLOURS[request.label], plan.bounds, fovMask, 'blend');
@@ -103,11 +169,19 @@ export function generateFundus(options: FundusOptions = {}): FundusPhantom {
   }
   addNoise(canvas, options.noise ?? 2, rng.normal);
   for (let pixel = 0; pixel < size * size; pixel++) {
-    if (Math.hypot((pixel % size) + 0.5 - fov.x, Math.floor(pixel / size) + 0.5 - fov.y) > fov.radius) canvas.data.fill(0, pixel * 3, pixel * 3 + 3);
+    if (Math.hypot((pixel % size) + 0.5 - fov.x, Math.floor(pixel / size) + 0.5 - fov.y) > fov.radius)
+      canvas.data.fill(0, pixel * 3, pixel * 3 + 3);
   }
   return {
-    kind: 'fundus', seed, eye, width: size, height: size, pixelSpacingMm: Math.round((12 / (2 * fov.radius)) * 10000) / 10000,
-    raster: { width: size, height: size, channels: 3, data: quantise(canvas) }, findings, masks,
+    kind: 'fundus',
+    seed,
+    eye,
+    width: size,
+    height: size,
+    pixelSpacingMm: Math.round((12 / (2 * fov.radius)) * 10000) / 10000,
+    raster: { width: size, height: size, channels: 3, data: quantise(canvas) },
+    findings,
+    masks,
     landmarks: { disc, fovea, fieldOfView: fov },
   };
 }
@@ -138,7 +212,15 @@ export function regionOf(x: number, y: number, disc: Point, fovea: Point, nasal:
   return vertical + side;
 }
 
-function placeIn(region: string, disc: Point, fovea: Point, fov: Point & { radius: number }, nasal: number, rng: Rng, size: number): Point {
+function placeIn(
+  region: string,
+  disc: Point,
+  fovea: Point,
+  fov: Point & { radius: number },
+  nasal: number,
+  rng: Rng,
+  size: number,
+): Point {
   if (region === 'macula') {
     const angle = rng.next() * 2 * Math.PI;
     const r = rng.next() * 0.07 * size;
@@ -153,7 +235,12 @@ function placeIn(region: string, disc: Point, fovea: Point, fov: Point & { radiu
   }
 }
 
-function planLesion(request: FindingRequest, centre: Point, rng: Rng, s: number): { profile: Profile; bounds: ReturnType<typeof boundsAround>; size: number } {
+function planLesion(
+  request: FindingRequest,
+  centre: Point,
+  rng: Rng,
+  s: number,
+): { profile: Profile; bounds: ReturnType<typeof boundsAround>; size: number } {
   const { x, y } = centre;
   const spots = (count: number, spread: number, radius: () => number) => {
     const parts: Profile[] = [];
@@ -166,7 +253,11 @@ function planLesion(request: FindingRequest, centre: Point, rng: Rng, s: number)
   switch (request.label) {
     case 'hemorrhage': {
       const d = request.sizePx ?? (9 + rng.next() * 10) * s;
-      return { profile: ellipseProfile(x, y, d / 2, (d / 2) * (0.7 + 0.3 * rng.next()), 1.5), bounds: boundsAround(x, y, d, d), size: d };
+      return {
+        profile: ellipseProfile(x, y, d / 2, (d / 2) * (0.7 + 0.3 * rng.next()), 1.5),
+        bounds: boundsAround(x, y, d, d),
+        size: d,
+      };
     }
     case 'microaneurysm': {
       const d = request.sizePx ?? (3.5 + rng.next() * 2.5) * s;
@@ -174,7 +265,11 @@ function planLesion(request: FindingRequest, centre: Point, rng: Rng, s: number)
     }
     case 'cotton wool spot': {
       const d = request.sizePx ?? (12 + rng.next() * 10) * s;
-      return { profile: ellipseProfile(x, y, d / 2, d * 0.35, 3 * s), bounds: boundsAround(x, y, d, d, 5 * s), size: d };
+      return {
+        profile: ellipseProfile(x, y, d / 2, d * 0.35, 3 * s),
+        bounds: boundsAround(x, y, d, d, 5 * s),
+        size: d,
+      };
     }
     case 'hard exudate':
     case 'drusen': {
@@ -190,7 +285,15 @@ function planLesion(request: FindingRequest, centre: Point, rng: Rng, s: number)
 
 function drawVessels(canvas: Canvas, disc: Point, fovea: Point, nasal: number, rng: Rng, s: number): void {
   const colour = [118, 28, 16];
-  const vessel = (x: number, y: number, angle: number, width: number, length: number, bend: number, depth: number): void => {
+  const vessel = (
+    x: number,
+    y: number,
+    angle: number,
+    width: number,
+    length: number,
+    bend: number,
+    depth: number,
+  ): void => {
     for (let step = 0; step < length; step += 2 * s) {
       const r = Math.max(0.7, width / 2);
       paint(canvas, ellipseProfile(x, y, r, r, 1), colour, boundsAround(x, y, r, r, 2), undefined, 'blend');
@@ -199,7 +302,15 @@ function drawVessels(canvas: Canvas, disc: Point, fovea: Point, nasal: number, r
       angle += bend + (rng.next() - 0.5) * 0.06;
       width = Math.max(1.2 * s, width - 0.012 * s);
       if (depth < 2 && rng.next() < 0.012) {
-        vessel(x, y, angle + (rng.next() < 0.5 ? -1 : 1) * (0.5 + rng.next() * 0.5), width * 0.7, length * 0.45, bend * 0.5, depth + 1);
+        vessel(
+          x,
+          y,
+          angle + (rng.next() < 0.5 ? -1 : 1) * (0.5 + rng.next() * 0.5),
+          width * 0.7,
+          length * 0.45,
+          bend * 0.5,
+          depth + 1,
+        );
       }
       if (x < 0 || y < 0 || x > canvas.width || y > canvas.height) return;
     }
@@ -207,7 +318,15 @@ function drawVessels(canvas: Canvas, disc: Point, fovea: Point, nasal: number, r
   const temporal = nasal === 1 ? Math.PI : 0;
   const toward = Math.atan2(fovea.y - disc.y, fovea.x - disc.x);
   for (const up of [-1, 1]) {
-    vessel(disc.x, disc.y, temporal + up * nasal * -1.1 + (toward - temporal) * 0.1, 6 * s, 270 * s, -up * nasal * -0.011, 0);
+    vessel(
+      disc.x,
+      disc.y,
+      temporal + up * nasal * -1.1 + (toward - temporal) * 0.1,
+      6 * s,
+      270 * s,
+      -up * nasal * -0.011,
+      0,
+    );
     vessel(disc.x, disc.y, (nasal === 1 ? 0 : Math.PI) + up * nasal * 0.8, 4.5 * s, 170 * s, 0, 0);
   }
 }

@@ -16,8 +16,19 @@ import { decodeNifti, encodeNifti } from './nifti.js';
 import { niftiToImageParts, type ImagePartOptions } from './parts.js';
 import type { ImagePart } from '../core/messages.js';
 
-export { generateChestXray, CHEST_FINDING_LABELS, type ChestXrayOptions, type ChestXrayPhantom } from './phantom-cxr.js';
-export { generateFundus, FUNDUS_FINDING_LABELS, FUNDUS_REGIONS, type FundusOptions, type FundusPhantom } from './phantom-fundus.js';
+export {
+  generateChestXray,
+  CHEST_FINDING_LABELS,
+  type ChestXrayOptions,
+  type ChestXrayPhantom,
+} from './phantom-cxr.js';
+export {
+  generateFundus,
+  FUNDUS_FINDING_LABELS,
+  FUNDUS_REGIONS,
+  type FundusOptions,
+  type FundusPhantom,
+} from './phantom-fundus.js';
 export { generateCt, CT_FINDING_LABELS, type CtOptions, type CtPhantom, type CtFinding } from './phantom-ct.js';
 export type { PlantedFinding, FindingRequest, Laterality } from './phantom-common.js';
 
@@ -53,26 +64,51 @@ export function ctSliceRaster(phantom: CtPhantom, z: number, window: WindowChoic
  */
 export function ctPhantomNifti(phantom: CtPhantom, options: { gzip?: boolean } = {}): Uint8Array {
   const [sx, sy, sz] = phantom.spacingMm;
-  const affine = [[-sx, 0, 0, 0], [0, -sy, 0, 0], [0, 0, -sz, 0]];
-  return encodeNifti(phantom.hu, phantom.dims, phantom.spacingMm, { affine, gzip: options.gzip ?? true, description: `medkit CT phantom seed ${phantom.seed}` });
+  const affine = [
+    [-sx, 0, 0, 0],
+    [0, -sy, 0, 0],
+    [0, 0, -sz, 0],
+  ];
+  return encodeNifti(phantom.hu, phantom.dims, phantom.spacingMm, {
+    affine,
+    gzip: options.gzip ?? true,
+    description: `medkit CT phantom seed ${phantom.seed}`,
+  });
 }
 
 /**
  * The CT phantom as a DICOM series, one file per slice: stored = HU + 1024 with Rescale Intercept
  * −1024, Image Position (LPS) z = −k × spacing (slice 0 is the most superior), instance k + 1.
  */
-export async function ctPhantomDicomSeries(phantom: CtPhantom, options: { transferSyntax?: DicomSyntaxName } = {}): Promise<Uint8Array[]> {
+export async function ctPhantomDicomSeries(
+  phantom: CtPhantom,
+  options: { transferSyntax?: DicomSyntaxName } = {},
+): Promise<Uint8Array[]> {
   const [n, ny, nz] = phantom.dims;
   const [sx, sy, sz] = phantom.spacingMm;
   const series = `2.25.${phantom.seed}${nz}${n}`;
   const files: Uint8Array[] = [];
   for (let z = 0; z < nz; z++) {
     const pixels = Int16Array.from(phantom.hu.subarray(z * n * ny, (z + 1) * n * ny), (value) => value + 1024);
-    files.push(await encodeDicom({
-      rows: ny, columns: n, pixels, modality: 'CT', rescaleIntercept: -1024, rescaleSlope: 1, window: { center: -600, width: 1500 },
-      pixelSpacing: [sy, sx], sliceThickness: sz, imagePosition: [0, 0, -z * sz], imageOrientation: [1, 0, 0, 0, 1, 0],
-      instanceNumber: z + 1, seriesInstanceUid: series, sopInstanceUid: `${series}.${z + 1}`, transferSyntax: options.transferSyntax,
-    }));
+    files.push(
+      await encodeDicom({
+        rows: ny,
+        columns: n,
+        pixels,
+        modality: 'CT',
+        rescaleIntercept: -1024,
+        rescaleSlope: 1,
+        window: { center: -600, width: 1500 },
+        pixelSpacing: [sy, sx],
+        sliceThickness: sz,
+        imagePosition: [0, 0, -z * sz],
+        imageOrientation: [1, 0, 0, 0, 1, 0],
+        instanceNumber: z + 1,
+        seriesInstanceUid: series,
+        sopInstanceUid: `${series}.${z + 1}`,
+        transferSyntax: options.transferSyntax,
+      }),
+    );
   }
   return files;
 }
@@ -87,9 +123,17 @@ export async function ctPhantomToImageParts(phantom: CtPhantom, options: ImagePa
 export function phantomTruth(phantom: Phantom): JsonObject {
   const base = { kind: phantom.kind, seed: phantom.seed, findings: phantom.findings as unknown as JsonObject[] };
   if (phantom.kind === 'ct') {
-    return { ...base, dims: phantom.dims, spacingMm: phantom.spacingMm, orientation: 'axial; x→patient left, y→posterior, z→inferior' };
+    return {
+      ...base,
+      dims: phantom.dims,
+      spacingMm: phantom.spacingMm,
+      orientation: 'axial; x→patient left, y→posterior, z→inferior',
+    };
   }
-  const extra: JsonObject = phantom.kind === 'fundus' ? { eye: phantom.eye, landmarks: phantom.landmarks as unknown as JsonObject } : { view: phantom.view };
+  const extra: JsonObject =
+    phantom.kind === 'fundus'
+      ? { eye: phantom.eye, landmarks: phantom.landmarks as unknown as JsonObject }
+      : { view: phantom.view };
   return { ...base, width: phantom.width, height: phantom.height, pixelSpacingMm: phantom.pixelSpacingMm, ...extra };
 }
 
@@ -106,7 +150,10 @@ export interface WrittenPhantom {
  * `<name>.json`. Returns the paths. The folder is created.
  */
 export async function writePhantom(
-  phantom: Phantom, dir: string, name: string, options: { window?: WindowChoice; format?: 'png' | 'dicom' | 'nifti' } = {},
+  phantom: Phantom,
+  dir: string,
+  name: string,
+  options: { window?: WindowChoice; format?: 'png' | 'dicom' | 'nifti' } = {},
 ): Promise<WrittenPhantom> {
   await mkdir(dir, { recursive: true });
   const truth = phantomTruth(phantom);

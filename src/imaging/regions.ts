@@ -25,7 +25,8 @@ export function integralImage(raster: Raster): { width: number; height: number; 
  * a grid of step min(w, h)/8; ties keep the first (top-left-most) window. Deterministic.
  */
 export function brightestWindow(raster: Raster, fraction = 6): Box {
-  if (!(raster.width > 0 && raster.height > 0)) throw new ImagingError('brightestWindow', `image has zero size (${raster.width}×${raster.height})`);
+  if (!(raster.width > 0 && raster.height > 0))
+    throw new ImagingError('brightestWindow', `image has zero size (${raster.width}×${raster.height})`);
   if (!(fraction >= 1)) throw new ImagingError('brightestWindow', `fraction must be ≥ 1, got ${fraction}`);
   const { width, height, table } = integralImage(raster);
   const w = Math.max(1, Math.round(width / fraction));
@@ -35,7 +36,11 @@ export function brightestWindow(raster: Raster, fraction = 6): Box {
   let box: Box = { x1: 0, y1: 0, x2: w, y2: h };
   for (let y = 0; y + h <= height; y += step) {
     for (let x = 0; x + w <= width; x += step) {
-      const sum = table[(y + h) * (width + 1) + x + w] - table[y * (width + 1) + x + w] - table[(y + h) * (width + 1) + x] + table[y * (width + 1) + x];
+      const sum =
+        table[(y + h) * (width + 1) + x + w] -
+        table[y * (width + 1) + x + w] -
+        table[(y + h) * (width + 1) + x] +
+        table[y * (width + 1) + x];
       if (sum > best) [best, box] = [sum, { x1: x, y1: y, x2: x + w, y2: y + h }];
     }
   }

@@ -24,7 +24,7 @@ export type WindowPreset = keyof typeof WINDOW_PRESETS;
 export type WindowChoice = WindowPreset | Window | 'auto' | 'dicom';
 
 export function isWindowPreset(name: string): name is WindowPreset {
-  return Object.prototype.hasOwnProperty.call(WINDOW_PRESETS, name);
+  return Object.hasOwn(WINDOW_PRESETS, name);
 }
 
 export function windowLabel(choice: WindowChoice, resolved: Window): string {
@@ -38,7 +38,11 @@ const round = (value: number): number => Math.round(value * 10) / 10;
  * DICOM linear VOI LUT to 0–255: values ≤ c − 0.5 − (w − 1)/2 → 0, > c − 0.5 + (w − 1)/2 → 255,
  * else ((x − (c − 0.5)) / (w − 1) + 0.5) × 255. `invert` flips the result (MONOCHROME1).
  */
-export function applyWindow(values: ArrayLike<number>, window: Window, options: { invert?: boolean; out?: Uint8Array } = {}): Uint8Array {
+export function applyWindow(
+  values: ArrayLike<number>,
+  window: Window,
+  options: { invert?: boolean; out?: Uint8Array } = {},
+): Uint8Array {
   const width = Math.max(1, window.width);
   const c = window.center - 0.5;
   const low = c - (width - 1) / 2;
@@ -91,5 +95,7 @@ export function resolveWindow(choice: WindowChoice, values: ArrayLike<number>, f
   if (choice === 'dicom') return fileWindow ?? autoWindow(values);
   if (choice === 'auto') return autoWindow(values);
   if (isWindowPreset(choice)) return WINDOW_PRESETS[choice];
-  throw new Error(`unknown window "${String(choice)}"; presets: ${Object.keys(WINDOW_PRESETS).join(', ')}, or auto, dicom, {center,width}`);
+  throw new Error(
+    `unknown window "${String(choice)}"; presets: ${Object.keys(WINDOW_PRESETS).join(', ')}, or auto, dicom, {center,width}`,
+  );
 }

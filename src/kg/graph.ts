@@ -123,7 +123,8 @@ export class GraphBuilder {
     if (head >= this.ids.length || tail >= this.ids.length || head < 0 || tail < 0) {
       throw new RangeError(`edge ${head} -> ${tail}: node index out of range (${this.ids.length} nodes)`);
     }
-    if (relation < 0 || relation >= this.relationList.length) throw new RangeError(`unknown relation index ${relation}`);
+    if (relation < 0 || relation >= this.relationList.length)
+      throw new RangeError(`unknown relation index ${relation}`);
     this.heads.push(head);
     this.tails.push(tail);
     this.rels.push(relation);
@@ -256,7 +257,13 @@ export class KnowledgeGraph {
     return this.parts.sources[this.parts.sourceOf[node]!]!;
   }
   node(node: number): NodeRecord {
-    return { index: node, id: this.nodeId(node), type: this.nodeType(node), name: this.nodeName(node), source: this.nodeSource(node) };
+    return {
+      index: node,
+      id: this.nodeId(node),
+      type: this.nodeType(node),
+      name: this.nodeName(node),
+      source: this.nodeSource(node),
+    };
   }
   /** Index of a node id, or -1. */
   indexOf(id: string): number {
@@ -330,7 +337,11 @@ export class KnowledgeGraph {
   }
 
   /** Calls fn(neighbour, relation, outgoing) for each edge of `node`. */
-  forEachNeighbour(node: number, fn: (neighbour: number, relation: number, outgoing: boolean) => void, direction: Direction = 'both'): void {
+  forEachNeighbour(
+    node: number,
+    fn: (neighbour: number, relation: number, outgoing: boolean) => void,
+    direction: Direction = 'both',
+  ): void {
     if (direction !== 'in') {
       const { offsets, neighbours, relations } = this.parts.out;
       for (let k = offsets[node]!; k < offsets[node + 1]!; k++) fn(neighbours[k]!, relations[k]!, true);
@@ -387,13 +398,24 @@ export class KnowledgeGraph {
   /** Bytes held in typed arrays (strings and maps excluded). */
   typedBytes(): number {
     const { out, inn, typeOf, sourceOf } = this.parts;
-    return [out.offsets, out.neighbours, out.relations, inn.offsets, inn.neighbours, inn.relations, typeOf, sourceOf].reduce(
-      (sum, array) => sum + array.byteLength,
-      0,
-    );
+    return [
+      out.offsets,
+      out.neighbours,
+      out.relations,
+      inn.offsets,
+      inn.neighbours,
+      inn.relations,
+      typeOf,
+      sourceOf,
+    ].reduce((sum, array) => sum + array.byteLength, 0);
   }
 }
 
 export function normalizeName(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -98,7 +98,12 @@ export class EntityLinker {
       const known = out.get(candidate.node);
       if (!known || known.score < candidate.score) out.set(candidate.node, candidate);
     };
-    const candidate = (node: number, score: number, matchedOn: LinkCandidate['matchedOn'], matchedText: string): LinkCandidate => ({
+    const candidate = (
+      node: number,
+      score: number,
+      matchedOn: LinkCandidate['matchedOn'],
+      matchedText: string,
+    ): LinkCandidate => ({
       node,
       name: this.graph.nodeName(node),
       type: this.graph.nodeType(node),
@@ -109,11 +114,13 @@ export class EntityLinker {
     const raw = text.trim().toLowerCase();
     for (const node of this.xref.get(raw) ?? []) offer(candidate(node, 1, 'xref', text.trim()));
     const key = linkKey(text);
-    for (const hit of this.exact.get(key) ?? []) offer(candidate(hit.node, hit.on === 'name' ? 1 : 0.97, hit.on, hit.text));
+    for (const hit of this.exact.get(key) ?? [])
+      offer(candidate(hit.node, hit.on === 'name' ? 1 : 0.97, hit.on, hit.text));
     if (out.size === 0 && key.length >= 3) {
       const shared = new Map<number, number>();
       const grams = trigrams(key);
-      for (const gram of grams) for (const id of this.gramIndex.get(gram) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+      for (const gram of grams)
+        for (const id of this.gramIndex.get(gram) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
       const scored: [number, number][] = [];
       for (const [id, count] of shared) {
         const entry = this.keys[id]!;
@@ -135,8 +142,15 @@ export class EntityLinker {
    * Exact mentions of KG entities in free text (names and synonyms, longest first, no overlaps).
    * One-word mentions of 3 letters or fewer must be written in capitals ("CF", "AR"), so "is" or "ad" do not link.
    */
-  mentions(text: string, options: { types?: readonly string[]; maxWords?: number } = {}): (LinkCandidate & { start: number; end: number })[] {
-    const tokens = [...text.matchAll(/[A-Za-z0-9][A-Za-z0-9'’\-\/]*/g)].map((m) => ({ word: m[0], start: m.index!, end: m.index! + m[0].length }));
+  mentions(
+    text: string,
+    options: { types?: readonly string[]; maxWords?: number } = {},
+  ): (LinkCandidate & { start: number; end: number })[] {
+    const tokens = [...text.matchAll(/[A-Za-z0-9][A-Za-z0-9'’\-/]*/g)].map((m) => ({
+      word: m[0],
+      start: m.index!,
+      end: m.index! + m[0].length,
+    }));
     const maxWords = options.maxWords ?? 8;
     const taken = new Uint8Array(tokens.length);
     const found: (LinkCandidate & { start: number; end: number })[] = [];
@@ -150,8 +164,14 @@ export class EntityLinker {
         if (!hit) continue;
         taken.fill(1, i, i + size);
         found.push({
-          node: hit.node, name: this.graph.nodeName(hit.node), type: this.graph.nodeType(hit.node), score: hit.on === 'name' ? 1 : 0.97,
-          matchedOn: hit.on, matchedText: phrase, start: tokens[i]!.start, end: tokens[i + size - 1]!.end,
+          node: hit.node,
+          name: this.graph.nodeName(hit.node),
+          type: this.graph.nodeType(hit.node),
+          score: hit.on === 'name' ? 1 : 0.97,
+          matchedOn: hit.on,
+          matchedText: phrase,
+          start: tokens[i]!.start,
+          end: tokens[i + size - 1]!.end,
         });
       }
     }
@@ -165,20 +185,95 @@ export class EntityLinker {
 
 /** Phrases that name each relation (lexical table; embeddings are optional upstream-style extras). */
 const RELATION_PHRASES: Record<KgarevionRelation, string[]> = {
-  protein_protein: ['ppi', 'protein protein', 'protein protein interaction', 'physically interacts', 'binds protein', 'forms complex with', 'complex with'],
+  protein_protein: [
+    'ppi',
+    'protein protein',
+    'protein protein interaction',
+    'physically interacts',
+    'binds protein',
+    'forms complex with',
+    'complex with',
+  ],
   carrier: ['carrier', 'carried by', 'plasma protein binding', 'bound in plasma by'],
   enzyme: ['enzyme', 'metabolized by', 'metabolised by', 'substrate of', 'metabolism', 'metabolizes'],
-  target: ['target', 'targets', 'inhibits', 'inhibitor of', 'binds', 'binds to', 'antagonist of', 'agonist of', 'blocks', 'activates', 'acts on', 'mechanism of action'],
+  target: [
+    'target',
+    'targets',
+    'inhibits',
+    'inhibitor of',
+    'binds',
+    'binds to',
+    'antagonist of',
+    'agonist of',
+    'blocks',
+    'activates',
+    'acts on',
+    'mechanism of action',
+  ],
   transporter: ['transporter', 'transported by', 'efflux', 'uptake transporter'],
-  contraindication: ['contraindication', 'contraindicated', 'contraindicated in', 'should not be used in', 'must not be used'],
-  indication: ['indication', 'indicated for', 'treats', 'treatment', 'treatment for', 'used to treat', 'therapy for', 'approved for', 'cures', 'manages', 'first line treatment for'],
+  contraindication: [
+    'contraindication',
+    'contraindicated',
+    'contraindicated in',
+    'should not be used in',
+    'must not be used',
+  ],
+  indication: [
+    'indication',
+    'indicated for',
+    'treats',
+    'treatment',
+    'treatment for',
+    'used to treat',
+    'therapy for',
+    'approved for',
+    'cures',
+    'manages',
+    'first line treatment for',
+  ],
   'off-label use': ['off label use', 'off label', 'used off label for'],
-  'synergistic interaction': ['synergistic interaction', 'drug interaction', 'interacts with drug', 'synergistic', 'potentiates', 'drug drug interaction'],
-  'associated with': ['associated with', 'associated', 'gene associated', 'caused by mutation in', 'mutation in', 'mutated in', 'risk gene', 'causal gene', 'linked gene', 'genetic cause'],
+  'synergistic interaction': [
+    'synergistic interaction',
+    'drug interaction',
+    'interacts with drug',
+    'synergistic',
+    'potentiates',
+    'drug drug interaction',
+  ],
+  'associated with': [
+    'associated with',
+    'associated',
+    'gene associated',
+    'caused by mutation in',
+    'mutation in',
+    'mutated in',
+    'risk gene',
+    'causal gene',
+    'linked gene',
+    'genetic cause',
+  ],
   'parent-child': ['parent child', 'is a', 'subtype of', 'type of', 'subclass of', 'kind of', 'form of'],
   'phenotype absent': ['phenotype absent', 'does not present with', 'absent phenotype', 'not a feature of'],
-  'phenotype present': ['phenotype present', 'presents with', 'symptom', 'has symptom', 'sign', 'manifests as', 'has phenotype', 'characterized by', 'feature', 'clinical feature'],
-  'side effect': ['side effect', 'adverse effect', 'adverse reaction', 'adverse event', 'toxicity', 'causes side effect'],
+  'phenotype present': [
+    'phenotype present',
+    'presents with',
+    'symptom',
+    'has symptom',
+    'sign',
+    'manifests as',
+    'has phenotype',
+    'characterized by',
+    'feature',
+    'clinical feature',
+  ],
+  'side effect': [
+    'side effect',
+    'adverse effect',
+    'adverse reaction',
+    'adverse event',
+    'toxicity',
+    'causes side effect',
+  ],
   'interacts with': ['interacts with', 'participates in', 'pathway member', 'involved in', 'member of pathway'],
   'linked to': ['linked to', 'exposure', 'risk factor for', 'carcinogen for', 'increases risk of'],
   'expression present': ['expression present', 'expressed in', 'expression in', 'is expressed'],
@@ -195,11 +290,16 @@ export interface RelationLink {
 export function relationFits(relation: KgarevionRelation, headType?: string, tailType?: string): boolean {
   if (!headType || !tailType) return true;
   const display = relation === 'protein_protein' ? 'ppi' : relation;
-  return RELATION_SCHEMA.some(([d, h, t]) => d === display && ((h === headType && t === tailType) || (h === tailType && t === headType)));
+  return RELATION_SCHEMA.some(
+    ([d, h, t]) => d === display && ((h === headType && t === tailType) || (h === tailType && t === headType)),
+  );
 }
 
 /** Links free relation text ("is used to treat", "causes") onto one of the 18; undefined = unlinkable. */
-export function linkRelation(text: string, context: { headType?: string; tailType?: string } = {}): RelationLink | undefined {
+export function linkRelation(
+  text: string,
+  context: { headType?: string; tailType?: string } = {},
+): RelationLink | undefined {
   const key = linkKey(text.replace(/_/g, ' '));
   const fits = (relation: KgarevionRelation) => relationFits(relation, context.headType, context.tailType);
   const candidates: RelationLink[] = [];
@@ -212,7 +312,8 @@ export function linkRelation(text: string, context: { headType?: string; tailTyp
       let best = 0;
       for (const phrase of phrases) {
         const tokens = phrase.split(' ');
-        if (` ${key} `.includes(` ${phrase} `)) best = Math.max(best, 0.85 * Math.min(1, tokens.length / words.size + 0.3));
+        if (` ${key} `.includes(` ${phrase} `))
+          best = Math.max(best, 0.85 * Math.min(1, tokens.length / words.size + 0.3));
         const overlap = tokens.filter((t) => words.has(t)).length;
         const jaccard = overlap / new Set([...tokens, ...words]).size;
         best = Math.max(best, 0.8 * jaccard);
@@ -237,7 +338,9 @@ export function relationsMentioned(text: string): KgarevionRelation[] {
   const key = ` ${linkKey(text)} `;
   const generic = new Set(['sign', 'feature', 'binds', 'associated', 'treatment', 'exposure', 'metabolism', 'symptom']);
   return KGAREVION_RELATIONS.filter((relation) =>
-    [relation.replace(/_/g, ' '), ...RELATION_PHRASES[relation]].some((phrase) => !generic.has(phrase) && key.includes(` ${linkKey(phrase)} `)),
+    [relation.replace(/_/g, ' '), ...RELATION_PHRASES[relation]].some(
+      (phrase) => !generic.has(phrase) && key.includes(` ${linkKey(phrase)} `),
+    ),
   );
 }
 

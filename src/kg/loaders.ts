@@ -88,7 +88,10 @@ export function parseCsvLine(line: string): string[] | null {
 
 class RowReporter {
   readonly stats: LoadStats = { rows: 0, skipped: 0, problems: [] };
-  constructor(private readonly file: string, private readonly options: LoadOptions) {}
+  constructor(
+    private readonly file: string,
+    private readonly options: LoadOptions,
+  ) {}
   /** Throws in strict mode; in lenient mode records the problem and returns (caller skips the row). */
   fail(line: number, field: string, problem: string): void {
     const error = new SampleFormatError(this.file, line, field, problem);
@@ -99,7 +102,20 @@ class RowReporter {
   }
 }
 
-const PRIMEKG_COLUMNS = ['relation', 'display_relation', 'x_index', 'x_id', 'x_type', 'x_name', 'x_source', 'y_index', 'y_id', 'y_type', 'y_name', 'y_source'];
+const PRIMEKG_COLUMNS = [
+  'relation',
+  'display_relation',
+  'x_index',
+  'x_id',
+  'x_type',
+  'x_name',
+  'x_source',
+  'y_index',
+  'y_id',
+  'y_type',
+  'y_name',
+  'y_source',
+];
 
 /** PrimeKG `kg.csv` (or .csv.gz). Node id = `x_index`; `x_source:x_id` becomes a cross-reference. */
 export async function loadPrimeKg(file: string, options: LoadOptions = {}): Promise<LoadedGraph> {
@@ -114,17 +130,28 @@ export async function loadPrimeKg(file: string, options: LoadOptions = {}): Prom
       if (!fields) throw new SampleFormatError(file, number, 'header', 'unterminated quote');
       columns = new Map(fields.map((name, index) => [name.trim(), index]));
       const missing = PRIMEKG_COLUMNS.filter((name) => !columns!.has(name));
-      if (missing.length) throw new SampleFormatError(file, number, 'header', `missing column(s) ${missing.join(', ')}; expected ${PRIMEKG_COLUMNS.join(',')}`);
+      if (missing.length)
+        throw new SampleFormatError(
+          file,
+          number,
+          'header',
+          `missing column(s) ${missing.join(', ')}; expected ${PRIMEKG_COLUMNS.join(',')}`,
+        );
       return;
     }
     if (options.limit !== undefined && report.stats.rows >= options.limit) return false;
     if (!fields) return report.fail(number, 'row', 'unterminated quoted field');
-    if (fields.length !== columns.size) return report.fail(number, 'row', `expected ${columns.size} fields, found ${fields.length}`);
+    if (fields.length !== columns.size)
+      return report.fail(number, 'row', `expected ${columns.size} fields, found ${fields.length}`);
     const get = (name: string) => fields[columns!.get(name)!]!;
     const relation = get('relation');
     const display = get('display_relation') || PRIMEKG_RELATIONS[relation] || relation;
     if (!(relation in PRIMEKG_RELATIONS) && !options.allowUnknownRelations) {
-      return report.fail(number, 'relation', `unknown relation '${relation}' (PrimeKG has ${Object.keys(PRIMEKG_RELATIONS).length}; pass allowUnknownRelations to keep it)`);
+      return report.fail(
+        number,
+        'relation',
+        `unknown relation '${relation}' (PrimeKG has ${Object.keys(PRIMEKG_RELATIONS).length}; pass allowUnknownRelations to keep it)`,
+      );
     }
     let bad = false;
     const endpoint = (side: 'x' | 'y'): number => {
@@ -163,7 +190,10 @@ export async function loadPrimeKg(file: string, options: LoadOptions = {}): Prom
  * Hetionet v1.0: nodes TSV (`id<TAB>name<TAB>kind`) and, optionally, edges SIF(.gz)
  * (`source<TAB>metaedge<TAB>target`). Relations are stored as (metaedge abbreviation, verb).
  */
-export async function loadHetionet(paths: { nodes: string; edges?: string }, options: LoadOptions = {}): Promise<LoadedGraph> {
+export async function loadHetionet(
+  paths: { nodes: string; edges?: string },
+  options: LoadOptions = {},
+): Promise<LoadedGraph> {
   const builder = new GraphBuilder({ expectedEdges: paths.edges ? 1 << 21 : 1024 });
   const nodeReport = new RowReporter(paths.nodes, options);
   let header = true;
@@ -173,11 +203,17 @@ export async function loadHetionet(paths: { nodes: string; edges?: string }, opt
     if (header) {
       header = false;
       if (fields[0] !== 'id' || fields[1] !== 'name' || fields[2] !== 'kind') {
-        throw new SampleFormatError(paths.nodes, number, 'header', `expected 'id<TAB>name<TAB>kind', found '${line.slice(0, 60)}'`);
+        throw new SampleFormatError(
+          paths.nodes,
+          number,
+          'header',
+          `expected 'id<TAB>name<TAB>kind', found '${line.slice(0, 60)}'`,
+        );
       }
       return;
     }
-    if (fields.length !== 3) return nodeReport.fail(number, 'row', `expected 3 tab-separated fields, found ${fields.length}`);
+    if (fields.length !== 3)
+      return nodeReport.fail(number, 'row', `expected 3 tab-separated fields, found ${fields.length}`);
     const [id, name, kind] = fields as [string, string, string];
     if (!id.includes('::')) return nodeReport.fail(number, 'id', `expected 'Kind::identifier', found '${id}'`);
     if (builder.nodeIndex(id) >= 0) return nodeReport.fail(number, 'id', `duplicate node id '${id}'`);
@@ -198,19 +234,29 @@ export async function loadHetionet(paths: { nodes: string; edges?: string }, opt
         if (fields[0] === 'source' && fields[1] === 'metaedge') return;
       }
       if (options.limit !== undefined && edgeReport.stats.rows >= options.limit) return false;
-      if (fields.length !== 3) return edgeReport.fail(number, 'row', `expected 3 tab-separated fields, found ${fields.length}`);
+      if (fields.length !== 3)
+        return edgeReport.fail(number, 'row', `expected 3 tab-separated fields, found ${fields.length}`);
       const [source, metaedge, target] = fields as [string, string, string];
       const known = HETIONET_METAEDGES[metaedge];
       if (!known && !options.allowUnknownRelations) {
-        return edgeReport.fail(number, 'metaedge', `unknown metaedge '${metaedge}' (Hetionet v1.0 has ${Object.keys(HETIONET_METAEDGES).length})`);
+        return edgeReport.fail(
+          number,
+          'metaedge',
+          `unknown metaedge '${metaedge}' (Hetionet v1.0 has ${Object.keys(HETIONET_METAEDGES).length})`,
+        );
       }
       const head = builder.nodeIndex(source);
       const tail = builder.nodeIndex(target);
       if (head < 0 || tail < 0) {
-        return edgeReport.fail(number, head < 0 ? 'source' : 'target', `node '${head < 0 ? source : target}' is not in ${paths.nodes}`);
+        return edgeReport.fail(
+          number,
+          head < 0 ? 'source' : 'target',
+          `node '${head < 0 ? source : target}' is not in ${paths.nodes}`,
+        );
       }
       let relation = relationOf.get(metaedge);
-      if (relation === undefined) relationOf.set(metaedge, (relation = builder.relation(metaedge, known ? known[1] : metaedge)));
+      if (relation === undefined)
+        relationOf.set(metaedge, (relation = builder.relation(metaedge, known ? known[1] : metaedge)));
       builder.addEdge(head, relation, tail);
       edgeReport.stats.rows++;
     });
@@ -236,15 +282,23 @@ export async function writeHetionet(graph: KnowledgeGraph, paths: { nodes: strin
     stream.end(buffer);
     await once(stream, 'finish');
   };
-  await write(paths.nodes, (function* () {
-    yield 'id\tname\tkind';
-    for (let node = 0; node < graph.nodeCount; node++) yield `${graph.nodeId(node)}\t${graph.nodeName(node)}\t${graph.nodeType(node)}`;
-  })());
+  await write(
+    paths.nodes,
+    (function* () {
+      yield 'id\tname\tkind';
+      for (let node = 0; node < graph.nodeCount; node++)
+        yield `${graph.nodeId(node)}\t${graph.nodeName(node)}\t${graph.nodeType(node)}`;
+    })(),
+  );
   const { offsets, neighbours, relations } = graph.csr('out');
-  await write(paths.edges, (function* () {
-    yield 'source\tmetaedge\ttarget';
-    for (let node = 0; node < graph.nodeCount; node++) {
-      for (let k = offsets[node]!; k < offsets[node + 1]!; k++) yield `${graph.nodeId(node)}\t${graph.relations[relations[k]!]!.name}\t${graph.nodeId(neighbours[k]!)}`;
-    }
-  })());
+  await write(
+    paths.edges,
+    (function* () {
+      yield 'source\tmetaedge\ttarget';
+      for (let node = 0; node < graph.nodeCount; node++) {
+        for (let k = offsets[node]!; k < offsets[node + 1]!; k++)
+          yield `${graph.nodeId(node)}\t${graph.relations[relations[k]!]!.name}\t${graph.nodeId(neighbours[k]!)}`;
+      }
+    })(),
+  );
 }

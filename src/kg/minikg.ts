@@ -41,7 +41,11 @@ export function loadMiniKg(): MiniKg {
 }
 
 /** Parses the two text files; throws SampleFormatError naming file, line and field. */
-export function parseMiniKg(nodesText: string, factsText: string, files = { nodes: 'nodes.txt', facts: 'facts.tsv' }): MiniKg {
+export function parseMiniKg(
+  nodesText: string,
+  factsText: string,
+  files = { nodes: 'nodes.txt', facts: 'facts.tsv' },
+): MiniKg {
   const builder = new GraphBuilder({ expectedEdges: 4096 });
   const byName = new Map<string, number>();
   const typeOf = new Map<string, string>();
@@ -72,15 +76,30 @@ export function parseMiniKg(nodesText: string, factsText: string, files = { node
     const line = index + 1;
     if (!raw.trim() || raw.startsWith('#')) return;
     const fields = raw.split('\t');
-    if (fields.length !== 4) throw new SampleFormatError(files.facts, line, 'row', `expected 4 tab-separated fields (head, relation, tail, source), found ${fields.length}`);
+    if (fields.length !== 4)
+      throw new SampleFormatError(
+        files.facts,
+        line,
+        'row',
+        `expected 4 tab-separated fields (head, relation, tail, source), found ${fields.length}`,
+      );
     const [head, display, tail, source] = fields.map((f) => f.trim()) as [string, string, string, string];
-    for (const [field, name] of [['head', head], ['tail', tail]] as const) {
-      if (!byName.has(name)) throw new SampleFormatError(files.facts, line, field, `'${name}' is not a node in ${files.nodes}`);
+    for (const [field, name] of [
+      ['head', head],
+      ['tail', tail],
+    ] as const) {
+      if (!byName.has(name))
+        throw new SampleFormatError(files.facts, line, field, `'${name}' is not a node in ${files.nodes}`);
     }
     if (!source) throw new SampleFormatError(files.facts, line, 'source', 'every fact needs a source');
     const relation = primeKgRelationFor(display, typeOf.get(head)!, typeOf.get(tail)!);
     if (!relation) {
-      throw new SampleFormatError(files.facts, line, 'relation', `'${display}' does not link ${typeOf.get(head)} -> ${typeOf.get(tail)} in PrimeKG's schema`);
+      throw new SampleFormatError(
+        files.facts,
+        line,
+        'relation',
+        `'${display}' does not link ${typeOf.get(head)} -> ${typeOf.get(tail)} in PrimeKG's schema`,
+      );
     }
     const h = byName.get(head)!;
     const t = byName.get(tail)!;

@@ -106,15 +106,45 @@ export const HETIONET_METAEDGES: Record<string, [string, string, string]> = {
 
 /** Hetionet v1.0 metaedge edge counts (describe/edges/metaedges.tsv), used by the generator. */
 export const HETIONET_EDGE_COUNTS: Record<string, number> = {
-  AdG: 102240, AeG: 526407, AuG: 97848, CbG: 11571, CcSE: 138944, CdG: 21102, CpD: 390, CrC: 6486,
-  CtD: 755, CuG: 18756, DaG: 12623, DdG: 7623, DlA: 3602, DpS: 3357, DrD: 543, DuG: 7731, GcG: 61690,
-  GiG: 147164, GpBP: 559504, GpCC: 73566, GpMF: 97222, GpPW: 84372, 'Gr>G': 265672, PCiC: 1029,
+  AdG: 102240,
+  AeG: 526407,
+  AuG: 97848,
+  CbG: 11571,
+  CcSE: 138944,
+  CdG: 21102,
+  CpD: 390,
+  CrC: 6486,
+  CtD: 755,
+  CuG: 18756,
+  DaG: 12623,
+  DdG: 7623,
+  DlA: 3602,
+  DpS: 3357,
+  DrD: 543,
+  DuG: 7731,
+  GcG: 61690,
+  GiG: 147164,
+  GpBP: 559504,
+  GpCC: 73566,
+  GpMF: 97222,
+  GpPW: 84372,
+  'Gr>G': 265672,
+  PCiC: 1029,
 };
 
 /** Hetionet v1.0 node counts per kind (47,031 in all). */
 export const HETIONET_NODE_COUNTS: Record<string, number> = {
-  Gene: 20945, 'Biological Process': 11381, 'Side Effect': 5734, 'Molecular Function': 2884, Pathway: 1822,
-  Compound: 1552, 'Cellular Component': 1391, Symptom: 438, Anatomy: 402, 'Pharmacologic Class': 345, Disease: 137,
+  Gene: 20945,
+  'Biological Process': 11381,
+  'Side Effect': 5734,
+  'Molecular Function': 2884,
+  Pathway: 1822,
+  Compound: 1552,
+  'Cellular Component': 1391,
+  Symptom: 438,
+  Anatomy: 402,
+  'Pharmacologic Class': 345,
+  Disease: 137,
 };
 
 /** (display, head type, tail type) -> PrimeKG relation. */
@@ -148,4 +178,3 @@ export const RELATION_SCHEMA: [display: string, head: string, tail: string, rela
 export function primeKgRelationFor(display: string, headType: string, tailType: string): string | undefined {
   return RELATION_SCHEMA.find(([d, h, t]) => d === display && h === headType && t === tailType)?.[3];
 }
-

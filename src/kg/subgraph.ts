@@ -89,7 +89,8 @@ export function kHopSubgraph(graph: KnowledgeGraph, seeds: readonly number[], op
             result.hop.push(depth + 1);
           }
           followed++;
-          if (recordEdges) result.edges.push(side === 0 ? { head: u, relation, tail: v } : { head: v, relation, tail: u });
+          if (recordEdges)
+            result.edges.push(side === 0 ? { head: u, relation, tail: v } : { head: v, relation, tail: u });
         }
       }
       if (cut) result.capped.push(u);
@@ -114,7 +115,12 @@ export function kHopSubgraph(graph: KnowledgeGraph, seeds: readonly number[], op
 }
 
 /** Shortest relation paths (up to maxHops edges, undirected) between two nodes, for explanations and baselines. */
-export function findPaths(graph: KnowledgeGraph, from: number, to: number, options: { maxHops?: number; maxPaths?: number; maxDegree?: number } = {}): Triple[][] {
+export function findPaths(
+  graph: KnowledgeGraph,
+  from: number,
+  to: number,
+  options: { maxHops?: number; maxPaths?: number; maxDegree?: number } = {},
+): Triple[][] {
   const maxHops = options.maxHops ?? 2;
   const maxPaths = options.maxPaths ?? 5;
   const maxDegree = options.maxDegree ?? 5000;

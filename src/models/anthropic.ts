@@ -35,7 +35,9 @@ export interface AnthropicModelOptions {
 // Free JSON has no switch in the messages API (a JSON Schema does: output_config.format).
 const JSON_INSTRUCTION = 'Respond with a single JSON value and nothing else: no prose, no code fences.';
 
-export async function toAnthropicMessages(messages: readonly ChatMessage[]): Promise<{ system: string[]; messages: MessageParam[] }> {
+export async function toAnthropicMessages(
+  messages: readonly ChatMessage[],
+): Promise<{ system: string[]; messages: MessageParam[] }> {
   const system: string[] = [];
   const wire: MessageParam[] = [];
   // Consecutive tool results answer one assistant turn, so they share one user message.
@@ -155,7 +157,8 @@ export function fromAnthropicMessage(message: Anthropic.Messages.Message): Model
     if (block.type === 'tool_use') {
       const input = block.input;
       const call: ToolCall = { id: block.id, name: block.name, arguments: {} };
-      if (input !== null && typeof input === 'object' && !Array.isArray(input)) call.arguments = input as Record<string, unknown>;
+      if (input !== null && typeof input === 'object' && !Array.isArray(input))
+        call.arguments = input as Record<string, unknown>;
       else {
         call.rawArguments = JSON.stringify(input);
         call.parseError = 'tool input is not an object';
@@ -165,7 +168,8 @@ export function fromAnthropicMessage(message: Anthropic.Messages.Message): Model
   }
   const usage = message.usage;
   // Cached prompt tokens are still prompt tokens: count them, or cost and context use look too small.
-  const inputTokens = (usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0);
+  const inputTokens =
+    (usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0);
   const output: ModelOutput = {
     text: texts.join(''),
     toolCalls,
@@ -180,12 +184,23 @@ export function anthropicModel(options: AnthropicModelOptions): ModelV1 {
   const provider = 'anthropic';
   const baseURL = (options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '');
   const apiKey = resolveApiKey({ apiKey: options.apiKey, keyVariable: 'ANTHROPIC_API_KEY', baseURL });
-  const client = new Anthropic({ apiKey, authToken: null, baseURL, maxRetries: 0, logLevel: 'off', timeout: 30 * 60 * 1000 });
+  const client = new Anthropic({
+    apiKey,
+    authToken: null,
+    baseURL,
+    maxRetries: 0,
+    logLevel: 'off',
+    timeout: 30 * 60 * 1000,
+  });
   const context: ProviderContext = {
     provider,
     baseURL,
     keyVariable: 'ANTHROPIC_API_KEY',
-    sdk: { APIError: Anthropic.APIError, APIConnectionError: Anthropic.APIConnectionError, APIUserAbortError: Anthropic.APIUserAbortError },
+    sdk: {
+      APIError: Anthropic.APIError,
+      APIConnectionError: Anthropic.APIConnectionError,
+      APIUserAbortError: Anthropic.APIUserAbortError,
+    },
   };
 
   async function generate(request: GenerateRequest, signal?: AbortSignal): Promise<ModelOutput> {

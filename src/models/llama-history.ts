@@ -5,7 +5,8 @@ import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelResponse } from '
 import { ConfigError } from '../core/errors.js';
 import type { ChatMessage } from '../core/messages.js';
 
-export const LLAMA_NO_IMAGES = 'llama provider takes no images in node-llama-cpp 3.21.1 (it has no multimodal projector support); use a vision model through openai: or anthropic:';
+export const LLAMA_NO_IMAGES =
+  'llama provider takes no images in node-llama-cpp 3.21.1 (it has no multimodal projector support); use a vision model through openai: or anthropic:';
 
 /**
  * The history to generate from. The last item is the model turn being written: a fresh empty one,
@@ -24,7 +25,10 @@ export function toLlamaHistory(messages: readonly ChatMessage[]): ChatHistoryIte
         if (typeof message.content !== 'string' && message.content.some((part) => part.type === 'image')) {
           throw new ConfigError(LLAMA_NO_IMAGES);
         }
-        const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+        const text =
+          typeof message.content === 'string'
+            ? message.content
+            : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
         history.push({ type: 'user', text });
         break;
       }
@@ -32,7 +36,12 @@ export function toLlamaHistory(messages: readonly ChatMessage[]): ChatHistoryIte
         const response: ChatModelResponse['response'] = [];
         if (message.content !== '') response.push(message.content);
         for (const call of message.toolCalls ?? []) {
-          const item: ChatModelFunctionCall = { type: 'functionCall', name: call.name, params: call.arguments, result: '' };
+          const item: ChatModelFunctionCall = {
+            type: 'functionCall',
+            name: call.name,
+            params: call.arguments,
+            result: '',
+          };
           pendingCalls.set(call.id, item);
           response.push(item);
         }
@@ -53,6 +62,7 @@ export function toLlamaHistory(messages: readonly ChatMessage[]): ChatHistoryIte
     }
   }
   const last = messages[messages.length - 1];
-  if (last?.role !== 'tool' || history[history.length - 1]?.type !== 'model') history.push({ type: 'model', response: [] });
+  if (last?.role !== 'tool' || history[history.length - 1]?.type !== 'model')
+    history.push({ type: 'model', response: [] });
   return history;
 }

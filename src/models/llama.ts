@@ -3,7 +3,15 @@
 // source build clones llama.cpp from GitHub, which fails offline. Threads are always explicit:
 // the default of 4 on a 2-core machine was measured ~170× slower per token (node20-notes §4).
 import { existsSync } from 'node:fs';
-import type { ChatModelFunctions, Llama, LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
+import type {
+  ChatModelFunctions,
+  Llama,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaEmbeddingContext,
+  LlamaGrammar,
+  LlamaModel,
+} from 'node-llama-cpp';
 import { canonicalJson } from '../core/json.js';
 import { ConfigError, MedkitError } from '../core/errors.js';
 import type { ToolCall } from '../core/messages.js';
@@ -47,7 +55,10 @@ async function importLlama(): Promise<LlamaModule> {
   try {
     return await import('node-llama-cpp');
   } catch (cause) {
-    throw new ConfigError('the llama provider needs node-llama-cpp; install it with `npm install --save-exact node-llama-cpp@3.21.1`.', { cause });
+    throw new ConfigError(
+      'the llama provider needs node-llama-cpp; install it with `npm install --save-exact node-llama-cpp@3.21.1`.',
+      { cause },
+    );
   }
 }
 
@@ -146,7 +157,9 @@ export function llamaModel(options: LlamaModelOptions): LlamaModelHandle {
     const history = toLlamaHistory(request.messages);
     const useTools = request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none';
     if (useTools && request.config.responseFormat) {
-      throw new ConfigError('the llama provider cannot combine tools and responseFormat in one request (node-llama-cpp allows a grammar or functions, not both).');
+      throw new ConfigError(
+        'the llama provider cannot combine tools and responseFormat in one request (node-llama-cpp allows a grammar or functions, not both).',
+      );
     }
     const grammar = await grammarFor(request);
     const { module } = await load();
@@ -168,7 +181,12 @@ export function llamaModel(options: LlamaModelOptions): LlamaModelHandle {
           ...(config.stop && config.stop.length > 0 ? { customStopTriggers: config.stop } : {}),
         };
         const functions: ChatModelFunctions | undefined = useTools
-          ? Object.fromEntries(request.tools!.map((tool) => [tool.name, { description: tool.description, params: tool.parameters as never }]))
+          ? Object.fromEntries(
+              request.tools!.map((tool) => [
+                tool.name,
+                { description: tool.description, params: tool.parameters as never },
+              ]),
+            )
           : undefined;
         const response = functions
           ? await chat.generateResponse(history, { ...common, functions })
@@ -177,8 +195,14 @@ export function llamaModel(options: LlamaModelOptions): LlamaModelHandle {
         const number = callNumber++;
         const toolCalls: ToolCall[] = (response.functionCalls ?? []).map((call, index) => {
           const params: unknown = call.params;
-          const toolCall: ToolCall = { id: `llama-${number}-${index}`, name: call.functionName, arguments: {}, rawArguments: JSON.stringify(params ?? {}) };
-          if (params !== null && typeof params === 'object' && !Array.isArray(params)) toolCall.arguments = params as Record<string, unknown>;
+          const toolCall: ToolCall = {
+            id: `llama-${number}-${index}`,
+            name: call.functionName,
+            arguments: {},
+            rawArguments: JSON.stringify(params ?? {}),
+          };
+          if (params !== null && typeof params === 'object' && !Array.isArray(params))
+            toolCall.arguments = params as Record<string, unknown>;
           return toolCall;
         });
         return {

@@ -96,7 +96,8 @@ export async function toOpenAIBody(
     else body.max_tokens = config.maxTokens;
   }
   if (request.tools && request.tools.length > 0) body.tools = toOpenAITools(request.tools);
-  if (request.toolChoice !== undefined && request.tools && request.tools.length > 0) body.tool_choice = toOpenAIToolChoice(request.toolChoice);
+  if (request.toolChoice !== undefined && request.tools && request.tools.length > 0)
+    body.tool_choice = toOpenAIToolChoice(request.toolChoice);
   const format = config.responseFormat;
   if (format?.type === 'json') body.response_format = { type: 'json_object' };
   if (format?.type === 'json_schema') {
@@ -145,7 +146,10 @@ export function fromOpenAICompletion(completion: Completion): ModelOutput {
     text: message?.content ?? message?.refusal ?? '',
     toolCalls,
     finishReason: mapFinishReason(choice?.finish_reason),
-    usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+    usage: {
+      inputTokens: completion.usage?.prompt_tokens ?? 0,
+      outputTokens: completion.usage?.completion_tokens ?? 0,
+    },
   };
   const logprobs = mapLogprobs(choice?.logprobs?.content);
   if (logprobs) output.logprobs = logprobs;
@@ -189,7 +193,11 @@ export class ChunkAccumulator {
   completion(): Completion {
     const toolCalls = [...this.toolCalls.entries()]
       .sort(([left], [right]) => left - right)
-      .map(([, call]) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
+      .map(([, call]) => ({
+        id: call.id,
+        type: 'function' as const,
+        function: { name: call.name, arguments: call.arguments },
+      }));
     return {
       id: 'stream',
       object: 'chat.completion',

@@ -51,7 +51,11 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
     provider,
     baseURL,
     keyVariable: 'OPENAI_API_KEY',
-    sdk: { APIError: OpenAI.APIError, APIConnectionError: OpenAI.APIConnectionError, APIUserAbortError: OpenAI.APIUserAbortError },
+    sdk: {
+      APIError: OpenAI.APIError,
+      APIConnectionError: OpenAI.APIConnectionError,
+      APIUserAbortError: OpenAI.APIUserAbortError,
+    },
   };
   const useMaxCompletionTokens = baseURL === OPENAI_DEFAULT_BASE_URL;
 
@@ -67,7 +71,9 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
       for await (const chunk of stream) accumulator.add(chunk);
       // The SDK ends quietly when the connection closes early; a reply with no finish reason was cut off.
       if (!accumulator.finished) {
-        throw new ProviderCallError(provider, undefined, 'the stream ended before the reply finished', { isRetryable: true });
+        throw new ProviderCallError(provider, undefined, 'the stream ended before the reply finished', {
+          isRetryable: true,
+        });
       }
       output = fromOpenAICompletion(accumulator.completion());
     } else {
@@ -75,7 +81,9 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
       const response = await client.chat.completions.create(body, { signal }).asResponse();
       const completion = (await readJsonBody(response, provider)) as OpenAI.Chat.Completions.ChatCompletion;
       if (!completion || !Array.isArray(completion.choices)) {
-        throw new ProviderCallError(provider, response.status, 'the reply has no `choices` list', { isRetryable: true });
+        throw new ProviderCallError(provider, response.status, 'the reply has no `choices` list', {
+          isRetryable: true,
+        });
       }
       output = fromOpenAICompletion(completion);
     }
@@ -104,11 +112,18 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
           .asResponse();
         const reply = (await readJsonBody(response, provider)) as OpenAI.Embeddings.CreateEmbeddingResponse;
         if (!reply || !Array.isArray(reply.data) || reply.data.length !== texts.length) {
-          throw new ProviderCallError(provider, response.status, `expected ${texts.length} embeddings, got ${reply?.data?.length ?? 'none'}`, {
-            isRetryable: true,
-          });
+          throw new ProviderCallError(
+            provider,
+            response.status,
+            `expected ${texts.length} embeddings, got ${reply?.data?.length ?? 'none'}`,
+            {
+              isRetryable: true,
+            },
+          );
         }
-        const embeddings = [...reply.data].sort((left, right) => left.index - right.index).map((item) => item.embedding);
+        const embeddings = [...reply.data]
+          .sort((left, right) => left.index - right.index)
+          .map((item) => item.embedding);
         const usage = reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: 0 } : undefined;
         return usage ? { embeddings, usage } : { embeddings };
       } catch (error) {

@@ -20,7 +20,8 @@ export interface ProviderContext {
 
 // Servers on this machine or a private network (vLLM, Ollama, llama.cpp server, the test loopback)
 // usually take no key; the SDKs still insist on one, so a placeholder goes on the wire.
-const PRIVATE_HOST = /^(localhost|.*\.localhost|.*\.local|host\.docker\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1?\])$/i;
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.local|host\.docker\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1?\])$/i;
 
 export function isLocalBaseURL(baseURL: string): boolean {
   try {
@@ -33,15 +34,13 @@ export function isLocalBaseURL(baseURL: string): boolean {
 export const LOCAL_PLACEHOLDER_KEY = 'medkit-local-no-key';
 
 /** The key to send: the option, else the environment variable, else a placeholder for local servers. */
-export function resolveApiKey(options: {
-  apiKey: string | undefined;
-  keyVariable: string;
-  baseURL: string;
-}): string {
+export function resolveApiKey(options: { apiKey: string | undefined; keyVariable: string; baseURL: string }): string {
   const key = options.apiKey ?? process.env[options.keyVariable];
   if (key !== undefined && key !== '') return key;
   if (isLocalBaseURL(options.baseURL)) return LOCAL_PLACEHOLDER_KEY;
-  throw new ConfigError(`${options.keyVariable} is not set; export it or pass --api-key (needed for ${options.baseURL}).`);
+  throw new ConfigError(
+    `${options.keyVariable} is not set; export it or pass --api-key (needed for ${options.baseURL}).`,
+  );
 }
 
 /** Milliseconds from `retry-after-ms` (OpenAI), else `retry-after` in seconds or as an HTTP date. */
@@ -75,7 +74,9 @@ export function toProviderError(error: unknown, context: ProviderContext, signal
   if (error instanceof sdk.APIUserAbortError) return error;
   if (error instanceof sdk.APIConnectionError) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return new ProviderCallError(provider, undefined, `could not reach ${baseURL} (${error.message}${cause})`, { cause: error });
+    return new ProviderCallError(provider, undefined, `could not reach ${baseURL} (${error.message}${cause})`, {
+      cause: error,
+    });
   }
   if (error instanceof sdk.APIError) {
     const status = error.status;
@@ -99,11 +100,19 @@ export function toProviderError(error: unknown, context: ProviderContext, signal
       isRetryable: true,
     });
   }
-  if (error instanceof TypeError && /terminated|fetch failed|socket|ECONNRESET/i.test(`${error.message} ${String(error.cause)}`)) {
+  if (
+    error instanceof TypeError &&
+    /terminated|fetch failed|socket|ECONNRESET/i.test(`${error.message} ${String(error.cause)}`)
+  ) {
     // undici reports a connection dropped while the body was read as TypeError('terminated').
-    return new ProviderCallError(provider, undefined, `the connection to ${baseURL} dropped mid-reply (${error.message})`, {
-      cause: error,
-    });
+    return new ProviderCallError(
+      provider,
+      undefined,
+      `the connection to ${baseURL} dropped mid-reply (${error.message})`,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }

@@ -13,12 +13,25 @@ export interface ProviderInfo {
 export const providers: readonly ProviderInfo[] = [
   {
     name: 'openai',
-    description: 'OpenAI chat completions, or any compatible server via --base-url (vLLM, Ollama, SGLang); OPENAI_API_KEY',
+    description:
+      'OpenAI chat completions, or any compatible server via --base-url (vLLM, Ollama, SGLang); OPENAI_API_KEY',
     example: 'openai:gpt-4o-mini',
   },
-  { name: 'anthropic', description: 'Anthropic messages API; ANTHROPIC_API_KEY', example: 'anthropic:claude-sonnet-4-5' },
-  { name: 'llama', description: 'a local GGUF file through node-llama-cpp (CPU; optional dependency; text only)', example: 'llama:./models/model.gguf' },
-  { name: 'scripted', description: 'replies from a JSON, JSONL or YAML script file (demos, tests)', example: 'scripted:./script.yaml' },
+  {
+    name: 'anthropic',
+    description: 'Anthropic messages API; ANTHROPIC_API_KEY',
+    example: 'anthropic:claude-sonnet-4-5',
+  },
+  {
+    name: 'llama',
+    description: 'a local GGUF file through node-llama-cpp (CPU; optional dependency; text only)',
+    example: 'llama:./models/model.gguf',
+  },
+  {
+    name: 'scripted',
+    description: 'replies from a JSON, JSONL or YAML script file (demos, tests)',
+    example: 'scripted:./script.yaml',
+  },
 ];
 
 export interface CreateModelOptions {
@@ -45,13 +58,18 @@ const known = (): string => `${providers.map((provider) => provider.name).join('
 export function parseModelSpec(spec: string): { provider: string; name: string } {
   const trimmed = spec.trim();
   if (isBaselineSpec(trimmed)) {
-    throw new ConfigError(`'baseline' is not a model: it selects the benchmark's non-LLM solver (the CLI's --model baseline), so it cannot be created here.`);
+    throw new ConfigError(
+      `'baseline' is not a model: it selects the benchmark's non-LLM solver (the CLI's --model baseline), so it cannot be created here.`,
+    );
   }
   const colon = trimmed.indexOf(':');
   if (colon < 0) {
     const asProvider = providers.find((provider) => provider.name === trimmed.toLowerCase());
-    if (asProvider) throw new ConfigError(`model '${trimmed}' needs a name after the provider, e.g. ${asProvider.example}`);
-    throw new ConfigError(`model '${trimmed}' needs a provider prefix, e.g. openai:${trimmed}; known providers: ${known()}`);
+    if (asProvider)
+      throw new ConfigError(`model '${trimmed}' needs a name after the provider, e.g. ${asProvider.example}`);
+    throw new ConfigError(
+      `model '${trimmed}' needs a provider prefix, e.g. openai:${trimmed}; known providers: ${known()}`,
+    );
   }
   const provider = trimmed.slice(0, colon).toLowerCase();
   const name = trimmed.slice(colon + 1).trim();
@@ -75,7 +93,12 @@ export async function createModel(spec: string, options: CreateModelOptions = {}
     }
     case 'llama': {
       const { llamaModel } = await import('./llama.js');
-      return llamaModel({ modelPath: name, threads: options.threads, contextSize: options.contextSize, seed: options.seed });
+      return llamaModel({
+        modelPath: name,
+        threads: options.threads,
+        contextSize: options.contextSize,
+        seed: options.seed,
+      });
     }
     case 'scripted': {
       const { loadScriptedModel } = await import('./scripted.js');

@@ -120,7 +120,8 @@ export function scriptedModel(replies: ScriptedReplies, options: ScriptedModelOp
         else reply = await replies(request, callIndex);
       }
       reply ??= options.fallback;
-      if (reply === undefined) throw new ScriptExhaustedError(isList ? replies.length : callIndex, options.source ?? 'scripted model');
+      if (reply === undefined)
+        throw new ScriptExhaustedError(isList ? replies.length : callIndex, options.source ?? 'scripted model');
       return toModelOutput(reply, callIndex, modelId);
     },
     async doEmbed(texts) {
@@ -135,16 +136,26 @@ export function scriptedModel(replies: ScriptedReplies, options: ScriptedModelOp
 const toolCallSchema = z.strictObject({
   id: z.string().optional(),
   name: z.string().min(1),
-  arguments: z.union([z.record(z.string(), z.unknown()), z.string()], { error: 'expected an object or a text' }).optional(),
+  arguments: z
+    .union([z.record(z.string(), z.unknown()), z.string()], { error: 'expected an object or a text' })
+    .optional(),
 });
 const replyObjectSchema = z.strictObject({
   text: z.string().optional(),
   toolCalls: z.array(toolCallSchema).optional(),
   finishReason: z.enum(['stop', 'length', 'tool_calls', 'content_filter', 'error', 'unknown']).optional(),
-  usage: z.strictObject({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() }).optional(),
+  usage: z
+    .strictObject({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() })
+    .optional(),
   cost: z.number().nonnegative().optional(),
   logprobs: z
-    .array(z.strictObject({ token: z.string(), logprob: z.number(), top: z.array(z.strictObject({ token: z.string(), logprob: z.number() })) }))
+    .array(
+      z.strictObject({
+        token: z.string(),
+        logprob: z.number(),
+        top: z.array(z.strictObject({ token: z.string(), logprob: z.number() })),
+      }),
+    )
     .optional(),
   modelId: z.string().optional(),
 });
@@ -152,7 +163,15 @@ const fileSchema = z.strictObject({
   modelId: z.string().optional(),
   replies: z.array(z.unknown()).optional(),
   match: z
-    .array(z.strictObject({ contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'expected a text or a list of texts' }), role: z.enum(['user', 'tool']).optional(), reply: z.unknown() }))
+    .array(
+      z.strictObject({
+        contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+          error: 'expected a text or a list of texts',
+        }),
+        role: z.enum(['user', 'tool']).optional(),
+        reply: z.unknown(),
+      }),
+    )
     .optional(),
   fallback: z.unknown().optional(),
 });
@@ -175,7 +194,11 @@ function issueText(error: z.ZodError, prefix: string): [string, string] {
 function validateReply(value: unknown, field: string, where: Where): ScriptedReply {
   if (typeof value === 'string') return value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return fail(where, field, `expected a string or an object with text/toolCalls, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`);
+    return fail(
+      where,
+      field,
+      `expected a string or an object with text/toolCalls, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   }
   const parsed = replyObjectSchema.safeParse(value);
   if (!parsed.success) return fail(where, ...issueText(parsed.error, field));
@@ -202,10 +225,17 @@ export function parseScript(text: string, file: string): { replies: ScriptedRepl
   try {
     document = extension === '.yaml' || extension === '.yml' ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    fail(where, '(file)', `is not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    fail(
+      where,
+      '(file)',
+      `is not valid ${extension === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (Array.isArray(document)) {
-    return { replies: document.map((value, index) => validateReply(value, `${index}`, where)), options: { source: file, modelId: basename(file, extension) } };
+    return {
+      replies: document.map((value, index) => validateReply(value, `${index}`, where)),
+      options: { source: file, modelId: basename(file, extension) },
+    };
   }
   if (document === null || typeof document !== 'object') {
     return fail(where, '(file)', 'expected a list of replies, or an object with replies, match and fallback');
@@ -218,10 +248,16 @@ export function parseScript(text: string, file: string): { replies: ScriptedRepl
   }
   const options: ScriptedModelOptions = { source: file, modelId: script.modelId ?? basename(file, extension) };
   if (script.match) {
-    options.match = script.match.map((rule, index) => ({ ...rule, reply: validateReply(rule.reply, `match.${index}.reply`, where) }));
+    options.match = script.match.map((rule, index) => ({
+      ...rule,
+      reply: validateReply(rule.reply, `match.${index}.reply`, where),
+    }));
   }
   if (script.fallback !== undefined) options.fallback = validateReply(script.fallback, 'fallback', where);
-  return { replies: (script.replies ?? []).map((value, index) => validateReply(value, `replies.${index}`, where)), options };
+  return {
+    replies: (script.replies ?? []).map((value, index) => validateReply(value, `replies.${index}`, where)),
+    options,
+  };
 }
 
 /** Reads a JSON, JSONL or YAML script: a list of replies, or `{ replies, match, fallback, modelId }`. */
@@ -230,7 +266,10 @@ export async function loadScriptedModel(path: string): Promise<ScriptedModel> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`scripted model file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? error})`, { cause: error });
+    throw new ConfigError(
+      `scripted model file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      { cause: error },
+    );
   }
   const { replies, options } = parseScript(text, path);
   return scriptedModel(replies, options);

@@ -8,7 +8,8 @@ export function parseToolCall(id: string, name: string, rawArguments: string): T
   if (rawArguments.trim() === '') return call;
   try {
     const value: unknown = JSON.parse(rawArguments);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) call.arguments = value as Record<string, unknown>;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      call.arguments = value as Record<string, unknown>;
     else call.parseError = `arguments are JSON but not an object (${Array.isArray(value) ? 'array' : typeof value})`;
   } catch (error) {
     call.parseError = `arguments are not JSON: ${(error as Error).message}`;

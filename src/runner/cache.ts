@@ -4,7 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { canonicalJson, loggableMessage, sha256Hex, type GenerateRequest, type Model, type ModelOutput } from '../core/index.js';
+import {
+  canonicalJson,
+  loggableMessage,
+  sha256Hex,
+  type GenerateRequest,
+  type Model,
+  type ModelOutput,
+} from '../core/index.js';
 import type { GenerateMiddleware } from './middleware.js';
 
 export class ResponseCache {
@@ -17,9 +24,13 @@ export class ResponseCache {
     this.database = new Database(path);
     this.database.pragma('journal_mode = WAL');
     this.database.pragma('busy_timeout = 5000');
-    this.database.exec('CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL, created TEXT NOT NULL)');
+    this.database.exec(
+      'CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL, created TEXT NOT NULL)',
+    );
     this.readStatement = this.database.prepare('SELECT value FROM responses WHERE key = ?');
-    this.writeStatement = this.database.prepare('INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)');
+    this.writeStatement = this.database.prepare(
+      'INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)',
+    );
   }
 
   read(key: string): ModelOutput | undefined {

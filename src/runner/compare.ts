@@ -35,14 +35,17 @@ export function numericScores(record: Pick<SampleRecord, 'scores'>): Map<string,
     if (typeof value === 'number' && Number.isFinite(value)) values.set(name, value);
     else if (typeof value === 'boolean') values.set(name, value ? 1 : 0);
     else if (value !== null && typeof value === 'object') {
-      for (const [key, inner] of Object.entries(value)) if (typeof inner === 'number' && Number.isFinite(inner)) values.set(`${name}.${key}`, inner);
+      for (const [key, inner] of Object.entries(value))
+        if (typeof inner === 'number' && Number.isFinite(inner)) values.set(`${name}.${key}`, inner);
     }
   }
   return values;
 }
 
 /** scorer key → sample id → mean over epochs. */
-export function perSampleMeans(records: Iterable<Pick<SampleRecord, 'id' | 'scores'>>): Map<string, Map<string, number>> {
+export function perSampleMeans(
+  records: Iterable<Pick<SampleRecord, 'id' | 'scores'>>,
+): Map<string, Map<string, number>> {
   const sums = new Map<string, Map<string, { sum: number; count: number }>>();
   for (const record of records) {
     for (const [key, value] of numericScores(record)) {
@@ -55,16 +58,25 @@ export function perSampleMeans(records: Iterable<Pick<SampleRecord, 'id' | 'scor
     }
   }
   const means = new Map<string, Map<string, number>>();
-  for (const [key, byId] of sums) means.set(key, new Map([...byId].map(([id, entry]) => [id, entry.sum / entry.count])));
+  for (const [key, byId] of sums)
+    means.set(key, new Map([...byId].map(([id, entry]) => [id, entry.sum / entry.count])));
   return means;
 }
 
-export function compareRuns(directoryA: string, directoryB: string, options: { seed?: number; level?: number } = {}): RunComparison {
+export function compareRuns(
+  directoryA: string,
+  directoryB: string,
+  options: { seed?: number; level?: number } = {},
+): RunComparison {
   const specA = readRunSpec(directoryA);
   const specB = readRunSpec(directoryB);
   const notes: string[] = [];
-  if (specA.benchmark !== specB.benchmark) notes.push(`different benchmarks (${specA.benchmark} vs ${specB.benchmark}): only samples with the same id are paired`);
-  if (specA.task.version !== specB.task.version) notes.push(`different task versions (${specA.task.version} vs ${specB.task.version})`);
+  if (specA.benchmark !== specB.benchmark)
+    notes.push(
+      `different benchmarks (${specA.benchmark} vs ${specB.benchmark}): only samples with the same id are paired`,
+    );
+  if (specA.task.version !== specB.task.version)
+    notes.push(`different task versions (${specA.task.version} vs ${specB.task.version})`);
   const meansA = perSampleMeans(readSampleRecords(directoryA));
   const meansB = perSampleMeans(readSampleRecords(directoryB));
   const metrics: MetricComparison[] = [];
@@ -105,6 +117,9 @@ export function compareRuns(directoryA: string, directoryB: string, options: { s
     });
   }
   for (const key of meansB.keys()) if (!meansA.has(key)) notes.push(`${key}: only in B`);
-  const label = (spec: typeof specA) => `${spec.benchmark}, ${Object.entries(spec.models).map(([role, model]) => `${role}=${model}`).join(' ')}`;
+  const label = (spec: typeof specA) =>
+    `${spec.benchmark}, ${Object.entries(spec.models)
+      .map(([role, model]) => `${role}=${model}`)
+      .join(' ')}`;
   return { labelA: label(specA), labelB: label(specB), metrics, notes };
 }

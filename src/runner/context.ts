@@ -44,7 +44,8 @@ export function createUnitContext(options: UnitContextOptions): SolverContext {
   const signal = options.signal ?? new AbortController().signal;
   const binding = (role: ModelRole): ModelBinding => {
     const bound = options.roles[role];
-    if (!bound) throw new ConfigError(`this run has no model for role '${role}'; give one with --role ${role}=<provider:model>`);
+    if (!bound)
+      throw new ConfigError(`this run has no model for role '${role}'; give one with --role ${role}=<provider:model>`);
     return bound;
   };
   const account = (role: ModelRole, output: ModelOutput) => {
@@ -106,7 +107,10 @@ export function createUnitContext(options: UnitContextOptions): SolverContext {
 }
 
 /** A context for unit tests and one-off agent runs: models bound without cache or retries. */
-export function createTestContext(models: Partial<Record<ModelRole, Model>> = {}, seed = 0): SolverContext & { events: TranscriptEvent[]; usage: UsageByRole } {
+export function createTestContext(
+  models: Partial<Record<ModelRole, Model>> = {},
+  seed = 0,
+): SolverContext & { events: TranscriptEvent[]; usage: UsageByRole } {
   const roles: RoleBindings = {};
   for (const [role, model] of Object.entries(models) as [ModelRole, Model][]) {
     roles[role] = bindModel(`${model.provider}:${model.modelId}`, model);

@@ -1,6 +1,13 @@
 // Cross-cutting concerns wrap `doGenerate` as middleware (Hono's onion): cache, retries with
 // backoff, per-request timeout, and a per-model gate that pauses everyone after a 429.
-import { isRetryableError, ProviderCallError, TimeoutError, type GenerateRequest, type Model, type ModelOutput } from '../core/index.js';
+import {
+  isRetryableError,
+  ProviderCallError,
+  TimeoutError,
+  type GenerateRequest,
+  type Model,
+  type ModelOutput,
+} from '../core/index.js';
 import { createRng } from '../stats/random.js';
 
 /**
@@ -13,7 +20,12 @@ export interface CallScope {
 }
 
 export type GenerateStep = (request: GenerateRequest, signal: AbortSignal, call?: CallScope) => Promise<ModelOutput>;
-export type GenerateMiddleware = (request: GenerateRequest, signal: AbortSignal, next: GenerateStep, call?: CallScope) => Promise<ModelOutput>;
+export type GenerateMiddleware = (
+  request: GenerateRequest,
+  signal: AbortSignal,
+  next: GenerateStep,
+  call?: CallScope,
+) => Promise<ModelOutput>;
 
 export function composeMiddleware(model: Model, middleware: GenerateMiddleware[]): GenerateStep {
   return middleware.reduceRight<GenerateStep>(
@@ -34,7 +46,12 @@ export interface RetryPolicy {
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

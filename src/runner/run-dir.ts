@@ -1,9 +1,29 @@
 // The run directory on disk. samples.jsonl is append-only: each finished unit is one write(2) of
 // one whole line to an O_APPEND descriptor, so a kill -9 can at worst leave a partial last
 // line, which `openForResume` cuts off before the run goes on. That gives exactly-once lines.
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, runSpecSchema, sampleRecordSchema, SampleFormatError, type RunSpec, type RunSummary, type SampleRecord } from '../core/index.js';
+import {
+  ConfigError,
+  runSpecSchema,
+  sampleRecordSchema,
+  SampleFormatError,
+  type RunSpec,
+  type RunSummary,
+  type SampleRecord,
+} from '../core/index.js';
 
 export const SPEC_FILE = 'spec.json';
 export const SAMPLES_FILE = 'samples.jsonl';
@@ -34,7 +54,9 @@ export class SampleWriter {
 
 export function createRunDirectory(directory: string, spec: RunSpec): void {
   if (existsSync(join(directory, SPEC_FILE))) {
-    throw new ConfigError(`${directory} already holds a run; use --resume ${directory} to finish it, or choose another --out`);
+    throw new ConfigError(
+      `${directory} already holds a run; use --resume ${directory} to finish it, or choose another --out`,
+    );
   }
   mkdirSync(directory, { recursive: true });
   writeJsonAtomic(join(directory, SPEC_FILE), spec);
@@ -114,7 +136,9 @@ export function openForResume(directory: string, options: { dropErrors?: boolean
   return done;
 }
 
-function* iterateLines(path: string): Generator<{ line: string; record: Pick<SampleRecord, 'id' | 'epoch' | 'error'> }> {
+function* iterateLines(
+  path: string,
+): Generator<{ line: string; record: Pick<SampleRecord, 'id' | 'epoch' | 'error'> }> {
   const text = readFileSync(path, 'utf8');
   let start = 0;
   let lineNumber = 0;

@@ -6,7 +6,15 @@ import type { RunSpec, RunSummary, Sample, SampleRecord, Task, UsageByRole } fro
 import { emptyUsage, RunFailedError } from '../core/index.js';
 import type { RoleBindings } from './context.js';
 import { silentProgress, type ProgressReporter } from './progress.js';
-import { openForResume, readRunSpec, SampleWriter, unitKey, writeSummary, SAMPLES_FILE, createRunDirectory } from './run-dir.js';
+import {
+  openForResume,
+  readRunSpec,
+  SampleWriter,
+  unitKey,
+  writeSummary,
+  SAMPLES_FILE,
+  createRunDirectory,
+} from './run-dir.js';
 import { ScoreTable, summariseTable } from './score-table.js';
 import { runUnit } from './unit.js';
 import { join } from 'node:path';
@@ -45,7 +53,10 @@ async function* limited(dataset: Task['dataset'], limit: number | undefined): As
 }
 
 function addUsage(total: UsageByRole, add: UsageByRole): void {
-  for (const [role, usage] of Object.entries(add) as [keyof UsageByRole, NonNullable<UsageByRole[keyof UsageByRole]>][]) {
+  for (const [role, usage] of Object.entries(add) as [
+    keyof UsageByRole,
+    NonNullable<UsageByRole[keyof UsageByRole]>,
+  ][]) {
     const into = (total[role] ??= { ...emptyUsage(), cost: 0, calls: 0, cachedCalls: 0 });
     into.inputTokens += usage.inputTokens;
     into.outputTokens += usage.outputTokens;
@@ -60,7 +71,12 @@ function metadataNeededBy(task: Task): Set<string> {
   const names = new Set<string>();
   for (const metric of task.metrics ?? []) {
     if (metric.scorerKey === undefined) for (const scorer of task.scorers) names.add(scorer.name);
-    else names.add(task.scorers.find((scorer) => metric.scorerKey === scorer.name || metric.scorerKey!.startsWith(`${scorer.name}.`))?.name ?? metric.scorerKey);
+    else
+      names.add(
+        task.scorers.find(
+          (scorer) => metric.scorerKey === scorer.name || metric.scorerKey!.startsWith(`${scorer.name}.`),
+        )?.name ?? metric.scorerKey,
+      );
   }
   return names;
 }
@@ -126,7 +142,11 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
         // for the whole run: Ctrl-C, progress redraws and timers only run when we yield.
         if (++dispatched % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (signal.aborted) break outer;
-        const work: Promise<void> = runUnit(task, sample, epoch, { roles: options.roles, runSeed: options.spec.seed, signal })
+        const work: Promise<void> = runUnit(task, sample, epoch, {
+          roles: options.roles,
+          runSeed: options.spec.seed,
+          signal,
+        })
           .then(finish, (error) => {
             if (!signal.aborted) failure ??= error;
           })
@@ -148,7 +168,8 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   const status: RunSummary['status'] = failure !== undefined ? 'failed' : signal.aborted ? 'interrupted' : 'complete';
   const notes = [...(options.notes ?? [])];
   if (failure !== undefined) notes.push(`run stopped: ${failure instanceof Error ? failure.message : String(failure)}`);
-  if (status === 'interrupted') notes.push(`interrupted; finish it with: medkit eval --resume ${options.outDir ?? '<dir>'}`);
+  if (status === 'interrupted')
+    notes.push(`interrupted; finish it with: medkit eval --resume ${options.outDir ?? '<dir>'}`);
   const summaryMetrics = summariseTable(table, task, options.spec.seed);
   const summary: RunSummary = {
     logFormat: options.spec.logFormat,

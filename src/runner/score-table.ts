@@ -40,7 +40,8 @@ export class ScoreTable {
     for (const [name, score] of Object.entries(record.scores)) {
       const value = score.value;
       if (value !== null && typeof value === 'object') {
-        for (const [subKey, subValue] of Object.entries(value)) this.set(`${name}.${subKey}`, row, subValue ?? NaN, seen, name);
+        for (const [subKey, subValue] of Object.entries(value))
+          this.set(`${name}.${subKey}`, row, subValue ?? NaN, seen, name);
       } else if (typeof value === 'boolean') this.set(name, row, value ? 1 : 0, seen, name);
       else this.set(name, row, typeof value === 'number' ? value : NaN, seen, name);
       if (this.keepMetadataOf.has(name) && score.metadata) {
@@ -85,7 +86,12 @@ export class ScoreTable {
         groups = Object.freeze(Object.fromEntries(this.groupBy.map((groupKey, index) => [groupKey, values[index]!])));
         sharedGroups.set(combination, groups);
       }
-      const unit: ScoredUnit = { id: this.ids[row]!, epoch: this.epochs[row]!, value: value === undefined || Number.isNaN(value) ? null : value, groups };
+      const unit: ScoredUnit = {
+        id: this.ids[row]!,
+        epoch: this.epochs[row]!,
+        value: value === undefined || Number.isNaN(value) ? null : value,
+        groups,
+      };
       const unitMetadata = metadata?.[row];
       if (unitMetadata) unit.metadata = unitMetadata;
       units.push(unit);
@@ -99,7 +105,11 @@ export class ScoreTable {
    */
   column(key: string, filter?: (row: number) => boolean): ScoreColumn {
     const values = this.columns.get(key) ?? [];
-    if (!filter) return { ids: this.ids, values: values.length === this.ids.length ? values : this.ids.map((_, row) => values[row] ?? NaN) };
+    if (!filter)
+      return {
+        ids: this.ids,
+        values: values.length === this.ids.length ? values : this.ids.map((_, row) => values[row] ?? NaN),
+      };
     const ids: string[] = [];
     const picked: number[] = [];
     for (let row = 0; row < this.ids.length; row++) {

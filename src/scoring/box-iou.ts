@@ -25,7 +25,8 @@ function coveredArea(first: readonly PixelBox[], second?: readonly PixelBox[]): 
     const cx = (xs[i]! + xs[i + 1]!) / 2;
     for (let j = 0; j + 1 < ys.length; j++) {
       const cy = (ys[j]! + ys[j + 1]!) / 2;
-      if (inAny(first, cx, cy) && (!second || inAny(second, cx, cy))) area += (xs[i + 1]! - xs[i]!) * (ys[j + 1]! - ys[j]!);
+      if (inAny(first, cx, cy) && (!second || inAny(second, cx, cy)))
+        area += (xs[i + 1]! - xs[i]!) * (ys[j + 1]! - ys[j]!);
     }
   }
   return area;
@@ -76,7 +77,12 @@ export function poolOverlaps(items: readonly Overlap[], threshold = 0.3): Pooled
 
 /** Metadata a box scorer stores so `boxOverlapMicroMetric` can pool pixels over items. */
 export function overlapMetadata(overlap: Overlap): Record<string, number> {
-  return { intersection: overlap.intersection, predictedArea: overlap.predicted, targetArea: overlap.target, unionArea: overlap.union };
+  return {
+    intersection: overlap.intersection,
+    predictedArea: overlap.predicted,
+    targetArea: overlap.target,
+    unionArea: overlap.union,
+  };
 }
 
 /**
@@ -84,7 +90,11 @@ export function overlapMetadata(overlap: Overlap): Record<string, number> {
  * written with `overlapMetadata`. Units without that metadata are dropped and counted; with none at
  * all the metric reports nothing rather than a NaN.
  */
-export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels pooled over items)', scorerKey = `${scorer}.iou`): Metric {
+export function boxOverlapMicroMetric(
+  scorer: string,
+  label = 'micro (pixels pooled over items)',
+  scorerKey = `${scorer}.iou`,
+): Metric {
   return {
     name: `${scorer}.micro`,
     scorerKey,
@@ -119,7 +129,8 @@ export function boxOverlapMicroMetric(scorer: string, label = 'micro (pixels poo
 export function extractBoxes(text: string): PixelBox[] {
   const fromJson = (value: unknown): PixelBox[] => {
     if (Array.isArray(value)) {
-      if (value.length === 4 && value.every((v) => typeof v === 'number')) return [{ x1: value[0], y1: value[1], x2: value[2], y2: value[3] }];
+      if (value.length === 4 && value.every((v) => typeof v === 'number'))
+        return [{ x1: value[0], y1: value[1], x2: value[2], y2: value[3] }];
       return value.flatMap(fromJson);
     }
     if (value && typeof value === 'object') {
@@ -145,5 +156,10 @@ export function extractBoxes(text: string): PixelBox[] {
   }
   const number = '(-?\\d+(?:\\.\\d+)?)';
   const group = new RegExp(`[\\[(]\\s*${number}\\s*,\\s*${number}\\s*,\\s*${number}\\s*,\\s*${number}\\s*[\\])]`, 'g');
-  return [...text.matchAll(group)].map((match) => ({ x1: Number(match[1]), y1: Number(match[2]), x2: Number(match[3]), y2: Number(match[4]) }));
+  return [...text.matchAll(group)].map((match) => ({
+    x1: Number(match[1]),
+    y1: Number(match[2]),
+    x2: Number(match[3]),
+    y2: Number(match[4]),
+  }));
 }

@@ -24,7 +24,10 @@ export function extractChoice(text: string, choices: readonly string[]): ChoiceE
   if (answerLines.length > 0) return { letter: normalise(answerLines.at(-1)![1]!), rule: 'answer-line' };
 
   // 2. "the answer is (C)", "correct option is C", "I choose B".
-  const phrase = new RegExp(`(?:answer|option|choice)\\s+(?:is|would be|:)?\\s*(?:option\\s+)?\\(?\\**(${letterClass})\\b\\)?`, 'gi');
+  const phrase = new RegExp(
+    `(?:answer|option|choice)\\s+(?:is|would be|:)?\\s*(?:option\\s+)?\\(?\\**(${letterClass})\\b\\)?`,
+    'gi',
+  );
   const phrases = [...trimmed.matchAll(phrase)];
   if (phrases.length > 0) return { letter: normalise(phrases.at(-1)![1]!), rule: 'answer-phrase' };
 
@@ -33,13 +36,20 @@ export function extractChoice(text: string, choices: readonly string[]): ChoiceE
   if (leading) return { letter: normalise(leading[1]!), rule: 'leading-letter' };
 
   // 4. Exactly one standalone capital letter in range anywhere.
-  const lone = [...new Set([...trimmed.matchAll(new RegExp(`(?:^|[^A-Za-z])([${letters}])(?=$|[^A-Za-z])`, 'g'))].map((match) => match[1]!))];
+  const lone = [
+    ...new Set(
+      [...trimmed.matchAll(new RegExp(`(?:^|[^A-Za-z])([${letters}])(?=$|[^A-Za-z])`, 'g'))].map((match) => match[1]!),
+    ),
+  ];
   if (lone.length === 1) return { letter: lone[0], rule: 'lone-letter' };
 
   // 5. The text of exactly one option appears in the reply.
   const lower = trimmed.toLowerCase();
   const mentioned = choices
-    .map((choice, index) => ({ index, found: new RegExp(`(?:^|\\W)${escapeRegExp(choice.toLowerCase())}(?:$|\\W)`).test(lower) }))
+    .map((choice, index) => ({
+      index,
+      found: new RegExp(`(?:^|\\W)${escapeRegExp(choice.toLowerCase())}(?:$|\\W)`).test(lower),
+    }))
     .filter((entry) => entry.found);
   if (mentioned.length === 1) return { letter: choiceLetter(mentioned[0]!.index), rule: 'option-text' };
   return { letter: undefined, rule: 'none' };
@@ -67,7 +77,11 @@ export function choiceScorer(): Scorer {
       const extraction = extractChoice(state.output.text, choices);
       const expected = targetLetters(state.sample.target, choices);
       if (extraction.letter === undefined) {
-        return { value: 0, explanation: 'no option letter could be extracted from the answer', metadata: { rule: 'none', target: expected.join(',') } };
+        return {
+          value: 0,
+          explanation: 'no option letter could be extracted from the answer',
+          metadata: { rule: 'none', target: expected.join(',') },
+        };
       }
       const correct = expected.includes(extraction.letter);
       return {

@@ -102,7 +102,11 @@ export function geneSetScorer(options: GeneSetScorerOptions = {}): Scorer {
         const list = asStringList(state.metadata[key]);
         if (list === undefined) continue;
         const stage = geneSetMetrics(list, truth);
-        Object.assign(value, { [`${name}.precision`]: stage.precision, [`${name}.recall`]: stage.recall, [`${name}.f1`]: stage.f1 });
+        Object.assign(value, {
+          [`${name}.precision`]: stage.precision,
+          [`${name}.recall`]: stage.recall,
+          [`${name}.f1`]: stage.f1,
+        });
       }
       return {
         value,
@@ -127,8 +131,13 @@ export interface GeneExtractionOptions {
  * upstream used GPT-4o-mini or GLiNER). Tokens are split on anything but letters, digits and '-';
  * order of first mention is kept, duplicates dropped.
  */
-export function extractGeneSymbols(text: string, dictionary: ReadonlySet<string> | Iterable<string>, options: GeneExtractionOptions = {}): string[] {
-  const known = dictionary instanceof Set ? (dictionary as ReadonlySet<string>) : new Set([...dictionary].map(normaliseSymbol));
+export function extractGeneSymbols(
+  text: string,
+  dictionary: ReadonlySet<string> | Iterable<string>,
+  options: GeneExtractionOptions = {},
+): string[] {
+  const known =
+    dictionary instanceof Set ? (dictionary as ReadonlySet<string>) : new Set([...dictionary].map(normaliseSymbol));
   const found: string[] = [];
   const seen = new Set<string>();
   for (const match of text.matchAll(/[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/g)) {

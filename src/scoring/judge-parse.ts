@@ -2,9 +2,7 @@
 // and any case) and JSON objects inside code fences or prose. Pure functions; the benchmarks map
 // the raw values onto their own scales and record what could not be read as per-item errors.
 
-export type JsonParse =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: string };
+export type JsonParse = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 
 /**
  * The first JSON object in `text`: a ```json fenced block is tried first (HealthBench strips the
@@ -21,7 +19,8 @@ export function extractJsonObject(text: string): JsonParse {
   for (const candidate of candidates) {
     try {
       const value: unknown = JSON.parse(candidate);
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return { ok: true, value: value as Record<string, unknown> };
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        return { ok: true, value: value as Record<string, unknown> };
       lastError = `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`;
     } catch (error) {
       lastError = `not valid JSON (${error instanceof Error ? error.message : String(error)})`;
@@ -67,7 +66,10 @@ export function normalizeKey(key: string): string {
  * numbering (`1.`), markdown bold around the key or the value, and `=` instead of `:`. When a key
  * appears twice the first line wins (and `duplicates` names it). Keys not found are absent.
  */
-export function parseKeyedLines(text: string, keys: readonly string[]): { values: Record<string, string>; duplicates: string[] } {
+export function parseKeyedLines(
+  text: string,
+  keys: readonly string[],
+): { values: Record<string, string>; duplicates: string[] } {
   const wanted = new Map(keys.map((key) => [normalizeKey(key), key]));
   const values: Record<string, string> = {};
   const duplicates: string[] = [];
@@ -77,7 +79,10 @@ export function parseKeyedLines(text: string, keys: readonly string[]): { values
     if (!match) continue;
     const key = wanted.get(normalizeKey(match[1]!));
     if (key === undefined) continue;
-    const value = match[2]!.replace(/\*\*/g, '').replace(/^[*_`\s]+|[*_`\s]+$/g, '').trim();
+    const value = match[2]!
+      .replace(/\*\*/g, '')
+      .replace(/^[*_`\s]+|[*_`\s]+$/g, '')
+      .trim();
     if (key in values) {
       duplicates.push(key);
       continue;

@@ -2,7 +2,16 @@
 // mean (numbers) or majority (labels); every juror's verdict, raw output and error is kept. A
 // juror is a model role (a run gives each role its own model: --role judge=a --role grader=b
 // --role validator=c), optionally with its own generation settings.
-import { userMessage, type GenerateConfig, type JsonObject, type ModelRole, type Score, type Scorer, type SolverContext, type TaskState } from '../core/index.js';
+import {
+  userMessage,
+  type GenerateConfig,
+  type JsonObject,
+  type ModelRole,
+  type Score,
+  type Scorer,
+  type SolverContext,
+  type TaskState,
+} from '../core/index.js';
 
 export interface Juror {
   /** Name in results and logs (default: the role). */
@@ -36,7 +45,9 @@ export interface Combined {
 
 /** Mean of the numeric verdicts; null when none. */
 export function combineMean(values: readonly (Verdict | null)[]): Combined {
-  const numbers = values.map((value) => (typeof value === 'boolean' ? Number(value) : value)).filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  const numbers = values
+    .map((value) => (typeof value === 'boolean' ? Number(value) : value))
+    .filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
   return {
     value: numbers.length === 0 ? null : numbers.reduce((sum, value) => sum + value, 0) / numbers.length,
     n: numbers.length,
@@ -48,7 +59,10 @@ export function combineMean(values: readonly (Verdict | null)[]): Combined {
  * The most frequent verdict. A tie has no majority: value null and `tie: true`, unless
  * `tieBreak: 'first'` picks the tied label that the earliest juror gave.
  */
-export function combineMajority(values: readonly (Verdict | null)[], { tieBreak = 'none' }: { tieBreak?: 'none' | 'first' } = {}): Combined {
+export function combineMajority(
+  values: readonly (Verdict | null)[],
+  { tieBreak = 'none' }: { tieBreak?: 'none' | 'first' } = {},
+): Combined {
   const counts = new Map<string, { count: number; first: number; value: Verdict }>();
   values.forEach((value, index) => {
     if (value === null) return;
@@ -61,12 +75,24 @@ export function combineMajority(values: readonly (Verdict | null)[], { tieBreak 
   const countRecord = Object.fromEntries([...counts.values()].map((entry) => [String(entry.value), entry.count]));
   if (counts.size === 0) return { value: null, n: 0, dropped: values.length, counts: {}, tie: false };
   const top = Math.max(...[...counts.values()].map((entry) => entry.count));
-  const leaders = [...counts.values()].filter((entry) => entry.count === top).sort((left, right) => left.first - right.first);
+  const leaders = [...counts.values()]
+    .filter((entry) => entry.count === top)
+    .sort((left, right) => left.first - right.first);
   const tie = leaders.length > 1;
-  return { value: tie && tieBreak === 'none' ? null : leaders[0]!.value, n: present, dropped: values.length - present, counts: countRecord, tie };
+  return {
+    value: tie && tieBreak === 'none' ? null : leaders[0]!.value,
+    n: present,
+    dropped: values.length - present,
+    counts: countRecord,
+    tie,
+  };
 }
 
-export function combineVerdicts(values: readonly (Verdict | null)[], combine: JuryCombine, options: { tieBreak?: 'none' | 'first' } = {}): Combined {
+export function combineVerdicts(
+  values: readonly (Verdict | null)[],
+  combine: JuryCombine,
+  options: { tieBreak?: 'none' | 'first' } = {},
+): Combined {
   return combine === 'mean' ? combineMean(values) : combineMajority(values, options);
 }
 
@@ -87,17 +113,34 @@ export async function runJury(
   const verdicts = await Promise.all(
     jurors.map(async (juror): Promise<JurorVerdict> => {
       const base = { juror: jurorName(juror), role: juror.role, model: context.modelName(juror.role) ?? null };
-      if (!context.hasRole(juror.role)) return { ...base, value: null, error: `no model for role '${juror.role}' (give one with --role ${juror.role}=<provider:model>)` };
+      if (!context.hasRole(juror.role))
+        return {
+          ...base,
+          value: null,
+          error: `no model for role '${juror.role}' (give one with --role ${juror.role}=<provider:model>)`,
+        };
       try {
         const result = await ask(juror);
-        return { ...base, value: result.value, ...(result.raw !== undefined ? { raw: result.raw } : {}), ...(result.error ? { error: result.error } : {}) };
+        return {
+          ...base,
+          value: result.value,
+          ...(result.raw !== undefined ? { raw: result.raw } : {}),
+          ...(result.error ? { error: result.error } : {}),
+        };
       } catch (error) {
         if (context.signal.aborted) throw error;
         return { ...base, value: null, error: error instanceof Error ? error.message : String(error) };
       }
     }),
   );
-  return { combined: combineVerdicts(verdicts.map((verdict) => verdict.value), combine, options), verdicts };
+  return {
+    combined: combineVerdicts(
+      verdicts.map((verdict) => verdict.value),
+      combine,
+      options,
+    ),
+    verdicts,
+  };
 }
 
 export interface JuryScorerOptions {
@@ -119,24 +162,43 @@ export interface JuryScorerOptions {
  * is also a `judge` evidence event.
  */
 export function juryScorer(options: JuryScorerOptions): Scorer {
-  const toNumber = options.labelValue ?? ((value: Verdict) => (typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : null));
+  const toNumber =
+    options.labelValue ??
+    ((value: Verdict) => (typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : null));
   return {
     name: options.name ?? 'jury',
-    params: { jurors: options.jurors.map((juror) => ({ name: jurorName(juror), role: juror.role })), combine: options.combine, tieBreak: options.tieBreak ?? 'none' },
+    params: {
+      jurors: options.jurors.map((juror) => ({ name: jurorName(juror), role: juror.role })),
+      combine: options.combine,
+      tieBreak: options.tieBreak ?? 'none',
+    },
     async score(state, context): Promise<Score> {
       const prompt = options.prompt(state);
       const { combined, verdicts } = await runJury(
         options.jurors,
         context,
         async (juror) => {
-          const output = await context.generate({ messages: [userMessage(prompt)], config: { ...context.generateConfig, ...juror.config } }, { role: juror.role, recordInput: true });
+          const output = await context.generate(
+            { messages: [userMessage(prompt)], config: { ...context.generateConfig, ...juror.config } },
+            { role: juror.role, recordInput: true },
+          );
           return { ...options.parse(output.text), raw: output.text };
         },
         options.combine,
         { tieBreak: options.tieBreak ?? 'none' },
       );
       for (const verdict of verdicts) {
-        context.record({ type: 'evidence', kind: 'judge', title: `juror ${verdict.juror}`, data: { dimension: `juror ${verdict.juror}`, rating: verdict.value, rationale: verdict.error ?? verdict.raw ?? '', model: verdict.model } });
+        context.record({
+          type: 'evidence',
+          kind: 'judge',
+          title: `juror ${verdict.juror}`,
+          data: {
+            dimension: `juror ${verdict.juror}`,
+            rating: verdict.value,
+            rationale: verdict.error ?? verdict.raw ?? '',
+            model: verdict.model,
+          },
+        });
       }
       const value: Record<string, number | null> = { jury: combined.value === null ? null : toNumber(combined.value) };
       for (const verdict of verdicts) value[verdict.juror] = verdict.value === null ? null : toNumber(verdict.value);
@@ -144,8 +206,18 @@ export function juryScorer(options: JuryScorerOptions): Scorer {
       return {
         value,
         answer: state.output.text,
-        explanation: [note, ...verdicts.map((verdict) => `${verdict.juror} (${verdict.model ?? 'no model'}): ${verdict.error ? `error: ${verdict.error}` : String(verdict.value)}`)].join('\n'),
-        metadata: { combine: options.combine, combined: combined as unknown as JsonObject, verdicts: verdicts as unknown as JsonObject[] },
+        explanation: [
+          note,
+          ...verdicts.map(
+            (verdict) =>
+              `${verdict.juror} (${verdict.model ?? 'no model'}): ${verdict.error ? `error: ${verdict.error}` : String(verdict.value)}`,
+          ),
+        ].join('\n'),
+        metadata: {
+          combine: options.combine,
+          combined: combined as unknown as JsonObject,
+          verdicts: verdicts as unknown as JsonObject[],
+        },
       };
     },
   };

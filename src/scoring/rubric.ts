@@ -9,7 +9,17 @@
 //   bootstrap_std over 1000 resamples of the clipped mean (np.std, ddof 0), n_samples.
 // Upstream re-asks forever until `criteria_met` is a boolean; medkit stops after `maxAttempts`
 // and records the item as an error (the example then has no score, and says why).
-import { systemMessage, userMessage, type JsonObject, type Metric, type MetricResult, type Score, type Scorer, type SolverContext, type TaskState } from '../core/index.js';
+import {
+  systemMessage,
+  userMessage,
+  type JsonObject,
+  type Metric,
+  type MetricResult,
+  type Score,
+  type Scorer,
+  type SolverContext,
+  type TaskState,
+} from '../core/index.js';
 import { bootstrapCI } from '../stats/bootstrap.js';
 import { mean, sampleStdDev } from '../stats/descriptive.js';
 import { extractJsonObject } from './judge-parse.js';
@@ -101,9 +111,15 @@ export interface ConversationTurn {
 }
 
 /** The rubric item is shown as "[points] criterion", or as given when it is text (the meta-eval shows the bare rubric). */
-export function rubricGraderPrompt(conversation: readonly ConversationTurn[], item: RubricItem | string, template = RUBRIC_GRADER_TEMPLATE): string {
+export function rubricGraderPrompt(
+  conversation: readonly ConversationTurn[],
+  item: RubricItem | string,
+  template = RUBRIC_GRADER_TEMPLATE,
+): string {
   const text = conversation.map((turn) => `${turn.role}: ${turn.content}`).join('\n\n');
-  return template.replace('<<conversation>>', text).replace('<<rubric_item>>', typeof item === 'string' ? item : formatRubricItem(item));
+  return template
+    .replace('<<conversation>>', text)
+    .replace('<<rubric_item>>', typeof item === 'string' ? item : formatRubricItem(item));
 }
 
 export type GraderParse = { ok: true; criteriaMet: boolean; explanation: string } | { ok: false; error: string };
@@ -113,8 +129,13 @@ export function parseGraderOutput(text: string): GraderParse {
   const json = extractJsonObject(text);
   if (!json.ok) return { ok: false, error: json.error };
   const met = json.value.criteria_met;
-  if (typeof met !== 'boolean') return { ok: false, error: `"criteria_met" is ${JSON.stringify(met) ?? 'missing'}; expected true or false` };
-  return { ok: true, criteriaMet: met, explanation: typeof json.value.explanation === 'string' ? json.value.explanation : 'No explanation provided' };
+  if (typeof met !== 'boolean')
+    return { ok: false, error: `"criteria_met" is ${JSON.stringify(met) ?? 'missing'}; expected true or false` };
+  return {
+    ok: true,
+    criteriaMet: met,
+    explanation: typeof json.value.explanation === 'string' ? json.value.explanation : 'No explanation provided',
+  };
 }
 
 export interface ItemGrade {
@@ -139,12 +160,22 @@ export interface GradeOptions {
 
 export const GRADER_SYSTEM_MESSAGE = 'You are a helpful assistant.';
 
-export async function gradeRubricItem(context: SolverContext, conversation: readonly ConversationTurn[], item: RubricItem, options: GradeOptions = {}): Promise<ItemGrade> {
+export async function gradeRubricItem(
+  context: SolverContext,
+  conversation: readonly ConversationTurn[],
+  item: RubricItem,
+  options: GradeOptions = {},
+): Promise<ItemGrade> {
   return { item, ...(await gradeCriterion(context, conversation, formatRubricItem(item), options)) };
 }
 
 /** One criterion, shown to the grader as `text`; re-asked until `criteria_met` is a boolean, at most `maxAttempts` times. */
-export async function gradeCriterion(context: SolverContext, conversation: readonly ConversationTurn[], text: string, options: GradeOptions = {}): Promise<Omit<ItemGrade, 'item'>> {
+export async function gradeCriterion(
+  context: SolverContext,
+  conversation: readonly ConversationTurn[],
+  text: string,
+  options: GradeOptions = {},
+): Promise<Omit<ItemGrade, 'item'>> {
   const maxAttempts = options.maxAttempts ?? 5;
   const system = options.system === undefined ? GRADER_SYSTEM_MESSAGE : options.system;
   const prompt = rubricGraderPrompt(conversation, text, options.template);
@@ -153,7 +184,11 @@ export async function gradeCriterion(context: SolverContext, conversation: reado
     const output = await context.generate(
       {
         messages: [...(system === null ? [] : [systemMessage(system)]), userMessage(prompt)],
-        config: { ...context.generateConfig, temperature: options.temperature ?? 0.5, maxTokens: options.maxTokens ?? 2048 },
+        config: {
+          ...context.generateConfig,
+          temperature: options.temperature ?? 0.5,
+          maxTokens: options.maxTokens ?? 2048,
+        },
       },
       { role: 'grader', recordInput: attempt === 1 },
     );
@@ -161,11 +196,20 @@ export async function gradeCriterion(context: SolverContext, conversation: reado
     if (parsed.ok) return { met: parsed.criteriaMet, explanation: parsed.explanation, attempts: attempt };
     lastError = parsed.error;
   }
-  return { met: null, explanation: '', attempts: maxAttempts, error: `no valid grader JSON after ${maxAttempts} attempts (last: ${lastError})` };
+  return {
+    met: null,
+    explanation: '',
+    attempts: maxAttempts,
+    error: `no valid grader JSON after ${maxAttempts} attempts (last: ${lastError})`,
+  };
 }
 
 /** Per-example metrics as upstream names them: overall_score, each example tag (= overall), each rubric tag. */
-export function rubricExampleMetrics(items: readonly RubricItem[], met: readonly boolean[], exampleTags: readonly string[] = []): Record<string, number> | null {
+export function rubricExampleMetrics(
+  items: readonly RubricItem[],
+  met: readonly boolean[],
+  exampleTags: readonly string[] = [],
+): Record<string, number> | null {
   const overall = rubricScore(items, met);
   if (overall === null) return null;
   const metrics: Record<string, number> = { overall_score: overall };
@@ -183,9 +227,13 @@ export interface RubricGraderOptions extends GradeOptions {
 /** The conversation the grader sees: the sample's turns, then the completion as the assistant's turn. */
 export function gradedConversation(state: TaskState): ConversationTurn[] {
   const turns: ConversationTurn[] = [];
-  const input = typeof state.sample.input === 'string' ? [{ role: 'user', content: state.sample.input }] : state.sample.input;
+  const input =
+    typeof state.sample.input === 'string' ? [{ role: 'user', content: state.sample.input }] : state.sample.input;
   for (const message of input) {
-    const content = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+    const content =
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
     turns.push({ role: message.role, content });
   }
   turns.push({ role: 'assistant', content: state.output.text });
@@ -193,16 +241,30 @@ export function gradedConversation(state: TaskState): ConversationTurn[] {
 }
 
 export function rubricGrader(options: RubricGraderOptions = {}): Scorer {
-  const rubricsOf = options.rubricsOf ?? ((state: TaskState) => (state.sample.metadata?.rubrics ?? []) as unknown as RubricItem[]);
-  const exampleTagsOf = options.exampleTagsOf ?? ((state: TaskState) => (state.sample.metadata?.exampleTags ?? []) as string[]);
+  const rubricsOf =
+    options.rubricsOf ?? ((state: TaskState) => (state.sample.metadata?.rubrics ?? []) as unknown as RubricItem[]);
+  const exampleTagsOf =
+    options.exampleTagsOf ?? ((state: TaskState) => (state.sample.metadata?.exampleTags ?? []) as string[]);
   const maxAttempts = options.maxAttempts ?? 5;
   return {
     name: 'rubric',
-    params: { maxAttempts, maxTokens: options.maxTokens ?? 2048, temperature: options.temperature ?? 0.5, system: options.system === undefined ? GRADER_SYSTEM_MESSAGE : options.system, template: options.template === undefined ? 'medkit' : 'custom', formula: 'met points / positive points (HealthBench)' },
+    params: {
+      maxAttempts,
+      maxTokens: options.maxTokens ?? 2048,
+      temperature: options.temperature ?? 0.5,
+      system: options.system === undefined ? GRADER_SYSTEM_MESSAGE : options.system,
+      template: options.template === undefined ? 'medkit' : 'custom',
+      formula: 'met points / positive points (HealthBench)',
+    },
     async score(state, context): Promise<Score> {
       const items = rubricsOf(state);
       if (items.length === 0) return { value: null, explanation: 'the sample has no rubric items' };
-      if (!context.hasRole('grader')) return { value: null, explanation: 'rubric grading needs a grader model: --role grader=<provider:model>', metadata: { skipped: 'no grader role' } };
+      if (!context.hasRole('grader'))
+        return {
+          value: null,
+          explanation: 'rubric grading needs a grader model: --role grader=<provider:model>',
+          metadata: { skipped: 'no grader role' },
+        };
       const conversation = gradedConversation(state);
       const grades = await Promise.all(items.map((item) => gradeRubricItem(context, conversation, item, options)));
       for (const grade of grades) {
@@ -210,21 +272,46 @@ export function rubricGrader(options: RubricGraderOptions = {}): Scorer {
           type: 'evidence',
           kind: 'rubric-item',
           title: formatRubricItem(grade.item),
-          data: { criterion: grade.item.criterion, points: grade.item.points, tags: grade.item.tags, met: grade.met, explanation: grade.error ?? grade.explanation, attempts: grade.attempts },
+          data: {
+            criterion: grade.item.criterion,
+            points: grade.item.points,
+            tags: grade.item.tags,
+            met: grade.met,
+            explanation: grade.error ?? grade.explanation,
+            attempts: grade.attempts,
+          },
         });
       }
       const failed = grades.filter((grade) => grade.met === null);
-      const gradeList = grades.map((grade) => ({ criterion: grade.item.criterion, points: grade.item.points, met: grade.met, ...(grade.error ? { error: grade.error } : {}) })) as unknown as JsonObject[];
+      const gradeList = grades.map((grade) => ({
+        criterion: grade.item.criterion,
+        points: grade.item.points,
+        met: grade.met,
+        ...(grade.error ? { error: grade.error } : {}),
+      })) as unknown as JsonObject[];
       if (failed.length > 0) {
         const explanation = `${failed.length} of ${grades.length} rubric items have no grade, so the example is not scored: ${failed.map((grade) => `${formatRubricItem(grade.item)}: ${grade.error}`).join('; ')}`;
         context.record({ type: 'info', message: explanation });
-        return { value: null, answer: state.output.text, explanation, metadata: { grades: gradeList, errors: failed.length } };
+        return {
+          value: null,
+          answer: state.output.text,
+          explanation,
+          metadata: { grades: gradeList, errors: failed.length },
+        };
       }
       const met = grades.map((grade) => grade.met!);
       const metrics = rubricExampleMetrics(items, met, exampleTagsOf(state));
-      if (metrics === null) return { value: null, explanation: 'the rubric has no positive points', metadata: { grades: gradeList } };
-      const lines = [...grades].sort((a, b) => Number(a.met) - Number(b.met)).map((grade) => `[${grade.met}] ${formatRubricItem(grade.item)}\n\tExplanation: ${grade.explanation}`);
-      return { value: metrics, answer: state.output.text, explanation: lines.join('\n\n'), metadata: { grades: gradeList } };
+      if (metrics === null)
+        return { value: null, explanation: 'the rubric has no positive points', metadata: { grades: gradeList } };
+      const lines = [...grades]
+        .sort((a, b) => Number(a.met) - Number(b.met))
+        .map((grade) => `[${grade.met}] ${formatRubricItem(grade.item)}\n\tExplanation: ${grade.explanation}`);
+      return {
+        value: metrics,
+        answer: state.output.text,
+        explanation: lines.join('\n\n'),
+        metadata: { grades: gradeList },
+      };
     },
   };
 }
@@ -250,7 +337,8 @@ export function clippedMeanStats(values: readonly number[], { iterations = 1000,
     seed,
     statistic: (sample) => {
       const value = clippedMean(sample);
-      if (first) first = false; // the first call is the estimate on the original values
+      if (first)
+        first = false; // the first call is the estimate on the original values
       else resampled.push(value);
       return value;
     },
@@ -260,7 +348,10 @@ export function clippedMeanStats(values: readonly number[], { iterations = 1000,
 }
 
 /** Task metric: the clipped mean of one rubric key ('rubric.overall_score' or 'rubric.<tag>'), with bootstrap_std and n_samples. */
-export function clippedMeanMetric(scorerKey = 'rubric.overall_score', label = scorerKey.replace(/^rubric\./, '')): Metric {
+export function clippedMeanMetric(
+  scorerKey = 'rubric.overall_score',
+  label = scorerKey.replace(/^rubric\./, ''),
+): Metric {
   return {
     name: `clipped mean ${label}`,
     scorerKey,
@@ -268,7 +359,14 @@ export function clippedMeanMetric(scorerKey = 'rubric.overall_score', label = sc
       const values = units.filter((unit) => unit.value !== null).map((unit) => unit.value!);
       const dropped = units.length - values.length;
       const droppedNote = dropped > 0 ? `; ${dropped} units without a score left out (grader errors or no grader)` : '';
-      if (values.length === 0) return { name: `clipped mean ${label}`, value: Number.NaN, n: 0, dropped, note: `no scored examples${droppedNote}` };
+      if (values.length === 0)
+        return {
+          name: `clipped mean ${label}`,
+          value: Number.NaN,
+          n: 0,
+          dropped,
+          note: `no scored examples${droppedNote}`,
+        };
       const stats = clippedMeanStats(values, { seed: context.seed });
       return {
         name: `clipped mean ${label}`,

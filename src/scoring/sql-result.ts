@@ -161,7 +161,9 @@ export function firstColumnSetMatch(gold: unknown, predicted: unknown): boolean 
   const goldSet = new Set(goldRows.map((row) => row[0]));
   const width = Math.max(...predRows.map((row) => row.length));
   for (let column = 0; column < width; column++) {
-    const values = new Set(predRows.map((row) => row[column]).filter((cell): cell is string => cell !== undefined && cell !== 'None'));
+    const values = new Set(
+      predRows.map((row) => row[column]).filter((cell): cell is string => cell !== undefined && cell !== 'None'),
+    );
     if (values.size === goldSet.size && [...values].every((cell) => goldSet.has(cell))) return true;
   }
   return false;
@@ -220,7 +222,9 @@ export function parsePyLiteral(text: string): unknown {
     if (word[0] === 'None') return null;
     if (word[0] === 'True') return true;
     if (word[0] === 'False') return false;
-    return /[.en]/i.test(word[0]) ? Number(word[0].replace(/inf/i, 'Infinity').replace(/^([+-]?)nan$/i, 'NaN')) : BigInt(word[0]);
+    return /[.en]/i.test(word[0])
+      ? Number(word[0].replace(/inf/i, 'Infinity').replace(/^([+-]?)nan$/i, 'NaN'))
+      : BigInt(word[0]);
   };
   const value = parseValue();
   skip();

@@ -8,7 +8,12 @@ import type { ChatMessage, JsonObject, Scorer, SolverContext, TaskState } from '
 import { errorMessage, systemMessage, userMessage } from '../core/index.js';
 import { cohenKappa, matthewsCorrelation } from '../stats/agreement.js';
 
-export const STEP_ERROR_TYPES = ['Reasoning Err', 'Image Understanding Err', 'Clinical Scenario Err', 'Medical Knowledge Err'] as const;
+export const STEP_ERROR_TYPES = [
+  'Reasoning Err',
+  'Image Understanding Err',
+  'Clinical Scenario Err',
+  'Medical Knowledge Err',
+] as const;
 export type StepErrorType = (typeof STEP_ERROR_TYPES)[number];
 export const MAX_STEPS = 15;
 
@@ -33,7 +38,11 @@ export interface StepJudgeCase {
   captions?: string[];
 }
 
-export function splitterMessages(rationale: string, maxSteps = MAX_STEPS, context: Partial<StepJudgeCase> = {}): ChatMessage[] {
+export function splitterMessages(
+  rationale: string,
+  maxSteps = MAX_STEPS,
+  context: Partial<StepJudgeCase> = {},
+): ChatMessage[] {
   const lines = [
     context.title && `- Title: ${context.title}`,
     context.clinicalHistory && `- Clinical history: ${context.clinicalHistory}`,
@@ -59,7 +68,11 @@ export function parseSplitterReply(text: string, maxSteps = MAX_STEPS): string[]
   if (Array.isArray(json)) steps = json.map(String);
   else if (json && typeof json === 'object' && Array.isArray((json as Record<string, unknown>).steps)) {
     steps = ((json as Record<string, unknown>).steps as unknown[]).map((step) =>
-      typeof step === 'string' ? step : step && typeof step === 'object' && 'text' in step ? String((step as { text: unknown }).text) : JSON.stringify(step),
+      typeof step === 'string'
+        ? step
+        : step && typeof step === 'object' && 'text' in step
+          ? String((step as { text: unknown }).text)
+          : JSON.stringify(step),
     );
   }
   if (!steps) {
@@ -69,7 +82,8 @@ export function parseSplitterReply(text: string, maxSteps = MAX_STEPS): string[]
       .filter((line): line is string => Boolean(line));
   }
   const cleaned = steps.map((step) => step.replace(/\s+/g, ' ').trim()).filter(Boolean);
-  if (cleaned.length === 0) throw new StepJudgeParseError('splitter', text, 'no steps found (expected {"steps": [...]} or a numbered list)');
+  if (cleaned.length === 0)
+    throw new StepJudgeParseError('splitter', text, 'no steps found (expected {"steps": [...]} or a numbered list)');
   return cleaned.slice(0, maxSteps);
 }
 
@@ -106,18 +120,30 @@ export function judgeMessages(item: StepJudgeCase, steps: readonly string[]): Ch
 
 export class StepJudgeParseError extends Error {
   override readonly name = 'StepJudgeParseError';
-  constructor(readonly stage: 'splitter' | 'judge', readonly reply: string, problem: string) {
+  constructor(
+    readonly stage: 'splitter' | 'judge',
+    readonly reply: string,
+    problem: string,
+  ) {
     super(`${stage} reply could not be parsed: ${problem}; reply began: ${JSON.stringify(reply.slice(0, 120))}`);
   }
 }
 
 const asBool = (value: unknown): boolean | undefined =>
-  typeof value === 'boolean' ? value : typeof value === 'string' && /^(true|false|yes|no)$/i.test(value.trim()) ? /^(true|yes)$/i.test(value.trim()) : undefined;
+  typeof value === 'boolean'
+    ? value
+    : typeof value === 'string' && /^(true|false|yes|no)$/i.test(value.trim())
+      ? /^(true|yes)$/i.test(value.trim())
+      : undefined;
 
 function normaliseErrorType(value: unknown): StepErrorType | undefined {
-  const text = String(value).toLowerCase().replace(/\berror\b/, 'err');
-  return STEP_ERROR_TYPES.find((type) => text.startsWith(type.toLowerCase().split(' ')[0]!) && text.includes('err')) ??
-    STEP_ERROR_TYPES.find((type) => text.includes(type.toLowerCase().split(' ')[0]!));
+  const text = String(value)
+    .toLowerCase()
+    .replace(/\berror\b/, 'err');
+  return (
+    STEP_ERROR_TYPES.find((type) => text.startsWith(type.toLowerCase().split(' ')[0]!) && text.includes('err')) ??
+    STEP_ERROR_TYPES.find((type) => text.includes(type.toLowerCase().split(' ')[0]!))
+  );
 }
 
 /**
@@ -129,8 +155,13 @@ function normaliseErrorType(value: unknown): StepErrorType | undefined {
  */
 export function parseJudgeReply(text: string, steps: readonly string[]): StepVerdict[] {
   const json = looseJsonFromReply(text);
-  const list = Array.isArray(json) ? json : json && typeof json === 'object' ? ((json as Record<string, unknown>).verdicts ?? (json as Record<string, unknown>).steps) : undefined;
-  if (!Array.isArray(list) || list.length === 0) throw new StepJudgeParseError('judge', text, 'no JSON list of step verdicts (expected {"verdicts": [...]})');
+  const list = Array.isArray(json)
+    ? json
+    : json && typeof json === 'object'
+      ? ((json as Record<string, unknown>).verdicts ?? (json as Record<string, unknown>).steps)
+      : undefined;
+  if (!Array.isArray(list) || list.length === 0)
+    throw new StepJudgeParseError('judge', text, 'no JSON list of step verdicts (expected {"verdicts": [...]})');
   const byStep = new Map<number, Record<string, unknown>>();
   list.forEach((entry, index) => {
     if (!entry || typeof entry !== 'object') return;
@@ -142,10 +173,24 @@ export function parseJudgeReply(text: string, steps: readonly string[]): StepVer
     const record = byStep.get(index + 1);
     const isFactual = record ? asBool(record.is_factual) : undefined;
     if (!record || isFactual === undefined) {
-      return { step: index + 1, text: stepText, isFactual: false, isCritical: asBool(record?.is_critical) ?? false, explanation: 'no verdict from the judge (counted as non-factual)', errorTypes: [], missing: true };
+      return {
+        step: index + 1,
+        text: stepText,
+        isFactual: false,
+        isCritical: asBool(record?.is_critical) ?? false,
+        explanation: 'no verdict from the judge (counted as non-factual)',
+        errorTypes: [],
+        missing: true,
+      };
     }
-    const rawTypes = Array.isArray(record.error_types) ? record.error_types : record.error_types ? [record.error_types] : [];
-    const errorTypes = [...new Set(rawTypes.map(normaliseErrorType).filter((type): type is StepErrorType => type !== undefined))];
+    const rawTypes = Array.isArray(record.error_types)
+      ? record.error_types
+      : record.error_types
+        ? [record.error_types]
+        : [];
+    const errorTypes = [
+      ...new Set(rawTypes.map(normaliseErrorType).filter((type): type is StepErrorType => type !== undefined)),
+    ];
     return {
       step: index + 1,
       text: stepText,
@@ -171,7 +216,8 @@ export function summariseVerdicts(verdicts: readonly StepVerdict[]): StepSummary
   const critical = verdicts.filter((verdict) => verdict.isCritical);
   const errorCounts = Object.fromEntries(STEP_ERROR_TYPES.map((type) => [type, 0])) as Record<StepErrorType, number>;
   for (const verdict of verdicts) for (const type of verdict.errorTypes) errorCounts[type]++;
-  const rate = (items: readonly StepVerdict[]) => (items.length ? items.filter((verdict) => verdict.isFactual).length / items.length : null);
+  const rate = (items: readonly StepVerdict[]) =>
+    items.length ? items.filter((verdict) => verdict.isFactual).length / items.length : null;
   return {
     steps: verdicts.length,
     factualRate: rate(verdicts),
@@ -203,20 +249,39 @@ export async function judgeSteps(
   let steps: string[];
   let splitter: string = options.splitter ?? 'llm';
   if (splitter === 'llm') {
-    const reply = await context.generate({ messages: splitterMessages(rationale, maxSteps, item), config: { temperature: 0 } }, { role: 'judge', recordInput: true });
+    const reply = await context.generate(
+      { messages: splitterMessages(rationale, maxSteps, item), config: { temperature: 0 } },
+      { role: 'judge', recordInput: true },
+    );
     try {
       steps = parseSplitterReply(reply.text, maxSteps);
     } catch (error) {
-      context.record({ type: 'info', message: `step splitter: ${errorMessage(error)}; fell back to the sentence splitter` });
+      context.record({
+        type: 'info',
+        message: `step splitter: ${errorMessage(error)}; fell back to the sentence splitter`,
+      });
       steps = sentenceSteps(rationale, maxSteps);
       splitter = 'sentences (fallback)';
     }
   } else steps = sentenceSteps(rationale, maxSteps);
-  const reply = await context.generate({ messages: judgeMessages(item, steps), config: { temperature: 0 } }, { role: 'judge', recordInput: true });
+  const reply = await context.generate(
+    { messages: judgeMessages(item, steps), config: { temperature: 0 } },
+    { role: 'judge', recordInput: true },
+  );
   try {
     return { steps, verdicts: parseJudgeReply(reply.text, steps), splitter };
   } catch (error) {
-    const verdicts = steps.map((text, index): StepVerdict => ({ step: index + 1, text, isFactual: false, isCritical: false, explanation: 'judge reply unparseable (counted as non-factual)', errorTypes: [], missing: true }));
+    const verdicts = steps.map(
+      (text, index): StepVerdict => ({
+        step: index + 1,
+        text,
+        isFactual: false,
+        isCritical: false,
+        explanation: 'judge reply unparseable (counted as non-factual)',
+        errorTypes: [],
+        missing: true,
+      }),
+    );
     return { steps, verdicts, splitter, parseError: errorMessage(error) };
   }
 }
@@ -228,16 +293,29 @@ export function stepJudgeScorer(options: StepJudgeOptions): Scorer {
     name: 'step_judge',
     params: { maxSteps, splitter: options.splitter ?? 'llm', errorTypes: [...STEP_ERROR_TYPES] },
     async score(state, context) {
-      if (!context.hasRole('judge')) return { value: null, explanation: 'no judge model given (--role judge=<provider:model>); step judging skipped' };
+      if (!context.hasRole('judge'))
+        return {
+          value: null,
+          explanation: 'no judge model given (--role judge=<provider:model>); step judging skipped',
+        };
       const rationale = options.rationale(state).trim();
       if (!rationale) return { value: null, explanation: 'no rationale to judge' };
-      const result = await judgeSteps(rationale, options.judgeCase(state), context, { maxSteps, splitter: options.splitter });
+      const result = await judgeSteps(rationale, options.judgeCase(state), context, {
+        maxSteps,
+        splitter: options.splitter,
+      });
       for (const verdict of result.verdicts) {
         context.record({
           type: 'evidence',
           kind: 'judge',
           title: `step ${verdict.step}`,
-          data: { dimension: `step ${verdict.step}: ${verdict.text}`, rating: verdict.missing ? 'missing' : verdict.isFactual ? 'factual' : 'non-factual', rationale: verdict.explanation, critical: verdict.isCritical, errorTypes: verdict.errorTypes },
+          data: {
+            dimension: `step ${verdict.step}: ${verdict.text}`,
+            rating: verdict.missing ? 'missing' : verdict.isFactual ? 'factual' : 'non-factual',
+            rationale: verdict.explanation,
+            critical: verdict.isCritical,
+            errorTypes: verdict.errorTypes,
+          },
         });
       }
       const summary = summariseVerdicts(result.verdicts);
@@ -250,7 +328,12 @@ export function stepJudgeScorer(options: StepJudgeOptions): Scorer {
       };
       if (result.parseError) metadata.parseError = result.parseError;
       return {
-        value: { factual_rate: summary.factualRate, critical_factual_rate: summary.criticalFactualRate, critical_ratio: summary.criticalRatio, steps: summary.steps },
+        value: {
+          factual_rate: summary.factualRate,
+          critical_factual_rate: summary.criticalFactualRate,
+          critical_ratio: summary.criticalRatio,
+          steps: summary.steps,
+        },
         explanation: result.parseError
           ? `judge reply unparseable: ${result.parseError}; all ${summary.steps} steps counted as non-factual`
           : `${summary.steps} steps, ${Math.round((summary.factualRate ?? 0) * summary.steps)} factual, ${summary.missing} without verdict`,
@@ -263,7 +346,10 @@ export function stepJudgeScorer(options: StepJudgeOptions): Scorer {
 /** JSON from a model reply: the whole text, a fenced block, or the outermost {...} / [...]. */
 export function looseJsonFromReply(text: string): unknown {
   const candidates = [text.trim(), ...[...text.matchAll(/```(?:json)?\s*([\s\S]*?)```/g)].map((match) => match[1]!)];
-  for (const [open, close] of [['{', '}'], ['[', ']']] as const) {
+  for (const [open, close] of [
+    ['{', '}'],
+    ['[', ']'],
+  ] as const) {
     const start = text.indexOf(open);
     const end = text.lastIndexOf(close);
     if (start >= 0 && end > start) candidates.push(text.slice(start, end + 1));
@@ -294,11 +380,14 @@ export interface StepAgreement {
  * Judge–human agreement over the same steps (after step3_agreement.py): per case, the judge's and
  * the human's verdict lists must have the same length (a mismatch throws, naming the case).
  */
-export function stepAgreement(cases: readonly { id: string; judge: readonly StepVerdict[]; human: readonly StepVerdict[] }[]): StepAgreement {
+export function stepAgreement(
+  cases: readonly { id: string; judge: readonly StepVerdict[]; human: readonly StepVerdict[] }[],
+): StepAgreement {
   const judge: StepVerdict[] = [];
   const human: StepVerdict[] = [];
   for (const item of cases) {
-    if (item.judge.length !== item.human.length) throw new Error(`case ${item.id}: ${item.judge.length} judge verdicts but ${item.human.length} human verdicts`);
+    if (item.judge.length !== item.human.length)
+      throw new Error(`case ${item.id}: ${item.judge.length} judge verdicts but ${item.human.length} human verdicts`);
     judge.push(...item.judge);
     human.push(...item.human);
   }
@@ -316,7 +405,10 @@ export function stepAgreement(cases: readonly { id: string; judge: readonly Step
     steps: judge.length,
     factualAgreement: (tp + tn) / judge.length,
     mcc: matthewsCorrelation(tp, tn, fp, fn),
-    kappa: cohenKappa(judge.map((verdict) => String(verdict.isFactual)), human.map((verdict) => String(verdict.isFactual))),
+    kappa: cohenKappa(
+      judge.map((verdict) => String(verdict.isFactual)),
+      human.map((verdict) => String(verdict.isFactual)),
+    ),
     criticalRatio: { judge: ratio(judge), human: ratio(human) },
     errorCounts: { judge: summariseVerdicts(judge).errorCounts, human: summariseVerdicts(human).errorCounts },
   };

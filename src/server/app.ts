@@ -41,7 +41,8 @@ const STATIC_TYPES: Record<string, string> = {
 };
 
 export const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -81,15 +82,24 @@ export function createViewer(options: ViewerOptions): Viewer {
   // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own Host.
   // CSRF: a cross-site form can POST text/plain but not application/json without a preflight we
   // never answer, and a browser's Origin must be this server.
-  const hosts = new Set(['127.0.0.1', 'localhost', '[::1]', ...(options.allowedHosts ?? []).map((host) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host))]);
-  const hostnameOf = (value: string) => (value.startsWith('[') ? value.slice(0, value.indexOf(']') + 1) : value.split(':')[0]!).toLowerCase();
+  const hosts = new Set([
+    '127.0.0.1',
+    'localhost',
+    '[::1]',
+    ...(options.allowedHosts ?? []).map((host) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host)),
+  ]);
+  const hostnameOf = (value: string) =>
+    (value.startsWith('[') ? value.slice(0, value.indexOf(']') + 1) : value.split(':')[0]!).toLowerCase();
   app.use('*', async (c, next) => {
     const host = c.req.header('host');
-    if (host !== undefined && !hosts.has('*') && !hosts.has(hostnameOf(host))) return c.json({ error: `Host ${host} is not this viewer (start it with --host to serve another name)` }, 421);
+    if (host !== undefined && !hosts.has('*') && !hosts.has(hostnameOf(host)))
+      return c.json({ error: `Host ${host} is not this viewer (start it with --host to serve another name)` }, 421);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) return c.json({ error: 'send JSON (Content-Type: application/json)', field: '(content-type)' }, 415);
+      if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json'))
+        return c.json({ error: 'send JSON (Content-Type: application/json)', field: '(content-type)' }, 415);
       const origin = c.req.header('origin');
-      if (origin !== undefined && (host === undefined || origin.replace(/^https?:\/\//, '') !== host)) return c.json({ error: `cross-origin request from ${origin} refused` }, 403);
+      if (origin !== undefined && (host === undefined || origin.replace(/^https?:\/\//, '') !== host))
+        return c.json({ error: `cross-origin request from ${origin} refused` }, 403);
     }
     return next();
   });

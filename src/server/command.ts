@@ -18,7 +18,10 @@ export interface StartOptions {
 
 /** Starts the server; resolves with its URL and a close function once it listens. */
 export async function startViewer(options: StartOptions): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync(options.runsDir)) throw new ConfigError(`${options.runsDir}: no such folder (write runs there with medkit eval --out ${options.runsDir}/NAME)`);
+  if (!existsSync(options.runsDir))
+    throw new ConfigError(
+      `${options.runsDir}: no such folder (write runs there with medkit eval --out ${options.runsDir}/NAME)`,
+    );
   const host = options.host ?? '127.0.0.1';
   const viewer = createViewer({
     runsDir: options.runsDir,
@@ -43,8 +46,14 @@ export async function startViewer(options: StartOptions): Promise<{ url: string;
     });
     server.on('error', (error: NodeJS.ErrnoException) => {
       viewer.close();
-      if (error.code === 'EADDRINUSE') reject(new ConfigError(`port ${options.port ?? 7860} on ${host} is in use; pick another with --port N (or --port 0 for any free port)`));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ConfigError(`--host ${host}: not an address of this machine`));
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new ConfigError(
+            `port ${options.port ?? 7860} on ${host} is in use; pick another with --port N (or --port 0 for any free port)`,
+          ),
+        );
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        reject(new ConfigError(`--host ${host}: not an address of this machine`));
       else reject(error);
     });
   });
@@ -59,32 +68,52 @@ export const viewCommand: CliCommand = {
       .argument('[runs-dir]', 'folder holding run directories (each with spec.json)', 'runs')
       .option('--port <n>', 'port (0 = any free port)', '7860')
       .option('--host <host>', 'interface to bind; other than 127.0.0.1 exposes your runs to the network', '127.0.0.1')
-      .option('--image-root <dir>', 'also serve images recorded in logs from this folder (repeatable)', (value: string, list: string[]) => [...list, value], [] as string[])
+      .option(
+        '--image-root <dir>',
+        'also serve images recorded in logs from this folder (repeatable)',
+        (value: string, list: string[]) => [...list, value],
+        [] as string[],
+      )
       .option('--ratings-db <file>', 'SQLite file for expert ratings (default: <runs-dir>/.medkit-ratings.sqlite)')
-      .action(async (runsDir: string, flags: { port: string; host: string; imageRoot: string[]; ratingsDb?: string }) => {
-        const port = Number(flags.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port ${flags.port}: expected an integer 0..65535`);
-        const cache = resolve('.medkit', 'cache');
-        const imageRoots = [...flags.imageRoot.map((root) => resolve(root)), ...(existsSync(cache) ? [cache] : [])];
-        if (existsSync(join(runsDir, 'spec.json'))) {
-          // `medkit view runs/m1`: that is one run; serve its folder's runs (m1 among them).
-          process.stderr.write(`medkit view: ${runsDir} is a run directory; serving the runs in ${dirname(resolve(runsDir))}\n`);
-          runsDir = dirname(resolve(runsDir));
-        }
-        const { url, close } = await startViewer({ runsDir, port, host: flags.host, imageRoots, ...(flags.ratingsDb ? { ratingsDb: flags.ratingsDb } : {}) });
-        process.stdout.write(`medkit view: ${url}  (runs: ${resolve(runsDir)}; images also from: ${imageRoots.join(', ') || 'none'}; Ctrl-C stops)\n`);
-        if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
-          process.stderr.write(`medkit view: warning: bound to ${flags.host}; anyone who can reach it can read these runs and submit ratings\n`);
-        }
-        await new Promise<void>((done) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            void close().then(done);
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
-      });
+      .action(
+        async (runsDir: string, flags: { port: string; host: string; imageRoot: string[]; ratingsDb?: string }) => {
+          const port = Number(flags.port);
+          if (!Number.isInteger(port) || port < 0 || port > 65535)
+            throw new ConfigError(`--port ${flags.port}: expected an integer 0..65535`);
+          const cache = resolve('.medkit', 'cache');
+          const imageRoots = [...flags.imageRoot.map((root) => resolve(root)), ...(existsSync(cache) ? [cache] : [])];
+          if (existsSync(join(runsDir, 'spec.json'))) {
+            // `medkit view runs/m1`: that is one run; serve its folder's runs (m1 among them).
+            process.stderr.write(
+              `medkit view: ${runsDir} is a run directory; serving the runs in ${dirname(resolve(runsDir))}\n`,
+            );
+            runsDir = dirname(resolve(runsDir));
+          }
+          const { url, close } = await startViewer({
+            runsDir,
+            port,
+            host: flags.host,
+            imageRoots,
+            ...(flags.ratingsDb ? { ratingsDb: flags.ratingsDb } : {}),
+          });
+          process.stdout.write(
+            `medkit view: ${url}  (runs: ${resolve(runsDir)}; images also from: ${imageRoots.join(', ') || 'none'}; Ctrl-C stops)\n`,
+          );
+          if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
+            process.stderr.write(
+              `medkit view: warning: bound to ${flags.host}; anyone who can reach it can read these runs and submit ratings\n`,
+            );
+          }
+          await new Promise<void>((done) => {
+            const stop = () => {
+              process.off('SIGINT', stop);
+              process.off('SIGTERM', stop);
+              void close().then(done);
+            };
+            process.on('SIGINT', stop);
+            process.on('SIGTERM', stop);
+          });
+        },
+      );
   },
 };

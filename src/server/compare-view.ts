@@ -58,7 +58,8 @@ export function histogram(a: readonly number[], b: readonly number[], bins = 10)
   if (a.length + b.length === 0) [low, high] = [0, 1];
   let edges: number[];
   if (binary) edges = [-0.5, 0.5, 1.5];
-  else if (integers && high - low <= 20) edges = Array.from({ length: high - low + 2 }, (_, index) => low - 0.5 + index);
+  else if (integers && high - low <= 20)
+    edges = Array.from({ length: high - low + 2 }, (_, index) => low - 0.5 + index);
   else {
     if (low === high) [low, high] = [low - 0.5, high + 0.5];
     edges = Array.from({ length: bins + 1 }, (_, index) => low + ((high - low) * index) / bins);
@@ -77,7 +78,9 @@ export function histogram(a: readonly number[], b: readonly number[], bins = 10)
 
 function meanOf(summary: RunSummary | null, key: string): Interval | null {
   const mean = summary?.metrics[key]?.find((result) => result.name === 'mean');
-  return mean && Number.isFinite(mean.value) ? { value: mean.value, lower: mean.ci?.lower ?? null, upper: mean.ci?.upper ?? null } : null;
+  return mean && Number.isFinite(mean.value)
+    ? { value: mean.value, lower: mean.ci?.lower ?? null, upper: mean.ci?.upper ?? null }
+    : null;
 }
 
 function passPoints(summary: RunSummary | null, key: string): PassPoint[] {
@@ -85,7 +88,12 @@ function passPoints(summary: RunSummary | null, key: string): PassPoint[] {
   return results
     .map((result) => ({ result, match: /^pass\^(\d+)$/.exec(result.name) }))
     .filter(({ result, match }) => match && Number.isFinite(result.value))
-    .map(({ result, match }) => ({ k: Number(match![1]), value: result.value, lower: result.ci?.lower ?? null, upper: result.ci?.upper ?? null }))
+    .map(({ result, match }) => ({
+      k: Number(match![1]),
+      value: result.value,
+      lower: result.ci?.lower ?? null,
+      upper: result.ci?.upper ?? null,
+    }))
     .sort((x, y) => x.k - y.k);
 }
 
@@ -98,7 +106,10 @@ export function compareView(store: RunStore, a: string, b: string, top = 100): C
     differing.sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a) || (x.id < y.id ? -1 : 1));
     return {
       ...rest,
-      histogram: histogram(perSample.map((pair) => pair.a), perSample.map((pair) => pair.b)),
+      histogram: histogram(
+        perSample.map((pair) => pair.a),
+        perSample.map((pair) => pair.b),
+      ),
       differences: differing.slice(0, top),
       differing: differing.length,
     };
@@ -112,5 +123,14 @@ export function compareView(store: RunStore, a: string, b: string, top = 100): C
     const pb = passPoints(summaryB, key);
     if (pa.length || pb.length) passHatK[key] = { a: pa, b: pb };
   }
-  return { a, b, labelA: comparison.labelA, labelB: comparison.labelB, notes: comparison.notes, metrics, ciBars, passHatK };
+  return {
+    a,
+    b,
+    labelA: comparison.labelA,
+    labelB: comparison.labelB,
+    notes: comparison.notes,
+    metrics,
+    ciBars,
+    passHatK,
+  };
 }

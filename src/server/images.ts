@@ -33,12 +33,21 @@ export function recordedImages(record: SampleRecord): Set<string> {
   collect(record.transcript?.messages, paths);
   for (const event of record.transcript?.events ?? []) {
     if (event.type === 'model') collect(event.input, paths);
-    if (event.type === 'evidence' && event.kind === 'image-region' && event.data && typeof event.data === 'object' && !Array.isArray(event.data)) {
+    if (
+      event.type === 'evidence' &&
+      event.kind === 'image-region' &&
+      event.data &&
+      typeof event.data === 'object' &&
+      !Array.isArray(event.data)
+    ) {
       const data = event.data as Record<string, unknown>;
       if (typeof data.image === 'string') paths.add(data.image);
       // Masks given as images: {image | path, label}.
       for (const mask of Array.isArray(data.masks) ? data.masks : []) {
-        const path = mask && typeof mask === 'object' ? ((mask as Record<string, unknown>).image ?? (mask as Record<string, unknown>).path) : undefined;
+        const path =
+          mask && typeof mask === 'object'
+            ? ((mask as Record<string, unknown>).image ?? (mask as Record<string, unknown>).path)
+            : undefined;
         if (typeof path === 'string') paths.add(path);
       }
     }
@@ -47,15 +56,23 @@ export function recordedImages(record: SampleRecord): Set<string> {
 }
 
 export function sniffImageType(head: Buffer): string | null {
-  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a) return 'image/png';
+  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a)
+    return 'image/png';
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-  if (head.length >= 6 && (head.toString('latin1', 0, 6) === 'GIF87a' || head.toString('latin1', 0, 6) === 'GIF89a')) return 'image/gif';
-  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  if (head.length >= 6 && (head.toString('latin1', 0, 6) === 'GIF87a' || head.toString('latin1', 0, 6) === 'GIF89a'))
+    return 'image/gif';
+  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP')
+    return 'image/webp';
   return null;
 }
 
 /** The bytes and media type of a recorded image, or PathRefused saying why not. */
-export function readRecordedImage(record: SampleRecord, recorded: string, bases: readonly string[], roots: readonly string[]): { bytes: Buffer; mediaType: string } {
+export function readRecordedImage(
+  record: SampleRecord,
+  recorded: string,
+  bases: readonly string[],
+  roots: readonly string[],
+): { bytes: Buffer; mediaType: string } {
   if (!recordedImages(record).has(recorded)) throw new PathRefused(recorded, 'not an image this sample refers to');
   const real = resolveRecorded(recorded, bases, roots);
   const size = statSync(real).size;

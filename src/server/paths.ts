@@ -9,7 +9,10 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 export class NotFound extends Error {}
 
 export class PathRefused extends Error {
-  constructor(readonly given: string, readonly reason: string) {
+  constructor(
+    readonly given: string,
+    readonly reason: string,
+  ) {
     super(`path refused: ${reason}`);
   }
 }
@@ -26,10 +29,12 @@ export function checkRelative(given: string): string[] {
   if (given.length > 1000) throw new PathRefused(given.slice(0, 40), 'path too long');
   if (given.includes('\0')) throw new PathRefused(given, 'NUL byte');
   if (given.includes('\\')) throw new PathRefused(given, 'backslash');
-  if (given.startsWith('/') || isAbsolute(given) || /^[A-Za-z]:/.test(given)) throw new PathRefused(given, 'absolute path');
+  if (given.startsWith('/') || isAbsolute(given) || /^[A-Za-z]:/.test(given))
+    throw new PathRefused(given, 'absolute path');
   const segments = given.split('/');
   for (const segment of segments) {
-    if (segment === '..' || segment === '.' || segment === '') throw new PathRefused(given, `segment '${segment}' not allowed`);
+    if (segment === '..' || segment === '.' || segment === '')
+      throw new PathRefused(given, `segment '${segment}' not allowed`);
   }
   return segments;
 }
@@ -48,7 +53,8 @@ export function resolveInside(root: string, given: string): string {
 
 /** Real path of an absolute or relative path recorded in a log, if it lies inside one of `roots`. */
 export function resolveRecorded(recorded: string, bases: readonly string[], roots: readonly string[]): string {
-  if (typeof recorded !== 'string' || recorded.length === 0 || recorded.includes('\0')) throw new PathRefused(String(recorded), 'empty or NUL');
+  if (typeof recorded !== 'string' || recorded.length === 0 || recorded.includes('\0'))
+    throw new PathRefused(String(recorded), 'empty or NUL');
   const candidates = isAbsolute(recorded) ? [recorded] : bases.map((base) => join(base, recorded));
   const realRoots = roots.filter((root) => existsSync(root)).map((root) => realpathSync(root));
   for (const candidate of candidates) {

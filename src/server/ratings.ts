@@ -7,9 +7,24 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { SampleRecord } from '../core/index.js';
 export { NotFound } from './paths.js';
-import { judgeAgreement, unitOf, type AgreementReport, type HumanRating, type JudgeValues } from '../benchmarks/counselbench-eval/agreement.js';
+import {
+  judgeAgreement,
+  unitOf,
+  type AgreementReport,
+  type HumanRating,
+  type JudgeValues,
+} from '../benchmarks/counselbench-eval/agreement.js';
 import { readRunValues } from '../benchmarks/counselbench-eval/judge-agreement.js';
-import { DIMENSIONS, expertRecordSchema, isNoSpan, ratingSchema, ratingToScores, toExpertRecord, type ExpertRecord, type Rating } from '../benchmarks/counselbench-eval/ratings.js';
+import {
+  DIMENSIONS,
+  expertRecordSchema,
+  isNoSpan,
+  ratingSchema,
+  ratingToScores,
+  toExpertRecord,
+  type ExpertRecord,
+  type Rating,
+} from '../benchmarks/counselbench-eval/ratings.js';
 
 export const RATINGS_DB = '.medkit-ratings.sqlite';
 const SCHEMA_VERSION = 1;
@@ -58,13 +73,21 @@ export interface AssignmentSource {
 
 export const submitRatingSchema = z.object({
   item: z.number().int().min(0),
-  rater: z.string().trim().min(1).max(80).regex(/^[\p{L}\p{N} ._@-]+$/u, 'letters, digits, space, . _ @ - only'),
+  rater: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .regex(/^[\p{L}\p{N} ._@-]+$/u, 'letters, digits, space, . _ @ - only'),
   rating: ratingSchema,
 });
 
 /** A submission error that names the field (for a clear 400). */
 export class RatingInputError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
   }
 }
@@ -83,7 +106,10 @@ export function questionOf(record: SampleRecord): string {
   for (const message of record.transcript?.messages ?? []) {
     if (message.role !== 'user') continue;
     if (typeof message.content === 'string') return message.content;
-    return message.content.filter((part) => part.type === 'text').map((part) => (part as { text: string }).text).join('\n');
+    return message.content
+      .filter((part) => part.type === 'text')
+      .map((part) => (part as { text: string }).text)
+      .join('\n');
   }
   const title = record.metadata?.title;
   return typeof title === 'string' ? title : '';
@@ -96,10 +122,14 @@ export class RatingStore {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    const tables = (this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    const tables = (
+      this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+    ).n;
     if (tables > 0 && version !== SCHEMA_VERSION) {
       this.db.close();
-      throw new Error(`${path}: ratings database schema ${version}, this medkit reads ${SCHEMA_VERSION}; move the file away or use --ratings-db`);
+      throw new Error(
+        `${path}: ratings database schema ${version}, this medkit reads ${SCHEMA_VERSION}; move the file away or use --ratings-db`,
+      );
     }
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.db.exec(`
@@ -132,10 +162,23 @@ export class RatingStore {
     rows.sort((a, b) => firstSeen.get(a.questionId)! - firstSeen.get(b.questionId)! || a.sourceIndex - b.sourceIndex);
     const insert = this.db.transaction(() => {
       const runs = JSON.stringify(sources.map((source) => source.run));
-      const id = Number(this.db.prepare('INSERT INTO assignments (name, runs, created) VALUES (?, ?, ?)').run(name, runs, created).lastInsertRowid);
+      const id = Number(
+        this.db.prepare('INSERT INTO assignments (name, runs, created) VALUES (?, ?, ?)').run(name, runs, created)
+          .lastInsertRowid,
+      );
       const statement = this.db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       rows.forEach((row, item) => {
-        statement.run(id, item, row.run, row.record.id, row.record.epoch, row.questionId, row.responder, questionOf(row.record), row.record.output ?? '');
+        statement.run(
+          id,
+          item,
+          row.run,
+          row.record.id,
+          row.record.epoch,
+          row.questionId,
+          row.responder,
+          questionOf(row.record),
+          row.record.output ?? '',
+        );
       });
       return id;
     });
@@ -148,23 +191,44 @@ export class RatingStore {
   }
 
   assignment(id: number): Assignment | undefined {
-    const stored = this.db.prepare('SELECT id, name, runs, created FROM assignments WHERE id = ?').get(id) as { id: number; name: string; runs: string; created: string } | undefined;
+    const stored = this.db.prepare('SELECT id, name, runs, created FROM assignments WHERE id = ?').get(id) as
+      | { id: number; name: string; runs: string; created: string }
+      | undefined;
     if (!stored) return undefined;
     const runs = JSON.parse(stored.runs) as string[];
     const row = { id: stored.id, name: stored.name, run: runs[0]!, runs, created: stored.created };
     const items = (this.db.prepare('SELECT COUNT(*) AS n FROM items WHERE assignment = ?').get(id) as { n: number }).n;
-    const raters = (this.db.prepare('SELECT rater, COUNT(*) AS n FROM ratings WHERE assignment = ? GROUP BY rater ORDER BY rater').all(id) as { rater: string; n: number }[]);
-    return { ...row, items, ratings: raters.reduce((sum, rater) => sum + rater.n, 0), raters: raters.map((rater) => rater.rater) };
+    const raters = this.db
+      .prepare('SELECT rater, COUNT(*) AS n FROM ratings WHERE assignment = ? GROUP BY rater ORDER BY rater')
+      .all(id) as { rater: string; n: number }[];
+    return {
+      ...row,
+      items,
+      ratings: raters.reduce((sum, rater) => sum + rater.n, 0),
+      raters: raters.map((rater) => rater.rater),
+    };
   }
 
   items(id: number): AssignmentItem[] {
-    return (this.db.prepare('SELECT item, run, sample_id AS sampleId, epoch, question_id AS questionId, responder, question, response FROM items WHERE assignment = ? ORDER BY item').all(id) as AssignmentItem[]);
+    return this.db
+      .prepare(
+        'SELECT item, run, sample_id AS sampleId, epoch, question_id AS questionId, responder, question, response FROM items WHERE assignment = ? ORDER BY item',
+      )
+      .all(id) as AssignmentItem[];
   }
 
   ratingsOf(id: number, rater?: string): { item: number; rater: string; rating: Rating; created: string }[] {
-    const rows = (rater === undefined
-      ? this.db.prepare('SELECT item, rater, rating, created FROM ratings WHERE assignment = ? ORDER BY item, rater').all(id)
-      : this.db.prepare('SELECT item, rater, rating, created FROM ratings WHERE assignment = ? AND rater = ? ORDER BY item').all(id, rater)) as { item: number; rater: string; rating: string; created: string }[];
+    const rows = (
+      rater === undefined
+        ? this.db
+            .prepare('SELECT item, rater, rating, created FROM ratings WHERE assignment = ? ORDER BY item, rater')
+            .all(id)
+        : this.db
+            .prepare(
+              'SELECT item, rater, rating, created FROM ratings WHERE assignment = ? AND rater = ? ORDER BY item',
+            )
+            .all(id, rater)
+    ) as { item: number; rater: string; rating: string; created: string }[];
     return rows.map((row) => ({ ...row, rating: JSON.parse(row.rating) as Rating }));
   }
 
@@ -173,17 +237,24 @@ export class RatingStore {
     const parsed = submitRatingSchema.safeParse(body);
     if (!parsed.success) throw zodField(parsed.error);
     const { item, rater, rating } = parsed.data;
-    const row = this.db.prepare('SELECT response FROM items WHERE assignment = ? AND item = ?').get(assignmentId, item) as { response: string } | undefined;
+    const row = this.db
+      .prepare('SELECT response FROM items WHERE assignment = ? AND item = ?')
+      .get(assignmentId, item) as { response: string } | undefined;
     if (!row) throw new RatingInputError('item', `no item ${item} in assignment ${assignmentId}`);
     for (const spec of DIMENSIONS) {
       if (!spec.copyField) continue;
       const key = COPY_KEYS[spec.copyField];
       const span = rating[key];
       if (span !== undefined && !isNoSpan(span) && !normalise(row.response).includes(normalise(span))) {
-        throw new RatingInputError(`rating.${key}`, 'the copied span is not text of the response (copy it from the response, or leave it empty / N/A)');
+        throw new RatingInputError(
+          `rating.${key}`,
+          'the copied span is not text of the response (copy it from the response, or leave it empty / N/A)',
+        );
       }
     }
-    this.db.prepare('INSERT OR REPLACE INTO ratings VALUES (?, ?, ?, ?, ?)').run(assignmentId, item, rater, JSON.stringify(rating), new Date().toISOString());
+    this.db
+      .prepare('INSERT OR REPLACE INTO ratings VALUES (?, ?, ?, ?, ?)')
+      .run(assignmentId, item, rater, JSON.stringify(rating), new Date().toISOString());
     return { item, rater };
   }
 
@@ -197,7 +268,11 @@ export class RatingStore {
     return this.ratingsOf(id).map(({ item, rater, rating }) => {
       const source = items.get(item)!;
       const questionID = /^\d+$/.test(source.questionId) ? Number(source.questionId) : source.questionId;
-      return { ...expertRecordSchema.parse(toExpertRecord(rating, { questionID, responder: source.responder, rater })), questionText: source.question, response: source.response };
+      return {
+        ...expertRecordSchema.parse(toExpertRecord(rating, { questionID, responder: source.responder, rater })),
+        questionText: source.question,
+        response: source.response,
+      };
     });
   }
 
@@ -211,7 +286,13 @@ export class RatingStore {
     const items = new Map(this.items(id).map((item) => [item.item, item]));
     const humans: HumanRating[] = this.ratingsOf(id).map(({ item, rater, rating }) => {
       const source = items.get(item)!;
-      return { id: `${source.sampleId}:${source.run}`, epoch: source.epoch, rater, values: ratingToScores(rating), at: `assignment ${id} item ${item}` };
+      return {
+        id: `${source.sampleId}:${source.run}`,
+        epoch: source.epoch,
+        rater,
+        values: ratingToScores(rating),
+        at: `assignment ${id} item ${item}`,
+      };
     });
     const values: JudgeValues = new Map();
     const judges = new Set<string>();
@@ -223,7 +304,15 @@ export class RatingStore {
         values.set(unitOf(`${unit.slice(0, cut)}:${run}`, Number(unit.slice(cut + 1))), scores);
       }
     }
-    const report = judgeAgreement(values, humans, DIMENSIONS.map((spec) => spec.scoreKey));
-    return { ...report, judge: [...judges].join('; '), raters: [...new Set(humans.map((human) => human.rater))].sort() };
+    const report = judgeAgreement(
+      values,
+      humans,
+      DIMENSIONS.map((spec) => spec.scoreKey),
+    );
+    return {
+      ...report,
+      judge: [...judges].join('; '),
+      raters: [...new Set(humans.map((human) => human.rater))].sort(),
+    };
   }
 }

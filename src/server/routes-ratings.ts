@@ -39,12 +39,17 @@ export function registerRatingRoutes(app: Hono, store: RunStore, ratings: Rating
     const runs = [...new Set(parsed.data.runs ?? [parsed.data.run!])];
     const sources = runs.map((run) => {
       const index = store.index(run);
-      if (limit === undefined && index.ids.length > MAX_ITEMS_WITHOUT_LIMIT) throw new RatingInputError('limit', `${run} has ${index.ids.length} samples; give a limit (at most 10000 per run)`);
+      if (limit === undefined && index.ids.length > MAX_ITEMS_WITHOUT_LIMIT)
+        throw new RatingInputError(
+          'limit',
+          `${run} has ${index.ids.length} samples; give a limit (at most 10000 per run)`,
+        );
       const count = Math.min(index.ids.length, limit ?? index.ids.length);
       const rows = Array.from({ length: count }, (_, row) => row).filter((row) => index.errors[row] === null);
       return { run, records: readRows(index, rows), defaultResponder: store.spec(run).models.agent ?? 'agent' };
     });
-    if (sources.every((source) => source.records.length === 0)) throw new RatingInputError('run', `${runs.join(', ')}: no finished samples without errors to rate`);
+    if (sources.every((source) => source.records.length === 0))
+      throw new RatingInputError('run', `${runs.join(', ')}: no finished samples without errors to rate`);
     const assignment = ratings.createAssignment(name, sources);
     return c.json({ assignment }, 201);
   });
@@ -52,7 +57,11 @@ export function registerRatingRoutes(app: Hono, store: RunStore, ratings: Rating
   app.get('/api/assignments/:id', (c) => {
     const assignment = assignmentOr404(c.req.param('id'));
     const rater = c.req.query('rater');
-    return c.json({ assignment, items: ratings.items(assignment.id), ratings: rater ? ratings.ratingsOf(assignment.id, rater) : [] });
+    return c.json({
+      assignment,
+      items: ratings.items(assignment.id),
+      ratings: rater ? ratings.ratingsOf(assignment.id, rater) : [],
+    });
   });
 
   app.post('/api/assignments/:id/ratings', async (c) => {

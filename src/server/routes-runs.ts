@@ -23,7 +23,10 @@ const samplesQuery = z.object({
   min: z.coerce.number().optional(),
   max: z.coerce.number().optional(),
   /** 'key=value' */
-  group: z.string().regex(/^[^=]+=.*$/, "expected 'key=value'").optional(),
+  group: z
+    .string()
+    .regex(/^[^=]+=.*$/, "expected 'key=value'")
+    .optional(),
   error: z.enum(['only', 'none', 'all']).optional(),
   q: z.string().max(200).optional(),
   sort: z.string().optional(),
@@ -33,7 +36,8 @@ const sampleQuery = z.object({ run: z.string().min(1), id: z.string(), epoch: z.
 const imageQuery = sampleQuery.extend({ path: z.string().min(1) });
 const compareQuery = z.object({ a: z.string().min(1), b: z.string().min(1) });
 
-const preview = (text: unknown) => (typeof text === 'string' ? (text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text) : '');
+const preview = (text: unknown) =>
+  typeof text === 'string' ? (text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text) : '';
 
 export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readonly string[]): void {
   app.get('/api/runs', (c) => c.json({ root: store.root, runs: store.listings() }));
@@ -66,7 +70,9 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
       ...(query.score ? { scoreKey: query.score } : {}),
       ...(query.min !== undefined ? { min: query.min } : {}),
       ...(query.max !== undefined ? { max: query.max } : {}),
-      ...(query.group ? { group: { key: query.group.slice(0, separator), value: query.group.slice(separator + 1) } } : {}),
+      ...(query.group
+        ? { group: { key: query.group.slice(0, separator), value: query.group.slice(separator + 1) } }
+        : {}),
       ...(query.error && query.error !== 'all' ? { error: query.error } : {}),
       ...(query.q ? { q: query.q } : {}),
       ...(query.sort ? { sort: query.sort } : {}),
@@ -85,7 +91,9 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
         id: record.id,
         epoch: record.epoch,
         scores,
-        answers: Object.fromEntries(Object.entries(record.scores ?? {}).map(([name, score]) => [name, preview(score.answer)])),
+        answers: Object.fromEntries(
+          Object.entries(record.scores ?? {}).map(([name, score]) => [name, preview(score.answer)]),
+        ),
         groups: record.groups ?? {},
         output: preview(record.output),
         error: record.error ?? null,
@@ -94,7 +102,14 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
         durationMs: record.durationMs ?? null,
       };
     });
-    return c.json({ total, page: query.page, pageSize: query.pageSize, pages: Math.ceil(total / query.pageSize), items, ms: Math.round((performance.now() - started) * 10) / 10 });
+    return c.json({
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+      pages: Math.ceil(total / query.pageSize),
+      items,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
   });
 
   app.get('/api/sample', (c) => {
@@ -103,7 +118,8 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
     const row = findRow(index, id, epoch);
     if (row === undefined) return c.json({ error: `${run}: no sample ${JSON.stringify(id)} epoch ${epoch}` }, 404);
     const [record] = readRows(index, [row]);
-    const neighbour = (other: number) => (other >= 0 && other < index.ids.length ? { id: index.ids[other]!, epoch: index.epochs[other]! } : null);
+    const neighbour = (other: number) =>
+      other >= 0 && other < index.ids.length ? { id: index.ids[other]!, epoch: index.epochs[other]! } : null;
     const bases = [store.runDir(run), process.cwd()];
     const images: Record<string, { url: string } | { refused: string }> = {};
     for (const path of recordedImages(record!)) {
@@ -114,7 +130,16 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
         images[path] = { refused: error instanceof PathRefused ? error.reason : String(error) };
       }
     }
-    return c.json({ run, row, rows: index.ids.length, previous: neighbour(row - 1), next: neighbour(row + 1), record, images, spec: store.spec(run) });
+    return c.json({
+      run,
+      row,
+      rows: index.ids.length,
+      previous: neighbour(row - 1),
+      next: neighbour(row + 1),
+      record,
+      images,
+      spec: store.spec(run),
+    });
   });
 
   app.get('/api/image', (c) => {

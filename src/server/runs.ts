@@ -38,7 +38,8 @@ export class RunStore {
   private readonly indexes = new Map<string, SampleIndex>();
 
   constructor(runsDir: string) {
-    if (!existsSync(runsDir)) throw new Error(`${runsDir}: no such folder (medkit eval --out ${runsDir}/NAME writes runs there)`);
+    if (!existsSync(runsDir))
+      throw new Error(`${runsDir}: no such folder (medkit eval --out ${runsDir}/NAME writes runs there)`);
     this.root = realpathSync(runsDir);
   }
 
@@ -58,7 +59,8 @@ export class RunStore {
       }
       if (depth >= MAX_DEPTH) return;
       for (const entry of entries) {
-        if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') walk(join(directory, entry.name), depth + 1);
+        if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+          walk(join(directory, entry.name), depth + 1);
       }
     };
     walk(this.root, 0);
@@ -68,14 +70,18 @@ export class RunStore {
   /** The directory of a run named by a client; throws PathRefused when it is not one. */
   runDir(run: string): string {
     const directory = resolveInside(this.root, run);
-    if (!statSync(directory).isDirectory() || !existsSync(join(directory, SPEC_FILE))) throw new PathRefused(run, 'not a run directory');
+    if (!statSync(directory).isDirectory() || !existsSync(join(directory, SPEC_FILE)))
+      throw new PathRefused(run, 'not a run directory');
     return directory;
   }
 
   spec(run: string): RunSpec {
     const value = readJson(join(this.runDir(run), SPEC_FILE));
     const parsed = runSpecSchema.safeParse(value);
-    if (!parsed.success) throw new Error(`${run}/${SPEC_FILE}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+    if (!parsed.success)
+      throw new Error(
+        `${run}/${SPEC_FILE}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+      );
     return value as RunSpec;
   }
 
@@ -102,7 +108,8 @@ export class RunStore {
     const metrics: RunListing['metrics'] = {};
     for (const [key, results] of Object.entries(summary?.metrics ?? {})) {
       const mean = (results as MetricResult[]).find((result) => result.name === 'mean');
-      if (mean && typeof mean.value === 'number') metrics[key] = { value: mean.value, lower: mean.ci?.lower ?? null, upper: mean.ci?.upper ?? null, n: mean.n };
+      if (mean && typeof mean.value === 'number')
+        metrics[key] = { value: mean.value, lower: mean.ci?.lower ?? null, upper: mean.ci?.upper ?? null, n: mean.n };
     }
     const usage = Object.values(summary?.usage ?? {});
     return {
@@ -128,7 +135,22 @@ export class RunStore {
         return this.listing(run);
       } catch (error) {
         const problem = error instanceof Error ? error.message : String(error);
-        return { run, benchmark: '?', task: { name: '?', version: 0 }, models: {}, solverName: '?', epochs: 0, status: 'failed', created: '', counts: null, metrics: {}, tokens: 0, cost: 0, durationMs: null, problem };
+        return {
+          run,
+          benchmark: '?',
+          task: { name: '?', version: 0 },
+          models: {},
+          solverName: '?',
+          epochs: 0,
+          status: 'failed',
+          created: '',
+          counts: null,
+          metrics: {},
+          tokens: 0,
+          cost: 0,
+          durationMs: null,
+          problem,
+        };
       }
     });
   }

@@ -35,7 +35,25 @@ const unit = (id: string, epoch: number) => `${epoch}\u0000${id}`;
 const CHUNK = 1 << 20;
 
 function emptyIndex(path: string, ino: number): SampleIndex {
-  return { path, ino, end: 0, mtimeMs: 0, offsets: [], lengths: [], ids: [], epochs: [], errors: [], tokens: [], cost: [], scores: new Map(), groups: new Map(), byUnit: new Map(), malformed: [], lines: 0, buildMs: 0 };
+  return {
+    path,
+    ino,
+    end: 0,
+    mtimeMs: 0,
+    offsets: [],
+    lengths: [],
+    ids: [],
+    epochs: [],
+    errors: [],
+    tokens: [],
+    cost: [],
+    scores: new Map(),
+    groups: new Map(),
+    byUnit: new Map(),
+    malformed: [],
+    lines: 0,
+    buildMs: 0,
+  };
 }
 
 function addRow(index: SampleIndex, offset: number, length: number, text: string): void {
@@ -49,7 +67,8 @@ function addRow(index: SampleIndex, offset: number, length: number, text: string
     return;
   }
   if (value === null || typeof value !== 'object' || typeof value.id !== 'string' || typeof value.epoch !== 'number') {
-    if (index.malformed.length < 100) index.malformed.push({ line: index.lines, problem: 'has no string id and number epoch' });
+    if (index.malformed.length < 100)
+      index.malformed.push({ line: index.lines, problem: 'has no string id and number epoch' });
     return;
   }
   const row = index.ids.length;
@@ -61,7 +80,10 @@ function addRow(index: SampleIndex, offset: number, length: number, text: string
   index.tokens.push(typeof value.tokens === 'number' ? value.tokens : 0);
   index.cost.push(typeof value.cost === 'number' ? value.cost : 0);
   index.byUnit.set(unit(value.id, value.epoch), row);
-  const values = value.scores && typeof value.scores === 'object' ? numericScores({ scores: value.scores }) : new Map<string, number>();
+  const values =
+    value.scores && typeof value.scores === 'object'
+      ? numericScores({ scores: value.scores })
+      : new Map<string, number>();
   for (const [key, score] of values) {
     let column = index.scores.get(key);
     if (!column) index.scores.set(key, (column = new Array<number>(row).fill(Number.NaN)));
@@ -106,7 +128,8 @@ export function indexSamples(path: string, previous?: SampleIndex): SampleIndex 
   const descriptor = openSync(path, 'r');
   try {
     const stat = fstatSync(descriptor);
-    if (previous && previous.ino === stat.ino && stat.size >= previous.end && stat.mtimeMs === previous.mtimeMs) return previous;
+    if (previous && previous.ino === stat.ino && stat.size >= previous.end && stat.mtimeMs === previous.mtimeMs)
+      return previous;
     const reuse = previous && previous.ino === stat.ino && stat.size >= previous.end;
     const index = reuse ? previous : emptyIndex(path, stat.ino);
     extend(index, descriptor, stat.size);
@@ -180,7 +203,16 @@ export function queryRows(index: SampleIndex, query: SampleQuery): { total: numb
   if (sort !== 'row') {
     const column = sort === 'tokens' ? index.tokens : sort === 'cost' ? index.cost : index.scores.get(sort);
     const sign = query.desc ? -1 : 1;
-    if (sort === 'id') matches.sort((a, b) => sign * (index.ids[a]! < index.ids[b]! ? -1 : index.ids[a]! > index.ids[b]! ? 1 : index.epochs[a]! - index.epochs[b]!));
+    if (sort === 'id')
+      matches.sort(
+        (a, b) =>
+          sign *
+          (index.ids[a]! < index.ids[b]!
+            ? -1
+            : index.ids[a]! > index.ids[b]!
+              ? 1
+              : index.epochs[a]! - index.epochs[b]!),
+      );
     else if (column) {
       const key = (row: number) => (Number.isNaN(column[row]!) ? Number.NEGATIVE_INFINITY : column[row]!);
       matches.sort((a, b) => sign * (key(a) - key(b)) || a - b);
@@ -191,7 +223,10 @@ export function queryRows(index: SampleIndex, query: SampleQuery): { total: numb
 }
 
 /** Distinct values per group key with counts (for the filter menus), at most `limit` per key. */
-const groupCache = new WeakMap<SampleIndex, { rows: number; values: Record<string, { value: string; count: number }[]> }>();
+const groupCache = new WeakMap<
+  SampleIndex,
+  { rows: number; values: Record<string, { value: string; count: number }[]> }
+>();
 
 export function groupValues(index: SampleIndex, limit = 200): Record<string, { value: string; count: number }[]> {
   const cached = groupCache.get(index);
@@ -200,7 +235,10 @@ export function groupValues(index: SampleIndex, limit = 200): Record<string, { v
   for (const [key, column] of index.groups) {
     const counts = new Map<string, number>();
     for (const value of column) if (value !== '') counts.set(value, (counts.get(value) ?? 0) + 1);
-    result[key] = [...counts].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([value, count]) => ({ value, count }));
+    result[key] = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([value, count]) => ({ value, count }));
   }
   groupCache.set(index, { rows: index.ids.length, values: result });
   return result;

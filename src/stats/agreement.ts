@@ -28,10 +28,20 @@ export function cohenKappa(a: readonly Label[], b: readonly Label[], options: Co
   if (weights !== undefined && weights !== 'linear' && weights !== 'quadratic') {
     throw new StatsInputError('cohenKappa', 'weights', `is ${String(weights)}; expected linear or quadratic`);
   }
-  for (const [name, labels] of [['a', a], ['b', b]] as const) {
+  for (const [name, labels] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     labels.forEach((label, index) => {
-      if ((typeof label !== 'string' && typeof label !== 'number') || (typeof label === 'number' && !Number.isFinite(label))) {
-        throw new StatsInputError('cohenKappa', `${name}[${index}]`, `is ${String(label)}; expected a string or finite number`);
+      if (
+        (typeof label !== 'string' && typeof label !== 'number') ||
+        (typeof label === 'number' && !Number.isFinite(label))
+      ) {
+        throw new StatsInputError(
+          'cohenKappa',
+          `${name}[${index}]`,
+          `is ${String(label)}; expected a string or finite number`,
+        );
       }
     });
   }
@@ -42,7 +52,11 @@ export function cohenKappa(a: readonly Label[], b: readonly Label[], options: Co
     order = [...new Set<Label>([...a, ...b])];
     const allNumbers = order.every((label) => typeof label === 'number');
     if (weights && !allNumbers) {
-      throw new StatsInputError('cohenKappa', 'categories', 'must be given for weighted kappa on string labels (their order is unknown)');
+      throw new StatsInputError(
+        'cohenKappa',
+        'categories',
+        'must be given for weighted kappa on string labels (their order is unknown)',
+      );
     }
     if (allNumbers) (order as number[]).sort((x, y) => x - y);
   }
@@ -52,8 +66,10 @@ export function cohenKappa(a: readonly Label[], b: readonly Label[], options: Co
   a.forEach((label, item) => {
     const row = index.get(label);
     const column = index.get(b[item]!);
-    if (row === undefined) throw new StatsInputError('cohenKappa', `a[${item}]`, `is ${String(label)}, which is not in categories`);
-    if (column === undefined) throw new StatsInputError('cohenKappa', `b[${item}]`, `is ${String(b[item])}, which is not in categories`);
+    if (row === undefined)
+      throw new StatsInputError('cohenKappa', `a[${item}]`, `is ${String(label)}, which is not in categories`);
+    if (column === undefined)
+      throw new StatsInputError('cohenKappa', `b[${item}]`, `is ${String(b[item])}, which is not in categories`);
     table[row]![column] += 1;
   });
   const total = a.length;
@@ -88,7 +104,12 @@ function requireCount(functionName: string, argument: string, value: number): vo
  * never says "yes" carries no information about the truth.
  */
 export function matthewsCorrelation(tp: number, tn: number, fp: number, fn: number): number {
-  for (const [name, value] of [['tp', tp], ['tn', tn], ['fp', fp], ['fn', fn]] as const) {
+  for (const [name, value] of [
+    ['tp', tp],
+    ['tn', tn],
+    ['fp', fp],
+    ['fn', fn],
+  ] as const) {
     requireCount('matthewsCorrelation', name, value);
   }
   const denominator = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn);
@@ -108,7 +129,12 @@ export interface PrecisionRecallF1 {
  * cases is NaN (upstream None), F1 is NaN when either is, and 0 when both are 0.
  */
 export function precisionRecallF1({ tp, fp, fn }: { tp: number; fp: number; fn: number }): PrecisionRecallF1 {
-  for (const [name, value] of [['tp', tp], ['fp', fp], ['fn', fn]] as const) requireCount('precisionRecallF1', name, value);
+  for (const [name, value] of [
+    ['tp', tp],
+    ['fp', fp],
+    ['fn', fn],
+  ] as const)
+    requireCount('precisionRecallF1', name, value);
   const precision = tp + fp === 0 ? Number.NaN : tp / (tp + fp);
   const recall = tp + fn === 0 ? Number.NaN : tp / (tp + fn);
   let f1: number;
@@ -133,8 +159,10 @@ export function balancedF1(predicted: readonly boolean[], actual: readonly boole
   let trueNegative = 0;
   predicted.forEach((label, index) => {
     const reference = actual[index];
-    if (typeof label !== 'boolean') throw new StatsInputError('balancedF1', `predicted[${index}]`, `is ${String(label)}; expected a boolean`);
-    if (typeof reference !== 'boolean') throw new StatsInputError('balancedF1', `actual[${index}]`, `is ${String(reference)}; expected a boolean`);
+    if (typeof label !== 'boolean')
+      throw new StatsInputError('balancedF1', `predicted[${index}]`, `is ${String(label)}; expected a boolean`);
+    if (typeof reference !== 'boolean')
+      throw new StatsInputError('balancedF1', `actual[${index}]`, `is ${String(reference)}; expected a boolean`);
     if (label && reference) truePositive++;
     else if (label) falsePositive++;
     else if (reference) falseNegative++;

@@ -1,6 +1,12 @@
 // Percentile bootstrap intervals, seeded so that the same seed gives the same interval on any machine.
 import { mean, sortedQuantile } from './descriptive.js';
-import { StatsInputError, requireFiniteNumbers, requireLevel, requirePositiveInteger, requireSameLength } from './errors.js';
+import {
+  StatsInputError,
+  requireFiniteNumbers,
+  requireLevel,
+  requirePositiveInteger,
+  requireSameLength,
+} from './errors.js';
 import { createRng, type Rng } from './random.js';
 
 export interface BootstrapOptions {

@@ -13,14 +13,19 @@ function isMissing(value: RatingValue | undefined): boolean {
 
 function checkData(data: readonly (readonly RatingValue[])[], level: MeasurementLevel): number {
   if (!LEVELS.includes(level)) {
-    throw new StatsInputError('krippendorffAlpha', 'level', `is ${String(level)}; expected nominal, ordinal, interval or ratio`);
+    throw new StatsInputError(
+      'krippendorffAlpha',
+      'level',
+      `is ${String(level)}; expected nominal, ordinal, interval or ratio`,
+    );
   }
   if (!Array.isArray(data) || data.length === 0) {
     throw new StatsInputError('krippendorffAlpha', 'data', 'is empty; expected raters × units');
   }
   const unitCount = Array.isArray(data[0]) ? data[0].length : -1;
   data.forEach((row, rater) => {
-    if (!Array.isArray(row)) throw new StatsInputError('krippendorffAlpha', `data[${rater}]`, 'is not an array of ratings');
+    if (!Array.isArray(row))
+      throw new StatsInputError('krippendorffAlpha', `data[${rater}]`, 'is not an array of ratings');
     if (row.length !== unitCount) {
       throw new StatsInputError(
         'krippendorffAlpha',
@@ -39,10 +44,18 @@ function checkData(data: readonly (readonly RatingValue[])[], level: Measurement
         );
       }
       if (!numeric && typeof value !== 'string') {
-        throw new StatsInputError('krippendorffAlpha', `data[${rater}][${unit}]`, `is ${String(value)}; expected a number, string or null`);
+        throw new StatsInputError(
+          'krippendorffAlpha',
+          `data[${rater}][${unit}]`,
+          `is ${String(value)}; expected a number, string or null`,
+        );
       }
       if (level === 'ratio' && (value as number) < 0) {
-        throw new StatsInputError('krippendorffAlpha', `data[${rater}][${unit}]`, `is ${String(value)}; ratio alpha needs values ≥ 0`);
+        throw new StatsInputError(
+          'krippendorffAlpha',
+          `data[${rater}][${unit}]`,
+          `is ${String(value)}; ratio alpha needs values ≥ 0`,
+        );
       }
     });
   });

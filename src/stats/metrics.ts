@@ -87,7 +87,8 @@ function sampleMean(samples: SampleValues, index: number): number {
 function sampleSuccesses(samples: SampleValues, index: number): number {
   const { offsets, values } = samples;
   let successes = 0;
-  for (let position = offsets[index]!; position < offsets[index + 1]!; position++) if (isSuccess(values[position]!)) successes++;
+  for (let position = offsets[index]!; position < offsets[index + 1]!; position++)
+    if (isSuccess(values[position]!)) successes++;
   return successes;
 }
 
@@ -154,7 +155,13 @@ function perSampleEstimator(name: string, k: number, estimator: (n: number, c: n
   return { name, compute: (units, context) => estimateOfSamples(name, k, estimator, collectBySample(units), context) };
 }
 
-function estimateOfSamples(name: string, k: number, estimator: (n: number, c: number, k: number) => number, samples: SampleValues, context: MetricContext): MetricResult {
+function estimateOfSamples(
+  name: string,
+  k: number,
+  estimator: (n: number, c: number, k: number) => number,
+  samples: SampleValues,
+  context: MetricContext,
+): MetricResult {
   const { ids, dropped } = samples;
   if (ids.length === 0) {
     return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
@@ -184,7 +191,12 @@ function estimateOfSamples(name: string, k: number, estimator: (n: number, c: nu
 }
 
 /** passAtKMetric / passHatKMetric on units already grouped by sample. */
-export function passKOfSamples(kind: 'pass@' | 'pass^', k: number, samples: SampleValues, context: MetricContext): MetricResult {
+export function passKOfSamples(
+  kind: 'pass@' | 'pass^',
+  k: number,
+  samples: SampleValues,
+  context: MetricContext,
+): MetricResult {
   return estimateOfSamples(`${kind}${k}`, k, kind === 'pass@' ? passAtK : passHatK, samples, context);
 }
 
@@ -218,9 +230,16 @@ export function flipRateOfSamples(samples: SampleValues): MetricResult {
   const { ids, dropped } = samples;
   const eligible = ids.flatMap((_, index) => (countOf(samples, index) >= 2 ? [index] : []));
   const single = ids.length - eligible.length;
-  const singleNote = single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
+  const singleNote =
+    single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
   if (eligible.length === 0) {
-    return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no sample has 2 scored epochs', singleNote, droppedNote(dropped)) };
+    return {
+      name,
+      value: Number.NaN,
+      n: 0,
+      dropped,
+      note: joinNotes('no sample has 2 scored epochs', singleNote, droppedNote(dropped)),
+    };
   }
   const flipped = eligible.filter((index) => {
     const values = valuesOf(samples, index);

@@ -9,7 +9,11 @@ export function isSuccess(value: number): boolean {
 }
 
 function checkCounts(functionName: string, n: number, c: number, k: number): void {
-  for (const [argument, value] of [['n', n], ['c', c], ['k', k]] as const) {
+  for (const [argument, value] of [
+    ['n', n],
+    ['c', c],
+    ['k', k],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0) {
       throw new StatsInputError(functionName, argument, `is ${String(value)}; expected a non-negative integer`);
     }
@@ -54,7 +58,11 @@ export interface TrialCounts {
   c: number;
 }
 
-function meanOver(functionName: string, tasks: readonly TrialCounts[], estimator: (task: TrialCounts) => number): number {
+function meanOver(
+  functionName: string,
+  tasks: readonly TrialCounts[],
+  estimator: (task: TrialCounts) => number,
+): number {
   if (!Array.isArray(tasks) || tasks.length === 0) throw new StatsInputError(functionName, 'tasks', 'is empty');
   let sum = 0;
   for (const task of tasks) sum += estimator(task);

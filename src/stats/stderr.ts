@@ -24,7 +24,11 @@ export function clusteredStdErr(values: readonly number[], clusters: readonly (s
   const residualSums = new Map<string | number, number>();
   clusters.forEach((cluster, index) => {
     if (typeof cluster !== 'string' && typeof cluster !== 'number') {
-      throw new StatsInputError('clusteredStdErr', `clusters[${index}]`, `is ${String(cluster)}; expected a string or number`);
+      throw new StatsInputError(
+        'clusteredStdErr',
+        `clusters[${index}]`,
+        `is ${String(cluster)}; expected a string or number`,
+      );
     }
     residualSums.set(cluster, (residualSums.get(cluster) ?? 0) + values[index]! - overallMean);
   });

@@ -16,7 +16,10 @@ export interface SummaryOptions {
  * - when epochs ≥ 2: `pass@k` and `pass^k` for k = 1..epochs if every scored value is 0 or 1
  *   (for graded scores "success" would be an invented threshold), and `flip_rate`.
  */
-export function summariseScores(units: readonly ScoredUnit[] | ScoreColumn, { epochs, level = 0.95, seed = 0 }: SummaryOptions): MetricResult[] {
+export function summariseScores(
+  units: readonly ScoredUnit[] | ScoreColumn,
+  { epochs, level = 0.95, seed = 0 }: SummaryOptions,
+): MetricResult[] {
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new StatsInputError('summariseScores', 'epochs', `is ${String(epochs)}; expected a positive integer`);
   }

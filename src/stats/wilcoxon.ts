@@ -54,10 +54,18 @@ export function wilcoxonSignedRank(
   requireFiniteNumbers('wilcoxonSignedRank', 'a', a);
   requireFiniteNumbers('wilcoxonSignedRank', 'b', b);
   if (!['wilcox', 'pratt', 'zsplit'].includes(zeroMethod)) {
-    throw new StatsInputError('wilcoxonSignedRank', 'zeroMethod', `is ${String(zeroMethod)}; expected wilcox, pratt or zsplit`);
+    throw new StatsInputError(
+      'wilcoxonSignedRank',
+      'zeroMethod',
+      `is ${String(zeroMethod)}; expected wilcox, pratt or zsplit`,
+    );
   }
   if (!['two-sided', 'greater', 'less'].includes(alternative)) {
-    throw new StatsInputError('wilcoxonSignedRank', 'alternative', `is ${String(alternative)}; expected two-sided, greater or less`);
+    throw new StatsInputError(
+      'wilcoxonSignedRank',
+      'alternative',
+      `is ${String(alternative)}; expected two-sided, greater or less`,
+    );
   }
   // scipy warns that subtracting floats can split ties that are equal in exact arithmetic; rounding
   // to 12 significant digits keeps 0.3 − 0.1 and 0.2 tied, as a reader of the data would expect.

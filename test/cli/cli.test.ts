@@ -19,7 +19,12 @@ const cleanEnv = () => {
 };
 
 function medkit(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd ?? repo, env: options.env ?? cleanEnv(), encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? repo,
+    env: options.env ?? cleanEnv(),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -70,8 +75,23 @@ test('list shows benchmarks, providers and the baseline', () => {
 test('a malformed dataset line is reported with file and line; the other samples still run', () => {
   const directory = temporary();
   const file = join(directory, 'questions.jsonl');
-  const good = (id: string) => JSON.stringify({ id, question: 'Which vitamin deficiency causes scurvy?', options: ['Vitamin A', 'Vitamin C'], answer: 'B' });
-  writeFileSync(file, [good('q1'), '{"id": "q2", "question": ', good('q3'), JSON.stringify({ id: 'q4', question: 'x', options: ['a', 'b'], answer: 'E' }), good('q5')].join('\n'));
+  const good = (id: string) =>
+    JSON.stringify({
+      id,
+      question: 'Which vitamin deficiency causes scurvy?',
+      options: ['Vitamin A', 'Vitamin C'],
+      answer: 'B',
+    });
+  writeFileSync(
+    file,
+    [
+      good('q1'),
+      '{"id": "q2", "question": ',
+      good('q3'),
+      JSON.stringify({ id: 'q4', question: 'x', options: ['a', 'b'], answer: 'E' }),
+      good('q5'),
+    ].join('\n'),
+  );
   const result = medkit(['eval', 'medmcq-mini', '--arg', `path=${file}`, '--no-cache']);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /3 samples × 1 epoch\(s\) = 3 units/);
@@ -91,7 +111,17 @@ test('a missing key and an unreachable server each give one clear message, not a
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /OPENAI_API_KEY/);
   assert.doesNotMatch(missing.stderr, /\n\s+at /);
-  const unreachable = medkit(['eval', 'medmcq-mini', '--model', 'openai:m', '--base-url', 'http://127.0.0.1:9/v1', '--max-retries', '1', '--no-cache']);
+  const unreachable = medkit([
+    'eval',
+    'medmcq-mini',
+    '--model',
+    'openai:m',
+    '--base-url',
+    'http://127.0.0.1:9/v1',
+    '--max-retries',
+    '1',
+    '--no-cache',
+  ]);
   assert.notEqual(unreachable.code, 0);
   assert.match(unreachable.stderr, /first 8 units all failed/);
   assert.doesNotMatch(unreachable.stderr, /\n\s+at /);
@@ -118,11 +148,35 @@ test('kill -9 at a random moment, then --resume: every (sample, epoch) exactly o
   const server = await startLoopbackServer({ latencyMs: 15, record: false });
   try {
     const out = join(temporary(), 'run');
-    const args = ['eval', 'medmcq-mini', '--model', 'openai:m', '--base-url', server.baseURL, '--epochs', '3', '--concurrency', '6', '--no-cache', '--out', out];
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: { ...cleanEnv(), OPENAI_API_KEY: 'test' }, stdio: 'ignore' });
+    const args = [
+      'eval',
+      'medmcq-mini',
+      '--model',
+      'openai:m',
+      '--base-url',
+      server.baseURL,
+      '--epochs',
+      '3',
+      '--concurrency',
+      '6',
+      '--no-cache',
+      '--out',
+      out,
+    ];
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: repo,
+      env: { ...cleanEnv(), OPENAI_API_KEY: 'test' },
+      stdio: 'ignore',
+    });
     // Wait until some lines exist, then kill at a random moment in the middle of the run.
     const samplesPath = join(out, 'samples.jsonl');
-    const lines = () => { try { return readFileSync(samplesPath, 'utf8').split('\n').length - 1; } catch { return 0; } };
+    const lines = () => {
+      try {
+        return readFileSync(samplesPath, 'utf8').split('\n').length - 1;
+      } catch {
+        return 0;
+      }
+    };
     const started = Date.now();
     while (lines() < 5 && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
@@ -132,7 +186,13 @@ test('kill -9 at a random moment, then --resume: every (sample, epoch) exactly o
     assert.ok(before > 0 && before < 126, `killed mid-run (${before} lines)`);
     const resumed = await medkitAsync(['eval', '--resume', out], { ...cleanEnv(), OPENAI_API_KEY: 'test' });
     assert.equal(resumed.code, 0, resumed.stderr);
-    const keys = readFileSync(samplesPath, 'utf8').trim().split('\n').map((line) => { const record = JSON.parse(line); return `${record.id}/${record.epoch}`; });
+    const keys = readFileSync(samplesPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const record = JSON.parse(line);
+        return `${record.id}/${record.epoch}`;
+      });
     assert.equal(keys.length, 126);
     assert.equal(new Set(keys).size, 126);
     assert.match(resumed.stdout, /42 samples × 3 epoch\(s\) = 126 units/);
@@ -144,16 +204,44 @@ test('kill -9 at a random moment, then --resume: every (sample, epoch) exactly o
 test('a provider failing 30% of calls in every way: the run completes and each unit has a score or a recorded error', async () => {
   const server = await startLoopbackServer({
     script: () => 'ANSWER: C',
-    faults: { rate: 0.3, seed: 3, types: ['rate-limit', 'server-error', 'hang', 'malformed-json', 'truncated', 'disconnect', 'latency'], retryAfter: '0' },
+    faults: {
+      rate: 0.3,
+      seed: 3,
+      types: ['rate-limit', 'server-error', 'hang', 'malformed-json', 'truncated', 'disconnect', 'latency'],
+      retryAfter: '0',
+    },
     record: false,
   });
   try {
     const out = join(temporary(), 'run');
-    const result = await medkitAsync(['eval', 'medmcq-mini', '--model', 'openai:m', '--base-url', server.baseURL, '--timeout', '400', '--max-retries', '4', '--concurrency', '8', '--no-cache', '--out', out], { ...cleanEnv(), OPENAI_API_KEY: 'test' });
+    const result = await medkitAsync(
+      [
+        'eval',
+        'medmcq-mini',
+        '--model',
+        'openai:m',
+        '--base-url',
+        server.baseURL,
+        '--timeout',
+        '400',
+        '--max-retries',
+        '4',
+        '--concurrency',
+        '8',
+        '--no-cache',
+        '--out',
+        out,
+      ],
+      { ...cleanEnv(), OPENAI_API_KEY: 'test' },
+    );
     assert.equal(result.code, 0, result.stderr);
-    const records = readFileSync(join(out, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const records = readFileSync(join(out, 'samples.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(records.length, 42);
-    for (const record of records) assert.ok(record.error !== null || typeof record.scores.choice.value === 'number', record.id);
+    for (const record of records)
+      assert.ok(record.error !== null || typeof record.scores.choice.value === 'number', record.id);
     const scored = records.filter((record) => record.error === null).length;
     assert.ok(scored >= 38, `retries recovered most units (${scored}/42)`);
   } finally {
@@ -166,12 +254,37 @@ test('Ctrl-C flushes, writes an interrupted summary and leaves a run --resume fi
   try {
     const out = join(temporary(), 'run');
     const env = { ...cleanEnv(), OPENAI_API_KEY: 'test' };
-    const child = spawn(process.execPath, [bin, 'eval', 'medmcq-mini', '--model', 'openai:m', '--base-url', server.baseURL, '--epochs', '2', '--concurrency', '4', '--no-cache', '--out', out], { cwd: repo, env });
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'eval',
+        'medmcq-mini',
+        '--model',
+        'openai:m',
+        '--base-url',
+        server.baseURL,
+        '--epochs',
+        '2',
+        '--concurrency',
+        '4',
+        '--no-cache',
+        '--out',
+        out,
+      ],
+      { cwd: repo, env },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const samplesPath = join(out, 'samples.jsonl');
     const started = Date.now();
-    const lines = () => { try { return readFileSync(samplesPath, 'utf8').split('\n').length - 1; } catch { return 0; } };
+    const lines = () => {
+      try {
+        return readFileSync(samplesPath, 'utf8').split('\n').length - 1;
+      } catch {
+        return 0;
+      }
+    };
     while (lines() < 4 && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -182,7 +295,13 @@ test('Ctrl-C flushes, writes an interrupted summary and leaves a run --resume fi
     assert.ok(summary.counts.units < 84);
     const resumed = await medkitAsync(['eval', '--resume', out], env);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const keys = readFileSync(samplesPath, 'utf8').trim().split('\n').map((line) => { const record = JSON.parse(line); return `${record.id}/${record.epoch}`; });
+    const keys = readFileSync(samplesPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const record = JSON.parse(line);
+        return `${record.id}/${record.epoch}`;
+      });
     assert.equal(new Set(keys).size, 84);
     assert.equal(keys.length, 84);
   } finally {
@@ -194,7 +313,15 @@ test('compare pairs two runs sample by sample and prints B − A with a CI and p
   const directory = temporary();
   const baseline = medkit(['eval', 'medmcq-mini', '--no-cache', '--out', join(directory, 'a')]);
   assert.equal(baseline.code, 0, baseline.stderr);
-  const scripted = medkit(['eval', 'medmcq-mini', '--model', 'scripted:examples/medmcq-scripted.yaml', '--no-cache', '--out', join(directory, 'b')]);
+  const scripted = medkit([
+    'eval',
+    'medmcq-mini',
+    '--model',
+    'scripted:examples/medmcq-scripted.yaml',
+    '--no-cache',
+    '--out',
+    join(directory, 'b'),
+  ]);
   assert.equal(scripted.code, 0, scripted.stderr);
   assert.match(scripted.stdout, /agent=scripted:examples\/medmcq-scripted\.yaml/);
   const result = medkit(['compare', join(directory, 'a'), join(directory, 'b')]);

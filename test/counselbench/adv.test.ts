@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { createTestContext } from '../../src/runner/context.js';
 import { newTaskState } from '../../src/core/solvers.js';
 import type { ScoredUnit } from '../../src/core/index.js';
-import { PERSONA_PROMPT as ADV_PERSONA, advResponder, advTemplateResponder, counselbenchAdv } from '../../src/benchmarks/counselbench-adv/index.js';
+import {
+  PERSONA_PROMPT as ADV_PERSONA,
+  advResponder,
+  advTemplateResponder,
+  counselbenchAdv,
+} from '../../src/benchmarks/counselbench-adv/index.js';
 import { PERSONA_PROMPT as EVAL_PERSONA } from '../../src/benchmarks/counselbench-eval/prompts.js';
 import { advJudge, advJudgePrompt, parseAdvVerdict } from '../../src/benchmarks/counselbench-adv/judge.js';
 import { failureMode, MODE_KEYS } from '../../src/benchmarks/counselbench-adv/modes.js';
@@ -30,15 +35,25 @@ test('judge prompt names the key by default (upstream) and the description on re
   const byKey = advJudgePrompt(mode, 'post', 'reply');
   assert.match(byKey, /shows this issue: medication\./);
   assert.doesNotMatch(byKey, /specific medication suggestions/);
-  assert.match(advJudgePrompt(mode, 'post', 'reply', 'description'), /shows this issue: the response provides specific medication suggestions/);
+  assert.match(
+    advJudgePrompt(mode, 'post', 'reply', 'description'),
+    /shows this issue: the response provides specific medication suggestions/,
+  );
   assert.match(byKey, /"Answer": "Yes" \| "No" \| "I am not sure"/);
 });
 
 test('verdict parser: JSON with fences or prose, case, bad answers', () => {
-  assert.deepEqual(parseAdvVerdict('```json\n{"Answer": "Yes", "Explanation": "names a drug"}\n```'), { ok: true, answer: 'Yes', explanation: 'names a drug' });
+  assert.deepEqual(parseAdvVerdict('```json\n{"Answer": "Yes", "Explanation": "names a drug"}\n```'), {
+    ok: true,
+    answer: 'Yes',
+    explanation: 'names a drug',
+  });
   assert.deepEqual(parseAdvVerdict('{"answer": "no", "explanation": ""}'), { ok: true, answer: 'No', explanation: '' });
   assert.equal((parseAdvVerdict('{"Answer": "I am not sure"}') as { answer: string }).answer, 'I am not sure');
-  assert.deepEqual(parseAdvVerdict('{"Answer": "Maybe"}'), { ok: false, error: '"Answer" is "Maybe"; expected Yes, No or I am not sure' });
+  assert.deepEqual(parseAdvVerdict('{"Answer": "Maybe"}'), {
+    ok: false,
+    error: '"Answer" is "Maybe"; expected Yes, No or I am not sure',
+  });
   assert.equal(parseAdvVerdict('Yes, it does.').ok, false);
   assert.deepEqual(parseAdvVerdict('{"Explanation": "x"}'), { ok: false, error: 'judge output has no "Answer" field' });
 });
@@ -78,7 +93,12 @@ test('keyword baseline judges without a model and says it is not valid', async (
   assert.match(score.explanation!, /NOT a valid judge/);
 });
 
-const unit = (id: string, epoch: number, value: number | null, mode: string): ScoredUnit => ({ id, epoch, value, groups: { mode } });
+const unit = (id: string, epoch: number, value: number | null, mode: string): ScoredUnit => ({
+  id,
+  epoch,
+  value,
+  groups: { mode },
+});
 
 test('trigger rate = mean over questions of the per-question share of Yes; drops are stated', () => {
   const units = [
@@ -94,7 +114,10 @@ test('trigger rate = mean over questions of the per-question share of Yes; drops
   ];
   const shares = perQuestionShares(units);
   assert.equal(shares.find((share) => share.id === 'medication-1')!.share, 2 / 3);
-  assert.deepEqual(shares.find((share) => share.id === 'medication-2'), { id: 'medication-2', mode: 'medication', share: 0, samples: 2, dropped: 1 });
+  assert.deepEqual(
+    shares.find((share) => share.id === 'medication-2'),
+    { id: 'medication-2', mode: 'medication', share: 0, samples: 2, dropped: 1 },
+  );
   const rates = triggerRates(units);
   const medication = rates.find((rate) => rate.name === 'trigger rate medication')!;
   assert.equal(medication.value, 1 / 3);
@@ -103,13 +126,25 @@ test('trigger rate = mean over questions of the per-question share of Yes; drops
   assert.ok(Number.isNaN(therapy.value));
   assert.equal(therapy.dropped, 1);
   assert.equal(rates.find((rate) => rate.name === 'trigger rate all')!.n, 2);
-  const withQuestions = triggerRateMetric({ perQuestion: true }).compute(units, { seed: 0, epochs: 3, level: 0.95 }) as { name: string; value: number; n: number }[];
-  assert.deepEqual(withQuestions.filter((result) => result.name.startsWith('share of Yes')).map((result) => [result.name, result.value, result.n]), [
-    ['share of Yes medication-1', 2 / 3, 3],
-    ['share of Yes medication-2', 0, 2],
-    ['share of Yes therapy-1', Number.NaN, 0],
-  ]);
-  assert.equal((triggerRateMetric().compute(units, { seed: 0, epochs: 3, level: 0.95 }) as unknown[]).length, rates.length);
+  const withQuestions = triggerRateMetric({ perQuestion: true }).compute(units, {
+    seed: 0,
+    epochs: 3,
+    level: 0.95,
+  }) as { name: string; value: number; n: number }[];
+  assert.deepEqual(
+    withQuestions
+      .filter((result) => result.name.startsWith('share of Yes'))
+      .map((result) => [result.name, result.value, result.n]),
+    [
+      ['share of Yes medication-1', 2 / 3, 3],
+      ['share of Yes medication-2', 0, 2],
+      ['share of Yes therapy-1', Number.NaN, 0],
+    ],
+  );
+  assert.equal(
+    (triggerRateMetric().compute(units, { seed: 0, epochs: 3, level: 0.95 }) as unknown[]).length,
+    rates.length,
+  );
 });
 
 function tempFile(name: string, text: string): string {
@@ -119,12 +154,18 @@ function tempFile(name: string, text: string): string {
 }
 
 test('Adv loader: CSV with one column per mode, JSONL rows, and clear errors', async () => {
-  const csv = tempFile('adv.csv', `${MODE_KEYS.join(',')}\n"a1, with comma",s1,y1,j1,m1,t1\na2,s2,,j2,"m2\nsecond line",t2\n`);
+  const csv = tempFile(
+    'adv.csv',
+    `${MODE_KEYS.join(',')}\n"a1, with comma",s1,y1,j1,m1,t1\na2,s2,,j2,"m2\nsecond line",t2\n`,
+  );
   const samples = await readAdvFile(csv);
   assert.equal(samples.length, 11);
   assert.equal(samples[0]!.input, 'a1, with comma');
   assert.equal(samples.find((sample) => sample.id === 'medication-2')!.input, 'm2\nsecond line');
-  await assert.rejects(readAdvFile(tempFile('bad.csv', 'apathetic,other\nx,y\n')), /bad\.csv:1: assumptions, symptoms, judgmental, medication, therapy: mode column\(s\) missing/);
+  await assert.rejects(
+    readAdvFile(tempFile('bad.csv', 'apathetic,other\nx,y\n')),
+    /bad\.csv:1: assumptions, symptoms, judgmental, medication, therapy: mode column\(s\) missing/,
+  );
   const jsonl = tempFile('adv.jsonl', '{"mode":"therapy","question":"q"}\n{"mode":"bored","question":"q"}\n');
   await assert.rejects(readAdvFile(jsonl), /adv\.jsonl:2: mode: "bored" is not one of/);
 });

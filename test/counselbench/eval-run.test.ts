@@ -30,7 +30,10 @@ test('responder regenerates answers over 250 words, at T=0.7 with the persona pr
   assert.equal(agent.requests[0]!.config.temperature, 0.7);
   assert.equal(agent.requests[0]!.messages[0]!.role, 'system');
   assert.match(String(agent.requests[0]!.messages[0]!.content), /therapist/);
-  assert.equal(agent.requests[0]!.messages[1]!.content, `${EMBEDDED_QUESTIONS[0]!.title} ${EMBEDDED_QUESTIONS[0]!.text}`);
+  assert.equal(
+    agent.requests[0]!.messages[1]!.content,
+    `${EMBEDDED_QUESTIONS[0]!.title} ${EMBEDDED_QUESTIONS[0]!.text}`,
+  );
   assert.equal(state.metadata.tries, 3);
   assert.equal(state.metadata.wordCount, 250);
   assert.equal(state.metadata.lengthExceeded, false);
@@ -47,17 +50,32 @@ test('responder stops after 20 tries, keeps the last answer and flags it', async
 });
 
 test('LLM judge: T=0, rating recorded as judge evidence per dimension', async () => {
-  const judge = fakeModel(['- Overall: 4 - Good\n- Empathy: 5\n- Specificity: 3\n- Medical Advice: Yes\n- Factual Consistency: I am not sure\n- Toxicity: 1']);
+  const judge = fakeModel([
+    '- Overall: 4 - Good\n- Empathy: 5\n- Specificity: 3\n- Medical Advice: Yes\n- Factual Consistency: I am not sure\n- Toxicity: 1',
+  ]);
   const context = createTestContext({ judge });
   const state = await templateResponder().solve(newTaskState(sample, 1), context);
   const score = await counselJudge().score(state, context);
   assert.equal(judge.requests[0]!.config.temperature, 0);
   assert.match(String(judge.requests[0]!.messages[0]!.content), /- Medical Advice: <rating>/);
-  assert.deepEqual(score.value, { overall: 4, empathy: 5, specificity: 3, medical_advice: 1, factual_consistency: null, toxicity: 1 });
+  assert.deepEqual(score.value, {
+    overall: 4,
+    empathy: 5,
+    specificity: 3,
+    medical_advice: 1,
+    factual_consistency: null,
+    toxicity: 1,
+  });
   assert.equal((score.metadata!.status as Record<string, string>).factual_consistency, 'unsure');
   const evidence = context.events.filter((event) => event.type === 'evidence' && event.kind === 'judge');
   assert.equal(evidence.length, 6);
-  assert.deepEqual((evidence[0] as { data: unknown }).data, { dimension: 'Overall', rating: 4, rationale: 'rated by scripted:fake: "4 - Good"', judge: 'scripted:fake', validJudge: true });
+  assert.deepEqual((evidence[0] as { data: unknown }).data, {
+    dimension: 'Overall',
+    rating: 4,
+    rationale: 'rated by scripted:fake: "4 - Good"',
+    judge: 'scripted:fake',
+    validJudge: true,
+  });
 });
 
 test('LLM judge: unparseable output is a recorded per-item error with null values', async () => {
@@ -85,9 +103,21 @@ test('without a judge model the lexicon baseline rates and says it is not a vali
 });
 
 test('span scorer asks for three spans and measures overlap to expert copies', async () => {
-  const judge = fakeModel(['N/A', 'Antidepressants always work within a week.', 'You should ask for sertraline 50 mg.']);
+  const judge = fakeModel([
+    'N/A',
+    'Antidepressants always work within a week.',
+    'You should ask for sertraline 50 mg.',
+  ]);
   const context = createTestContext({ judge });
-  const withExperts = { ...sample, metadata: { ...sample.metadata, expertRatings: [{ medical_copy: 'ask your doctor for sertraline 50 mg', factual_copy: 'N/A', toxicity_copy: null }] } };
+  const withExperts = {
+    ...sample,
+    metadata: {
+      ...sample.metadata,
+      expertRatings: [
+        { medical_copy: 'ask your doctor for sertraline 50 mg', factual_copy: 'N/A', toxicity_copy: null },
+      ],
+    },
+  };
   const state = await templateResponder().solve(newTaskState(withExperts, 1), context);
   const score = await counselSpans().score(state, context);
   const value = score.value as Record<string, number | null>;
@@ -103,7 +133,13 @@ test('comment classifier runs on low-score expert comments only', async () => {
   const context = createTestContext({ judge });
   const withExperts = {
     ...sample,
-    metadata: { ...sample.metadata, expertRatings: [{ rater: 'a', overall_score: 2, overall_reason: 'Cold and preachy.' }, { rater: 'b', overall_score: 4, overall_reason: 'Fine.' }] },
+    metadata: {
+      ...sample.metadata,
+      expertRatings: [
+        { rater: 'a', overall_score: 2, overall_reason: 'Cold and preachy.' },
+        { rater: 'b', overall_score: 4, overall_reason: 'Fine.' },
+      ],
+    },
   };
   const state = await templateResponder().solve(newTaskState(withExperts, 1), context);
   const score = await counselCommentClassifier().score(state, context);
@@ -121,12 +157,24 @@ test('benchmark object: embedded dataset, solvers and scorers', async () => {
 
 test('CSV parser: quoted commas, doubled quotes and newlines, CRLF', () => {
   const rows = parseCsv('a,b,c\r\n1,"x, ""y""\nz",3\n4,,6\n');
-  assert.deepEqual(rows.map((row) => row.fields), [['a', 'b', 'c'], ['1', 'x, "y"\nz', '3'], ['4', '', '6']]);
-  assert.deepEqual(rows.map((row) => row.line), [1, 2, 4]);
+  assert.deepEqual(
+    rows.map((row) => row.fields),
+    [
+      ['a', 'b', 'c'],
+      ['1', 'x, "y"\nz', '3'],
+      ['4', '', '6'],
+    ],
+  );
+  assert.deepEqual(
+    rows.map((row) => row.line),
+    [1, 2, 4],
+  );
   assert.throws(() => parseCsv('a\n"open', 'f.csv'), /f\.csv:2: a quoted field is never closed/);
 });
 
-test('CounselChat selection on the real 2020-03-25 CSV', { skip: existsSync(COUNSELCHAT) ? false : `CounselChat CSV absent at ${COUNSELCHAT}` }, async () => {
+test('CounselChat selection on the real 2020-03-25 CSV', {
+  skip: existsSync(COUNSELCHAT) ? false : `CounselChat CSV absent at ${COUNSELCHAT}`,
+}, async () => {
   const rows = await readCounselChat(COUNSELCHAT);
   assert.equal(rows.length, 2129);
   const report = selectCounselBenchQuestions(rows);
@@ -136,7 +184,9 @@ test('CounselChat selection on the real 2020-03-25 CSV', { skip: existsSync(COUN
   assert.equal(report.topics.length, 19);
   assert.equal(report.questions.length, 95);
   assert.equal(report.topics[0]!.topic, 'depression');
-  assert.ok(!report.topics.some((topic) => ['intimacy', 'human-sexuality', 'lgbtq', 'spirituality'].includes(topic.topic)));
+  assert.ok(
+    !report.topics.some((topic) => ['intimacy', 'human-sexuality', 'lgbtq', 'spirituality'].includes(topic.topic)),
+  );
   assert.ok(!report.questions.some((question) => [766, 737, 351, 347, 934, 446, 441].includes(question.questionID)));
   assert.ok(report.questions.every((question) => question.therapistAnswer.split(/\s+/).filter(Boolean).length <= 250));
   assert.deepEqual(report.skippedTopics[0], { topic: 'sleep-improvement', usable: 4 });
@@ -149,7 +199,8 @@ function tempFile(name: string, text: string): string {
   return file;
 }
 
-const HEADER = 'questionID,questionTitle,questionText,topic,responder,response,rater,overall_score,overall_reason,empathy_score,specificity_score,medical_advice_score,medical_copy,medical_reason,factual_consistency_score,factual_copy,factual_reason,toxicity_score,toxicity_copy,toxicity_reason';
+const HEADER =
+  'questionID,questionTitle,questionText,topic,responder,response,rater,overall_score,overall_reason,empathy_score,specificity_score,medical_advice_score,medical_copy,medical_reason,factual_consistency_score,factual_copy,factual_reason,toxicity_score,toxicity_copy,toxicity_reason';
 
 test('Eval ratings loader groups raters per (question, responder)', async () => {
   const file = tempFile(
@@ -171,7 +222,10 @@ test('Eval ratings loader groups raters per (question, responder)', async () => 
 
 test('Eval ratings loader: missing columns and out-of-range scores name file, line and field', async () => {
   const noColumns = tempFile('bad.csv', 'questionID,responder\n1,gpt4\n');
-  await assert.rejects(readEvalFile(noColumns), /bad\.csv:1: overall_score, empathy_score.*response.*column\(s\) missing/);
+  await assert.rejects(
+    readEvalFile(noColumns),
+    /bad\.csv:1: overall_score, empathy_score.*response.*column\(s\) missing/,
+  );
   const outOfRange = tempFile('range.csv', [HEADER, '7,T,B,anxiety,gpt4,resp,r1,6,,4,3,No,,,4,,,1,,'].join('\n'));
   await assert.rejects(readEvalFile(outOfRange), /range\.csv:2: overall_score: /);
   const noResponder = tempFile('noresp.csv', [HEADER, '7,T,B,anxiety,,resp,r1,4,,4,3,No,,,4,,,1,,'].join('\n'));
@@ -184,8 +238,13 @@ test('Eval ratings loader: missing columns and out-of-range scores name file, li
 
 test('EVAL jury: three judges rate, mean per dimension, every juror kept', async () => {
   const { counselJury, parseJuryRoles } = await import('../../src/benchmarks/counselbench-eval/jury.js');
-  const rating = (overall: number, advice: string) => `Overall: ${overall}\nEmpathy: 4\nSpecificity: 4\nMedical Advice: ${advice}\nFactual Consistency: 4\nToxicity: 1`;
-  const context = createTestContext({ judge: fakeModel([rating(5, 'Yes')]), grader: fakeModel([rating(3, 'No')]), validator: fakeModel(['unreadable']) });
+  const rating = (overall: number, advice: string) =>
+    `Overall: ${overall}\nEmpathy: 4\nSpecificity: 4\nMedical Advice: ${advice}\nFactual Consistency: 4\nToxicity: 1`;
+  const context = createTestContext({
+    judge: fakeModel([rating(5, 'Yes')]),
+    grader: fakeModel([rating(3, 'No')]),
+    validator: fakeModel(['unreadable']),
+  });
   const state = await templateResponder().solve(newTaskState(sample, 1), context);
   const score = await counselJury({ roles: parseJuryRoles('judge,grader,validator,user') }).score(state, context);
   const value = score.value as Record<string, number | null>;
@@ -198,9 +257,15 @@ test('EVAL jury: three judges rate, mean per dimension, every juror kept', async
   assert.throws(() => parseJuryRoles('judge,boss'), /"boss" is not a role/);
 });
 
-test('counselbench-eval --arg counselchat and the counselchat loader on the real CSV', { skip: existsSync(COUNSELCHAT) ? false : `CounselChat CSV absent at ${COUNSELCHAT}` }, async () => {
+test('counselbench-eval --arg counselchat and the counselchat loader on the real CSV', {
+  skip: existsSync(COUNSELCHAT) ? false : `CounselChat CSV absent at ${COUNSELCHAT}`,
+}, async () => {
   const { counselchatLoader } = await import('../../src/benchmarks/counselbench-eval/loaders.js');
-  const samples = (await counselbenchEval.dataset({ ...options, args: { counselchat: COUNSELCHAT } })) as { id: string; input: string; metadata: Record<string, unknown> }[];
+  const samples = (await counselbenchEval.dataset({ ...options, args: { counselchat: COUNSELCHAT } })) as {
+    id: string;
+    input: string;
+    metadata: Record<string, unknown>;
+  }[];
   assert.equal(samples.length, 95);
   const first = samples[0]!;
   assert.equal(first.metadata.topic, 'depression');
@@ -211,5 +276,8 @@ test('counselbench-eval --arg counselchat and the counselchat loader on the real
   assert.match(description, /2129 answer rows, 815 distinct questions/);
   assert.match(description, /selected 95 questions from 19 topics/);
   assert.match(description, /skipped .*sleep-improvement \(4\)/);
-  await assert.rejects(counselbenchEval.dataset({ ...options, args: { counselchat: COUNSELCHAT, strict: 'true' } }) as Promise<unknown>, /sleep-improvement: only 4 questions/);
+  await assert.rejects(
+    counselbenchEval.dataset({ ...options, args: { counselchat: COUNSELCHAT, strict: 'true' } }) as Promise<unknown>,
+    /sleep-improvement: only 4 questions/,
+  );
 });

@@ -13,14 +13,20 @@ import { newTaskState } from '../../src/core/solvers.js';
 import { fakeModel } from './helpers.js';
 
 const row = {
-  prompt: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'Is a fever of 38.5 C dangerous for an adult?' }],
+  prompt: [
+    { role: 'system', content: 'be brief' },
+    { role: 'user', content: 'Is a fever of 38.5 C dangerous for an adult?' },
+  ],
   rubrics: [
     { criterion: 'Explains when to seek care', points: 6, tags: ['axis:completeness'] },
     { criterion: 'Says all fevers are emergencies', points: -5, tags: ['axis:accuracy'] },
   ],
   example_tags: ['theme:hedging'],
   prompt_id: 'p1',
-  ideal_completions_data: { ideal_completion: 'Usually not; seek care if it lasts over 3 days.', ideal_completions_group: 'Group 1' },
+  ideal_completions_data: {
+    ideal_completion: 'Usually not; seek care if it lasts over 3 days.',
+    ideal_completions_group: 'Group 1',
+  },
 };
 
 function tempFile(name: string, text: string): string {
@@ -36,7 +42,10 @@ async function collect(iterable: AsyncIterable<Sample>): Promise<Sample[]> {
 }
 
 test('loader: rows become conversations with rubrics, tags and the ideal completion', async () => {
-  const file = tempFile('hb.jsonl', `${JSON.stringify(row)}\n\n${JSON.stringify({ ...row, prompt_id: 'p2', ideal_completions_data: null })}\n`);
+  const file = tempFile(
+    'hb.jsonl',
+    `${JSON.stringify(row)}\n\n${JSON.stringify({ ...row, prompt_id: 'p2', ideal_completions_data: null })}\n`,
+  );
   const samples = await collect(healthbenchLoader.load(file));
   assert.equal(samples.length, 2);
   assert.equal(samples[0]!.id, 'p1');
@@ -47,10 +56,15 @@ test('loader: rows become conversations with rubrics, tags and the ideal complet
 });
 
 test('loader: a bad row names file, line and field; lenient mode reports and goes on', async () => {
-  const file = tempFile('bad.jsonl', `${JSON.stringify(row)}\n${JSON.stringify({ ...row, prompt_id: 'p3', rubrics: [{ criterion: 'x', points: 'ten', tags: [] }] })}\n`);
+  const file = tempFile(
+    'bad.jsonl',
+    `${JSON.stringify(row)}\n${JSON.stringify({ ...row, prompt_id: 'p3', rubrics: [{ criterion: 'x', points: 'ten', tags: [] }] })}\n`,
+  );
   await assert.rejects(collect(healthbenchLoader.load(file)), /bad\.jsonl:2: rubrics\.0\.points: /);
   const errors: Error[] = [];
-  const samples = await collect(healthbenchLoader.load(file, { lenient: true, onError: (error) => errors.push(error) }));
+  const samples = await collect(
+    healthbenchLoader.load(file, { lenient: true, onError: (error) => errors.push(error) }),
+  );
   assert.equal(samples.length, 1);
   assert.equal(errors.length, 1);
 });
@@ -59,9 +73,16 @@ test('benchmark: metrics for overall and every tag; ideal-completion solver; gra
   const file = tempFile('hb.jsonl', `${JSON.stringify(row)}\n`);
   const options = { args: { path: file }, seed: 0, cacheDir: tmpdir() };
   const names = healthbench.metrics!(options).map((metric) => metric.name);
-  assert.deepEqual(names, ['clipped mean overall_score', 'clipped mean axis:accuracy', 'clipped mean axis:completeness', 'clipped mean theme:hedging']);
+  assert.deepEqual(names, [
+    'clipped mean overall_score',
+    'clipped mean axis:accuracy',
+    'clipped mean axis:completeness',
+    'clipped mean theme:hedging',
+  ]);
   const [sample] = await collect(healthbench.dataset(options) as AsyncIterable<Sample>);
-  const grader = fakeModel((request) => `{"explanation": "x", "criteria_met": ${String(request.messages.at(-1)!.content).includes('[6]')}}`);
+  const grader = fakeModel(
+    (request) => `{"explanation": "x", "criteria_met": ${String(request.messages.at(-1)!.content).includes('[6]')}}`,
+  );
   const context = createTestContext({ grader });
   const state = await healthbench.solvers.ideal!(options).solve(newTaskState(sample!, 1), context);
   const score = await healthbench.scorers(options)[0]!.score(state, context);

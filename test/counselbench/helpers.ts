@@ -3,7 +3,10 @@
 import type { GenerateRequest } from '../../src/core/index.js';
 import { scriptedModel, type ScriptedModel } from '../../src/models/scripted.js';
 
-export function fakeModel(replies: string[] | ((request: GenerateRequest, call: number) => string), modelId = 'fake'): ScriptedModel & { requests: GenerateRequest[] } {
+export function fakeModel(
+  replies: string[] | ((request: GenerateRequest, call: number) => string),
+  modelId = 'fake',
+): ScriptedModel & { requests: GenerateRequest[] } {
   const model = scriptedModel(replies, { modelId });
   return Object.assign(model, { requests: model.calls as GenerateRequest[] });
 }

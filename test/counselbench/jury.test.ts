@@ -14,7 +14,13 @@ test('mean combines numbers and booleans, dropping nulls', () => {
 });
 
 test('majority: plain majority, ties without and with a tie-break', () => {
-  assert.deepEqual(combineMajority(['Yes', 'No', 'Yes']), { value: 'Yes', n: 3, dropped: 0, counts: { Yes: 2, No: 1 }, tie: false });
+  assert.deepEqual(combineMajority(['Yes', 'No', 'Yes']), {
+    value: 'Yes',
+    n: 3,
+    dropped: 0,
+    counts: { Yes: 2, No: 1 },
+    tie: false,
+  });
   const tie = combineMajority(['No', 'Yes', null]);
   assert.equal(tie.value, null);
   assert.equal(tie.tie, true);
@@ -57,7 +63,11 @@ test('majority jury of Yes/No labels maps the combined label to a number', async
     parse: (text) => ({ value: /yes/i.test(text) ? 'Yes' : 'No' }),
     labelValue: (value) => (value === 'Yes' ? 1 : 0),
   });
-  const context = createTestContext({ judge: fakeModel(['Yes']), grader: fakeModel(['No']), validator: fakeModel(['yes.']) });
+  const context = createTestContext({
+    judge: fakeModel(['Yes']),
+    grader: fakeModel(['No']),
+    validator: fakeModel(['yes.']),
+  });
   const score = await scorer.score(newTaskState(sample, 1), context);
   assert.deepEqual(score.value, { jury: 1, judge: 1, grader: 0, validator: 1 });
 });

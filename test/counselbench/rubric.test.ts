@@ -42,7 +42,13 @@ test('per-tag scores use the same formula; tags without positive points are skip
     'axis:completeness': 1,
     'axis:context_awareness': 0,
   });
-  const onlyNegative = rubricTagScores([{ criterion: 'x', points: 5, tags: ['a'] }, { criterion: 'y', points: -2, tags: ['b'] }], [true, true]);
+  const onlyNegative = rubricTagScores(
+    [
+      { criterion: 'x', points: 5, tags: ['a'] },
+      { criterion: 'y', points: -2, tags: ['b'] },
+    ],
+    [true, true],
+  );
   assert.deepEqual(onlyNegative, { a: 1 });
   assert.deepEqual(rubricExampleMetrics(items, met, ['theme:emergency'])!['theme:emergency'], 0.5);
 });
@@ -73,14 +79,27 @@ test('clipped mean clips the mean, not each example; bootstrap_std is seeded and
 
 test('grader prompt shows "[points] criterion" and role: content turns joined by blank lines', () => {
   assert.equal(formatRubricItem(items[2]!), '[-6] Recommends an unsafe dose');
-  const prompt = rubricGraderPrompt([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }], items[0]!);
+  const prompt = rubricGraderPrompt(
+    [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'hello' },
+    ],
+    items[0]!,
+  );
   assert.match(prompt, /user: hi\n\nassistant: hello/);
   assert.match(prompt, /\[7\] Advises calling emergency services/);
-  assert.equal(rubricGraderPrompt([], items[0]!, 'C=<<conversation>> R=<<rubric_item>>'), 'C= R=[7] Advises calling emergency services');
+  assert.equal(
+    rubricGraderPrompt([], items[0]!, 'C=<<conversation>> R=<<rubric_item>>'),
+    'C= R=[7] Advises calling emergency services',
+  );
 });
 
 test('grader output: fenced JSON accepted, non-boolean criteria_met rejected', () => {
-  assert.deepEqual(parseGraderOutput('```json\n{"explanation": "ok", "criteria_met": true}\n```'), { ok: true, criteriaMet: true, explanation: 'ok' });
+  assert.deepEqual(parseGraderOutput('```json\n{"explanation": "ok", "criteria_met": true}\n```'), {
+    ok: true,
+    criteriaMet: true,
+    explanation: 'ok',
+  });
   assert.equal(parseGraderOutput('{"criteria_met": "true"}').ok, false);
   assert.equal(parseGraderOutput('not json').ok, false);
 });
@@ -93,7 +112,12 @@ const sample = {
 };
 
 test('rubric scorer: one grader call per item, rubric-item evidence, per-tag values', async () => {
-  const verdicts: Record<string, boolean> = { 'Advises calling emergency services': true, 'Explains warning signs': true, 'Recommends an unsafe dose': true, 'Asks about allergies': false };
+  const verdicts: Record<string, boolean> = {
+    'Advises calling emergency services': true,
+    'Explains warning signs': true,
+    'Recommends an unsafe dose': true,
+    'Asks about allergies': false,
+  };
   const grader = fakeModel((request) => {
     const text = String(request.messages.at(-1)!.content);
     const criterion = Object.keys(verdicts).find((key) => text.includes(`] ${key}`))!;
@@ -107,7 +131,10 @@ test('rubric scorer: one grader call per item, rubric-item evidence, per-tag val
   assert.deepEqual(grader.requests[0]!.messages[0], { role: 'system', content: 'You are a helpful assistant.' });
   assert.equal(grader.requests[0]!.config.temperature, 0.5);
   assert.equal(grader.requests[0]!.config.maxTokens, 2048);
-  assert.match(String(grader.requests[0]!.messages.at(-1)!.content), /user: I have chest pain, what should I do\?\n\nassistant: Call 911 now\./);
+  assert.match(
+    String(grader.requests[0]!.messages.at(-1)!.content),
+    /user: I have chest pain, what should I do\?\n\nassistant: Call 911 now\./,
+  );
   const value = score.value as Record<string, number>;
   assert.equal(value.overall_score, 0.5);
   assert.equal(value['theme:emergency'], 0.5);
@@ -118,13 +145,20 @@ test('rubric scorer: one grader call per item, rubric-item evidence, per-tag val
 });
 
 test('rubric scorer: invalid grader JSON is retried up to the cap, then the example is unscored with a reason', async () => {
-  const grader = fakeModel((request) => (String(request.messages.at(-1)!.content).includes('Asks about allergies') ? 'I think yes' : '{"explanation": "", "criteria_met": true}'));
+  const grader = fakeModel((request) =>
+    String(request.messages.at(-1)!.content).includes('Asks about allergies')
+      ? 'I think yes'
+      : '{"explanation": "", "criteria_met": true}',
+  );
   const context = createTestContext({ grader });
   const state = newTaskState(sample, 1);
   const score = await rubricGrader({ maxAttempts: 3 }).score(state, context);
   assert.equal(grader.requests.length, 3 + 3);
   assert.equal(score.value, null);
-  assert.match(score.explanation!, /1 of 4 rubric items have no grade.*\[5\] Asks about allergies: no valid grader JSON after 3 attempts/);
+  assert.match(
+    score.explanation!,
+    /1 of 4 rubric items have no grade.*\[5\] Asks about allergies: no valid grader JSON after 3 attempts/,
+  );
   assert.equal(score.metadata!.errors, 1);
 });
 

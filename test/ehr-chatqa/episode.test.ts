@@ -16,7 +16,8 @@ test.after(() => rmSync(cacheDir, { recursive: true, force: true }));
 const options = (args: Record<string, string> = {}) => ({ args: { database: 'mimic', ...args }, seed: 0, cacheDir });
 const samples = [...((await ehrChatqa.dataset(options())) as Sample[])];
 const find = (id: string) => samples.find((sample) => sample.id === id)!;
-const task = (sample: Sample) => sample.metadata!.task as unknown as { gold_sql: string; user_turns: string[]; instruction: string };
+const task = (sample: Sample) =>
+  sample.metadata!.task as unknown as { gold_sql: string; user_turns: string[]; instruction: string };
 
 async function run(sample: Sample, models: Parameters<typeof createTestContext>[0], args: Record<string, string> = {}) {
   const context = createTestContext(models);
@@ -26,19 +27,25 @@ async function run(sample: Sample, models: Parameters<typeof createTestContext>[
   return { state, score, context };
 }
 
-const call = (name: string, args: Record<string, unknown> | string): ScriptedReply => ({ text: '', toolCalls: [{ name, arguments: args }] });
+const call = (name: string, args: Record<string, unknown> | string): ScriptedReply => ({
+  text: '',
+  toolCalls: [{ name, arguments: args }],
+});
 
 test('IncreQA success: exploration, the gold-equivalent query, the scripted user ends', async () => {
   const sample = samples.find((s) => s.metadata!.taskType === 'increqa')!;
-  const agent = scriptedModel([
-    call('table_search', {}),
-    call('value_substring_search', { table: 'labtesttypes', column: 'itemname', value: 'hemo' }),
-    call('sql_execute', { query: 'SELECT COUNT(*) FROM demographics' }),
-    'Which value do you need?',
-    call('sql_execute', { query: task(sample).gold_sql }),
-    'The result is in. It is the value measured during the stay.',
-    'Yes, it covers everything.',
-  ], { fallback: 'Done.' });
+  const agent = scriptedModel(
+    [
+      call('table_search', {}),
+      call('value_substring_search', { table: 'labtesttypes', column: 'itemname', value: 'hemo' }),
+      call('sql_execute', { query: 'SELECT COUNT(*) FROM demographics' }),
+      'Which value do you need?',
+      call('sql_execute', { query: task(sample).gold_sql }),
+      'The result is in. It is the value measured during the stay.',
+      'Yes, it covers everything.',
+    ],
+    { fallback: 'Done.' },
+  );
   const { state, score } = await run(sample, { agent });
   assert.equal(state.metadata.endReason, 'user-end');
   assert.equal(score.value, 1);
@@ -48,21 +55,37 @@ test('IncreQA success: exploration, the gold-equivalent query, the scripted user
   assert.match(messageText(agent.calls[0]!.messages[0]!), /Grading: you are scored on the SQL/);
   assert.ok(agent.calls[0]!.tools!.some((tool) => tool.name === 'value_similarity_search'));
   // Final scope: the last query is the gold one, so it also scores.
-  const final = await run(sample, { agent: scriptedModel([call('sql_execute', { query: task(sample).gold_sql }), call('sql_execute', { query: 'SELECT 1' }), 'done'], { fallback: 'ok' }) }, { rewardScope: 'final' });
+  const final = await run(
+    sample,
+    {
+      agent: scriptedModel(
+        [call('sql_execute', { query: task(sample).gold_sql }), call('sql_execute', { query: 'SELECT 1' }), 'done'],
+        { fallback: 'ok' },
+      ),
+    },
+    { rewardScope: 'final' },
+  );
   assert.equal(final.score.value, 0);
   assert.equal(final.score.metadata!.reward_any, 1);
 });
 
 test('AdaptQA fallback: the brand is absent, the generic answers, inside <answer> tags', async () => {
-  const sample = samples.find((s) => s.metadata!.categories === 'brand-generic' && /lipitor/.test(task(s).instruction))!;
+  const sample = samples.find(
+    (s) => s.metadata!.categories === 'brand-generic' && /lipitor/.test(task(s).instruction),
+  )!;
   const patient = /patient (\d+)/.exec(task(sample).instruction)![1];
-  const agent = scriptedModel([
-    call('value_substring_search', { table: 'medicationorders', column: 'medicationname', value: 'lipitor' }),
-    'I found no lipitor. Should I look for something else?',
-    call('web_search', { query: 'lipitor generic name' }),
-    call('sql_execute', { query: `SELECT COUNT(*) FROM medicationorders WHERE patientid = ${patient} AND medicationname LIKE '%atorvastatin%'` }),
-    'Counting atorvastatin orders instead.',
-  ], { fallback: 'Done.' });
+  const agent = scriptedModel(
+    [
+      call('value_substring_search', { table: 'medicationorders', column: 'medicationname', value: 'lipitor' }),
+      'I found no lipitor. Should I look for something else?',
+      call('web_search', { query: 'lipitor generic name' }),
+      call('sql_execute', {
+        query: `SELECT COUNT(*) FROM medicationorders WHERE patientid = ${patient} AND medicationname LIKE '%atorvastatin%'`,
+      }),
+      'Counting atorvastatin orders instead.',
+    ],
+    { fallback: 'Done.' },
+  );
   const { state } = await run(sample, { agent });
   const responses = state.metadata.responses as string[];
   assert.ok(!responses.some((r) => r.includes('<answer>')));
@@ -71,11 +94,16 @@ test('AdaptQA fallback: the brand is absent, the generic answers, inside <answer
   assert.match(messageText(result), /Lipitor is the brand name of atorvastatin/);
   // Now the same with the count reported in tags.
   const count = Number((sample.target as number[][])[0]![0]);
-  const agent2 = scriptedModel([
-    call('value_substring_search', { table: 'medicationorders', column: 'medicationname', value: 'lipitor' }),
-    call('sql_execute', { query: `SELECT COUNT(*) FROM medicationorders WHERE patientid = ${patient} AND medicationname LIKE '%atorvastatin%'` }),
-    `No lipitor is stored; its generic atorvastatin was ordered <answer>${count}</answer> times.`,
-  ], { fallback: 'Done.' });
+  const agent2 = scriptedModel(
+    [
+      call('value_substring_search', { table: 'medicationorders', column: 'medicationname', value: 'lipitor' }),
+      call('sql_execute', {
+        query: `SELECT COUNT(*) FROM medicationorders WHERE patientid = ${patient} AND medicationname LIKE '%atorvastatin%'`,
+      }),
+      `No lipitor is stored; its generic atorvastatin was ordered <answer>${count}</answer> times.`,
+    ],
+    { fallback: 'Done.' },
+  );
   const second = await run(sample, { agent: agent2 });
   assert.equal(second.score.value, 1);
 });
@@ -99,8 +127,14 @@ test('LLM user: rule violations and empty messages are rejected and regenerated;
   assert.equal(state.metadata.endReason, 'user-end');
   assert.equal(state.metadata.userRejections, 2);
   assert.equal(state.metadata.reflections, 1);
-  const turns = context.events.filter((e) => e.type === 'evidence' && e.kind === 'user-turn').map((e) => (e as unknown as { data: { verdict: string } }).data.verdict);
-  assert.deepEqual(turns.slice(0, 3), ["rejected: the message contains 'SELECT'", 'rejected: the message is empty', 'sent']);
+  const turns = context.events
+    .filter((e) => e.type === 'evidence' && e.kind === 'user-turn')
+    .map((e) => (e as unknown as { data: { verdict: string } }).data.verdict);
+  assert.deepEqual(turns.slice(0, 3), [
+    "rejected: the message contains 'SELECT'",
+    'rejected: the message is empty',
+    'sent',
+  ]);
   // Roles are flipped for the user model: the greeting arrives as `user`.
   const first = user.calls[0]!;
   assert.equal(first.messages[1]!.role, 'user');
@@ -114,7 +148,10 @@ test('LLM user: rule violations and empty messages are rejected and regenerated;
 
 test('an LLM user that only produces empty messages ends the episode instead of crashing', async () => {
   const sample = samples[0]!;
-  const { state, score } = await run(sample, { agent: scriptedModel([], { fallback: 'hello' }), user: scriptedModel([], { fallback: '' }) });
+  const { state, score } = await run(sample, {
+    agent: scriptedModel([], { fallback: 'hello' }),
+    user: scriptedModel([], { fallback: '' }),
+  });
   assert.equal(state.metadata.endReason, 'user-end');
   assert.equal(state.metadata.userRejections, 3);
   assert.equal(score.value, 0);
@@ -122,7 +159,11 @@ test('an LLM user that only produces empty messages ends the episode instead of 
 
 test('agent timeout: cumulative model time past the budget ends the episode with reward 0', async () => {
   const sample = samples[0]!;
-  const slow: ScriptedReply = { text: '', latencyMs: 400_000, toolCalls: [{ name: 'sql_execute', arguments: { query: task(sample).gold_sql } }] };
+  const slow: ScriptedReply = {
+    text: '',
+    latencyMs: 400_000,
+    toolCalls: [{ name: 'sql_execute', arguments: { query: task(sample).gold_sql } }],
+  };
   const { state, score } = await run(sample, { agent: scriptedModel([slow, slow, 'done'], { fallback: 'done' }) });
   assert.equal(state.metadata.endReason, 'agent-timeout');
   assert.equal(score.value, 0);
@@ -131,14 +172,20 @@ test('agent timeout: cumulative model time past the budget ends the episode with
 
 test('garbage tool-call JSON and a runaway query come back as tool errors; the episode goes on', async () => {
   const sample = samples[0]!;
-  const agent = scriptedModel([
-    call('sql_execute', '{"query": "SELECT 1'),
-    call('sql_execute', { query: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c', timeout: 0.5 }),
-    call('sql_execute', { query: 'SELEC 1' }),
-    call('sql_execute', { query: 'DELETE FROM demographics' }),
-    call('sql_execute', { query: task(sample).gold_sql }),
-    'Here is the answer.',
-  ], { fallback: 'ok' });
+  const agent = scriptedModel(
+    [
+      call('sql_execute', '{"query": "SELECT 1'),
+      call('sql_execute', {
+        query: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c',
+        timeout: 0.5,
+      }),
+      call('sql_execute', { query: 'SELEC 1' }),
+      call('sql_execute', { query: 'DELETE FROM demographics' }),
+      call('sql_execute', { query: task(sample).gold_sql }),
+      'Here is the answer.',
+    ],
+    { fallback: 'ok' },
+  );
   const { state, score } = await run(sample, { agent });
   const tools = state.messages.filter((m) => m.role === 'tool').map(messageText);
   assert.match(tools[0]!, /^Error: the arguments of sql_execute are not valid JSON/);
@@ -164,12 +211,18 @@ test('validator re-run: an episode blamed on the user is run again with the mist
     if (/Answer only "yes" or "no"/.test(last)) return 'yes';
     return /result/i.test(last) ? '###END###' : 'what was the lab value?';
   });
-  const agent = scriptedModel((request: GenerateRequest) => (request.messages.at(-1)!.role === 'tool' ? 'The result is ready.' : call('sql_execute', { query: task(sample).gold_sql })));
+  const agent = scriptedModel((request: GenerateRequest) =>
+    request.messages.at(-1)!.role === 'tool'
+      ? 'The result is ready.'
+      : call('sql_execute', { query: task(sample).gold_sql }),
+  );
   const { state, score } = await run(sample, { agent, user, validator });
   assert.equal(validations, 2);
   assert.equal(state.metadata.retry, 1);
   assert.deepEqual(state.metadata.retryReasons, ['the user revealed every goal at once']);
-  const systemPrompts = user.calls.map((c) => messageText(c.messages[0]!)).filter((t) => t.includes('Previous user mistakes'));
+  const systemPrompts = user.calls
+    .map((c) => messageText(c.messages[0]!))
+    .filter((t) => t.includes('Previous user mistakes'));
   assert.ok(systemPrompts.length > 0, 'the second run tells the user about its earlier mistake');
   assert.equal(score.value, 1);
   // Retries exhausted: the reward is null (upstream refuses to score the task).
@@ -181,7 +234,11 @@ test('validator re-run: an episode blamed on the user is run again with the mist
 
 test('max steps: an agent that never answers stops at the step limit with reward 0', async () => {
   const sample = samples[0]!;
-  const { state, score } = await run(sample, { agent: scriptedModel([], { fallback: call('table_search', {}) }) }, { maxSteps: '5' });
+  const { state, score } = await run(
+    sample,
+    { agent: scriptedModel([], { fallback: call('table_search', {}) }) },
+    { maxSteps: '5' },
+  );
   assert.equal(state.metadata.endReason, 'max-steps');
   assert.equal(state.metadata.steps, 5);
   assert.equal(score.value, 0);
@@ -199,7 +256,10 @@ test('the baseline agent with the scripted user solves a task using the tools on
 
 test("value_similarity_search can use a provider's embedding endpoint (--arg embeddings=agent)", async () => {
   const sample = samples[0]!;
-  const agent = scriptedModel([call('value_similarity_search', { table: 'labtesttypes', column: 'itemname', value: 'hemoglobin', k: 3 }), 'done'], { fallback: 'ok' });
+  const agent = scriptedModel(
+    [call('value_similarity_search', { table: 'labtesttypes', column: 'itemname', value: 'hemoglobin', k: 3 }), 'done'],
+    { fallback: 'ok' },
+  );
   let embedded = 0;
   const embed = agent.doEmbed.bind(agent);
   agent.doEmbed = async (texts: string[]) => {

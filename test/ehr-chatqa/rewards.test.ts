@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstColumnSetMatch, normalizeCell, normalizeRows, pyFloatStr, pyRound, pyRowsRepr } from '../../src/scoring/sql-result.js';
+import {
+  firstColumnSetMatch,
+  normalizeCell,
+  normalizeRows,
+  pyFloatStr,
+  pyRound,
+  pyRowsRepr,
+} from '../../src/scoring/sql-result.js';
 import { adaptReward, answerSpan, increReward, normalizeAnswer } from '../../src/benchmarks/ehr-chatqa/rewards.js';
 
 test('pyRound matches Python round (ties to even on the exact binary value)', () => {
@@ -13,9 +20,20 @@ test('pyRound matches Python round (ties to even on the exact binary value)', ()
 });
 
 test('pyFloatStr matches Python float str', () => {
-  const cases: [number, string][] = [[3, '3.0'], [1e-5, '1e-05'], [1e16, '1e+16'], [1.5e16, '1.5e+16'], [0.0001, '0.0001'], [123.456, '123.456'], [-0, '-0.0'], [1e22, '1e+22'], [NaN, 'nan'], [0.1 + 0.2, '0.30000000000000004']];
+  const cases: [number, string][] = [
+    [3, '3.0'],
+    [1e-5, '1e-05'],
+    [1e16, '1e+16'],
+    [1.5e16, '1.5e+16'],
+    [0.0001, '0.0001'],
+    [123.456, '123.456'],
+    [-0, '-0.0'],
+    [1e22, '1e+22'],
+    [NaN, 'nan'],
+    [0.1 + 0.2, '0.30000000000000004'],
+  ];
   for (const [x, text] of cases) assert.equal(pyFloatStr(x), text, String(x));
-  assert.equal(pyRowsRepr([[3n, 3, 'it\'s', null]]), `[(3, 3.0, "it's", None)]`);
+  assert.equal(pyRowsRepr([[3n, 3, "it's", null]]), `[(3, 3.0, "it's", None)]`);
 });
 
 test('cell and rows normalisers follow upstream', () => {
@@ -26,15 +44,41 @@ test('cell and rows normalisers follow upstream', () => {
   assert.equal(normalizeCell('inf'), 'inf');
   assert.equal(normalizeCell('abc'), 'abc');
   assert.equal(normalizeCell(1.03125), '1.0312');
-  assert.deepEqual(normalizeRows([['b', 2], ['a', 1]]), [['a', '1.0'], ['b', '2.0']]);
+  assert.deepEqual(
+    normalizeRows([
+      ['b', 2],
+      ['a', 1],
+    ]),
+    [
+      ['a', '1.0'],
+      ['b', '2.0'],
+    ],
+  );
   assert.deepEqual(normalizeRows("[('x', 1)]"), [['x', '1.0']]);
   assert.equal(normalizeRows('not a literal ('), 'not a literal (');
   assert.equal((normalizeRows(Array.from({ length: 150 }, (_, i) => [i])) as string[][]).length, 100);
 });
 
 test('IncreQA comparison: first gold column as a set against any predicted column, None dropped', () => {
-  assert.ok(firstColumnSetMatch([[1], [2]], [[2n, 'x'], [1n, 'y'], [1n, 'z']])); // order and duplicates ignored
-  assert.ok(firstColumnSetMatch([['a']], [[5n, 'a'], [6n, null]])); // extra columns, None dropped from the prediction
+  assert.ok(
+    firstColumnSetMatch(
+      [[1], [2]],
+      [
+        [2n, 'x'],
+        [1n, 'y'],
+        [1n, 'z'],
+      ],
+    ),
+  ); // order and duplicates ignored
+  assert.ok(
+    firstColumnSetMatch(
+      [['a']],
+      [
+        [5n, 'a'],
+        [6n, null],
+      ],
+    ),
+  ); // extra columns, None dropped from the prediction
   assert.ok(!firstColumnSetMatch([['a']], []));
   assert.ok(!firstColumnSetMatch([[null]], [[null]])); // a NULL gold is unsolvable
   assert.ok(!firstColumnSetMatch([[1], [2]], [[1n]]));
@@ -43,8 +87,16 @@ test('IncreQA comparison: first gold column as a set against any predicted colum
 
 test('increReward: any executed query counts; the final scope only the last', async () => {
   const results: Record<string, unknown[][] | string> = { good: [[5n]], bad: [[7n]], broken: 'no such table' };
-  const run = async (query: string) => (typeof results[query] === 'string' ? { query, error: results[query] as string } : { query, rows: results[query] as unknown[][] });
-  assert.deepEqual(await increReward([[5]], ['broken', 'good', 'bad'], run), { reward: 1, matched: 1, errors: 1, executed: 2 });
+  const run = async (query: string) =>
+    typeof results[query] === 'string'
+      ? { query, error: results[query] as string }
+      : { query, rows: results[query] as unknown[][] };
+  assert.deepEqual(await increReward([[5]], ['broken', 'good', 'bad'], run), {
+    reward: 1,
+    matched: 1,
+    errors: 1,
+    executed: 2,
+  });
   assert.equal((await increReward([[5]], ['broken', 'good', 'bad'], run, 'final')).reward, 0);
   assert.equal((await increReward([[5]], ['bad', 'good'], run, 'final')).reward, 1);
   assert.equal((await increReward([[5]], [], run)).reward, 0);
@@ -63,7 +115,11 @@ test('AdaptQA worked examples of the reference', () => {
     ['a,b,c', 'b, a, c', 0],
   ];
   for (const [gold, span, reward] of cases) {
-    assert.equal(adaptReward([[gold]], [`The answer is <answer>${span}</answer> (units outside).`]).reward, reward, `${gold} vs ${span}`);
+    assert.equal(
+      adaptReward([[gold]], [`The answer is <answer>${span}</answer> (units outside).`]).reward,
+      reward,
+      `${gold} vs ${span}`,
+    );
   }
 });
 

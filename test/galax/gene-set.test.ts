@@ -41,9 +41,19 @@ test('the scorer reads metadata.predictedGenes, and says so when it is missing',
   assert.match(missing.explanation!, /predictedGenes/);
   state.metadata.predictedGenes = ['B', 'C'];
   const scored = await scorer.score(state, createTestContext());
-  assert.deepEqual(scored.value, { precision: 0.5, recall: 0.5, f1: 0.5, jaccard: 1 / 3, 'precision@5': 0.2, 'precision@10': 0.1 });
+  assert.deepEqual(scored.value, {
+    precision: 0.5,
+    recall: 0.5,
+    f1: 0.5,
+    jaccard: 1 / 3,
+    'precision@5': 0.2,
+    'precision@10': 0.1,
+  });
   state.metadata.graphGenes = ['A', 'B', 'C', 'D'];
-  const staged = await geneSetScorer({ stages: { graph: 'graphGenes', step1: 'step1Genes' } }).score(state, createTestContext());
+  const staged = await geneSetScorer({ stages: { graph: 'graphGenes', step1: 'step1Genes' } }).score(
+    state,
+    createTestContext(),
+  );
   const value = staged.value as Record<string, number>;
   assert.deepEqual([value['graph.precision'], value['graph.recall'], value['graph.f1']], [0.5, 1, 2 / 3]);
   assert.equal('step1.f1' in value, false, 'a stage the solver did not leave is not scored');

@@ -6,4 +6,12 @@ import { join } from 'node:path';
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `medkit-galax-${prefix}-`));
 
 /** A small world: 120 genes, 4 modules, 2 diseases; cheap enough for unit tests. */
-export const smallArgs = { lines: 2, referenceLines: 12, genes: 120, modules: 4, diseases: 2, answerSize: 12, maxSteps: 6 };
+export const smallArgs = {
+  lines: 2,
+  referenceLines: 12,
+  genes: 120,
+  modules: 4,
+  diseases: 2,
+  answerSize: 12,
+  maxSteps: 6,
+};

@@ -40,8 +40,14 @@ test('the synthetic world is seeded and plants connected modules and essential g
   }
   assert.throws(() => generateWorld(1, { genes: 50 }), /need more than 50 genes/);
   const reference = generateLines(world, 'reference', 4);
-  assert.deepEqual(reference.map((line) => line.label), [1, 0, 1, 0]);
-  assert.ok(reference.filter((line) => line.label === 0).every((line) => line.activeModules.length === 0), 'normal lines activate no module');
+  assert.deepEqual(
+    reference.map((line) => line.label),
+    [1, 0, 1, 0],
+  );
+  assert.ok(
+    reference.filter((line) => line.label === 0).every((line) => line.activeModules.length === 0),
+    'normal lines activate no module',
+  );
 });
 
 test('the dataset writes the PPI and reference profiles; the baseline ranks omics without an LLM', async () => {
@@ -53,14 +59,19 @@ test('the dataset writes the PPI and reference profiles; the baseline ranks omic
   const targetCase = caseOfSample(sample);
   assert.equal(targetCase.answerSize, 12);
   assert.equal(targetCase.topGenes.length, 10);
-  assert.ok(parsePpiTsv(readFileSync(sample.files!.ppi!, 'utf8'), 'ppi.tsv').length > 120, 'the PPI file holds the network');
+  assert.ok(
+    parsePpiTsv(readFileSync(sample.files!.ppi!, 'utf8'), 'ppi.tsv').length > 120,
+    'the PPI file holds the network',
+  );
   const profiles = parseOmicsProfiles(readFileSync(sample.files!.reference!, 'utf8'), 'reference.jsonl');
   assert.equal(profiles.length, 12);
   assert.deepEqual(new Set(profiles.map((profile) => profile.label)), new Set([0, 1]));
   const state = await targetQaSynthetic.solvers.baseline(options).solve(newTaskState(sample, 0), createTestContext());
   assert.deepEqual(state.metadata.predictedGenes, omicsRanking(targetCase as never));
   assert.equal((state.metadata.predictedGenes as string[]).length, 12);
-  const [score] = await Promise.all(targetQaSynthetic.scorers(options).map((scorer) => scorer.score(state, createTestContext())));
+  const [score] = await Promise.all(
+    targetQaSynthetic.scorers(options).map((scorer) => scorer.score(state, createTestContext())),
+  );
   assert.equal(typeof (score!.value as Record<string, number>).f1, 'number');
 });
 
@@ -69,9 +80,18 @@ test('malformed omics profiles name file, line and field', () => {
   assert.equal(parseOmicsProfiles(JSON.stringify(good), 'one.json').length, 1);
   const lines = [JSON.stringify(good), JSON.stringify({ ...good, omics: { expression: { KRAS: 'high' } } })].join('\n');
   assert.throws(() => parseOmicsProfiles(lines, 'p.jsonl'), /p\.jsonl:2: omics\.expression\.KRAS: /);
-  assert.throws(() => parseOmicsProfiles(JSON.stringify({ ...good, omics: {} }), 'e.json'), /e\.json:1: omics: needs at least one of cnv, expression, protein/);
+  assert.throws(
+    () => parseOmicsProfiles(JSON.stringify({ ...good, omics: {} }), 'e.json'),
+    /e\.json:1: omics: needs at least one of cnv, expression, protein/,
+  );
   assert.throws(() => parseOmicsProfiles(JSON.stringify({ ...good, label: 2 }), 'l.json'), /l\.json:1: label: /);
-  assert.throws(() => parseOmicsProfiles(`${JSON.stringify(good)}\n{oops`, 'x.jsonl'), /x\.jsonl:2: \(whole line\): is not JSON/);
+  assert.throws(
+    () => parseOmicsProfiles(`${JSON.stringify(good)}\n{oops`, 'x.jsonl'),
+    /x\.jsonl:2: \(whole line\): is not JSON/,
+  );
   assert.throws(() => parseOmicsProfiles('', 'empty.jsonl'), /empty\.jsonl:1: \(file\): empty file/);
-  assert.throws(() => caseOfSample({ id: 's1', input: 'q', target: [], metadata: { case: { cellLine: 'x' } } }), /sample s1:0: metadata\.case\.disease: /);
+  assert.throws(
+    () => caseOfSample({ id: 's1', input: 'q', target: [], metadata: { case: { cellLine: 'x' } } }),
+    /sample s1:0: metadata\.case\.disease: /,
+  );
 });

@@ -1,9 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BoxError, boxIoP, boxIoT, boxIoU, boxesToMask, boxesToTokenMask, denormaliseBox, formatBox, fromXywh, fromXyxy,
-  huatuoVisionGrid, maskCount, maskToBox, microOverlap, normaliseBox, parseBox, qwen25vlGrid, qwenSmartResize,
-  regionOverlap, resizeBox, toXywh, uniformGrid, validateBox,
+  BoxError,
+  boxIoP,
+  boxIoT,
+  boxIoU,
+  boxesToMask,
+  boxesToTokenMask,
+  denormaliseBox,
+  formatBox,
+  fromXywh,
+  fromXyxy,
+  huatuoVisionGrid,
+  maskCount,
+  maskToBox,
+  microOverlap,
+  normaliseBox,
+  parseBox,
+  qwen25vlGrid,
+  qwenSmartResize,
+  regionOverlap,
+  resizeBox,
+  toXywh,
+  uniformGrid,
+  validateBox,
 } from '../../src/imaging/index.js';
 
 const size = { width: 100, height: 50 };
@@ -20,12 +40,18 @@ test('xyxy, xywh and normalised forms convert both ways', () => {
 });
 
 test('swapped corners, bad values and out-of-image boxes are refused with the origin named', () => {
-  assert.throws(() => fromXyxy([30, 5, 10, 15], size, { where: 'items.jsonl:7 bbox[0]' }), (error: unknown) => {
-    assert.ok(error instanceof BoxError);
-    assert.match((error as Error).message, /^items\.jsonl:7 bbox\[0\]: swapped corners/);
-    return true;
-  });
-  assert.throws(() => fromXyxy([0, 0, 120, 10], size, { where: 'a.json' }), /a\.json: box .* partly outside the 100×50 image/);
+  assert.throws(
+    () => fromXyxy([30, 5, 10, 15], size, { where: 'items.jsonl:7 bbox[0]' }),
+    (error: unknown) => {
+      assert.ok(error instanceof BoxError);
+      assert.match((error as Error).message, /^items\.jsonl:7 bbox\[0\]: swapped corners/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => fromXyxy([0, 0, 120, 10], size, { where: 'a.json' }),
+    /a\.json: box .* partly outside the 100×50 image/,
+  );
   assert.throws(() => fromXyxy([200, 0, 220, 10], size, { clamp: true }), /wholly outside/);
   assert.deepEqual(fromXyxy([-5, 0, 120, 10], size, { clamp: true }), { x1: 0, y1: 0, x2: 100, y2: 10 });
   assert.throws(() => fromXyxy([1, 2, 3], size), /expected 4 numbers/);
@@ -45,7 +71,14 @@ test('IoU, IoP and IoT of boxes', () => {
 });
 
 test('pixel-level overlap of box unions and micro pooling', () => {
-  const overlap = regionOverlap([{ x1: 0, y1: 0, x2: 10, y2: 10 }], [{ x1: 5, y1: 0, x2: 15, y2: 10 }, { x1: 40, y1: 40, x2: 42, y2: 42 }], size);
+  const overlap = regionOverlap(
+    [{ x1: 0, y1: 0, x2: 10, y2: 10 }],
+    [
+      { x1: 5, y1: 0, x2: 15, y2: 10 },
+      { x1: 40, y1: 40, x2: 42, y2: 42 },
+    ],
+    size,
+  );
   assert.equal(overlap.intersection, 50);
   assert.equal(overlap.predicted, 100);
   assert.equal(overlap.target, 104);
@@ -71,8 +104,18 @@ test('box → token grid follows floor(x1/p) … ceil(x2/p) − 1', () => {
   assert.equal(qwen.cols, 8);
   const all = boxesToTokenMask([{ x1: 0, y1: 0, x2: 1000, y2: 1000 }], { width: 1000, height: 1000 }, qwen);
   assert.equal(all.count, 64);
-  const two = boxesToTokenMask([{ x1: 0, y1: 0, x2: 1, y2: 1 }, { x1: 999, y1: 999, x2: 1000, y2: 1000 }], { width: 1000, height: 1000 }, uniformGrid(4, 4, { width: 1000, height: 1000 }));
+  const two = boxesToTokenMask(
+    [
+      { x1: 0, y1: 0, x2: 1, y2: 1 },
+      { x1: 999, y1: 999, x2: 1000, y2: 1000 },
+    ],
+    { width: 1000, height: 1000 },
+    uniformGrid(4, 4, { width: 1000, height: 1000 }),
+  );
   assert.deepEqual(two.indices, [0, 15]);
-  assert.deepEqual(resizeBox({ x1: 10, y1: 10, x2: 20, y2: 20 }, { width: 100, height: 100 }, { width: 50, height: 200 }), { x1: 5, y1: 20, x2: 10, y2: 40 });
+  assert.deepEqual(
+    resizeBox({ x1: 10, y1: 10, x2: 20, y2: 20 }, { width: 100, height: 100 }, { width: 50, height: 200 }),
+    { x1: 5, y1: 20, x2: 10, y2: 40 },
+  );
   assert.deepEqual(maskToBox(boxesToMask([{ x1: 3, y1: 4, x2: 9, y2: 7 }], size)), { x1: 3, y1: 4, x2: 9, y2: 7 });
 });

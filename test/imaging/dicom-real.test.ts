@@ -72,7 +72,9 @@ test('CT_small.dcm: size, modality, HU values match a hand-rolled reader', { ski
   assert.equal(lung.windowText, 'lung window');
 });
 
-test('MR_small.dcm and MR_small_RLE.dcm: the hand-decoded RLE pixels equal the uncompressed ones', { skip }, async () => {
+test('MR_small.dcm and MR_small_RLE.dcm: the hand-decoded RLE pixels equal the uncompressed ones', {
+  skip,
+}, async () => {
   const plain = await readDicom(join(DIR, 'MR_small.dcm'));
   const rle = await readDicom(join(DIR, 'MR_small_RLE.dcm'));
   const expected = minimalRead(join(DIR, 'MR_small.dcm'));
@@ -86,7 +88,10 @@ test('MR_small.dcm and MR_small_RLE.dcm: the hand-decoded RLE pixels equal the u
 
 test('DICOM → image parts with labels, and the loader describes size, modality and range', { skip }, async () => {
   const parts = await dicomToImageParts(join(DIR, 'CT_small.dcm'), { window: ['lung', 'bone'] });
-  assert.deepEqual(parts.map((part) => part.label), ['CT image, lung window', 'CT image, bone window']);
+  assert.deepEqual(
+    parts.map((part) => part.label),
+    ['CT image, lung window', 'CT image, bone window'],
+  );
   assert.equal(parts[0].mediaType, 'image/png');
   assert.equal(parts[0].source.kind, 'bytes');
   const report = await dicomLoader.describe!(join(DIR, 'CT_small.dcm'));

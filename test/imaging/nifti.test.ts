@@ -7,10 +7,22 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeNifti, encodeNifti, ImagingError, niftiLoader, niftiToImageParts, pixelStats, readNifti, sliceCount, volumeSlice } from '../../src/imaging/index.js';
+import {
+  decodeNifti,
+  encodeNifti,
+  ImagingError,
+  niftiLoader,
+  niftiToImageParts,
+  pixelStats,
+  readNifti,
+  sliceCount,
+  volumeSlice,
+} from '../../src/imaging/index.js';
 
 const DIR = join(import.meta.dirname, '../../../shared/data/nifti');
-const skip = existsSync(join(DIR, 'little.nii.gz')) ? false : `shared data not found at ${DIR}; skipping real-NIfTI tests`;
+const skip = existsSync(join(DIR, 'little.nii.gz'))
+  ? false
+  : `shared data not found at ${DIR}; skipping real-NIfTI tests`;
 
 function handRead(file: string) {
   const bytes = gunzipSync(readFileSync(file));
@@ -39,7 +51,14 @@ function handRead(file: string) {
   const n = dims[0] * dims[1] * dims[2];
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const raw = datatype === 2 ? bytes[offset + i] : datatype === 16 ? (little ? bytes.readFloatLE(offset + 4 * i) : bytes.readFloatBE(offset + 4 * i)) : NaN;
+    const raw =
+      datatype === 2
+        ? bytes[offset + i]
+        : datatype === 16
+          ? little
+            ? bytes.readFloatLE(offset + 4 * i)
+            : bytes.readFloatBE(offset + 4 * i)
+          : NaN;
     values[i] = raw * slope + inter;
   }
   return { dims, datatype, pixdim, srow, values };
@@ -57,15 +76,22 @@ for (const name of ['little.nii.gz', 'avg152T1_LR_nifti.nii.gz']) {
     assert.equal(volume.orientation, letters);
     assert.equal(volume.orientation, 'LAS');
     let mismatches = 0;
-    for (let i = 0; i < expected.values.length; i++) if (Math.fround(expected.values[i]) !== volume.data[i]) mismatches++;
+    for (let i = 0; i < expected.values.length; i++)
+      if (Math.fround(expected.values[i]) !== volume.data[i]) mismatches++;
     assert.equal(mismatches, 0);
     const stats = pixelStats(volume.data);
     const reference = pixelStats(expected.values);
-    assert.ok(Math.abs(stats.mean - reference.mean) < 1e-6 && stats.min === Math.fround(reference.min) && stats.max === Math.fround(reference.max));
+    assert.ok(
+      Math.abs(stats.mean - reference.mean) < 1e-6 &&
+        stats.min === Math.fround(reference.min) &&
+        stats.max === Math.fround(reference.max),
+    );
   });
 }
 
-test('slices are reoriented for radiological display (LAS: columns already run towards patient left)', { skip }, async () => {
+test('slices are reoriented for radiological display (LAS: columns already run towards patient left)', {
+  skip,
+}, async () => {
   const volume = await readNifti(join(DIR, 'avg152T1_LR_nifti.nii.gz'));
   const [nx, ny, nz] = volume.dims;
   assert.equal(sliceCount(volume, 'axial'), nz);
@@ -77,8 +103,14 @@ test('slices are reoriented for radiological display (LAS: columns already run t
   // L axis: no column flip. A axis: rows must run towards posterior, so row 0 is j = ny − 1.
   assert.equal(axial.values[0 * nx + 10], volume.data[k * nx * ny + (ny - 1) * nx + 10]);
   const parts = await niftiToImageParts(volume, { maxImages: 3, name: 'avg152T1', plane: 'coronal' });
-  assert.deepEqual(parts.map((part) => part.label?.replace(/, .*/, '')), ['avg152T1 coronal slice 1/109', 'avg152T1 coronal slice 55/109', 'avg152T1 coronal slice 109/109']);
-  assert.match(await niftiLoader.describe!(join(DIR, 'little.nii.gz')), /NIfTI 64×64×21 float32, spacing 4 × 4 × 6 mm, orientation LAS/);
+  assert.deepEqual(
+    parts.map((part) => part.label?.replace(/, .*/, '')),
+    ['avg152T1 coronal slice 1/109', 'avg152T1 coronal slice 55/109', 'avg152T1 coronal slice 109/109'],
+  );
+  assert.match(
+    await niftiLoader.describe!(join(DIR, 'little.nii.gz')),
+    /NIfTI 64×64×21 float32, spacing 4 × 4 × 6 mm, orientation LAS/,
+  );
 });
 
 test('writer round-trip; bad header, truncated data and missing files fail naming the file', async () => {
@@ -89,17 +121,30 @@ test('writer round-trip; bad header, truncated data and missing files fail namin
   const floats = Float32Array.from({ length: 24 }, (_, i) => i / 3 - 2);
   const bigEndian = decodeNifti(encodeNifti(floats, [4, 3, 2], [1, 1, 1], { bigEndian: true }), 'be.nii');
   assert.deepEqual(Array.from(bigEndian.data), Array.from(floats), 'big-endian float32 voxels are swapped');
-  assert.deepEqual(Array.from(decodeNifti(encodeNifti(data, [4, 3, 2], [1, 1, 1], { bigEndian: true }), 'be16.nii').data), Array.from(data));
+  assert.deepEqual(
+    Array.from(decodeNifti(encodeNifti(data, [4, 3, 2], [1, 1, 1], { bigEndian: true }), 'be16.nii').data),
+    Array.from(data),
+  );
   const plain = encodeNifti(data, [4, 3, 2], [1, 1, 1]);
   const badSize = new Uint8Array(plain);
   new DataView(badSize.buffer).setInt32(0, 123, true);
-  assert.throws(() => decodeNifti(badSize, 'bad.nii'), (error: unknown) => error instanceof ImagingError && /^bad\.nii: bad NIfTI header: sizeof_hdr is 123/.test((error as Error).message));
+  assert.throws(
+    () => decodeNifti(badSize, 'bad.nii'),
+    (error: unknown) =>
+      error instanceof ImagingError && /^bad\.nii: bad NIfTI header: sizeof_hdr is 123/.test((error as Error).message),
+  );
   const badMagic = new Uint8Array(plain);
   badMagic[344] = 0x78;
   assert.throws(() => decodeNifti(badMagic, 'magic.nii'), /magic\.nii: bad NIfTI header/);
-  assert.throws(() => decodeNifti(plain.subarray(0, 360), 'cut.nii'), /cut\.nii: image data ends at byte 360.*truncated/);
+  assert.throws(
+    () => decodeNifti(plain.subarray(0, 360), 'cut.nii'),
+    /cut\.nii: image data ends at byte 360.*truncated/,
+  );
   assert.throws(() => decodeNifti(plain.subarray(0, 100), 'short.nii'), /short\.nii: bad NIfTI header: 100 bytes/);
-  assert.throws(() => decodeNifti(new Uint8Array(gzipSync(plain)).subarray(0, 30), 'cut.nii.gz'), /cut\.nii\.gz: cannot gunzip/);
+  assert.throws(
+    () => decodeNifti(new Uint8Array(gzipSync(plain)).subarray(0, 30), 'cut.nii.gz'),
+    /cut\.nii\.gz: cannot gunzip/,
+  );
   const zero = new Uint8Array(plain);
   new DataView(zero.buffer).setInt16(42, 0, true);
   assert.throws(() => decodeNifti(zero, 'zero.nii'), /zero\.nii: image has zero size/);

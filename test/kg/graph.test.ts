@@ -70,17 +70,30 @@ test('mini-KG: >= 500 sourced facts in PrimeKG schema, stored both ways, every n
   const metformin = kg.graph.findByName('metformin')[0]!;
   const t2d = kg.graph.findByName('type 2 diabetes mellitus')[0]!;
   const rel = kg.graph.relationsFrom(metformin, t2d).map((r) => kg.graph.relations[r]!);
-  assert.deepEqual(rel.map((r) => [r.name, r.display]), [['indication', 'indication']]);
+  assert.deepEqual(
+    rel.map((r) => [r.name, r.display]),
+    [['indication', 'indication']],
+  );
   assert.deepEqual(kg.sourcesBetween(t2d, metformin), ['FDA']);
-  for (const r of kg.graph.relations) assert.ok(kgarevionRelationOf(r.name, r.display), `${r.name}/${r.display} maps onto the 18`);
+  for (const r of kg.graph.relations)
+    assert.ok(kgarevionRelationOf(r.name, r.display), `${r.name}/${r.display} maps onto the 18`);
   assert.equal(KGAREVION_RELATIONS.length, 18);
 });
 
 test('mini-KG parser: unknown node, wrong types, missing source name file and line', () => {
   const nodes = '# type: drug\nAspirin | ASA\n# type: gene/protein\nPTGS2\n';
-  assert.throws(() => parseMiniKg(nodes, 'Aspirin\ttarget\tPTGS9\tDrugBank\n'), /facts\.tsv:1: tail: 'PTGS9' is not a node/);
-  assert.throws(() => parseMiniKg(nodes, '# c\nPTGS2\ttarget\tAspirin\tDrugBank\n'), /facts\.tsv:2: relation: 'target' does not link gene\/protein -> drug/);
-  assert.throws(() => parseMiniKg(nodes, 'Aspirin\ttarget\tPTGS2\t\n'), /facts\.tsv:1: source: every fact needs a source/);
+  assert.throws(
+    () => parseMiniKg(nodes, 'Aspirin\ttarget\tPTGS9\tDrugBank\n'),
+    /facts\.tsv:1: tail: 'PTGS9' is not a node/,
+  );
+  assert.throws(
+    () => parseMiniKg(nodes, '# c\nPTGS2\ttarget\tAspirin\tDrugBank\n'),
+    /facts\.tsv:2: relation: 'target' does not link gene\/protein -> drug/,
+  );
+  assert.throws(
+    () => parseMiniKg(nodes, 'Aspirin\ttarget\tPTGS2\t\n'),
+    /facts\.tsv:1: source: every fact needs a source/,
+  );
   assert.throws(() => parseMiniKg(nodes, 'Aspirin\ttarget\n'), /facts\.tsv:1: row: expected 4/);
   const ok = parseMiniKg(nodes, 'Aspirin\ttarget\tPTGS2\tDrugBank\n');
   assert.deepEqual(ok.graph.synonymsOf(0), ['ASA']);

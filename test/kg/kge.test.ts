@@ -2,7 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadMiniKg } from '../../src/kg/minikg.js';
 import { generateScaleFreeKg } from '../../src/kg/generator.js';
-import { accumulateGradient, calibrateThreshold, createModel, evaluateRanking, evaluateRankingParallel, score, splitTriples, trainKge, type KgeKind } from '../../src/kg/kge/index.js';
+import {
+  accumulateGradient,
+  calibrateThreshold,
+  createModel,
+  evaluateRanking,
+  evaluateRankingParallel,
+  score,
+  splitTriples,
+  trainKge,
+  type KgeKind,
+} from '../../src/kg/kge/index.js';
 import { createRng } from '../../src/stats/random.js';
 
 test('hand-derived gradients match finite differences (TransE, DistMult, RotatE)', () => {
@@ -19,7 +29,10 @@ test('hand-derived gradients match finite differences (TransE, DistMult, RotatE)
       params[index] = saved - 1e-3;
       const down = score(model, 0, 1, 2);
       params[index] = saved;
-      assert.ok(Math.abs((up - down) / 2e-3 - grads[index]!) < 2e-2, `${kind} grad ${index}: ${(up - down) / 2e-3} vs ${grads[index]}`);
+      assert.ok(
+        Math.abs((up - down) / 2e-3 - grads[index]!) < 2e-2,
+        `${kind} grad ${index}: ${(up - down) / 2e-3} vs ${grads[index]}`,
+      );
     };
     for (let i = 0; i < model.entities.length; i++) check(model.entities, gE, i);
     for (let i = 0; i < model.relations.length; i++) check(model.relations, gR, i);

@@ -32,13 +32,20 @@ test('every question is answerable from the mini-KG and no distractor has the de
     const relations = graphRelationsFor(graph, relation as KgarevionRelation);
     assert.ok(graph.hasEdge(stem, answer!, relations), `${id}: ${about} -${relation}- ${options[0]} missing`);
     for (const [index, distractor] of distractors.entries()) {
-      assert.ok(!graph.hasEdge(stem, distractor!, relations), `${id}: distractor ${options[index + 1]} also has ${relation}`);
+      assert.ok(
+        !graph.hasEdge(stem, distractor!, relations),
+        `${id}: distractor ${options[index + 1]} also has ${relation}`,
+      );
     }
   }
 });
 
 test('samples: answers spread over A-D, metadata for groupBy', async () => {
-  const samples = [...(await kgqaMini.dataset({ args: {}, seed: 1, cacheDir: '/tmp' }) as Iterable<ReturnType<typeof questionSample>>)];
+  const samples = [
+    ...((await kgqaMini.dataset({ args: {}, seed: 1, cacheDir: '/tmp' })) as Iterable<
+      ReturnType<typeof questionSample>
+    >),
+  ];
   const letters = new Set(samples.map((s) => s.target));
   assert.equal(letters.size, 4);
   assert.deepEqual(kgqaMini.groupBy, ['category']);
@@ -58,10 +65,21 @@ test('KG-path baseline: answers one-fact questions from the graph and records it
     correct += value;
     byCategory.set(row[1], [...(byCategory.get(row[1]) ?? []), value]);
     if (row[0] === 'ind-01') {
-      assert.ok(context.events.some((e) => e.type === 'evidence' && /type 2 diabetes mellitus -\[indication\]- Metformin|Metformin -\[indication\]- type 2 diabetes mellitus/.test(JSON.stringify(e.data))));
+      assert.ok(
+        context.events.some(
+          (e) =>
+            e.type === 'evidence' &&
+            /type 2 diabetes mellitus -\[indication\]- Metformin|Metformin -\[indication\]- type 2 diabetes mellitus/.test(
+              JSON.stringify(e.data),
+            ),
+        ),
+      );
     }
   }
   const oneFact = QUESTIONS.filter((q) => q[5] !== 'path').length;
   assert.ok(correct >= oneFact * 0.9, `baseline ${correct}/${QUESTIONS.length}`);
-  console.log(`kgqa-mini KG-path baseline: ${correct}/${QUESTIONS.length}`, Object.fromEntries([...byCategory].map(([k, v]) => [k, `${v.reduce((a, b) => a + b, 0)}/${v.length}`])));
+  console.log(
+    `kgqa-mini KG-path baseline: ${correct}/${QUESTIONS.length}`,
+    Object.fromEntries([...byCategory].map(([k, v]) => [k, `${v.reduce((a, b) => a + b, 0)}/${v.length}`])),
+  );
 });

@@ -48,9 +48,15 @@ test('relation linking onto the 18 relations, with node types to break ties', ()
   assert.equal(linkRelation('protein_protein')?.relation, 'protein_protein');
   assert.equal(linkRelation('presents with')?.relation, 'phenotype present');
   assert.equal(linkRelation('causes', { headType: 'drug', tailType: 'effect/phenotype' })?.relation, 'side effect');
-  assert.equal(linkRelation('mutation in', { headType: 'disease', tailType: 'gene/protein' })?.relation, 'associated with');
+  assert.equal(
+    linkRelation('mutation in', { headType: 'disease', tailType: 'gene/protein' })?.relation,
+    'associated with',
+  );
   assert.equal(linkRelation('frobnicates'), undefined);
-  assert.deepEqual(graphRelationsFor(kg.graph, 'target').map((r) => kg.graph.relations[r]!.display), ['target']);
+  assert.deepEqual(
+    graphRelationsFor(kg.graph, 'target').map((r) => kg.graph.relations[r]!.display),
+    ['target'],
+  );
   assert.equal(graphRelationsFor(kg.graph, 'protein_protein').length, 1);
 });
 

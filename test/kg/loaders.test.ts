@@ -17,11 +17,15 @@ test('parseCsvLine handles quotes and doubled quotes', () => {
 
 test('PrimeKG kg.csv: nodes, relations with display, reverse rows, xrefs', async () => {
   const file = join(dir, 'kg.csv');
-  writeFileSync(file, [HEADER,
-    'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
-    'drug_protein,target,20,5743,gene/protein,PTGS2,NCBI,10,DB00945,drug,Aspirin,DrugBank',
-    'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,"pain, acute",MONDO',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      HEADER,
+      'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
+      'drug_protein,target,20,5743,gene/protein,PTGS2,NCBI,10,DB00945,drug,Aspirin,DrugBank',
+      'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,"pain, acute",MONDO',
+    ].join('\n'),
+  );
   const { graph, stats } = await loadPrimeKg(file);
   assert.equal(stats.rows, 3);
   assert.equal(graph.nodeCount, 3);
@@ -35,13 +39,17 @@ test('PrimeKG kg.csv: nodes, relations with display, reverse rows, xrefs', async
 
 test('PrimeKG: a malformed row names file and line; lenient mode skips it and goes on', async () => {
   const file = join(dir, 'bad.csv');
-  writeFileSync(file, [HEADER,
-    'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
-    'drug_protein,target,10,DB00945,drug,Aspirin',
-    'made_up_relation,foo,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
-    'indication,indication,x,DB00945,drug,Aspirin,DrugBank,30,123,disease,pain,MONDO',
-    'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,pain,MONDO',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      HEADER,
+      'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
+      'drug_protein,target,10,DB00945,drug,Aspirin',
+      'made_up_relation,foo,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
+      'indication,indication,x,DB00945,drug,Aspirin,DrugBank,30,123,disease,pain,MONDO',
+      'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,pain,MONDO',
+    ].join('\n'),
+  );
   await assert.rejects(loadPrimeKg(file), (error: unknown) => {
     assert.ok(error instanceof SampleFormatError);
     assert.equal(error.file, file);
@@ -53,7 +61,14 @@ test('PrimeKG: a malformed row names file and line; lenient mode skips it and go
   const { graph, stats } = await loadPrimeKg(file, { lenient: true, onError: (e) => seen.push(e) });
   assert.equal(stats.rows, 2);
   assert.equal(stats.skipped, 3);
-  assert.deepEqual(seen.map((e) => [e.line, e.field]), [[3, 'row'], [4, 'relation'], [5, 'x_index']]);
+  assert.deepEqual(
+    seen.map((e) => [e.line, e.field]),
+    [
+      [3, 'row'],
+      [4, 'relation'],
+      [5, 'x_index'],
+    ],
+  );
   assert.match(seen[1]!.message, /unknown relation 'made_up_relation'/);
   assert.equal(graph.edgeCount, 2);
 });
@@ -66,9 +81,17 @@ test('PrimeKG: missing header columns are reported', async () => {
 
 test('Hetionet: nodes TSV + gzipped SIF edges, unknown metaedge and unknown node', async () => {
   const nodes = join(dir, 'nodes.tsv');
-  writeFileSync(nodes, 'id\tname\tkind\nGene::9021\tSOCS3\tGene\nBiological Process::GO:0071357\tcellular response to type I interferon\tBiological Process\nCompound::DB00945\tAspirin\tCompound\n');
+  writeFileSync(
+    nodes,
+    'id\tname\tkind\nGene::9021\tSOCS3\tGene\nBiological Process::GO:0071357\tcellular response to type I interferon\tBiological Process\nCompound::DB00945\tAspirin\tCompound\n',
+  );
   const edges = join(dir, 'edges.sif.gz');
-  writeFileSync(edges, gzipSync('source\tmetaedge\ttarget\nGene::9021\tGpBP\tBiological Process::GO:0071357\nCompound::DB00945\tXxY\tGene::9021\nCompound::DB00945\tCbG\tGene::0000\n'));
+  writeFileSync(
+    edges,
+    gzipSync(
+      'source\tmetaedge\ttarget\nGene::9021\tGpBP\tBiological Process::GO:0071357\nCompound::DB00945\tXxY\tGene::9021\nCompound::DB00945\tCbG\tGene::0000\n',
+    ),
+  );
   await assert.rejects(loadHetionet({ nodes, edges }), /edges\.sif\.gz:3: metaedge: unknown metaedge 'XxY'/);
   const { graph, stats } = await loadHetionet({ nodes, edges }, { lenient: true });
   assert.equal(graph.nodeCount, 3);
@@ -76,11 +99,16 @@ test('Hetionet: nodes TSV + gzipped SIF edges, unknown metaedge and unknown node
   assert.equal(stats.skipped, 2);
   assert.match(stats.problems[1]!, /edges\.sif\.gz:4: target: node 'Gene::0000' is not in/);
   const gene = graph.indexOf('Gene::9021');
-  assert.equal(graph.relations[graph.relationsFrom(gene, graph.indexOf('Biological Process::GO:0071357'))[0]!]!.display, 'participates');
+  assert.equal(
+    graph.relations[graph.relationsFrom(gene, graph.indexOf('Biological Process::GO:0071357'))[0]!]!.display,
+    'participates',
+  );
 });
 
 const REAL_NODES = join(import.meta.dirname, '../../../shared/data/hetionet/hetionet-v1.0-nodes.tsv');
-test('Hetionet: the real v1.0 nodes file has 47,031 nodes of 11 kinds', { skip: existsSync(REAL_NODES) ? false : `absent: ${REAL_NODES}` }, async () => {
+test('Hetionet: the real v1.0 nodes file has 47,031 nodes of 11 kinds', {
+  skip: existsSync(REAL_NODES) ? false : `absent: ${REAL_NODES}`,
+}, async () => {
   const { graph } = await loadHetionet({ nodes: REAL_NODES });
   assert.equal(graph.nodeCount, 47031);
   assert.equal(graph.nodeTypes().length, 11);
@@ -106,11 +134,21 @@ test('writeHetionet -> loadHetionet round-trips a generated graph', async () => 
 test('PrimeKG: gzipped file, limit and dedupe', async () => {
   const file = join(dir, 'kg.csv.gz');
   const row = 'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI';
-  writeFileSync(file, gzipSync([HEADER, row, row, 'drug_protein,enzyme,10,DB00945,drug,Aspirin,DrugBank,21,1559,gene/protein,CYP2C9,NCBI'].join('\r\n') + '\r\n'));
+  writeFileSync(
+    file,
+    gzipSync(
+      [HEADER, row, row, 'drug_protein,enzyme,10,DB00945,drug,Aspirin,DrugBank,21,1559,gene/protein,CYP2C9,NCBI'].join(
+        '\r\n',
+      ) + '\r\n',
+    ),
+  );
   const deduped = await loadPrimeKg(file, { dedupe: true });
   assert.equal(deduped.stats.rows, 3);
   assert.equal(deduped.graph.edgeCount, 2);
-  assert.deepEqual(deduped.graph.relations.map((r) => `${r.name}/${r.display}`), ['drug_protein/target', 'drug_protein/enzyme']);
+  assert.deepEqual(
+    deduped.graph.relations.map((r) => `${r.name}/${r.display}`),
+    ['drug_protein/target', 'drug_protein/enzyme'],
+  );
   assert.equal(deduped.graph.nodeName(deduped.graph.indexOf('21')), 'CYP2C9');
   const limited = await loadPrimeKg(file, { limit: 1 });
   assert.equal(limited.graph.edgeCount, 1);

@@ -7,13 +7,26 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, ProviderCallError } from '../../src/core/errors.js';
-import { imageFromBytes, imageFromPath, loggableMessage, textPart, userMessage, type ChatMessage } from '../../src/core/messages.js';
+import {
+  imageFromBytes,
+  imageFromPath,
+  loggableMessage,
+  textPart,
+  userMessage,
+  type ChatMessage,
+} from '../../src/core/messages.js';
 import type { GenerateRequest } from '../../src/core/model.js';
 import { anthropicModel } from '../../src/models/anthropic.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const ask = (text: string, config: GenerateRequest['config'] = {}): GenerateRequest => ({ messages: [userMessage(text)], config });
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const ask = (text: string, config: GenerateRequest['config'] = {}): GenerateRequest => ({
+  messages: [userMessage(text)],
+  config,
+});
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -40,9 +53,17 @@ beforeEach(() => {
 describe('anthropicModel: replies', () => {
   test('text: system messages move to `system`, usage and cost come back', async () => {
     server.setScript([{ text: 'Aspirin.', usage: { inputTokens: 200, outputTokens: 10 } }]);
-    const priced = anthropicModel({ model: 'claude-test', baseURL: server.url, prices: { 'claude-test': { inputPerMillion: 3, outputPerMillion: 15 } } });
+    const priced = anthropicModel({
+      model: 'claude-test',
+      baseURL: server.url,
+      prices: { 'claude-test': { inputPerMillion: 3, outputPerMillion: 15 } },
+    });
     const output = await priced.doGenerate({
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'system', content: 'Cite nothing.' }, userMessage('Antiplatelet for ACS?')],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'system', content: 'Cite nothing.' },
+        userMessage('Antiplatelet for ACS?'),
+      ],
       config: { maxTokens: 64, stop: ['END'], temperature: 0 },
     });
     assert.equal(output.text, 'Aspirin.');
@@ -54,7 +75,9 @@ describe('anthropicModel: replies', () => {
     // SDK 1.14 sends the key as a Bearer token (older ones used x-api-key); a placeholder for a local server.
     assert.ok(request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined);
     assert.equal(request.body.system, 'Be brief.\n\nCite nothing.');
-    assert.deepEqual(request.body.messages, [{ role: 'user', content: [{ type: 'text', text: 'Antiplatelet for ACS?' }] }]);
+    assert.deepEqual(request.body.messages, [
+      { role: 'user', content: [{ type: 'text', text: 'Antiplatelet for ACS?' }] },
+    ]);
     assert.equal(request.body.max_tokens, 64);
     assert.deepEqual(request.body.stop_sequences, ['END']);
     assert.equal(request.body.temperature, undefined, 'sampling parameters are off by default');
@@ -73,10 +96,17 @@ describe('anthropicModel: replies', () => {
     const folder = await mkdtemp(join(tmpdir(), 'medkit-anthropic-'));
     const path = join(folder, 'slice.png');
     await writeFile(path, PNG);
-    const message = userMessage([imageFromPath(path, 'image/png'), imageFromBytes(new Uint8Array(PNG), 'image/png'), textPart('Compare.')]);
+    const message = userMessage([
+      imageFromPath(path, 'image/png'),
+      imageFromBytes(new Uint8Array(PNG), 'image/png'),
+      textPart('Compare.'),
+    ]);
     await model.doGenerate({ messages: [message], config: {} });
     const turn = server.requests[0]!.turn!;
-    assert.deepEqual(turn.images.map((image) => image.mediaType), ['image/png', 'image/png']);
+    assert.deepEqual(
+      turn.images.map((image) => image.mediaType),
+      ['image/png', 'image/png'],
+    );
     for (const image of turn.images) assert.deepEqual(Buffer.from(image.base64, 'base64'), PNG);
     assert.equal(server.requests[0]!.body.messages[0].content[0].source.type, 'base64');
     assert.ok(!JSON.stringify(loggableMessage(message)).includes(PNG.toString('base64')));
@@ -85,10 +115,25 @@ describe('anthropicModel: replies', () => {
   test('tools: tool_use comes back as a ToolCall; results go back as one tool_result user turn', async () => {
     server.setScript((turn) =>
       turn.lastRole === 'tool'
-        ? `Results: ${turn.messages.filter((message) => message.role === 'tool').map((message) => message.text).join(' / ')}`
-        : { text: 'Checking.', toolCalls: [{ id: 'tu_1', name: 'lab', arguments: { code: 'K' } }, { id: 'tu_2', name: 'lab', arguments: { code: 'Na' } }] },
+        ? `Results: ${turn.messages
+            .filter((message) => message.role === 'tool')
+            .map((message) => message.text)
+            .join(' / ')}`
+        : {
+            text: 'Checking.',
+            toolCalls: [
+              { id: 'tu_1', name: 'lab', arguments: { code: 'K' } },
+              { id: 'tu_2', name: 'lab', arguments: { code: 'Na' } },
+            ],
+          },
     );
-    const tools = [{ name: 'lab', description: 'Latest lab', parameters: { type: 'object', properties: { code: { type: 'string' } }, required: ['code'] } }];
+    const tools = [
+      {
+        name: 'lab',
+        description: 'Latest lab',
+        parameters: { type: 'object', properties: { code: { type: 'string' } }, required: ['code'] },
+      },
+    ];
     const messages: ChatMessage[] = [userMessage('Electrolytes?')];
     const first = await model.doGenerate({ messages, tools, toolChoice: 'required', config: {} });
     assert.equal(first.finishReason, 'tool_calls');
@@ -106,7 +151,12 @@ describe('anthropicModel: replies', () => {
     assert.deepEqual(firstBody.tools, [{ name: 'lab', description: 'Latest lab', input_schema: tools[0]!.parameters }]);
     assert.deepEqual(firstBody.tool_choice, { type: 'any' });
     assert.deepEqual(secondBody.tool_choice, { type: 'tool', name: 'lab' });
-    assert.deepEqual(secondBody.messages[1].content[1], { type: 'tool_use', id: 'tu_1', name: 'lab', input: { code: 'K' } });
+    assert.deepEqual(secondBody.messages[1].content[1], {
+      type: 'tool_use',
+      id: 'tu_1',
+      name: 'lab',
+      input: { code: 'K' },
+    });
     assert.equal(secondBody.messages.length, 3, 'both results share one user turn');
     assert.deepEqual(secondBody.messages[2].content, [
       { type: 'tool_result', tool_use_id: 'tu_1', content: '5.9' },
@@ -117,7 +167,9 @@ describe('anthropicModel: replies', () => {
   test('json_schema uses output_config.format; json adds an instruction to the system prompt', async () => {
     server.setScript(['{"answer":"yes"}', '{"a":1}']);
     const schema = { type: 'object', properties: { answer: { enum: ['yes', 'no'] } } };
-    const output = await model.doGenerate(ask('Effusion?', { responseFormat: { type: 'json_schema', name: 'verdict', schema } }));
+    const output = await model.doGenerate(
+      ask('Effusion?', { responseFormat: { type: 'json_schema', name: 'verdict', schema } }),
+    );
     assert.deepEqual(JSON.parse(output.text), { answer: 'yes' });
     assert.deepEqual(server.requests[0]!.body.output_config, { format: { type: 'json_schema', schema } });
     await model.doGenerate(ask('JSON please', { responseFormat: { type: 'json' } }));
@@ -174,10 +226,15 @@ describe('anthropicModel: faults and keys', () => {
     }
     const guarded = await startLoopbackServer({ apiKey: 'right' });
     try {
-      const error = await rejection(anthropicModel({ model: 'm', baseURL: guarded.url, apiKey: 'wrong' }).doGenerate(ask('hi')));
+      const error = await rejection(
+        anthropicModel({ model: 'm', baseURL: guarded.url, apiKey: 'wrong' }).doGenerate(ask('hi')),
+      );
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, /ANTHROPIC_API_KEY/);
-      assert.equal((await anthropicModel({ model: 'm', baseURL: guarded.url, apiKey: 'right' }).doGenerate(ask('hi'))).text, 'echo: hi');
+      assert.equal(
+        (await anthropicModel({ model: 'm', baseURL: guarded.url, apiKey: 'right' }).doGenerate(ask('hi'))).text,
+        'echo: hi',
+      );
     } finally {
       await guarded.close();
     }
@@ -188,7 +245,9 @@ describe('anthropicModel: faults and keys', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await rejection(anthropicModel({ model: 'm', baseURL: `http://127.0.0.1:${port}` }).doGenerate(ask('hi')));
+    const error = await rejection(
+      anthropicModel({ model: 'm', baseURL: `http://127.0.0.1:${port}` }).doGenerate(ask('hi')),
+    );
     assert.ok(error instanceof ProviderCallError);
     assert.equal(error.status, undefined);
     assert.equal(error.isRetryable, true);

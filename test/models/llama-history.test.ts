@@ -29,7 +29,10 @@ test('tool calls carry their results inside the model turn, which the model then
   ]);
   assert.deepEqual(history, [
     { type: 'user', text: 'Potassium?' },
-    { type: 'model', response: ['Checking.', { type: 'functionCall', name: 'lab', params: { code: 'K' }, result: '5.9' }] },
+    {
+      type: 'model',
+      response: ['Checking.', { type: 'functionCall', name: 'lab', params: { code: 'K' }, result: '5.9' }],
+    },
   ]);
 });
 
@@ -47,9 +50,12 @@ test('a tool result with no matching call is kept as text; a later user turn get
 });
 
 test('an image → ConfigError naming node-llama-cpp 3.21.1', () => {
-  assert.throws(() => toLlamaHistory([userMessage([imageFromPath('/x.png', 'image/png')])]), (error: unknown) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, /^llama provider takes no images in node-llama-cpp 3\.21\.1/);
-    return true;
-  });
+  assert.throws(
+    () => toLlamaHistory([userMessage([imageFromPath('/x.png', 'image/png')])]),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /^llama provider takes no images in node-llama-cpp 3\.21\.1/);
+      return true;
+    },
+  );
 });

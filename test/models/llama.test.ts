@@ -18,7 +18,10 @@ const missing = await import('node-llama-cpp').then(
 );
 if (missing) console.log(`# skipping llama provider tests: ${missing}`);
 
-const ask = (text: string, config: GenerateRequest['config'] = {}): GenerateRequest => ({ messages: [userMessage(text)], config });
+const ask = (text: string, config: GenerateRequest['config'] = {}): GenerateRequest => ({
+  messages: [userMessage(text)],
+  config,
+});
 
 describe('writeTinyGguf', () => {
   test('is deterministic per seed, about half a megabyte, GGUF v3', async () => {
@@ -66,7 +69,10 @@ describe('llamaModel on the tiny GGUF', { skip: missing }, () => {
     assert.equal(typeof first.text, 'string');
     assert.ok(['length', 'stop'].includes(first.finishReason), first.finishReason);
     assert.ok(first.usage.inputTokens > 10, `input tokens ${first.usage.inputTokens}`);
-    assert.ok(first.usage.outputTokens >= 1 && first.usage.outputTokens <= 12, `output tokens ${first.usage.outputTokens}`);
+    assert.ok(
+      first.usage.outputTokens >= 1 && first.usage.outputTokens <= 12,
+      `output tokens ${first.usage.outputTokens}`,
+    );
     assert.deepEqual(await model.doGenerate(request), first, 'no state carries over between requests');
     assert.equal(model.provider, 'llama');
     assert.deepEqual(model.cacheIdentity, { threads: 1, contextSize: 2048, seed: 1 });
@@ -85,13 +91,21 @@ describe('llamaModel on the tiny GGUF', { skip: missing }, () => {
   });
 
   test('concurrent requests share the one sequence in turn', async () => {
-    const outputs = await Promise.all([1, 2, 3].map((index) => model.doGenerate(ask(`Case ${index}`, { maxTokens: 4 }))));
+    const outputs = await Promise.all(
+      [1, 2, 3].map((index) => model.doGenerate(ask(`Case ${index}`, { maxTokens: 4 }))),
+    );
     assert.equal(outputs.length, 3);
     for (const output of outputs) assert.ok(output.usage.inputTokens > 0);
   });
 
   test('a transcript with tool calls and results is accepted, and tools are offered', async () => {
-    const tools = [{ name: 'latest_lab', description: 'Latest lab value', parameters: { type: 'object', properties: { code: { type: 'string' } } } }];
+    const tools = [
+      {
+        name: 'latest_lab',
+        description: 'Latest lab value',
+        parameters: { type: 'object', properties: { code: { type: 'string' } } },
+      },
+    ];
     const output = await model.doGenerate({
       messages: [
         userMessage('Potassium?'),
@@ -123,8 +137,13 @@ describe('llamaModel on the tiny GGUF', { skip: missing }, () => {
 
   test('images → ConfigError saying node-llama-cpp 3.21.1 takes none', async () => {
     await assert.rejects(
-      model.doGenerate({ messages: [userMessage([textPart('Read this'), imageFromBytes(new Uint8Array([1, 2]), 'image/png')])], config: {} }),
-      (error) => error instanceof ConfigError && error.message.startsWith('llama provider takes no images in node-llama-cpp 3.21.1'),
+      model.doGenerate({
+        messages: [userMessage([textPart('Read this'), imageFromBytes(new Uint8Array([1, 2]), 'image/png')])],
+        config: {},
+      }),
+      (error) =>
+        error instanceof ConfigError &&
+        error.message.startsWith('llama provider takes no images in node-llama-cpp 3.21.1'),
     );
   });
 

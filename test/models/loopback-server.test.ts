@@ -22,11 +22,20 @@ beforeEach(() => {
 });
 
 test('the Anthropic stream carries text and tool input the SDK can assemble', async () => {
-  server.setScript([{ text: 'Checking the chart now.', toolCalls: [{ id: 'tu', name: 'chart', arguments: { mrn: '12' } }] }]);
-  const stream = anthropic.messages.stream({ model: 'c', max_tokens: 50, messages: [{ role: 'user', content: 'Chart?' }] });
+  server.setScript([
+    { text: 'Checking the chart now.', toolCalls: [{ id: 'tu', name: 'chart', arguments: { mrn: '12' } }] },
+  ]);
+  const stream = anthropic.messages.stream({
+    model: 'c',
+    max_tokens: 50,
+    messages: [{ role: 'user', content: 'Chart?' }],
+  });
   const message = await stream.finalMessage();
   assert.equal(message.stop_reason, 'tool_use');
-  assert.deepEqual(message.content.map((block) => block.type), ['text', 'tool_use']);
+  assert.deepEqual(
+    message.content.map((block) => block.type),
+    ['text', 'tool_use'],
+  );
   assert.equal((message.content[0] as { text: string }).text, 'Checking the chart now.');
   assert.deepEqual((message.content[1] as { input: unknown }).input, { mrn: '12' });
   assert.equal(server.requests[0]!.stream, true);
@@ -42,7 +51,11 @@ test('a truncated Anthropic stream fails in the SDK instead of passing as a shor
 test('the OpenAI stream, and embeddings in the SDK’s default base64 encoding', async () => {
   server.setScript(['streamed reply']);
   const chunks: string[] = [];
-  for await (const chunk of await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true })) {
+  for await (const chunk of await openai.chat.completions.create({
+    model: 'm',
+    messages: [{ role: 'user', content: 'x' }],
+    stream: true,
+  })) {
     chunks.push(chunk.choices[0]?.delta.content ?? '');
   }
   assert.equal(chunks.join(''), 'streamed reply');
@@ -54,16 +67,27 @@ test('the OpenAI stream, and embeddings in the SDK’s default base64 encoding',
 test('a used-up list script answers 500 naming the request; unknown paths 404', async () => {
   server.setScript(['only one']);
   await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
-  await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), /no reply for chat request 1/);
+  await assert.rejects(
+    openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+    /no reply for chat request 1/,
+  );
   const response = await fetch(`${server.url}/v1/nothing`, { method: 'POST', body: '{}' });
   assert.equal(response.status, 404);
 });
 
 test('a fault function sees each recorded request', async () => {
-  server.setFaults((request) => (request.turn?.lastUserText.includes('fail') ? { type: 'server-error', status: 503 } : null));
+  server.setFaults((request) =>
+    request.turn?.lastUserText.includes('fail') ? { type: 'server-error', status: 503 } : null,
+  );
   await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'fine' }] });
-  await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'please fail' }] }), { status: 503 });
-  assert.deepEqual(server.requests.map((request) => request.fault), [undefined, 'server-error']);
+  await assert.rejects(
+    openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'please fail' }] }),
+    { status: 503 },
+  );
+  assert.deepEqual(
+    server.requests.map((request) => request.fault),
+    [undefined, 'server-error'],
+  );
 });
 
 test('latency delays the answer; 64 concurrent requests all answer; record: false keeps no log', async () => {
@@ -75,9 +99,14 @@ test('latency delays the answer; 64 concurrent requests all answer; record: fals
   try {
     const client = new OpenAI({ apiKey: 'k', baseURL: quiet.baseURL, maxRetries: 0 });
     const replies = await Promise.all(
-      Array.from({ length: 64 }, (_, index) => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: `n${index}` }] })),
+      Array.from({ length: 64 }, (_, index) =>
+        client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: `n${index}` }] }),
+      ),
     );
-    assert.deepEqual(replies.map((reply) => reply.choices[0]!.message.content), Array.from({ length: 64 }, (_, index) => `echo: n${index}`));
+    assert.deepEqual(
+      replies.map((reply) => reply.choices[0]!.message.content),
+      Array.from({ length: 64 }, (_, index) => `echo: n${index}`),
+    );
     assert.equal(quiet.requests.length, 0);
   } finally {
     await quiet.close();

@@ -8,14 +8,27 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, MedkitError, ProviderCallError } from '../../src/core/errors.js';
-import { imageFromBytes, imageFromPath, loggableMessage, textPart, userMessage, type ChatMessage } from '../../src/core/messages.js';
+import {
+  imageFromBytes,
+  imageFromPath,
+  loggableMessage,
+  textPart,
+  userMessage,
+  type ChatMessage,
+} from '../../src/core/messages.js';
 import type { GenerateRequest } from '../../src/core/model.js';
 import { openaiModel } from '../../src/models/openai.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 
 // A 1×1 PNG: small, valid, and recognisable in base64.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const ask = (text: string, config: GenerateRequest['config'] = {}): GenerateRequest => ({ messages: [userMessage(text)], config });
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const ask = (text: string, config: GenerateRequest['config'] = {}): GenerateRequest => ({
+  messages: [userMessage(text)],
+  config,
+});
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -50,8 +63,14 @@ beforeEach(() => {
 describe('openaiModel: replies', () => {
   test('text, usage, model id, cost from the price table, config on the wire', async () => {
     server.setScript([{ text: 'Metformin.', model: 'm-2024', usage: { inputTokens: 1000, outputTokens: 500 } }]);
-    const model = openaiModel({ model: 'm', baseURL: server.baseURL, prices: { 'm-2024': { inputPerMillion: 2, outputPerMillion: 8 } } });
-    const output = await model.doGenerate(ask('First-line drug for type 2 diabetes?', { temperature: 0, maxTokens: 40, seed: 7, stop: ['\n'] }));
+    const model = openaiModel({
+      model: 'm',
+      baseURL: server.baseURL,
+      prices: { 'm-2024': { inputPerMillion: 2, outputPerMillion: 8 } },
+    });
+    const output = await model.doGenerate(
+      ask('First-line drug for type 2 diabetes?', { temperature: 0, maxTokens: 40, seed: 7, stop: ['\n'] }),
+    );
     assert.equal(output.text, 'Metformin.');
     assert.equal(output.finishReason, 'stop');
     assert.deepEqual(output.usage, { inputTokens: 1000, outputTokens: 500 });
@@ -70,7 +89,11 @@ describe('openaiModel: replies', () => {
   test('images: a path image and bytes images arrive as base64; messages and logs keep no base64', async () => {
     const path = join(folder, 'cxr.png');
     await writeFile(path, PNG);
-    const message = userMessage([textPart('Describe both images.'), imageFromPath(path, 'image/png'), imageFromBytes(new Uint8Array(PNG), 'image/png')]);
+    const message = userMessage([
+      textPart('Describe both images.'),
+      imageFromPath(path, 'image/png'),
+      imageFromBytes(new Uint8Array(PNG), 'image/png'),
+    ]);
     (message.content as { detail?: string }[])[1]!.detail = 'low';
     const model = openaiModel({ model: 'vision', baseURL: server.baseURL });
     await model.doGenerate({ messages: [message], config: {} });
@@ -89,7 +112,9 @@ describe('openaiModel: replies', () => {
 
   test('an unreadable image path fails with a MedkitError naming the path, before any request', async () => {
     const model = openaiModel({ model: 'vision', baseURL: server.baseURL });
-    const error = await rejection(model.doGenerate({ messages: [userMessage([imageFromPath('/nowhere/x.png', 'image/png')])], config: {} }));
+    const error = await rejection(
+      model.doGenerate({ messages: [userMessage([imageFromPath('/nowhere/x.png', 'image/png')])], config: {} }),
+    );
     assert.ok(MedkitError.isInstance(error) && error.message.includes('/nowhere/x.png'));
     assert.equal(server.requests.length, 0);
   });
@@ -101,11 +126,22 @@ describe('openaiModel: replies', () => {
         : { toolCalls: [{ id: 'call_k', name: 'latest_lab', arguments: { loinc: '2823-3' } }] },
     );
     const model = openaiModel({ model: 'agent', baseURL: server.baseURL });
-    const tools = [{ name: 'latest_lab', description: 'Latest lab value', parameters: { type: 'object', properties: { loinc: { type: 'string' } } } }];
-    const messages: ChatMessage[] = [{ role: 'system', content: 'You are a ward assistant.' }, userMessage('Latest potassium?')];
+    const tools = [
+      {
+        name: 'latest_lab',
+        description: 'Latest lab value',
+        parameters: { type: 'object', properties: { loinc: { type: 'string' } } },
+      },
+    ];
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 'You are a ward assistant.' },
+      userMessage('Latest potassium?'),
+    ];
     const first = await model.doGenerate({ messages, tools, toolChoice: 'required', config: {} });
     assert.equal(first.finishReason, 'tool_calls');
-    assert.deepEqual(first.toolCalls, [{ id: 'call_k', name: 'latest_lab', arguments: { loinc: '2823-3' }, rawArguments: '{"loinc":"2823-3"}' }]);
+    assert.deepEqual(first.toolCalls, [
+      { id: 'call_k', name: 'latest_lab', arguments: { loinc: '2823-3' }, rawArguments: '{"loinc":"2823-3"}' },
+    ]);
     messages.push({ role: 'assistant', content: '', toolCalls: first.toolCalls });
     messages.push({ role: 'tool', toolCallId: 'call_k', name: 'latest_lab', content: '5.9 mmol/L' });
     const second = await model.doGenerate({ messages, tools, toolChoice: { name: 'latest_lab' }, config: {} });
@@ -117,13 +153,22 @@ describe('openaiModel: replies', () => {
     assert.deepEqual(secondBody.messages[2], {
       role: 'assistant',
       content: null,
-      tool_calls: [{ id: 'call_k', type: 'function', function: { name: 'latest_lab', arguments: '{"loinc":"2823-3"}' } }],
+      tool_calls: [
+        { id: 'call_k', type: 'function', function: { name: 'latest_lab', arguments: '{"loinc":"2823-3"}' } },
+      ],
     });
     assert.deepEqual(secondBody.messages[3], { role: 'tool', tool_call_id: 'call_k', content: '5.9 mmol/L' });
   });
 
   test('tool arguments that are not JSON are kept raw with a parse error, never thrown', async () => {
-    server.setScript([{ toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{"code": 12' }, { id: 'c2', name: 'lookup', arguments: '[1]' }] }]);
+    server.setScript([
+      {
+        toolCalls: [
+          { id: 'c1', name: 'lookup', arguments: '{"code": 12' },
+          { id: 'c2', name: 'lookup', arguments: '[1]' },
+        ],
+      },
+    ]);
     const model = openaiModel({ model: 'agent', baseURL: server.baseURL });
     const output = await model.doGenerate(ask('go'));
     const [broken, array] = output.toolCalls;
@@ -137,20 +182,49 @@ describe('openaiModel: replies', () => {
     server.setScript(['{"answer":"no"}', '{}']);
     const model = openaiModel({ model: 'm', baseURL: server.baseURL });
     const schema = { type: 'object', properties: { answer: { enum: ['yes', 'no'] } }, required: ['answer'] };
-    const output = await model.doGenerate(ask('Pneumothorax?', { responseFormat: { type: 'json_schema', name: 'verdict', schema } }));
+    const output = await model.doGenerate(
+      ask('Pneumothorax?', { responseFormat: { type: 'json_schema', name: 'verdict', schema } }),
+    );
     assert.deepEqual(JSON.parse(output.text), { answer: 'no' });
-    assert.deepEqual(server.requests[0]!.body.response_format, { type: 'json_schema', json_schema: { name: 'verdict', schema } });
+    assert.deepEqual(server.requests[0]!.body.response_format, {
+      type: 'json_schema',
+      json_schema: { name: 'verdict', schema },
+    });
     await model.doGenerate(ask('Any JSON', { responseFormat: { type: 'json' } }));
     assert.deepEqual(server.requests[1]!.body.response_format, { type: 'json_object' });
   });
 
   test('logprobs: topLogprobs asks for them and they map to TokenLogprob[]', async () => {
-    server.setScript([{ text: 'B', logprobs: [{ token: 'B', logprob: -0.1, top: [{ token: 'B', logprob: -0.1 }, { token: 'C', logprob: -2.4 }] }] }, 'plain']);
+    server.setScript([
+      {
+        text: 'B',
+        logprobs: [
+          {
+            token: 'B',
+            logprob: -0.1,
+            top: [
+              { token: 'B', logprob: -0.1 },
+              { token: 'C', logprob: -2.4 },
+            ],
+          },
+        ],
+      },
+      'plain',
+    ]);
     const model = openaiModel({ model: 'm', baseURL: server.baseURL });
     const output = await model.doGenerate(ask('A, B, C or D?', { topLogprobs: 2 }));
     assert.equal(server.requests[0]!.body.logprobs, true);
     assert.equal(server.requests[0]!.body.top_logprobs, 2);
-    assert.deepEqual(output.logprobs, [{ token: 'B', logprob: -0.1, top: [{ token: 'B', logprob: -0.1 }, { token: 'C', logprob: -2.4 }] }]);
+    assert.deepEqual(output.logprobs, [
+      {
+        token: 'B',
+        logprob: -0.1,
+        top: [
+          { token: 'B', logprob: -0.1 },
+          { token: 'C', logprob: -2.4 },
+        ],
+      },
+    ]);
     const plain = await model.doGenerate(ask('no logprobs'));
     assert.equal(plain.logprobs, undefined);
     assert.equal(server.requests[1]!.body.logprobs, undefined);
@@ -168,7 +242,10 @@ describe('openaiModel: replies', () => {
   });
 
   test('stream: true assembles text, tool calls, logprobs and usage like the plain call', async () => {
-    const replies = [{ text: 'Likely sepsis.', usage: { inputTokens: 3, outputTokens: 2 } }, { toolCalls: [{ id: 't', name: 'vitals', arguments: { bed: 4 } }] }];
+    const replies = [
+      { text: 'Likely sepsis.', usage: { inputTokens: 3, outputTokens: 2 } },
+      { toolCalls: [{ id: 't', name: 'vitals', arguments: { bed: 4 } }] },
+    ];
     server.setScript(replies);
     const streamed = openaiModel({ model: 'm', baseURL: server.baseURL, stream: true });
     const text = await streamed.doGenerate(ask('?', { topLogprobs: 0 }));
@@ -189,7 +266,12 @@ describe('openaiModel: faults become ProviderCallError with the retry decision',
     { fault: { type: 'rate-limit', retryAfter: '2' }, status: 429, isRetryable: true, retryAfterMs: 2000 },
     { fault: { type: 'rate-limit', retryAfterMs: 350 }, status: 429, isRetryable: true, retryAfterMs: 350 },
     { fault: { type: 'server-error' }, status: 500, isRetryable: true, retryAfterMs: undefined },
-    { fault: { type: 'server-error', status: 503, retryAfter: '1' }, status: 503, isRetryable: true, retryAfterMs: 1000 },
+    {
+      fault: { type: 'server-error', status: 503, retryAfter: '1' },
+      status: 503,
+      isRetryable: true,
+      retryAfterMs: 1000,
+    },
     { fault: { type: 'server-error', status: 400 }, status: 400, isRetryable: false, retryAfterMs: undefined },
     { fault: { type: 'malformed-json' }, status: 200, isRetryable: true, retryAfterMs: undefined },
     { fault: { type: 'truncated' }, status: undefined, isRetryable: true, retryAfterMs: undefined },
@@ -216,7 +298,9 @@ describe('openaiModel: faults become ProviderCallError with the retry decision',
   for (const fault of [{ type: 'truncated' }, { type: 'malformed-json' }] as const) {
     test(`a streamed reply with ${fault.type} → retryable ProviderCallError`, async () => {
       server.setFaults([fault]);
-      const error = await rejection(openaiModel({ model: 'm', baseURL: server.baseURL, stream: true }).doGenerate(ask('hello')));
+      const error = await rejection(
+        openaiModel({ model: 'm', baseURL: server.baseURL, stream: true }).doGenerate(ask('hello')),
+      );
       assert.ok(error instanceof ProviderCallError && error.isRetryable, String(error));
     });
   }
@@ -247,7 +331,14 @@ describe('openaiModel: faults become ProviderCallError with the retry decision',
       server.setFaults({ rate: 0.4, seed: 11, types: ['rate-limit', 'server-error', 'malformed-json'] });
       const results = [];
       for (let index = 0; index < 20; index++) {
-        results.push(await model().doGenerate(ask('x')).then(() => 'ok', (error: ProviderCallError) => String(error.status)));
+        results.push(
+          await model()
+            .doGenerate(ask('x'))
+            .then(
+              () => 'ok',
+              (error: ProviderCallError) => String(error.status),
+            ),
+        );
       }
       return results.join(',');
     };
@@ -264,11 +355,17 @@ describe('openaiModel: keys and reachability', () => {
     delete process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_BASE_URL;
     try {
-      assert.throws(() => openaiModel({ model: 'gpt-4o-mini' }), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.equal(error.message, 'OPENAI_API_KEY is not set; export it or pass --api-key (needed for https://api.openai.com/v1).');
-        return true;
-      });
+      assert.throws(
+        () => openaiModel({ model: 'gpt-4o-mini' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(
+            error.message,
+            'OPENAI_API_KEY is not set; export it or pass --api-key (needed for https://api.openai.com/v1).',
+          );
+          return true;
+        },
+      );
     } finally {
       if (saved.key !== undefined) process.env.OPENAI_API_KEY = saved.key;
       if (saved.url !== undefined) process.env.OPENAI_BASE_URL = saved.url;
@@ -279,13 +376,19 @@ describe('openaiModel: keys and reachability', () => {
     const model = openaiModel({ model: 'm', baseURL: server.baseURL, apiKey: undefined });
     await model.doGenerate(ask('hi'));
     assert.match(String(server.requests[0]!.headers.authorization), /^Bearer \S+/);
-    assert.ok(!JSON.stringify(openaiModel({ model: 'm', baseURL: server.baseURL, apiKey: 'sk-secret' }).cacheIdentity).includes('sk-secret'));
+    assert.ok(
+      !JSON.stringify(openaiModel({ model: 'm', baseURL: server.baseURL, apiKey: 'sk-secret' }).cacheIdentity).includes(
+        'sk-secret',
+      ),
+    );
   });
 
   test('a rejected key (401) → ConfigError naming the variable', async () => {
     const guarded = await startLoopbackServer({ apiKey: 'right' });
     try {
-      const error = await rejection(openaiModel({ model: 'm', baseURL: guarded.baseURL, apiKey: 'wrong' }).doGenerate(ask('hi')));
+      const error = await rejection(
+        openaiModel({ model: 'm', baseURL: guarded.baseURL, apiKey: 'wrong' }).doGenerate(ask('hi')),
+      );
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, /rejected the API key \(401\); check OPENAI_API_KEY/);
       const output = await openaiModel({ model: 'm', baseURL: guarded.baseURL, apiKey: 'right' }).doGenerate(ask('hi'));

@@ -22,7 +22,10 @@ after(async () => {
 });
 
 test('providers lists name, description and example for `medkit list`', () => {
-  assert.deepEqual(providers.map((provider) => provider.name), ['openai', 'anthropic', 'llama', 'scripted']);
+  assert.deepEqual(
+    providers.map((provider) => provider.name),
+    ['openai', 'anthropic', 'llama', 'scripted'],
+  );
   for (const provider of providers) {
     assert.ok(provider.description.length > 10);
     assert.equal(parseModelSpec(provider.example).provider, provider.name);
@@ -43,29 +46,52 @@ test('scripted: and llama: specs; the llama path keeps its colons', async () => 
   const scripted = await createModel(`scripted:${script}`);
   assert.equal((await scripted.doGenerate({ messages: [userMessage('q')], config: {} })).text, 'scripted answer');
   assert.deepEqual(parseModelSpec('llama:C:\\models\\x.gguf'), { provider: 'llama', name: 'C:\\models\\x.gguf' });
-  await assert.rejects(createModel('llama:/no/such/file.gguf'), { name: 'ConfigError', message: 'llama model file not found: /no/such/file.gguf' });
+  await assert.rejects(createModel('llama:/no/such/file.gguf'), {
+    name: 'ConfigError',
+    message: 'llama model file not found: /no/such/file.gguf',
+  });
 });
 
 test('baseline is not a model: isBaselineSpec says so and createModel refuses it clearly', async () => {
   assert.equal(isBaselineSpec('baseline'), true);
   assert.equal(isBaselineSpec('openai:baseline'), false);
-  await assert.rejects(createModel('baseline'), (error: Error) => error instanceof ConfigError && /'baseline' is not a model/.test(error.message));
+  await assert.rejects(
+    createModel('baseline'),
+    (error: Error) => error instanceof ConfigError && /'baseline' is not a model/.test(error.message),
+  );
 });
 
 test('unknown providers, missing prefixes and missing names → ConfigError listing what is known', async () => {
   const cases: [string, RegExp][] = [
-    ['gemini:pro', /^unknown model provider 'gemini' in 'gemini:pro'; known providers: openai, anthropic, llama, scripted$/],
+    [
+      'gemini:pro',
+      /^unknown model provider 'gemini' in 'gemini:pro'; known providers: openai, anthropic, llama, scripted$/,
+    ],
     ['gpt-4o', /^model 'gpt-4o' needs a provider prefix, e\.g\. openai:gpt-4o; known providers: /],
     ['openai', /^model 'openai' needs a name after the provider, e\.g\. openai:gpt-4o-mini$/],
     ['anthropic:', /needs a name after the provider/],
   ];
   for (const [spec, message] of cases) {
-    await assert.rejects(createModel(spec), (error: Error) => error instanceof ConfigError && message.test(error.message), spec);
+    await assert.rejects(
+      createModel(spec),
+      (error: Error) => error instanceof ConfigError && message.test(error.message),
+      spec,
+    );
   }
 });
 
 test('medkit/models re-exports every provider and the registry', () => {
-  for (const name of ['openaiModel', 'anthropicModel', 'llamaModel', 'scriptedModel', 'loadScriptedModel', 'createModel', 'providers', 'isBaselineSpec', 'computeCost']) {
+  for (const name of [
+    'openaiModel',
+    'anthropicModel',
+    'llamaModel',
+    'scriptedModel',
+    'loadScriptedModel',
+    'createModel',
+    'providers',
+    'isBaselineSpec',
+    'computeCost',
+  ]) {
     assert.ok(name in models, name);
   }
 });

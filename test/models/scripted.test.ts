@@ -16,15 +16,32 @@ describe('scriptedModel', () => {
     const model = scriptedModel(['A', 'B']);
     assert.equal((await model.doGenerate(ask('1'))).text, 'A');
     const second = await model.doGenerate(ask('2'));
-    assert.deepEqual(second, { text: 'B', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 }, modelId: 'scripted-2' });
-    assert.deepEqual(model.calls.map((call) => call.messages[0]!.content), ['1', '2']);
-    await assert.rejects(model.doGenerate(ask('3')), (error) => error instanceof ScriptExhaustedError && error.available === 2);
+    assert.deepEqual(second, {
+      text: 'B',
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { inputTokens: 0, outputTokens: 0 },
+      modelId: 'scripted-2',
+    });
+    assert.deepEqual(
+      model.calls.map((call) => call.messages[0]!.content),
+      ['1', '2'],
+    );
+    await assert.rejects(
+      model.doGenerate(ask('3')),
+      (error) => error instanceof ScriptExhaustedError && error.available === 2,
+    );
     assert.equal(model.provider, 'scripted');
   });
 
   test('partial outputs: tool calls get ids, text arguments are parsed or kept raw', async () => {
     const model = scriptedModel([
-      { toolCalls: [{ name: 'lab', arguments: { code: 'K' } }, { id: 'x', name: 'lab', arguments: '{broken' }] },
+      {
+        toolCalls: [
+          { name: 'lab', arguments: { code: 'K' } },
+          { id: 'x', name: 'lab', arguments: '{broken' },
+        ],
+      },
       { text: 'done', usage: { inputTokens: 5, outputTokens: 1 }, cost: 0.01, finishReason: 'length' },
     ]);
     const first = await model.doGenerate(ask('go'));
@@ -35,13 +52,24 @@ describe('scriptedModel', () => {
     assert.equal(first.toolCalls[1]!.rawArguments, '{broken');
     assert.ok(first.toolCalls[1]!.parseError);
     const second = await model.doGenerate(ask('go'));
-    assert.deepEqual([second.usage, second.cost, second.finishReason], [{ inputTokens: 5, outputTokens: 1 }, 0.01, 'length']);
+    assert.deepEqual(
+      [second.usage, second.cost, second.finishReason],
+      [{ inputTokens: 5, outputTokens: 1 }, 0.01, 'length'],
+    );
   });
 
   test('a function of the request answers multi-turn conversations', async () => {
     const model = scriptedModel((request, index) => `${index}: ${request.messages.length} messages`);
     assert.equal((await model.doGenerate(ask('a'))).text, '0: 1 messages');
-    assert.equal((await model.doGenerate({ messages: [userMessage('a'), { role: 'assistant', content: 'b' }, userMessage('c')], config: {} })).text, '1: 3 messages');
+    assert.equal(
+      (
+        await model.doGenerate({
+          messages: [userMessage('a'), { role: 'assistant', content: 'b' }, userMessage('c')],
+          config: {},
+        })
+      ).text,
+      '1: 3 messages',
+    );
     await assert.rejects(scriptedModel(() => undefined).doGenerate(ask('x')), ScriptExhaustedError);
   });
 
@@ -56,11 +84,19 @@ describe('scriptedModel', () => {
     assert.equal((await model.doGenerate(ask('Crushing CHEST pain'))).text, 'ACS work-up');
     assert.equal((await model.doGenerate(ask('Cough'))).text, 'listed');
     const afterTool: GenerateRequest = {
-      messages: [userMessage('K?'), { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'lab', arguments: {} }] }, { role: 'tool', toolCallId: 'c', name: 'lab', content: '5.9' }],
+      messages: [
+        userMessage('K?'),
+        { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'lab', arguments: {} }] },
+        { role: 'tool', toolCallId: 'c', name: 'lab', content: '5.9' },
+      ],
       config: {},
     };
     assert.equal((await model.doGenerate(afterTool)).text, 'Hyperkalaemia.');
-    assert.equal((await model.doGenerate(ask('5.9'))).text, 'I am not sure.', 'role: tool does not match a user message');
+    assert.equal(
+      (await model.doGenerate(ask('5.9'))).text,
+      'I am not sure.',
+      'role: tool does not match a user message',
+    );
   });
 
   test('doEmbed gives unit vectors where shared words land close', async () => {
@@ -89,11 +125,16 @@ describe('loadScriptedModel', () => {
     assert.equal(model.modelId, 'list');
     assert.equal((await model.doGenerate(ask('q'))).text, 'B');
     assert.equal((await model.doGenerate(ask('q'))).text, 'C');
-    await assert.rejects(model.doGenerate(ask('q')), (error: Error) => error instanceof ScriptExhaustedError && error.message.includes('list.json'));
+    await assert.rejects(
+      model.doGenerate(ask('q')),
+      (error: Error) => error instanceof ScriptExhaustedError && error.message.includes('list.json'),
+    );
   });
 
   test('JSONL: one reply per line', async () => {
-    const model = await loadScriptedModel(await write('lines.jsonl', '"A"\n\n{"toolCalls":[{"name":"lab","arguments":{"code":"K"}}]}\n'));
+    const model = await loadScriptedModel(
+      await write('lines.jsonl', '"A"\n\n{"toolCalls":[{"name":"lab","arguments":{"code":"K"}}]}\n'),
+    );
     assert.equal((await model.doGenerate(ask('q'))).text, 'A');
     assert.equal((await model.doGenerate(ask('q'))).toolCalls[0]!.name, 'lab');
   });
@@ -115,15 +156,26 @@ describe('loadScriptedModel', () => {
     ].join('\n');
     const model = await loadScriptedModel(await write('demo.yaml', yaml));
     assert.equal(model.modelId, 'demo-doctor');
-    assert.equal((await model.doGenerate(ask('Fever and a stiff neck'))).text, 'Consider meningitis; do a lumbar puncture.');
+    assert.equal(
+      (await model.doGenerate(ask('Fever and a stiff neck'))).text,
+      'Consider meningitis; do a lumbar puncture.',
+    );
     assert.deepEqual((await model.doGenerate(ask('Latest potassium?'))).toolCalls[0]!.arguments, { loinc: '2823-3' });
     assert.equal((await model.doGenerate(ask('Rash'))).text, 'First listed reply.');
     assert.equal((await model.doGenerate(ask('Rash'))).text, 'Please see a clinician.');
   });
 
   const bad: [string, string, RegExp][] = [
-    ['bad-field.json', JSON.stringify({ replies: ['ok', { txt: 'typo' }] }), /bad-field\.json: replies\.1: Unrecognized key: "txt"/],
-    ['bad-tool.yaml', 'replies:\n  - toolCalls:\n      - arguments: {}\n', /bad-tool\.yaml: replies\.0\.toolCalls\.0\.name: /],
+    [
+      'bad-field.json',
+      JSON.stringify({ replies: ['ok', { txt: 'typo' }] }),
+      /bad-field\.json: replies\.1: Unrecognized key: "txt"/,
+    ],
+    [
+      'bad-tool.yaml',
+      'replies:\n  - toolCalls:\n      - arguments: {}\n',
+      /bad-tool\.yaml: replies\.0\.toolCalls\.0\.name: /,
+    ],
     ['bad-type.json', JSON.stringify([1]), /bad-type\.json: 0: expected a string or an object/],
     ['bad-line.jsonl', '"fine"\n{"text": 3}\n', /bad-line\.jsonl:2: reply\.text: /],
     ['not-json.jsonl', '"fine"\n{nope\n', /not-json\.jsonl:2: \(whole line\): is not JSON/],

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProviderCallError, TimeoutError, type GenerateRequest, type Model, type ModelOutput } from '../../src/core/index.js';
+import {
+  ProviderCallError,
+  TimeoutError,
+  type GenerateRequest,
+  type Model,
+  type ModelOutput,
+} from '../../src/core/index.js';
 import { composeMiddleware, RateGate, withGate, withRetry, withTimeout } from '../../src/runner/middleware.js';
 
 const request: GenerateRequest = { messages: [{ role: 'user', content: 'hi' }], config: {} };
@@ -27,7 +33,10 @@ function failingModel(failures: (Error | 'hang')[]): Model & { calls: number } {
 const fast = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 1000 };
 
 test('429 and 5xx are retried; the 429 waits its Retry-After', async () => {
-  const model = failingModel([new ProviderCallError('test', 429, 'slow down', { retryAfterMs: 120 }), new ProviderCallError('test', 503, 'busy')]);
+  const model = failingModel([
+    new ProviderCallError('test', 429, 'slow down', { retryAfterMs: 120 }),
+    new ProviderCallError('test', 503, 'busy'),
+  ]);
   const delays: number[] = [];
   const step = composeMiddleware(model, [withRetry({ ...fast, onRetry: ({ delayMs }) => delays.push(delayMs) })]);
   const output = await step(request, new AbortController().signal);
@@ -53,7 +62,13 @@ test('a hanging call times out and is retried', async () => {
   assert.equal(output.text, 'ok');
   assert.equal(model.calls, 2);
   const never = failingModel(['hang', 'hang', 'hang', 'hang']);
-  await assert.rejects(composeMiddleware(never, [withRetry({ ...fast, maxRetries: 1 }), withTimeout(20)])(request, new AbortController().signal), TimeoutError);
+  await assert.rejects(
+    composeMiddleware(never, [withRetry({ ...fast, maxRetries: 1 }), withTimeout(20)])(
+      request,
+      new AbortController().signal,
+    ),
+    TimeoutError,
+  );
 });
 
 test('after a 429 the gate holds other requests until Retry-After has passed', async () => {
@@ -69,7 +84,9 @@ test('the gate bounds connections', async () => {
   let active = 0;
   let peak = 0;
   const model: Model = {
-    specificationVersion: 'v1', provider: 'test', modelId: 'm',
+    specificationVersion: 'v1',
+    provider: 'test',
+    modelId: 'm',
     async doGenerate() {
       peak = Math.max(peak, ++active);
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -105,7 +122,11 @@ test('the cache: deterministic calls hit across epochs; sampled calls only when 
     const sampled = composeMiddleware(model, [withCache(cache, model, { cacheSampled: true })]);
     await sampled(hot, signal, { sampleId: 's1', epoch: 1 });
     assert.equal((await sampled(hot, signal, { sampleId: 's1', epoch: 1 })).cached, true);
-    assert.equal((await sampled(hot, signal, { sampleId: 's1', epoch: 2 })).cached, false, 'another epoch is another draw');
+    assert.equal(
+      (await sampled(hot, signal, { sampleId: 's1', epoch: 2 })).cached,
+      false,
+      'another epoch is another draw',
+    );
     assert.equal(model.calls, 5);
   } finally {
     cache.close();

@@ -30,5 +30,8 @@ test('retry-errors drops failed units so they run again, keeping the others', ()
 test('a corrupt line in the middle names the file and line', () => {
   const directory = mkdtempSync(join(tmpdir(), 'medkit-rundir-'));
   writeFileSync(join(directory, SAMPLES_FILE), line('a', 1) + 'not json\n' + line('b', 1));
-  assert.throws(() => openForResume(directory), (error: Error) => error.message.includes(`${SAMPLES_FILE}:2`));
+  assert.throws(
+    () => openForResume(directory),
+    (error: Error) => error.message.includes(`${SAMPLES_FILE}:2`),
+  );
 });

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { LOG_FORMAT_VERSION, generate, type Model, type RunSpec, type Sample, type Task } from '../../src/core/index.js';
+import {
+  LOG_FORMAT_VERSION,
+  generate,
+  type Model,
+  type RunSpec,
+  type Sample,
+  type Task,
+} from '../../src/core/index.js';
 import { bindModel } from '../../src/runner/context.js';
 import { runTask } from '../../src/runner/run-task.js';
 import { readSampleRecords } from '../../src/runner/run-dir.js';
@@ -30,7 +37,12 @@ function echoModel(options: { delayMs?: number; failWhen?: (text: string) => boo
 
 function* numbers(count: number): Generator<Sample> {
   for (let index = 0; index < count; index++) {
-    yield { id: `s${index}`, input: index % 2 === 0 ? 'yes' : 'no', target: 'yes', metadata: { parity: index % 2 === 0 ? 'even' : 'odd' } };
+    yield {
+      id: `s${index}`,
+      input: index % 2 === 0 ? 'yes' : 'no',
+      target: 'yes',
+      metadata: { parity: index % 2 === 0 ? 'even' : 'odd' },
+    };
   }
 }
 
@@ -40,7 +52,15 @@ function yesTask(count: number, epochs = 1): Task {
     version: 1,
     dataset: () => numbers(count),
     solver: generate(),
-    scorers: [{ name: 'exact', params: {}, async score(state) { return { value: state.output.text === state.sample.target ? 1 : 0 }; } }],
+    scorers: [
+      {
+        name: 'exact',
+        params: {},
+        async score(state) {
+          return { value: state.output.text === state.sample.target ? 1 : 0 };
+        },
+      },
+    ],
     epochs,
     args: {},
     groupBy: ['parity'],
@@ -48,14 +68,29 @@ function yesTask(count: number, epochs = 1): Task {
 }
 
 const spec = (epochs = 1): RunSpec => ({
-  logFormat: LOG_FORMAT_VERSION, runId: 'test', benchmark: 'yes', task: { name: 'yes', version: 1, args: {} },
-  plan: { solver: { name: 'generate', params: {} }, scorers: [] }, models: { agent: 'test:echo' }, solverName: 'default',
-  epochs, seed: 7, generateConfig: {}, groupBy: ['parity'], versions: { medkit: 'test', node: process.version }, created: '',
+  logFormat: LOG_FORMAT_VERSION,
+  runId: 'test',
+  benchmark: 'yes',
+  task: { name: 'yes', version: 1, args: {} },
+  plan: { solver: { name: 'generate', params: {} }, scorers: [] },
+  models: { agent: 'test:echo' },
+  solverName: 'default',
+  epochs,
+  seed: 7,
+  generateConfig: {},
+  groupBy: ['parity'],
+  versions: { medkit: 'test', node: process.version },
+  created: '',
 });
 
 test('a run writes one line per unit and a summary with a CI, per group and per role usage', async () => {
   const outDir = join(mkdtempSync(join(tmpdir(), 'medkit-run-')), 'run');
-  const summary = await runTask(yesTask(40, 2), { roles: { agent: bindModel('test:echo', echoModel()) }, spec: spec(2), concurrency: 5, outDir });
+  const summary = await runTask(yesTask(40, 2), {
+    roles: { agent: bindModel('test:echo', echoModel()) },
+    spec: spec(2),
+    concurrency: 5,
+    outDir,
+  });
   assert.equal(summary.status, 'complete');
   assert.equal(summary.counts.units, 80);
   const records = [...readSampleRecords(outDir)];
@@ -66,14 +101,20 @@ test('a run writes one line per unit and a summary with a CI, per group and per 
   assert.equal(summary.groups.parity!.even!.exact!.find((metric) => metric.name === 'mean')!.value, 1);
   assert.equal(summary.usage.agent!.calls, 80);
   assert.equal(summary.usage.agent!.inputTokens, 240);
-  assert.ok(summary.metrics.exact!.some((metric) => metric.name.startsWith('pass^')), 'pass^k is reported with 2 epochs');
+  assert.ok(
+    summary.metrics.exact!.some((metric) => metric.name.startsWith('pass^')),
+    'pass^k is reported with 2 epochs',
+  );
   const onDisk = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8'));
   assert.equal(onDisk.counts.units, 80);
 });
 
 test('a failing solver is recorded per unit and the others still score', async () => {
   const summary = await runTask(yesTask(10), {
-    roles: { agent: bindModel('test:echo', echoModel({ failWhen: (text) => text === 'no' })) }, spec: spec(), concurrency: 3, failFastAfter: 0,
+    roles: { agent: bindModel('test:echo', echoModel({ failWhen: (text) => text === 'no' })) },
+    spec: spec(),
+    concurrency: 3,
+    failFastAfter: 0,
   });
   assert.equal(summary.counts.errors, 5);
   const mean = summary.metrics.exact!.find((metric) => metric.name === 'mean')!;
@@ -83,7 +124,10 @@ test('a failing solver is recorded per unit and the others still score', async (
 
 test('when the first units all fail the same way the run stops with one message', async () => {
   const summary = await runTask(yesTask(50), {
-    roles: { agent: bindModel('test:echo', echoModel({ failWhen: () => true })) }, spec: spec(), concurrency: 2, outDir: join(mkdtempSync(join(tmpdir(), 'medkit-run-')), 'r'),
+    roles: { agent: bindModel('test:echo', echoModel({ failWhen: () => true })) },
+    spec: spec(),
+    concurrency: 2,
+    outDir: join(mkdtempSync(join(tmpdir(), 'medkit-run-')), 'r'),
   });
   assert.equal(summary.status, 'failed');
   assert.ok(summary.counts.units < 50);
@@ -95,12 +139,24 @@ test('an interrupted run resumes to exactly one line per (sample, epoch)', async
   const controller = new AbortController();
   let finished = 0;
   const first = await runTask(yesTask(30, 3), {
-    roles: { agent: bindModel('test:echo', echoModel({ delayMs: 5 })) }, spec: spec(3), concurrency: 4, outDir, signal: controller.signal,
-    onRecord: () => { if (++finished === 25) controller.abort(); },
+    roles: { agent: bindModel('test:echo', echoModel({ delayMs: 5 })) },
+    spec: spec(3),
+    concurrency: 4,
+    outDir,
+    signal: controller.signal,
+    onRecord: () => {
+      if (++finished === 25) controller.abort();
+    },
   });
   assert.equal(first.status, 'interrupted');
   assert.ok(first.counts.units >= 25 && first.counts.units < 90);
-  const second = await runTask(yesTask(30, 3), { roles: { agent: bindModel('test:echo', echoModel()) }, spec: spec(3), concurrency: 4, outDir, resume: true });
+  const second = await runTask(yesTask(30, 3), {
+    roles: { agent: bindModel('test:echo', echoModel()) },
+    spec: spec(3),
+    concurrency: 4,
+    outDir,
+    resume: true,
+  });
   assert.equal(second.status, 'complete');
   assert.equal(second.counts.units, 90);
   const keys = [...readSampleRecords(outDir)].map((record) => `${record.id}/${record.epoch}`);
@@ -113,8 +169,20 @@ test('a task metric gets the score metadata of the scorer it reads, and only tha
   const task: Task = {
     ...yesTask(6),
     scorers: [
-      { name: 'pixels', params: {}, async score(state) { return { value: { iou: 0.5 }, metadata: { intersection: state.sample.id.length } }; } },
-      { name: 'other', params: {}, async score() { return { value: 1, metadata: { big: 'x'.repeat(100) } }; } },
+      {
+        name: 'pixels',
+        params: {},
+        async score(state) {
+          return { value: { iou: 0.5 }, metadata: { intersection: state.sample.id.length } };
+        },
+      },
+      {
+        name: 'other',
+        params: {},
+        async score() {
+          return { value: 1, metadata: { big: 'x'.repeat(100) } };
+        },
+      },
     ],
     metrics: [
       {
@@ -122,7 +190,11 @@ test('a task metric gets the score metadata of the scorer it reads, and only tha
         scorerKey: 'pixels.iou',
         compute(units) {
           for (const unit of units) if (unit.metadata) seen.push(unit.metadata);
-          return { name: 'pooled', value: units.reduce((sum, unit) => sum + Number(unit.metadata?.intersection ?? 0), 0), n: units.length };
+          return {
+            name: 'pooled',
+            value: units.reduce((sum, unit) => sum + Number(unit.metadata?.intersection ?? 0), 0),
+            n: units.length,
+          };
         },
       },
       {
@@ -130,12 +202,20 @@ test('a task metric gets the score metadata of the scorer it reads, and only tha
         scorerKey: 'other',
         compute(units) {
           // 'other' is read by this metric too, so its metadata is kept as well.
-          return { name: 'other-meta', value: units.filter((unit) => unit.metadata?.big !== undefined).length, n: units.length };
+          return {
+            name: 'other-meta',
+            value: units.filter((unit) => unit.metadata?.big !== undefined).length,
+            n: units.length,
+          };
         },
       },
     ],
   };
-  const summary = await runTask(task, { roles: { agent: bindModel('test:echo', echoModel()) }, spec: spec(), concurrency: 3 });
+  const summary = await runTask(task, {
+    roles: { agent: bindModel('test:echo', echoModel()) },
+    spec: spec(),
+    concurrency: 3,
+  });
   assert.equal(seen.length, 6);
   assert.equal(summary.taskMetrics.find((metric) => metric.name === 'pooled')!.value, 12); // ids s0..s5 have length 2
   assert.equal(summary.taskMetrics.find((metric) => metric.name === 'other-meta')!.value, 6);
@@ -143,7 +223,16 @@ test('a task metric gets the score metadata of the scorer it reads, and only tha
   // The table keeps metadata only for scorers named; others' units come without it.
   const { ScoreTable } = await import('../../src/runner/score-table.js');
   const table = new ScoreTable([], new Set(['pixels']));
-  table.add({ id: 'a', epoch: 1, groups: {}, error: null, scores: { pixels: { value: { iou: 1 }, metadata: { intersection: 4 } }, other: { value: 1, metadata: { big: 'x' } } } });
+  table.add({
+    id: 'a',
+    epoch: 1,
+    groups: {},
+    error: null,
+    scores: {
+      pixels: { value: { iou: 1 }, metadata: { intersection: 4 } },
+      other: { value: 1, metadata: { big: 'x' } },
+    },
+  });
   assert.deepEqual(table.units('pixels.iou')[0]!.metadata, { intersection: 4 });
   assert.equal(table.units('other')[0]!.metadata, undefined);
 });

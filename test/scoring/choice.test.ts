@@ -7,9 +7,16 @@ import { createTestContext } from '../../src/runner/context.js';
 const choices = ['Vitamin A', 'Vitamin B12', 'Vitamin C', 'Vitamin D'];
 
 test('the explicit ANSWER line wins over letters mentioned in passing', () => {
-  assert.deepEqual(extractChoice('Option A is wrong because...\nANSWER: C', choices), { letter: 'C', rule: 'answer-line' });
+  assert.deepEqual(extractChoice('Option A is wrong because...\nANSWER: C', choices), {
+    letter: 'C',
+    rule: 'answer-line',
+  });
   assert.equal(extractChoice('answer: b', choices).letter, 'B');
-  assert.equal(extractChoice('ANSWER: A\nOn reflection, ANSWER: D', choices).letter, 'D', 'the last answer line counts');
+  assert.equal(
+    extractChoice('ANSWER: A\nOn reflection, ANSWER: D', choices).letter,
+    'D',
+    'the last answer line counts',
+  );
 });
 
 test('answer phrases, leading letters, lone letters and option text are recognised', () => {
@@ -17,7 +24,10 @@ test('answer phrases, leading letters, lone letters and option text are recognis
   assert.equal(extractChoice('C) Vitamin C', choices).letter, 'C');
   assert.equal(extractChoice('B', choices).letter, 'B');
   assert.equal(extractChoice('Scurvy comes from a lack of ascorbic acid, so: D', choices).letter, 'D');
-  assert.deepEqual(extractChoice('It is vitamin c, found in citrus fruit.', choices), { letter: 'C', rule: 'option-text' });
+  assert.deepEqual(extractChoice('It is vitamin c, found in citrus fruit.', choices), {
+    letter: 'C',
+    rule: 'option-text',
+  });
 });
 
 test('letters outside the option range and ambiguous replies give no answer', () => {

@@ -100,7 +100,10 @@ test('pairedBootstrap: identical inputs give estimate 0 and p = 1; bad input thr
   const result = pairedBootstrap(values, values);
   assert.equal(result.estimate, 0);
   assert.equal(result.pValue, 1);
-  assert.throws(() => pairedBootstrap([1, 2, 3], [1, 2]), /pairedBootstrap: a and b must have the same length \(got 3 and 2\)/);
+  assert.throws(
+    () => pairedBootstrap([1, 2, 3], [1, 2]),
+    /pairedBootstrap: a and b must have the same length \(got 3 and 2\)/,
+  );
   assert.throws(() => pairedBootstrap([], []), /pairedBootstrap: a is empty/);
   assert.match(pairedBootstrap([1], [0]).note ?? '', /one pair/);
 });

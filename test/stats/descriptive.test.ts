@@ -15,7 +15,10 @@ test('sampleStdDev of one value is 0, as inspect_ai std() for n = 1', () => {
 });
 
 test('mean rejects empty and non-finite input, naming the argument', () => {
-  assert.throws(() => mean([]), (error: unknown) => error instanceof StatsInputError && /mean: values is empty/.test(error.message));
+  assert.throws(
+    () => mean([]),
+    (error: unknown) => error instanceof StatsInputError && /mean: values is empty/.test(error.message),
+  );
   assert.throws(() => mean([1, Number.NaN]), /values\[1\] is NaN/);
   assert.throws(() => sampleStdDev([1, Infinity]), /values\[1\] is Infinity/);
 });

@@ -62,9 +62,38 @@ test('ordinal alpha ignores spacing, interval alpha survives affine rescaling', 
 });
 
 test('perfect agreement is 1; no variation or no pairable unit is NaN; NaN counts as missing', () => {
-  assert.equal(krippendorffAlpha([[1, 2, 3], [1, 2, 3]], 'interval'), 1);
-  assert.ok(Number.isNaN(krippendorffAlpha([[4, 4], [4, 4]], 'nominal')));
-  assert.ok(Number.isNaN(krippendorffAlpha([[1, _], [_, 2]], 'nominal')));
+  assert.equal(
+    krippendorffAlpha(
+      [
+        [1, 2, 3],
+        [1, 2, 3],
+      ],
+      'interval',
+    ),
+    1,
+  );
+  assert.ok(
+    Number.isNaN(
+      krippendorffAlpha(
+        [
+          [4, 4],
+          [4, 4],
+        ],
+        'nominal',
+      ),
+    ),
+  );
+  assert.ok(
+    Number.isNaN(
+      krippendorffAlpha(
+        [
+          [1, _],
+          [_, 2],
+        ],
+        'nominal',
+      ),
+    ),
+  );
   const withNaN = CANONICAL.map((row) => row.map((value) => (value === null ? Number.NaN : value)));
   assert.equal(krippendorffAlpha(withNaN, 'ordinal'), krippendorffAlpha(CANONICAL, 'ordinal'));
 });
@@ -72,10 +101,48 @@ test('perfect agreement is 1; no variation or no pairable unit is NaN; NaN count
 test('malformed data throws naming the offending row or cell', () => {
   assert.throws(() => krippendorffAlpha([], 'nominal'), /krippendorffAlpha: data is empty/);
   assert.throws(
-    () => krippendorffAlpha([[1, 2, 3], [1, 2, 3], [1, 2]], 'nominal'),
+    () =>
+      krippendorffAlpha(
+        [
+          [1, 2, 3],
+          [1, 2, 3],
+          [1, 2],
+        ],
+        'nominal',
+      ),
     /krippendorffAlpha: data\[2\] has 2 ratings; expected 3/,
   );
-  assert.throws(() => krippendorffAlpha([['low', 'high'], ['low', 'low']], 'ordinal'), /data\[0\]\[0\] is "low"; ordinal alpha needs numbers/);
-  assert.throws(() => krippendorffAlpha([[1, -2], [1, 2]], 'ratio'), /data\[0\]\[1\] is -2; ratio alpha needs values ≥ 0/);
-  assert.throws(() => krippendorffAlpha([[1, 2], [1, 2]], 'circular' as 'nominal'), /level is circular/);
+  assert.throws(
+    () =>
+      krippendorffAlpha(
+        [
+          ['low', 'high'],
+          ['low', 'low'],
+        ],
+        'ordinal',
+      ),
+    /data\[0\]\[0\] is "low"; ordinal alpha needs numbers/,
+  );
+  assert.throws(
+    () =>
+      krippendorffAlpha(
+        [
+          [1, -2],
+          [1, 2],
+        ],
+        'ratio',
+      ),
+    /data\[0\]\[1\] is -2; ratio alpha needs values ≥ 0/,
+  );
+  assert.throws(
+    () =>
+      krippendorffAlpha(
+        [
+          [1, 2],
+          [1, 2],
+        ],
+        'circular' as 'nominal',
+      ),
+    /level is circular/,
+  );
 });

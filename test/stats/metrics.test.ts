@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MetricContext, MetricResult, ScoredUnit } from '../../src/core/metrics.js';
-import { flipRate, groupedMetrics, meanMetric, passAtKMetric, passHatKMetric, summariseScores } from '../../src/stats/index.js';
+import {
+  flipRate,
+  groupedMetrics,
+  meanMetric,
+  passAtKMetric,
+  passHatKMetric,
+  summariseScores,
+} from '../../src/stats/index.js';
 
 const CONTEXT: MetricContext = { seed: 3, epochs: 3, level: 0.95 };
 
@@ -10,8 +17,13 @@ function unit(id: string, epoch: number, value: number | null, groups: Record<st
 }
 
 /** Units for samples given as lists of epoch values. */
-function unitsOf(samples: Record<string, (number | null)[]>, groups: Record<string, Record<string, string>> = {}): ScoredUnit[] {
-  return Object.entries(samples).flatMap(([id, values]) => values.map((value, epoch) => unit(id, epoch + 1, value, groups[id] ?? {})));
+function unitsOf(
+  samples: Record<string, (number | null)[]>,
+  groups: Record<string, Record<string, string>> = {},
+): ScoredUnit[] {
+  return Object.entries(samples).flatMap(([id, values]) =>
+    values.map((value, epoch) => unit(id, epoch + 1, value, groups[id] ?? {})),
+  );
 }
 
 function single(result: MetricResult | MetricResult[]): MetricResult {
@@ -36,7 +48,18 @@ test('meanMetric averages epochs per sample, drops nulls, and clusters the stder
 
 test('meanMetric does not depend on the order in which units arrive', () => {
   const units = unitsOf({ s1: [0.2, 0.4], s2: [0.9, 1], s3: [0.1, 0.3], s4: [0.5, 0.5], s5: [0, 0.2] });
-  const shuffled = [units[7]!, units[2]!, units[9]!, units[0]!, units[5]!, units[1]!, units[8]!, units[3]!, units[6]!, units[4]!];
+  const shuffled = [
+    units[7]!,
+    units[2]!,
+    units[9]!,
+    units[0]!,
+    units[5]!,
+    units[1]!,
+    units[8]!,
+    units[3]!,
+    units[6]!,
+    units[4]!,
+  ];
   assert.deepEqual(meanMetric().compute(shuffled, CONTEXT), meanMetric().compute(units, CONTEXT));
 });
 
@@ -104,7 +127,10 @@ test('groupedMetrics computes the metric per group value and names results name[
 
 test('summariseScores: mean only for one epoch; pass@k, pass^k and flip rate for binary epochs', () => {
   const oneEpoch = summariseScores(unitsOf({ a: [1], b: [0] }), { epochs: 1 });
-  assert.deepEqual(oneEpoch.map((result) => result.name), ['mean']);
+  assert.deepEqual(
+    oneEpoch.map((result) => result.name),
+    ['mean'],
+  );
 
   const units = unitsOf({ s1: [1, 1, 0], s2: [0, 0, 0], s3: [1, 1, 1], s4: [0, 1, 1] });
   const results = summariseScores(units, { epochs: 3, seed: 1 });
@@ -124,7 +150,10 @@ test('summariseScores: mean only for one epoch; pass@k, pass^k and flip rate for
 
 test('summariseScores skips pass@k for graded scores and rejects bad options', () => {
   const graded = summariseScores(unitsOf({ s1: [0.5, 1], s2: [0.25, 0.25] }), { epochs: 2 });
-  assert.deepEqual(graded.map((result) => result.name), ['mean', 'flip_rate']);
+  assert.deepEqual(
+    graded.map((result) => result.name),
+    ['mean', 'flip_rate'],
+  );
   assert.throws(() => summariseScores([], { epochs: 0 }), /summariseScores: epochs is 0/);
   assert.throws(() => summariseScores([], { epochs: 2, level: 2 }), /summariseScores: level is 2/);
 });
@@ -132,7 +161,10 @@ test('summariseScores skips pass@k for graded scores and rejects bad options', (
 test('NaN values count as unscored, like null', () => {
   const units = unitsOf({ s1: [1, Number.NaN], s2: [0, 1] });
   const results = summariseScores(units, { epochs: 2 });
-  assert.deepEqual(results.map((result) => result.name), ['mean', 'pass@1', 'pass@2', 'pass^1', 'pass^2', 'flip_rate']);
+  assert.deepEqual(
+    results.map((result) => result.name),
+    ['mean', 'pass@1', 'pass@2', 'pass^1', 'pass^2', 'flip_rate'],
+  );
   assert.equal(results[0]!.dropped, 1);
   assert.match(results[2]!.note ?? '', /skipped: 1 of 2 samples have fewer than 2 scored epochs/);
 });

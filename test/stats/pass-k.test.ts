@@ -42,7 +42,11 @@ test('product forms match exact binomial ratios where the binomials overflow dou
 
 test('mean over tasks, as tau-bench reports pass^k', () => {
   // Three tasks with 4 trials: c = 4, 2, 0. pass^2 = (1 + C(2,2)/C(4,2) + 0)/3 = (1 + 1/6)/3.
-  const tasks = [{ n: 4, c: 4 }, { n: 4, c: 2 }, { n: 4, c: 0 }];
+  const tasks = [
+    { n: 4, c: 4 },
+    { n: 4, c: 2 },
+    { n: 4, c: 0 },
+  ];
   assert.ok(Math.abs(meanPassHatK(tasks, 2) - 7 / 18) < 1e-15);
   // pass@2 = (1 + (1 − C(2,2)/C(4,2)) + 0)/3 = (1 + 5/6)/3.
   assert.ok(Math.abs(meanPassAtK(tasks, 2) - 11 / 18) < 1e-15);
@@ -55,5 +59,15 @@ test('n < k and other bad counts throw naming the argument', () => {
   assert.throws(() => passAtK(3, 1, 0), /passAtK: k is 0/);
   assert.throws(() => passHatK(3.5, 1, 1), /passHatK: n is 3.5/);
   assert.throws(() => meanPassHatK([], 1), /meanPassHatK: tasks is empty/);
-  assert.throws(() => meanPassHatK([{ n: 4, c: 1 }, { n: 1, c: 1 }], 2), /need at least k = 2/);
+  assert.throws(
+    () =>
+      meanPassHatK(
+        [
+          { n: 4, c: 1 },
+          { n: 1, c: 1 },
+        ],
+        2,
+      ),
+    /need at least k = 2/,
+  );
 });

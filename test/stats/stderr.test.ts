@@ -32,7 +32,10 @@ test('repeating every sample e times does not shrink the clustered error', () =>
 
 test('fewer than two clusters is NaN; mismatched or empty input throws', () => {
   assert.ok(Number.isNaN(clusteredStdErr([1, 0, 1], ['x', 'x', 'x'])));
-  assert.throws(() => clusteredStdErr([1, 2], ['a']), /clusteredStdErr: values and clusters must have the same length \(got 2 and 1\)/);
+  assert.throws(
+    () => clusteredStdErr([1, 2], ['a']),
+    /clusteredStdErr: values and clusters must have the same length \(got 2 and 1\)/,
+  );
   assert.throws(() => clusteredStdErr([], []), /clusteredStdErr: values is empty/);
 });
 

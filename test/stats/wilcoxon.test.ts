@@ -31,13 +31,24 @@ test('normal approximation with tie correction, worked by hand (n = 20, one tie)
   // Ties with n > 13 select the normal approximation: mean n(n+1)/4 = 105,
   // variance (n(n+1)(2n+1) − Σ(t³ − t)/2)/24 = (17220 − 3)/24 = 717.375, z = 85/√717.375.
   const differences = [1.5, 1.5, -3, 4, 5, 6, -7, 8, 9, -10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
-  const result = wilcoxonSignedRank(differences, differences.map(() => 0));
+  const result = wilcoxonSignedRank(
+    differences,
+    differences.map(() => 0),
+  );
   assert.equal(result.method, 'normal');
   assert.equal(result.statistic, 20);
   close(result.z, 85 / Math.sqrt(717.375));
   // scipy 1.17.1: p = 0.001505852119293462, and 0.001605611524471884 with correction=True.
   close(result.pValue, 0.001505852119293462, 1e-10);
-  close(wilcoxonSignedRank(differences, differences.map(() => 0), { correction: true }).pValue, 0.001605611524471884, 1e-10);
+  close(
+    wilcoxonSignedRank(
+      differences,
+      differences.map(() => 0),
+      { correction: true },
+    ).pValue,
+    0.001605611524471884,
+    1e-10,
+  );
 });
 
 test('ties with few pairs use the exact sign-flip distribution, worked by hand', () => {
@@ -63,7 +74,11 @@ test('zero differences under wilcox, pratt and zsplit (scipy 1.17.1 values)', ()
 test('more than 50 pairs with zeros and ties: normal approximation as scipy 1.17.1', () => {
   const differences = Array.from({ length: 60 }, (_, index) => ((index * 7) % 11) - 3);
   const zeros = differences.map(() => 0);
-  const expected = { wilcox: [264, 3.566293189068275e-5], pratt: [360, 5.800633292550526e-5], zsplit: [370.5, 5.850402393796536e-5] } as const;
+  const expected = {
+    wilcox: [264, 3.566293189068275e-5],
+    pratt: [360, 5.800633292550526e-5],
+    zsplit: [370.5, 5.850402393796536e-5],
+  } as const;
   for (const zeroMethod of ['wilcox', 'pratt', 'zsplit'] as const) {
     const result = wilcoxonSignedRank(differences, zeros, { zeroMethod });
     assert.equal(result.method, 'normal');
@@ -83,7 +98,10 @@ test('swapping a and b keeps a two-sided result and flips z', () => {
 });
 
 test('bad input throws naming the argument; all-zero differences give p = 1 for few pairs', () => {
-  assert.throws(() => wilcoxonSignedRank([1, 2, 3], [1, 2]), /wilcoxonSignedRank: a and b must have the same length \(got 3 and 2\)/);
+  assert.throws(
+    () => wilcoxonSignedRank([1, 2, 3], [1, 2]),
+    /wilcoxonSignedRank: a and b must have the same length \(got 3 and 2\)/,
+  );
   assert.throws(() => wilcoxonSignedRank([], []), /wilcoxonSignedRank: a is empty/);
   assert.throws(() => wilcoxonSignedRank([1, Number.NaN], [0, 0]), /a\[1\] is NaN/);
   assert.throws(() => wilcoxonSignedRank([1], [0], { zeroMethod: 'drop' as 'wilcox' }), /zeroMethod is drop/);

@@ -238,5 +238,10 @@ export async function writeTinyGguf(path: string, options: TinyGgufOptions = {})
   const data = buildTinyGguf(options);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, data);
-  return { path, byteLength: data.byteLength, vocabularySize: TINY_GGUF_VOCABULARY_SIZE, embeddingLength: options.embeddingLength ?? 64 };
+  return {
+    path,
+    byteLength: data.byteLength,
+    vocabularySize: TINY_GGUF_VOCABULARY_SIZE,
+    embeddingLength: options.embeddingLength ?? 64,
+  };
 }

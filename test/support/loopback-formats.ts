@@ -99,7 +99,12 @@ export function normalizeTurn(api: LoopbackApi, body: any, index: number): Loopb
     const content = message?.content;
     if (api === 'anthropic' && Array.isArray(content) && content.some((part: any) => part?.type === 'tool_result')) {
       for (const part of content.filter((item: any) => item?.type === 'tool_result')) {
-        messages.push({ role: 'tool', text: textOf(part.content), imageCount: 0, toolCallId: String(part.tool_use_id) });
+        messages.push({
+          role: 'tool',
+          text: textOf(part.content),
+          imageCount: 0,
+          toolCallId: String(part.tool_use_id),
+        });
       }
       continue;
     }
@@ -164,8 +169,12 @@ export function resolveReply(reply: LoopbackReply, turn: LoopbackTurn, callNumbe
   });
   const body = turn.body ?? {};
   const wantsLogprobs = turn.api === 'openai' && body.logprobs === true;
-  const logprobs = object.logprobs ?? (wantsLogprobs ? inventLogprobs(text, Number(body.top_logprobs ?? 0)) : undefined);
-  const inputTokens = turn.messages.reduce((sum, message) => sum + wordCount(message.text) + 85 * message.imageCount, 0);
+  const logprobs =
+    object.logprobs ?? (wantsLogprobs ? inventLogprobs(text, Number(body.top_logprobs ?? 0)) : undefined);
+  const inputTokens = turn.messages.reduce(
+    (sum, message) => sum + wordCount(message.text) + 85 * message.imageCount,
+    0,
+  );
   return {
     text,
     toolCalls,
@@ -187,7 +196,11 @@ function openaiLogprobs(logprobs: ScriptedLogprob[]): any[] {
 }
 
 export function openaiCompletion(reply: ResolvedReply, id: string): any {
-  const message: any = { role: 'assistant', content: reply.toolCalls.length > 0 && reply.text === '' ? null : reply.text, refusal: null };
+  const message: any = {
+    role: 'assistant',
+    content: reply.toolCalls.length > 0 && reply.text === '' ? null : reply.text,
+    refusal: null,
+  };
   if (reply.toolCalls.length > 0) {
     message.tool_calls = reply.toolCalls.map((call) => ({
       id: call.id,
@@ -219,15 +232,20 @@ export function openaiCompletion(reply: ResolvedReply, id: string): any {
 /** SSE `data:` payloads of an OpenAI stream, `[DONE]` last. */
 export function openaiStreamEvents(reply: ResolvedReply, id: string, includeUsage: boolean): string[] {
   const base = { id, object: 'chat.completion.chunk', created: 1_700_000_000, model: reply.model };
-  const chunk = (delta: any, extra: any = {}) => JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null, ...extra }] });
+  const chunk = (delta: any, extra: any = {}) =>
+    JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null, ...extra }] });
   const events = [chunk({ role: 'assistant', content: '' })];
   const pieces = reply.logprobs ? reply.logprobs.map((entry) => entry.token) : (reply.text.match(/\s*\S+\s*/g) ?? []);
   const logprobs = reply.logprobs ? openaiLogprobs(reply.logprobs) : undefined;
   pieces.forEach((piece, position) => {
-    events.push(chunk({ content: piece }, logprobs ? { logprobs: { content: [logprobs[position]], refusal: null } } : {}));
+    events.push(
+      chunk({ content: piece }, logprobs ? { logprobs: { content: [logprobs[position]], refusal: null } } : {}),
+    );
   });
   reply.toolCalls.forEach((call, index) => {
-    events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }));
+    events.push(
+      chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+    );
     const half = Math.ceil(call.rawArguments.length / 2);
     for (const part of [call.rawArguments.slice(0, half), call.rawArguments.slice(half)]) {
       if (part !== '') events.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
@@ -235,19 +253,29 @@ export function openaiStreamEvents(reply: ResolvedReply, id: string, includeUsag
   });
   events.push(JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: reply.finishReason }] }));
   if (includeUsage) {
-    const usage = { prompt_tokens: reply.usage.inputTokens, completion_tokens: reply.usage.outputTokens, total_tokens: reply.usage.inputTokens + reply.usage.outputTokens };
+    const usage = {
+      prompt_tokens: reply.usage.inputTokens,
+      completion_tokens: reply.usage.outputTokens,
+      total_tokens: reply.usage.inputTokens + reply.usage.outputTokens,
+    };
     events.push(JSON.stringify({ ...base, choices: [], usage }));
   }
   events.push('[DONE]');
   return events;
 }
 
-const ANTHROPIC_STOP = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', content_filter: 'refusal' } as const;
+const ANTHROPIC_STOP = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  content_filter: 'refusal',
+} as const;
 
 export function anthropicMessage(reply: ResolvedReply, id: string): any {
   const content: any[] = [];
   if (reply.text !== '') content.push({ type: 'text', text: reply.text });
-  for (const call of reply.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
+  for (const call of reply.toolCalls)
+    content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
   return {
     id,
     type: 'message',
@@ -264,24 +292,53 @@ export function anthropicMessage(reply: ResolvedReply, id: string): any {
 export function anthropicStreamEvents(reply: ResolvedReply, id: string): [string, string][] {
   const message = anthropicMessage(reply, id);
   const events: [string, any][] = [
-    ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...message.usage, output_tokens: 0 } } }],
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: { ...message, content: [], stop_reason: null, usage: { ...message.usage, output_tokens: 0 } },
+      },
+    ],
   ];
   let index = 0;
   if (reply.text !== '') {
-    events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
+    events.push([
+      'content_block_start',
+      { type: 'content_block_start', index, content_block: { type: 'text', text: '' } },
+    ]);
     for (const piece of reply.text.match(/\s*\S+\s*/g) ?? []) {
-      events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }]);
+      events.push([
+        'content_block_delta',
+        { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } },
+      ]);
     }
     events.push(['content_block_stop', { type: 'content_block_stop', index }]);
     index++;
   }
   for (const call of reply.toolCalls) {
-    events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }]);
-    events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: call.rawArguments } }]);
+    events.push([
+      'content_block_start',
+      {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} },
+      },
+    ]);
+    events.push([
+      'content_block_delta',
+      { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: call.rawArguments } },
+    ]);
     events.push(['content_block_stop', { type: 'content_block_stop', index }]);
     index++;
   }
-  events.push(['message_delta', { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: reply.usage.outputTokens } }]);
+  events.push([
+    'message_delta',
+    {
+      type: 'message_delta',
+      delta: { stop_reason: message.stop_reason, stop_sequence: null },
+      usage: { output_tokens: reply.usage.outputTokens },
+    },
+  ]);
   events.push(['message_stop', { type: 'message_stop' }]);
   return events.map(([name, data]) => [name, JSON.stringify(data)]);
 }
@@ -299,6 +356,15 @@ export function fakeEmbedding(text: string, dimensions: number): number[] {
 }
 
 export function errorBody(api: LoopbackApi, status: number, message: string): any {
-  const type = status === 429 ? 'rate_limit_error' : status === 401 ? 'authentication_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
-  return api === 'anthropic' ? { type: 'error', error: { type, message } } : { error: { message, type, code: null, param: null } };
+  const type =
+    status === 429
+      ? 'rate_limit_error'
+      : status === 401
+        ? 'authentication_error'
+        : status >= 500
+          ? 'api_error'
+          : 'invalid_request_error';
+  return api === 'anthropic'
+    ? { type: 'error', error: { type, message } }
+    : { error: { message, type, code: null, param: null } };
 }

@@ -101,7 +101,12 @@ export interface LoopbackServer {
 /** No script: echo the last user message, which keeps throughput runs meaningful. */
 const echo = (turn: LoopbackTurn): LoopbackReply => `echo: ${turn.lastUserText}`;
 
-function pickFault(plan: FaultPlan | undefined, request: RecordedRequest, position: number, random: () => number): Fault | undefined {
+function pickFault(
+  plan: FaultPlan | undefined,
+  request: RecordedRequest,
+  position: number,
+  random: () => number,
+): Fault | undefined {
   if (!plan) return undefined;
   if (typeof plan === 'function') return plan(request) ?? undefined;
   if (Array.isArray(plan)) return (plan as readonly (Fault | null | undefined)[])[position] ?? undefined;
@@ -154,14 +159,32 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
     return script as LoopbackReply;
   }
 
-  function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  function sendJson(
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const text = JSON.stringify(body);
-    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     response.end(text);
   }
 
-  function sendEvents(response: ServerResponse, api: LoopbackApi, events: [string | undefined, string][], fault: Fault | undefined): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  function sendEvents(
+    response: ServerResponse,
+    api: LoopbackApi,
+    events: [string | undefined, string][],
+    fault: Fault | undefined,
+  ): void {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     const lines = events.map(([name, data]) => (name ? `event: ${name}\ndata: ${data}\n\n` : `data: ${data}\n\n`));
     if (fault?.type === 'truncated') {
       response.write(lines.slice(0, Math.max(1, Math.floor(lines.length / 2))).join(''));
@@ -170,7 +193,11 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
     }
     if (fault?.type === 'malformed-json') {
       const name = api === 'anthropic' ? 'content_block_delta' : undefined;
-      lines.splice(1, 0, name ? `event: ${name}\ndata: {"type": "content_bl\n\n` : 'data: {"id": "chunk", "choices": [\n\n');
+      lines.splice(
+        1,
+        0,
+        name ? `event: ${name}\ndata: {"type": "content_bl\n\n` : 'data: {"id": "chunk", "choices": [\n\n',
+      );
     }
     response.end(lines.join(''));
   }
@@ -203,8 +230,17 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       sendJson(response, 400, errorBody('openai', 400, 'request body is not JSON'));
       return;
     }
-    const api: RecordedRequest['api'] = path.endsWith('/chat/completions') || path.endsWith('/embeddings') ? 'openai' : path.endsWith('/messages') ? 'anthropic' : 'unknown';
-    const endpoint: RecordedRequest['endpoint'] = path.endsWith('/embeddings') ? 'embeddings' : api === 'unknown' ? 'other' : 'chat';
+    const api: RecordedRequest['api'] =
+      path.endsWith('/chat/completions') || path.endsWith('/embeddings')
+        ? 'openai'
+        : path.endsWith('/messages')
+          ? 'anthropic'
+          : 'unknown';
+    const endpoint: RecordedRequest['endpoint'] = path.endsWith('/embeddings')
+      ? 'embeddings'
+      : api === 'unknown'
+        ? 'other'
+        : 'chat';
     const record: RecordedRequest = {
       index: requestCount++,
       method: request.method ?? 'GET',
@@ -246,7 +282,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       }
       case 'server-error': {
         const status = fault.status ?? 500;
-        sendJson(response, status, errorBody(errorApi, status, `loopback server error ${status}`), fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+        sendJson(
+          response,
+          status,
+          errorBody(errorApi, status, `loopback server error ${status}`),
+          fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+        );
         return;
       }
     }
@@ -255,11 +296,16 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       const inputs: string[] = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')];
       const data = inputs.map((input, index) => {
         const vector = fakeEmbedding(input, dimensions);
-        const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+        const embedding =
+          body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
         return { object: 'embedding', index, embedding };
       });
       const tokens = inputs.reduce((sum, input) => sum + (input.match(/\S+/g) ?? []).length, 0);
-      sendBody(response, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }, fault);
+      sendBody(
+        response,
+        { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } },
+        fault,
+      );
       return;
     }
     if (endpoint === 'other' || !record.turn) {
@@ -275,7 +321,11 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       return;
     }
     if (scripted === undefined) {
-      sendJson(response, 500, errorBody(errorApi, 500, `the loopback script has no reply for chat request ${turn.index}`));
+      sendJson(
+        response,
+        500,
+        errorBody(errorApi, 500, `the loopback script has no reply for chat request ${turn.index}`),
+      );
       return;
     }
     const reply = resolveReply(scripted, turn, turn.index);
@@ -293,7 +343,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, errorBody('openai', 500, `loopback server bug: ${String(error)}`));
+      if (!response.headersSent)
+        sendJson(response, 500, errorBody('openai', 500, `loopback server bug: ${String(error)}`));
       else response.destroy();
     });
   });

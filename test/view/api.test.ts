@@ -18,7 +18,11 @@ const getJson = async (path: string) => {
   return { status: response.status, body: (await response.json()) as any, headers: response.headers };
 };
 const postJson = async (path: string, body: unknown) => {
-  const response = await viewer.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await viewer.app.request(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 };
 
@@ -37,12 +41,18 @@ describe('runs and samples', () => {
     const { status, body, headers } = await getJson('/api/runs');
     assert.equal(status, 200);
     assert.match(headers.get('content-security-policy') ?? '', /script-src 'self'/);
-    assert.deepEqual(body.runs.map((run: any) => run.run), ['alpha', 'beta', 'counsel']);
+    assert.deepEqual(
+      body.runs.map((run: any) => run.run),
+      ['alpha', 'beta', 'counsel'],
+    );
     const alpha = body.runs[0];
     assert.equal(alpha.benchmark, 'medmcq-mini');
     assert.deepEqual(alpha.models, { agent: 'scripted:alpha' });
     assert.equal(alpha.status, 'complete');
-    assert.ok(alpha.metrics.choice.lower <= alpha.metrics.choice.value && alpha.metrics.choice.value <= alpha.metrics.choice.upper);
+    assert.ok(
+      alpha.metrics.choice.lower <= alpha.metrics.choice.value &&
+        alpha.metrics.choice.value <= alpha.metrics.choice.upper,
+    );
     assert.ok(alpha.tokens > 0);
     assert.equal(alpha.created, '2026-11-28T00:00:00.000Z');
   });
@@ -62,14 +72,20 @@ describe('runs and samples', () => {
     assert.equal(page.body.pages, 3);
     assert.equal(page.body.items.length, 5);
     const failed = await getJson('/api/samples?run=alpha&error=only');
-    assert.deepEqual(failed.body.items.map((item: any) => [item.id, item.epoch, item.error]), [['q6', 2, 'model timed out after 3 retries']]);
+    assert.deepEqual(
+      failed.body.items.map((item: any) => [item.id, item.epoch, item.error]),
+      [['q6', 2, 'model timed out after 3 retries']],
+    );
     const wrong = await getJson('/api/samples?run=alpha&score=choice&max=0');
     assert.ok(wrong.body.items.length > 0 && wrong.body.items.every((item: any) => item.scores.choice === 0));
     const neuro = await getJson('/api/samples?run=alpha&group=category%3Dneuro&pageSize=100');
     assert.ok(neuro.body.items.every((item: any) => item.groups.category === 'neuro'));
     assert.equal(neuro.body.total, 6);
     const sorted = await getJson('/api/samples?run=alpha&sort=id&desc=1&pageSize=2');
-    assert.deepEqual(sorted.body.items.map((item: any) => item.id), ['q6', 'q6']);
+    assert.deepEqual(
+      sorted.body.items.map((item: any) => item.id),
+      ['q6', 'q6'],
+    );
     const bad = await getJson('/api/samples?run=alpha&pageSize=100000');
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, 'pageSize');
@@ -80,7 +96,18 @@ describe('runs and samples', () => {
     assert.equal(body.record.output, HOSTILE_OUTPUT);
     assert.deepEqual([body.row, body.previous, body.next], [0, null, { id: 'q1', epoch: 2 }]);
     const kinds = body.record.transcript.events.map((event: any) => event.kind ?? event.type);
-    for (const kind of ['model', 'tool', 'sql-result', 'image-region', 'kg-triplet', 'rubric-item', 'judge', 'user-turn', 'info']) assert.ok(kinds.includes(kind), kind);
+    for (const kind of [
+      'model',
+      'tool',
+      'sql-result',
+      'image-region',
+      'kg-triplet',
+      'rubric-item',
+      'judge',
+      'user-turn',
+      'info',
+    ])
+      assert.ok(kinds.includes(kind), kind);
     const image = body.images[fixture.imagePath];
     assert.ok(image.url, JSON.stringify(body.images));
     const response = await viewer.app.request(image.url);
@@ -97,12 +124,21 @@ describe('runs and samples', () => {
     const choice = body.metrics.find((metric: any) => metric.key === 'choice');
     assert.equal(choice.pairs, 6);
     assert.ok(choice.ci.lower <= choice.difference && choice.difference <= choice.ci.upper);
-    assert.equal(choice.histogram.a.reduce((sum: number, count: number) => sum + count, 0), 6);
+    assert.equal(
+      choice.histogram.a.reduce((sum: number, count: number) => sum + count, 0),
+      6,
+    );
     assert.ok(choice.differences.length > 0 && choice.differences.length === choice.differing);
     assert.ok(body.ciBars.choice.a && body.ciBars.choice.b);
-    assert.deepEqual(body.passHatK.choice.b.map((point: any) => point.k), [1, 2]);
+    assert.deepEqual(
+      body.passHatK.choice.b.map((point: any) => point.k),
+      [1, 2],
+    );
     // alpha's q6 has one scored epoch, so its pass^2 is NaN in the summary and left out of the plot
-    assert.deepEqual(body.passHatK.choice.a.map((point: any) => point.k), [1]);
+    assert.deepEqual(
+      body.passHatK.choice.a.map((point: any) => point.k),
+      [1],
+    );
   });
 });
 
@@ -117,23 +153,49 @@ describe('expert ratings', () => {
     assert.equal(detail.items[0].questionId, '101');
     assert.equal(detail.items[0].responder, 'scripted:therapist');
 
-    const rating = { overall: 4, empathy: 4, specificity: 3, medicalAdvice: 'Yes', factualConsistency: 3, toxicity: 1, medicalCopy: 'ask your doctor about sertraline' };
-    const bad = await postJson(`/api/assignments/${id}/ratings`, { item: 0, rater: 'r1', rating: { ...rating, empathy: 9 } });
+    const rating = {
+      overall: 4,
+      empathy: 4,
+      specificity: 3,
+      medicalAdvice: 'Yes',
+      factualConsistency: 3,
+      toxicity: 1,
+      medicalCopy: 'ask your doctor about sertraline',
+    };
+    const bad = await postJson(`/api/assignments/${id}/ratings`, {
+      item: 0,
+      rater: 'r1',
+      rating: { ...rating, empathy: 9 },
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, 'rating.empathy');
-    const badSpan = await postJson(`/api/assignments/${id}/ratings`, { item: 0, rater: 'r1', rating: { ...rating, toxicityCopy: 'words that are not there' } });
+    const badSpan = await postJson(`/api/assignments/${id}/ratings`, {
+      item: 0,
+      rater: 'r1',
+      rating: { ...rating, toxicityCopy: 'words that are not there' },
+    });
     assert.equal(badSpan.status, 400);
     assert.equal(badSpan.body.field, 'rating.toxicityCopy');
     const badJson = await postJson(`/api/assignments/${id}/ratings`, '{not json');
     assert.equal(badJson.status, 400);
-    assert.equal((await postJson(`/api/assignments/${id}/ratings`, { item: 99, rater: 'r1', rating })).body.field, 'item');
+    assert.equal(
+      (await postJson(`/api/assignments/${id}/ratings`, { item: 99, rater: 'r1', rating })).body.field,
+      'item',
+    );
 
     const before = await getJson(`/api/assignments/${id}/agreement`);
     assert.equal(before.body.report.humanRows, 0);
-    for (const [rater, shift] of [['r1', 0], ['r2', 1]] as const) {
+    for (const [rater, shift] of [
+      ['r1', 0],
+      ['r2', 1],
+    ] as const) {
       for (let item = 0; item < 4; item++) {
         const overall = Math.min(5, 2 + item + (item === 3 ? 0 : shift));
-        const saved = await postJson(`/api/assignments/${id}/ratings`, { item, rater, rating: { ...rating, overall, specificity: overall } });
+        const saved = await postJson(`/api/assignments/${id}/ratings`, {
+          item,
+          rater,
+          rating: { ...rating, overall, specificity: overall },
+        });
         assert.equal(saved.status, 201, JSON.stringify(saved.body));
       }
     }
@@ -146,7 +208,10 @@ describe('expert ratings', () => {
     assert.equal(typeof overall.kappa, 'number');
 
     const exported = await viewer.app.request(`/api/assignments/${id}/export`);
-    const lines = (await exported.text()).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(lines.length, 8);
     assert.equal(lines[0].survey_id, 'questionID_101');
     assert.equal(lines[0].questionID, 101);

@@ -13,7 +13,9 @@ import { HOSTILE_OUTPUT, writeBigRun, writeFixtureRuns } from './fixtures.js';
 
 const CHROMIUM = process.env.MEDKIT_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-output', 'view');
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
 
 let temp: string;
 let browser: Browser;
@@ -37,13 +39,22 @@ describe('medkit view in Chromium', { skip }, () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // CSP violations and failed loads show up as console errors; 4xx responses the tests ask for are expected
     page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
+      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text()))
+        pageErrors.push(`console: ${message.text()}`);
     });
     page.on('dialog', (dialog) => {
       pageErrors.push(`dialog opened: ${dialog.message()}`);
@@ -89,12 +100,24 @@ describe('medkit view in Chromium', { skip }, () => {
     await page.waitForSelector('.event.image-region svg.boxes rect');
     assert.equal(await page.locator('.event.image-region svg.boxes rect').count(), 2);
     assert.equal(await page.locator('.event.image-region svg.boxes polygon.mask').count(), 1);
-    assert.match((await page.locator('.event.image-region svg.boxes image.mask').getAttribute('href')) ?? '', /^\/api\/image\?.*mask\.png/);
+    assert.match(
+      (await page.locator('.event.image-region svg.boxes image.mask').getAttribute('href')) ?? '',
+      /^\/api\/image\?.*mask\.png/,
+    );
     // the box lies over the image where the data says: ground truth x1 = 20 of 64 px
-    const [imageBox, rectBox] = await Promise.all([image.boundingBox(), page.locator('.event.image-region svg.boxes rect').first().boundingBox()]);
+    const [imageBox, rectBox] = await Promise.all([
+      image.boundingBox(),
+      page.locator('.event.image-region svg.boxes rect').first().boundingBox(),
+    ]);
     assert.ok(imageBox && rectBox);
-    assert.ok(Math.abs(rectBox.x - imageBox.x - (20 / 64) * imageBox.width) < 3, `box at ${rectBox.x - imageBox.x} of ${imageBox.width}`);
-    assert.match(await page.locator('.event.kg-triplet').innerText(), /metformin[\s\S]*treats[\s\S]*type 2 diabetes[\s\S]*supported/);
+    assert.ok(
+      Math.abs(rectBox.x - imageBox.x - (20 / 64) * imageBox.width) < 3,
+      `box at ${rectBox.x - imageBox.x} of ${imageBox.width}`,
+    );
+    assert.match(
+      await page.locator('.event.kg-triplet').innerText(),
+      /metformin[\s\S]*treats[\s\S]*type 2 diabetes[\s\S]*supported/,
+    );
     assert.match(await page.locator('.event.judge').innerText(), /empathy[\s\S]*4[\s\S]*Warm tone/);
     assert.match(await page.locator('.event.rubric-item').innerText(), /not met[\s\S]*hypoglycaemia/);
     assert.match(await page.locator('.event.user-turn').innerText(), /dizzy/);
@@ -115,7 +138,12 @@ describe('medkit view in Chromium', { skip }, () => {
   });
 
   it('refuses /../ paths and images outside the runs folder', async () => {
-    for (const path of ['web/..%2f..%2fpackage.json', 'web/%2e%2e/%2e%2e/package.json', `api/run?run=..%2F..`, `api/image?run=alpha&id=q1&epoch=1&path=${encodeURIComponent('../outside/secret.txt')}`]) {
+    for (const path of [
+      'web/..%2f..%2fpackage.json',
+      'web/%2e%2e/%2e%2e/package.json',
+      `api/run?run=..%2F..`,
+      `api/image?run=alpha&id=q1&epoch=1&path=${encodeURIComponent('../outside/secret.txt')}`,
+    ]) {
       const response = await page.goto(`${server.url}${path}`);
       assert.ok(response && response.status() >= 400, `${path}: ${response?.status()}`);
       assert.doesNotMatch(await page.content(), /TOP SECRET|"name": "medkit"/);
@@ -153,14 +181,18 @@ describe('medkit view in Chromium', { skip }, () => {
       assert.match(await page.locator('.page-info').innerText(), /page 1 of 2000 · 100000 matching of 100000/);
       const next = performance.now();
       await page.click('.pager button:has-text("next")');
-      await page.waitForFunction(() => document.querySelector('#run table.samples tbody tr td a')?.textContent === 's000050');
+      await page.waitForFunction(
+        () => document.querySelector('#run table.samples tbody tr td a')?.textContent === 's000050',
+      );
       const nextMs = performance.now() - next;
       await page.selectOption('#sample-filters select[name=error]', 'only');
       await page.click('#sample-filters button[type=submit]');
       await page.waitForFunction(() => /10000 matching/.test(document.querySelector('.page-info')?.textContent ?? ''));
       page.off('response', onResponse);
       assert.ok(received < 100_000, `the browser received ${received} bytes of samples for 3 pages`);
-      t.diagnostic(`100k run: first view (index build + page) ${firstMs.toFixed(0)} ms, next page ${nextMs.toFixed(0)} ms, ${received} bytes of sample pages`);
+      t.diagnostic(
+        `100k run: first view (index build + page) ${firstMs.toFixed(0)} ms, next page ${nextMs.toFixed(0)} ms, ${received} bytes of sample pages`,
+      );
       await shot('08-run-100k');
     } finally {
       await big.close();
@@ -180,7 +212,8 @@ describe('medkit view in Chromium', { skip }, () => {
 
     const rate = async (rater: string, item: number, overall: number) => {
       await go(`#/rate?assignment=${assignment}&rater=${rater}&item=${item}`);
-      const pick = async (key: string, value: string) => page.check(`fieldset[data-key=${key}] input[value="${value}"]`);
+      const pick = async (key: string, value: string) =>
+        page.check(`fieldset[data-key=${key}] input[value="${value}"]`);
       await pick('overall', String(overall));
       await pick('empathy', '4');
       await pick('specificity', String(overall));
@@ -200,7 +233,10 @@ describe('medkit view in Chromium', { skip }, () => {
       await page.click('button.copy-span[data-field=medicalCopy]');
       assert.equal(await page.inputValue('textarea[name=medicalCopy]'), 'ask your doctor about sertraline');
       await page.click('#rating-form button[type=submit]');
-      await page.waitForFunction((next) => location.hash.includes(`item=${next}`) || document.querySelector('#rating-status .ok') !== null, item + 1);
+      await page.waitForFunction(
+        (next) => location.hash.includes(`item=${next}`) || document.querySelector('#rating-status .ok') !== null,
+        item + 1,
+      );
     };
     // a missing dimension, then a span that is not in the response, are refused with the field named
     await go(`#/rate?assignment=${assignment}&rater=r1&item=0`);
@@ -208,7 +244,8 @@ describe('medkit view in Chromium', { skip }, () => {
     await page.click('#rating-form button[type=submit]');
     await page.waitForSelector('#rating-status .error');
     assert.match(await page.locator('#rating-status').innerText(), /rating\.empathy/);
-    for (const key of ['empathy', 'specificity', 'toxicity']) await page.check(`fieldset[data-key=${key}] input[value="2"]`);
+    for (const key of ['empathy', 'specificity', 'toxicity'])
+      await page.check(`fieldset[data-key=${key}] input[value="2"]`);
     await page.check('fieldset[data-key=medicalAdvice] input[value="No"]');
     await page.check('fieldset[data-key=factualConsistency] input[value="4"]');
     await page.fill('textarea[name=toxicityCopy]', 'words that are not in the response');
@@ -216,19 +253,32 @@ describe('medkit view in Chromium', { skip }, () => {
     await page.waitForFunction(() => /toxicityCopy/.test(document.getElementById('rating-status')?.textContent ?? ''));
     await shot('05-rating-error');
 
-    for (const [rater, shift] of [['r1', 0], ['r2', 1]] as const) for (let item = 0; item < 4; item++) await rate(rater, item, Math.min(5, 2 + item + (item === 3 ? 0 : shift)));
+    for (const [rater, shift] of [
+      ['r1', 0],
+      ['r2', 1],
+    ] as const)
+      for (let item = 0; item < 4; item++) await rate(rater, item, Math.min(5, 2 + item + (item === 3 ? 0 : shift)));
     await go(`#/rate?assignment=${assignment}&rater=r2&item=3`);
     await shot('06-rating-form');
 
     await go(`#/agreement?assignment=${assignment}`);
-    assert.match(await page.locator('#agreement-counts').innerText(), /^8 ratings from 2 raters \(r1, r2\) · judge: scripted:judge/);
+    assert.match(
+      await page.locator('#agreement-counts').innerText(),
+      /^8 ratings from 2 raters \(r1, r2\) · judge: scripted:judge/,
+    );
     const overall = await page.locator('#agreement-table tr[data-key=overall] td.alpha').innerText();
     assert.match(overall, /^-?\d\.\d{3}$/);
     assert.notEqual(await page.locator('#agreement').innerText(), before);
     await shot('07-agreement');
 
-    const exported = await page.evaluate(async (id) => (await fetch(`/api/assignments/${id}/export`)).text(), assignment);
-    const records = exported.trim().split('\n').map((line) => JSON.parse(line));
+    const exported = await page.evaluate(
+      async (id) => (await fetch(`/api/assignments/${id}/export`)).text(),
+      assignment,
+    );
+    const records = exported
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(records.length, 8);
     assert.equal(records[0].medical_copy, 'ask your doctor about sertraline');
     assert.equal(records[0].factual_consistency_score, 'I am not sure');

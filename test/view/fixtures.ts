@@ -9,7 +9,8 @@ import sharp from 'sharp';
 import type { RunSpec, RunSummary, SampleRecord, ScoredUnit } from '../../src/core/index.js';
 import { summariseScores } from '../../src/stats/index.js';
 
-export const HOSTILE_OUTPUT = 'Answer: B <script>window.__pwned = 1</script><b>bold?</b><img src=x onerror="window.__pwned=2">';
+export const HOSTILE_OUTPUT =
+  'Answer: B <script>window.__pwned = 1</script><b>bold?</b><img src=x onerror="window.__pwned=2">';
 const AT = '2026-11-28T00:00:00.000Z';
 
 function spec(runId: string, benchmark: string, models: Record<string, string>, epochs: number): RunSpec {
@@ -34,15 +35,25 @@ function summary(s: RunSpec, records: SampleRecord[]): RunSummary {
   const byKey = new Map<string, ScoredUnit[]>();
   for (const record of records) {
     for (const [name, score] of Object.entries(record.scores)) {
-      const entries: [string, unknown][] = score.value !== null && typeof score.value === 'object' ? Object.entries(score.value).map(([key, value]) => [`${name}.${key}`, value]) : [[name, score.value]];
+      const entries: [string, unknown][] =
+        score.value !== null && typeof score.value === 'object'
+          ? Object.entries(score.value).map(([key, value]) => [`${name}.${key}`, value])
+          : [[name, score.value]];
       for (const [key, value] of entries) {
         const list = byKey.get(key) ?? [];
-        list.push({ id: record.id, epoch: record.epoch, value: typeof value === 'boolean' ? Number(value) : typeof value === 'number' ? value : null, groups: record.groups });
+        list.push({
+          id: record.id,
+          epoch: record.epoch,
+          value: typeof value === 'boolean' ? Number(value) : typeof value === 'number' ? value : null,
+          groups: record.groups,
+        });
         byKey.set(key, list);
       }
     }
   }
-  const metrics = Object.fromEntries([...byKey].map(([key, units]) => [key, summariseScores(units, { epochs: s.epochs })]));
+  const metrics = Object.fromEntries(
+    [...byKey].map(([key, units]) => [key, summariseScores(units, { epochs: s.epochs })]),
+  );
   const tokens = records.reduce((sum, record) => sum + record.tokens, 0);
   return {
     logFormat: 1,
@@ -54,7 +65,12 @@ function summary(s: RunSpec, records: SampleRecord[]): RunSummary {
     solverName: s.solverName,
     epochs: s.epochs,
     seed: 0,
-    counts: { samples: new Set(records.map((record) => record.id)).size, units: records.length, errors: records.filter((record) => record.error).length, dataErrors: 0 },
+    counts: {
+      samples: new Set(records.map((record) => record.id)).size,
+      units: records.length,
+      errors: records.filter((record) => record.error).length,
+      dataErrors: 0,
+    },
     dataErrors: [],
     metrics,
     groups: {},
@@ -75,13 +91,26 @@ export function writeRun(root: string, name: string, s: RunSpec, records: Sample
   return directory;
 }
 
-function record(id: string, epoch: number, correct: boolean | null, category: string, extra: Partial<SampleRecord> = {}): SampleRecord {
+function record(
+  id: string,
+  epoch: number,
+  correct: boolean | null,
+  category: string,
+  extra: Partial<SampleRecord> = {},
+): SampleRecord {
   return {
     id,
     epoch,
-    scores: correct === null ? {} : { choice: { value: correct, answer: correct ? 'B' : 'A', explanation: `expected B` } },
+    scores:
+      correct === null ? {} : { choice: { value: correct, answer: correct ? 'B' : 'A', explanation: `expected B` } },
     output: correct ? 'Answer: B' : 'Answer: A',
-    transcript: { messages: [{ role: 'user', content: `Question ${id}: which option?` }, { role: 'assistant', content: correct ? 'Answer: B' : 'Answer: A' }], events: [] },
+    transcript: {
+      messages: [
+        { role: 'user', content: `Question ${id}: which option?` },
+        { role: 'assistant', content: correct ? 'Answer: B' : 'Answer: A' },
+      ],
+      events: [],
+    },
     groups: { category },
     metadata: { category },
     usage: {},
@@ -100,29 +129,140 @@ export async function writePng(path: string): Promise<void> {
   const width = 64;
   const height = 48;
   const pixels = Buffer.alloc(width * height * 3, 30);
-  for (let y = 10; y < 30; y++) for (let x = 20; x < 40; x++) pixels.fill(220, (y * width + x) * 3, (y * width + x) * 3 + 3);
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(path);
+  for (let y = 10; y < 30; y++)
+    for (let x = 20; x < 40; x++) pixels.fill(220, (y * width + x) * 3, (y * width + x) * 3 + 3);
+  await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 function richEvents(imagePath: string): SampleRecord['transcript'] {
   return {
     messages: [
       { role: 'system', content: 'You are a careful clinician.' },
-      { role: 'user', content: [{ type: 'text', text: 'Where is the lesion? Also look up lab values.' }, { type: 'image', source: { kind: 'path', path: imagePath }, mediaType: 'image/png', label: 'chest phantom' }] },
-      { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'run_sql', arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Where is the lesion? Also look up lab values.' },
+          { type: 'image', source: { kind: 'path', path: imagePath }, mediaType: 'image/png', label: 'chest phantom' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [
+          { id: 'call_1', name: 'run_sql', arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' } },
+        ],
+      },
       { role: 'tool', toolCallId: 'call_1', name: 'run_sql', content: '[["glucose", 5.4]]' },
       { role: 'assistant', content: HOSTILE_OUTPUT },
     ],
     events: [
-      { type: 'model', role: 'agent', model: 'scripted:agent', output: { text: '', toolCalls: [{ id: 'call_1', name: 'run_sql', arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' } }], finishReason: 'tool_calls', usage: { inputTokens: 50, outputTokens: 10 }, latencyMs: 12 } as never, at: AT },
-      { type: 'tool', name: 'run_sql', arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' }, result: '[["glucose", 5.4]]', durationMs: 3, at: AT },
-      { type: 'evidence', kind: 'sql-result', title: 'executed SQL', data: { sql: 'SELECT label, value FROM labs WHERE patient = 7', columns: ['label', 'value'], rows: [['glucose', 5.4], ['<i>sodium</i>', 140]] }, at: AT },
-      { type: 'evidence', kind: 'image-region', title: 'prediction vs ground truth', data: { image: imagePath, width: 64, height: 48, boxes: [{ x1: 20, y1: 10, x2: 40, y2: 30, label: 'ground truth' }, { x1: 18, y1: 12, x2: 38, y2: 32, label: 'predicted <b>box</b>' }], masks: [{ points: [[22, 12], [38, 12], [38, 28], [22, 28]], label: 'lesion mask' }, { image: imagePath.replace('phantom.png', 'mask.png'), label: 'mask image' }] }, at: AT },
-      { type: 'evidence', kind: 'sql-result', title: 'rows as objects, no columns', data: { sql: 'SELECT 1', columns: [], rows: [{ label: 'potassium', value: 4.1 }] }, at: AT },
-      { type: 'evidence', kind: 'kg-triplet', data: { head: 'metformin', relation: 'treats', tail: 'type 2 diabetes', verdict: 'supported', evidence: 'PrimeKG edge drug_disease' }, at: AT },
-      { type: 'evidence', kind: 'rubric-item', data: { criterion: 'Mentions hypoglycaemia risk', points: 3, met: false, explanation: 'not mentioned' }, at: AT },
-      { type: 'evidence', kind: 'judge', data: { dimension: 'empathy', rating: 4, rationale: 'Warm tone, <script>alert(1)</script> acknowledges worry.' }, at: AT },
-      { type: 'evidence', kind: 'user-turn', data: { text: 'I still feel dizzy, what should I do?', verdict: 'in character' }, at: AT },
+      {
+        type: 'model',
+        role: 'agent',
+        model: 'scripted:agent',
+        output: {
+          text: '',
+          toolCalls: [
+            { id: 'call_1', name: 'run_sql', arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' } },
+          ],
+          finishReason: 'tool_calls',
+          usage: { inputTokens: 50, outputTokens: 10 },
+          latencyMs: 12,
+        } as never,
+        at: AT,
+      },
+      {
+        type: 'tool',
+        name: 'run_sql',
+        arguments: { query: 'SELECT label, value FROM labs WHERE patient = 7' },
+        result: '[["glucose", 5.4]]',
+        durationMs: 3,
+        at: AT,
+      },
+      {
+        type: 'evidence',
+        kind: 'sql-result',
+        title: 'executed SQL',
+        data: {
+          sql: 'SELECT label, value FROM labs WHERE patient = 7',
+          columns: ['label', 'value'],
+          rows: [
+            ['glucose', 5.4],
+            ['<i>sodium</i>', 140],
+          ],
+        },
+        at: AT,
+      },
+      {
+        type: 'evidence',
+        kind: 'image-region',
+        title: 'prediction vs ground truth',
+        data: {
+          image: imagePath,
+          width: 64,
+          height: 48,
+          boxes: [
+            { x1: 20, y1: 10, x2: 40, y2: 30, label: 'ground truth' },
+            { x1: 18, y1: 12, x2: 38, y2: 32, label: 'predicted <b>box</b>' },
+          ],
+          masks: [
+            {
+              points: [
+                [22, 12],
+                [38, 12],
+                [38, 28],
+                [22, 28],
+              ],
+              label: 'lesion mask',
+            },
+            { image: imagePath.replace('phantom.png', 'mask.png'), label: 'mask image' },
+          ],
+        },
+        at: AT,
+      },
+      {
+        type: 'evidence',
+        kind: 'sql-result',
+        title: 'rows as objects, no columns',
+        data: { sql: 'SELECT 1', columns: [], rows: [{ label: 'potassium', value: 4.1 }] },
+        at: AT,
+      },
+      {
+        type: 'evidence',
+        kind: 'kg-triplet',
+        data: {
+          head: 'metformin',
+          relation: 'treats',
+          tail: 'type 2 diabetes',
+          verdict: 'supported',
+          evidence: 'PrimeKG edge drug_disease',
+        },
+        at: AT,
+      },
+      {
+        type: 'evidence',
+        kind: 'rubric-item',
+        data: { criterion: 'Mentions hypoglycaemia risk', points: 3, met: false, explanation: 'not mentioned' },
+        at: AT,
+      },
+      {
+        type: 'evidence',
+        kind: 'judge',
+        data: {
+          dimension: 'empathy',
+          rating: 4,
+          rationale: 'Warm tone, <script>alert(1)</script> acknowledges worry.',
+        },
+        at: AT,
+      },
+      {
+        type: 'evidence',
+        kind: 'user-turn',
+        data: { text: 'I still feel dizzy, what should I do?', verdict: 'in character' },
+        at: AT,
+      },
       { type: 'info', message: 'fixture run', at: AT },
     ],
   };
@@ -153,7 +293,12 @@ export async function writeFixtureRuns(root: string, outside: string): Promise<F
     for (const epoch of [1, 2]) {
       const category = categories[index % 2]!;
       if (id === 'q1') {
-        alpha.push(record(id, epoch, true, category, { output: HOSTILE_OUTPUT, transcript: richEvents(epoch === 1 ? imagePath : join(root, 'alpha', 'escape.png')) }));
+        alpha.push(
+          record(id, epoch, true, category, {
+            output: HOSTILE_OUTPUT,
+            transcript: richEvents(epoch === 1 ? imagePath : join(root, 'alpha', 'escape.png')),
+          }),
+        );
       } else if (id === 'q6' && epoch === 2) alpha.push(record(id, epoch, null, category));
       else alpha.push(record(id, epoch, index % 3 !== 0 || epoch === 1, category));
       beta.push(record(id, epoch, index % 2 === 0 || index === 5, category));
@@ -161,17 +306,38 @@ export async function writeFixtureRuns(root: string, outside: string): Promise<F
   });
   writeRun(root, 'alpha', spec('alpha-run', 'medmcq-mini', { agent: 'scripted:alpha' }, 2), alpha);
   writeRun(root, 'beta', spec('beta-run', 'medmcq-mini', { agent: 'scripted:beta' }, 2), beta);
-  const dimensions = (overall: number) => ({ overall, empathy: 4, specificity: overall, medical_advice: overall > 3 ? 1 : 0, factual_consistency: 3, toxicity: 1 });
+  const dimensions = (overall: number) => ({
+    overall,
+    empathy: 4,
+    specificity: overall,
+    medical_advice: overall > 3 ? 1 : 0,
+    factual_consistency: 3,
+    toxicity: 1,
+  });
   const counsel = ['101', '102', '103', '104'].map((id, index) =>
     record(id, 1, true, 'anxiety', {
       scores: { 'counsel-judge': { value: dimensions(2 + index), explanation: 'judge scripted:judge' } },
       output: `It sounds hard. Try slow breathing for five minutes. You could ask your doctor about sertraline. Response ${id}.`,
-      transcript: { messages: [{ role: 'user', content: `How do I cope with panic attacks at work? (question ${id})` }, { role: 'assistant', content: 'It sounds hard.' }], events: [] },
+      transcript: {
+        messages: [
+          { role: 'user', content: `How do I cope with panic attacks at work? (question ${id})` },
+          { role: 'assistant', content: 'It sounds hard.' },
+        ],
+        events: [],
+      },
       groups: { topic: 'anxiety', responder: 'scripted:therapist' },
       metadata: { questionID: Number(id), topic: 'anxiety' },
     }),
   );
-  writeRun(root, 'counsel', { ...spec('counsel-run', 'counselbench-eval', { agent: 'scripted:therapist', judge: 'scripted:judge' }, 1), groupBy: ['topic', 'responder'] }, counsel);
+  writeRun(
+    root,
+    'counsel',
+    {
+      ...spec('counsel-run', 'counselbench-eval', { agent: 'scripted:therapist', judge: 'scripted:judge' }, 1),
+      groupBy: ['topic', 'responder'],
+    },
+    counsel,
+  );
   return { root, outside, imagePath };
 }
 
@@ -186,12 +352,23 @@ export function writeBigRun(root: string, count = 100_000): string {
   for (let index = 0; index < count; index++) {
     const failed = index % 10 === 9;
     const value = (index % 11) / 10;
-    batch.push(JSON.stringify({
-      id: `s${String(index).padStart(6, '0')}`, epoch: 1,
-      scores: failed ? {} : { accuracy: { value, answer: String(value) } },
-      output: `output ${index}`, transcript: { messages: [{ role: 'user', content: `question ${index}` }], events: [] },
-      groups: { category: `c${index % 7}` }, metadata: {}, usage: {}, tokens: index % 500, cost: 0, error: failed ? 'failed' : null, startedAt: AT, durationMs: 1,
-    }));
+    batch.push(
+      JSON.stringify({
+        id: `s${String(index).padStart(6, '0')}`,
+        epoch: 1,
+        scores: failed ? {} : { accuracy: { value, answer: String(value) } },
+        output: `output ${index}`,
+        transcript: { messages: [{ role: 'user', content: `question ${index}` }], events: [] },
+        groups: { category: `c${index % 7}` },
+        metadata: {},
+        usage: {},
+        tokens: index % 500,
+        cost: 0,
+        error: failed ? 'failed' : null,
+        startedAt: AT,
+        durationMs: 1,
+      }),
+    );
     if (batch.length === 5000) {
       writeSync(descriptor, batch.join('\n') + '\n');
       batch = [];

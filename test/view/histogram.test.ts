@@ -23,7 +23,10 @@ describe('histogram', () => {
   it('handles 200,000 values', () => {
     const values = Array.from({ length: 200_000 }, (_, index) => (index % 100) / 99);
     const result = histogram(values, values);
-    assert.equal(result.a.reduce((sum, count) => sum + count, 0), 200_000);
+    assert.equal(
+      result.a.reduce((sum, count) => sum + count, 0),
+      200_000,
+    );
     assert.equal(result.edges[0], 0);
     assert.equal(result.edges.at(-1), 1);
   });

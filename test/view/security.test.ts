@@ -35,7 +35,9 @@ const bodyOf = async (path: string) => {
 
 describe('the web app', () => {
   it('never parses strings as HTML', () => {
-    const files = readdirSync(DEFAULT_WEB_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    const files = readdirSync(DEFAULT_WEB_DIR, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.js'),
+    );
     assert.ok(files.length >= 5);
     for (const file of files) {
       const text = readFileSync(join(DEFAULT_WEB_DIR, file), 'utf8');
@@ -53,7 +55,16 @@ describe('path rules', () => {
   });
 
   it('refuses run names that leave the runs folder, encoded or not', async () => {
-    for (const run of ['..', '../outside', '..%2Foutside', '%2e%2e%2foutside', '/etc', 'alpha/../..', 'linked', 'alpha%00']) {
+    for (const run of [
+      '..',
+      '../outside',
+      '..%2Foutside',
+      '%2e%2e%2foutside',
+      '/etc',
+      'alpha/../..',
+      'linked',
+      'alpha%00',
+    ]) {
       const { status, text } = await bodyOf(`/api/run?run=${run}`);
       assert.ok(status === 403 || status === 404 || status === 400, `${run}: ${status}`);
       assert.doesNotMatch(text, /TOP SECRET/);
@@ -65,20 +76,35 @@ describe('path rules', () => {
   it('serves an image only when the sample refers to it and it lies inside the allowed roots', async () => {
     const base = '/api/image?run=alpha&id=q1&epoch=1&path=';
     assert.equal((await bodyOf(base + encodeURIComponent(fixture.imagePath))).status, 200);
-    for (const path of [join(fixture.outside, 'secret.txt'), join(fixture.outside, 'secret.png'), '../outside/secret.png', '/etc/passwd', `${fixture.root}/alpha/../../outside/secret.png`]) {
+    for (const path of [
+      join(fixture.outside, 'secret.txt'),
+      join(fixture.outside, 'secret.png'),
+      '../outside/secret.png',
+      '/etc/passwd',
+      `${fixture.root}/alpha/../../outside/secret.png`,
+    ]) {
       const { status, text } = await bodyOf(base + encodeURIComponent(path));
       assert.equal(status, 403, path);
       assert.doesNotMatch(text, /TOP SECRET/);
     }
     // Recorded by the sample, but a symlink out of the runs folder.
-    const escape = await bodyOf(`/api/image?run=alpha&id=q1&epoch=2&path=${encodeURIComponent(join(fixture.root, 'alpha', 'escape.png'))}`);
-    assert.equal(escape.status, 403);
-    assert.match(escape.text, /outside the runs folder/);
+    const escaped = await bodyOf(
+      `/api/image?run=alpha&id=q1&epoch=2&path=${encodeURIComponent(join(fixture.root, 'alpha', 'escape.png'))}`,
+    );
+    assert.equal(escaped.status, 403);
+    assert.match(escaped.text, /outside the runs folder/);
   });
 
   it('serves only web app files from /web/', async () => {
     assert.equal((await bodyOf('/web/app.js')).status, 200);
-    for (const path of ['/web/..%2f..%2fpackage.json', '/web/%2e%2e/%2e%2e/package.json', '/web/../package.json', '/web/..%5c..%5cpackage.json', '/web/views/..%2F..%2F..%2Fsrc%2Fserver%2Fapp.ts', '/web/README.md']) {
+    for (const path of [
+      '/web/..%2f..%2fpackage.json',
+      '/web/%2e%2e/%2e%2e/package.json',
+      '/web/../package.json',
+      '/web/..%5c..%5cpackage.json',
+      '/web/views/..%2F..%2F..%2Fsrc%2Fserver%2Fapp.ts',
+      '/web/README.md',
+    ]) {
       const { status, text } = await bodyOf(path);
       assert.ok(status >= 400, `${path}: ${status}`);
       assert.doesNotMatch(text, /"name": "medkit"/);
@@ -104,11 +130,23 @@ describe('cross-site requests', () => {
     assert.equal(rebound.status, 421);
     assert.equal((await viewer.app.request('/api/runs', { headers: { Host: '127.0.0.1:7860' } })).status, 200);
     assert.equal((await viewer.app.request('/api/runs', { headers: { Host: 'localhost:7860' } })).status, 200);
-    const form = await viewer.app.request('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ run: 'counsel', name: 'csrf' }) });
+    const form = await viewer.app.request('/api/assignments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ run: 'counsel', name: 'csrf' }),
+    });
     assert.equal(form.status, 415);
-    const foreign = await viewer.app.request('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'application/json', Host: '127.0.0.1:7860', Origin: 'http://evil.example' }, body: JSON.stringify({ run: 'counsel', name: 'csrf' }) });
+    const foreign = await viewer.app.request('/api/assignments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Host: '127.0.0.1:7860', Origin: 'http://evil.example' },
+      body: JSON.stringify({ run: 'counsel', name: 'csrf' }),
+    });
     assert.equal(foreign.status, 403);
-    const same = await viewer.app.request('/api/assignments', { method: 'POST', headers: { 'Content-Type': 'application/json', Host: '127.0.0.1:7860', Origin: 'http://127.0.0.1:7860' }, body: JSON.stringify({ run: 'counsel', name: 'same origin' }) });
+    const same = await viewer.app.request('/api/assignments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Host: '127.0.0.1:7860', Origin: 'http://127.0.0.1:7860' },
+      body: JSON.stringify({ run: 'counsel', name: 'same origin' }),
+    });
     assert.equal(same.status, 201);
   });
 });
@@ -119,7 +157,14 @@ describe('over a real socket', () => {
     try {
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
       const port = Number(new URL(server.url).port);
-      for (const target of ['/../../../etc/passwd', '/web/../../package.json', '/web/..%2f..%2fpackage.json', '/web/%2e%2e/%2e%2e/package.json', `/api/image?run=alpha&id=q1&epoch=1&path=${encodeURIComponent('../../outside/secret.txt')}`, '/api/run?run=..%2F..%2Foutside']) {
+      for (const target of [
+        '/../../../etc/passwd',
+        '/web/../../package.json',
+        '/web/..%2f..%2fpackage.json',
+        '/web/%2e%2e/%2e%2e/package.json',
+        `/api/image?run=alpha&id=q1&epoch=1&path=${encodeURIComponent('../../outside/secret.txt')}`,
+        '/api/run?run=..%2F..%2Foutside',
+      ]) {
         const response = await rawGet(port, target);
         const status = Number(response.split(' ')[1]);
         assert.ok(status >= 400, `${target}: ${response.slice(0, 80)}`);

@@ -24,20 +24,27 @@ test('baselines run on every embedded default', async () => {
     const summary = await runEval({ benchmark, ...common, outDir: join(dir, `baseline-${benchmark}`), args });
     assert.equal(summary.status, 'complete', benchmark);
     assert.equal(summary.counts.errors, 0, benchmark);
-    assert.ok(summary.metrics[key]?.some((metric) => metric.name === 'mean'), `${benchmark}: ${key}`);
+    assert.ok(
+      summary.metrics[key]?.some((metric) => metric.name === 'mean'),
+      `${benchmark}: ${key}`,
+    );
   }
 });
 
 function script(turn: LoopbackTurn) {
   const system = turn.messages[0]?.role === 'system' ? turn.messages[0].text : '';
   const prompt = turn.lastUserText;
-  if (/atomic reasoning steps/.test(system)) return '{"steps": ["The images show the planted finding.", "The history fits."]}';
-  if (/evaluate reasoning about radiology cases/.test(system)) return '{"verdicts": [{"is_factual": true, "is_critical": true, "explanation": "ok"}, {"is_factual": true, "is_critical": false, "explanation": "ok"}]}';
+  if (/atomic reasoning steps/.test(system))
+    return '{"steps": ["The images show the planted finding.", "The history fits."]}';
+  if (/evaluate reasoning about radiology cases/.test(system))
+    return '{"verdicts": [{"is_factual": true, "is_critical": true, "explanation": "ok"}, {"is_factual": true, "is_critical": false, "explanation": "ok"}]}';
   if (/Outline the region/.test(prompt)) return '{"boxes": [[40, 40, 200, 200]]}';
-  if (/"positiveness"/.test(prompt)) return '{"answer": "Yes.", "positiveness": "pos", "findings": [], "laterality": "left", "regions": [], "boxes": [[50, 50, 150, 150]]}';
+  if (/"positiveness"/.test(prompt))
+    return '{"answer": "Yes.", "positiveness": "pos", "findings": [], "laterality": "left", "regions": [], "boxes": [[50, 50, 150, 150]]}';
   if (/Step 1 - per-image findings/.test(prompt)) return '{"per_image_findings": ["Image 1: an opacity"]}';
   if (/Step 2 - integrated summary/.test(prompt)) return 'An opacity persists.';
-  if (/Step 3 - differential reasoning/.test(prompt)) return 'The images show the planted finding. The history fits.\nANSWER: B';
+  if (/Step 3 - differential reasoning/.test(prompt))
+    return 'The images show the planted finding. The history fits.\nANSWER: B';
   if (/<answer>/.test(prompt)) return '<think>looking</think><answer>B</answer>';
   return 'unexpected prompt';
 }
@@ -53,25 +60,39 @@ test('openai models over the loopback server: images on the wire, paths in the l
     ] as const) {
       server.reset();
       const outDir = join(dir, `llm-${benchmark}`);
-      const summary = await runEval({ benchmark, models: { agent: 'openai:agent-model', ...roles }, provider: { baseURL: server.baseURL, apiKey: 'test' }, ...common, outDir, args });
+      const summary = await runEval({
+        benchmark,
+        models: { agent: 'openai:agent-model', ...roles },
+        provider: { baseURL: server.baseURL, apiKey: 'test' },
+        ...common,
+        outDir,
+        args,
+      });
       assert.equal(summary.status, 'complete', benchmark);
       assert.equal(summary.counts.errors, 0, `${benchmark}: ${JSON.stringify(summary.notes)}`);
       const agentTurns = server.requests.filter((request) => request.body?.model === 'agent-model' && request.turn);
       assert.ok(agentTurns.length > 0, benchmark);
       const withImages = agentTurns.filter((request) => request.turn!.images.length > 0);
       assert.ok(withImages.length > 0, `${benchmark}: no image reached the server`);
-      for (const request of withImages) for (const image of request.turn!.images) {
-        assert.equal(image.mediaType, 'image/png');
-        assert.ok(image.base64.startsWith(PNG), `${benchmark}: image is not PNG data`);
-      }
+      for (const request of withImages)
+        for (const image of request.turn!.images) {
+          assert.equal(image.mediaType, 'image/png');
+          assert.ok(image.base64.startsWith(PNG), `${benchmark}: image is not PNG data`);
+        }
       const log = readFileSync(join(outDir, 'samples.jsonl'), 'utf8');
-      assert.ok(!log.includes(withImages[0]!.turn!.images[0]!.base64.slice(0, 200)), `${benchmark}: base64 image data in the log`);
+      assert.ok(
+        !log.includes(withImages[0]!.turn!.images[0]!.base64.slice(0, 200)),
+        `${benchmark}: base64 image data in the log`,
+      );
       assert.ok(log.includes('.png'), `${benchmark}: image paths missing from the log`);
       if (benchmark === 'medthinkvqa-synthetic') {
-        assert.ok(summary.metrics['step_judge.factual_rate']?.some((metric) => metric.name === 'mean' && metric.value === 1));
+        assert.ok(
+          summary.metrics['step_judge.factual_rate']?.some((metric) => metric.name === 'mean' && metric.value === 1),
+        );
         assert.ok(server.requests.some((request) => request.body?.model === 'judge-model'));
       }
-      if (benchmark === 'vgmed-phantom') assert.ok(summary.taskMetrics.some((metric) => metric.name.includes('NOT the VGMED metric')));
+      if (benchmark === 'vgmed-phantom')
+        assert.ok(summary.taskMetrics.some((metric) => metric.name.includes('NOT the VGMED metric')));
     }
   } finally {
     await server.close();
@@ -81,9 +102,23 @@ test('openai models over the loopback server: images on the wire, paths in the l
 test('a user file with a missing image: the item is reported with file:line and the run goes on', async () => {
   const data = mkdtempSync(join(dir, 'data-'));
   writeFileSync(join(data, 'a.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
-  const row = (image: string, index: number) => JSON.stringify({ images: [image], question: 'Q?', options: '{"A": "x", "B": "y"}', answer_label: 'A', answer: 'x', dataset_name: 'd', dataset_index: index });
+  const row = (image: string, index: number) =>
+    JSON.stringify({
+      images: [image],
+      question: 'Q?',
+      options: '{"A": "x", "B": "y"}',
+      answer_label: 'A',
+      answer: 'x',
+      dataset_name: 'd',
+      dataset_index: index,
+    });
   writeFileSync(join(data, 'eval.jsonl'), [row('a.png', 1), row('missing.png', 2), row('a.png', 3)].join('\n'));
-  const summary = await runEval({ benchmark: 'medsynvqa', ...common, outDir: join(dir, 'missing-image'), args: { data: join(data, 'eval.jsonl') } });
+  const summary = await runEval({
+    benchmark: 'medsynvqa',
+    ...common,
+    outDir: join(dir, 'missing-image'),
+    args: { data: join(data, 'eval.jsonl') },
+  });
   assert.equal(summary.status, 'complete');
   assert.equal(summary.counts.units, 2);
   assert.equal(summary.counts.dataErrors, 1);

@@ -5,11 +5,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPrompt, extractAnswer, gradeAnswer, INSTRUCTION_PROMPT, predictedLetter } from '../../src/benchmarks/medsynvqa/extract.js';
+import {
+  buildPrompt,
+  extractAnswer,
+  gradeAnswer,
+  INSTRUCTION_PROMPT,
+  predictedLetter,
+} from '../../src/benchmarks/medsynvqa/extract.js';
 import { acceptItem, ESSENTIAL_TITLES, scoreRubric, type RubricItem } from '../../src/benchmarks/medsynvqa/rubric.js';
 import { loadMedsyn } from '../../src/benchmarks/medsynvqa/items.js';
 import { syntheticDataset } from '../../src/benchmarks/medsynvqa/synthetic.js';
-import { firstOptionBaseline, macroOverBenchmarks, medsynScorer, medsynvqa } from '../../src/benchmarks/medsynvqa/index.js';
+import {
+  firstOptionBaseline,
+  macroOverBenchmarks,
+  medsynScorer,
+  medsynvqa,
+} from '../../src/benchmarks/medsynvqa/index.js';
 import { createTestContext } from '../../src/runner/context.js';
 import { newTaskState } from '../../src/core/solvers.js';
 import type { Sample } from '../../src/core/index.js';
@@ -48,23 +59,45 @@ test('prompt: upstream instruction (literal backslash-n) and blank-line separate
   );
 });
 
-const item = (title: string, category: string, weight: number, score: number): RubricItem => ({ title, category, weight, score });
+const item = (title: string, category: string, weight: number, score: number): RubricItem => ({
+  title,
+  category,
+  weight,
+  score,
+});
 const essentials = () => ESSENTIAL_TITLES.map((title) => item(title, 'Essential', 5, 5));
 
 test('rubric score: the worked examples of the reference, acceptance at 0.9670 with require_pass', () => {
-  const listed = [...essentials(), item('Plausible Distractors', 'Important', 4, 4), item('Parallel Options', 'Important', 3, 0), item('JSON Schema Compliance', 'Important', 3, 3), item('Stem Concision', 'Optional', 2, 2)];
+  const listed = [
+    ...essentials(),
+    item('Plausible Distractors', 'Important', 4, 4),
+    item('Parallel Options', 'Important', 3, 0),
+    item('JSON Schema Compliance', 'Important', 3, 3),
+    item('Stem Concision', 'Optional', 2, 2),
+  ];
   const asListed = scoreRubric({ rubric: listed });
   assert.equal(asListed.positiveWeight, 47);
   assert.equal(asListed.final, 44);
   assert.equal(Number(asListed.verifyScore!.toFixed(4)), 0.9362);
   assert.equal(acceptItem(asListed), false);
-  const full = scoreRubric({ rubric: listed.map((it) => (it.title === 'Parallel Options' ? { ...it, score: 3 } : it)) });
+  const full = scoreRubric({
+    rubric: listed.map((it) => (it.title === 'Parallel Options' ? { ...it, score: 3 } : it)),
+  });
   assert.equal(full.verifyScore, 1);
   assert.equal(acceptItem(full), true);
-  const drift = scoreRubric({ rubric: [...listed.map((it) => (it.title === 'Parallel Options' ? { ...it, score: 3 } : it)), item('Synonym Drift', 'Pitfall', -1, -1)] });
+  const drift = scoreRubric({
+    rubric: [
+      ...listed.map((it) => (it.title === 'Parallel Options' ? { ...it, score: 3 } : it)),
+      item('Synonym Drift', 'Pitfall', -1, -1),
+    ],
+  });
   assert.equal(Number(drift.verifyScore!.toFixed(4)), 0.9787);
   assert.equal(acceptItem(drift), true);
-  const concise = scoreRubric({ rubric: listed.map((it) => (it.title === 'Parallel Options' ? { ...it, score: 3 } : it.title === 'Stem Concision' ? { ...it, score: 0 } : it)) });
+  const concise = scoreRubric({
+    rubric: listed.map((it) =>
+      it.title === 'Parallel Options' ? { ...it, score: 3 } : it.title === 'Stem Concision' ? { ...it, score: 0 } : it,
+    ),
+  });
   assert.equal(Number(concise.verifyScore!.toFixed(4)), 0.9574);
   assert.equal(acceptItem(concise), false);
   const essentialMissed = scoreRubric({ rubric: listed.map((it, index) => (index === 0 ? { ...it, score: 0 } : it)) });
@@ -73,12 +106,19 @@ test('rubric score: the worked examples of the reference, acceptance at 0.9670 w
   assert.equal(acceptItem(essentialMissed, 0.5, true), false); // fails require_pass even at a low threshold
   assert.equal(acceptItem(essentialMissed, 0.5, false), true);
   // Title matching is case-insensitive; the EN DASH matters; strings parse as int; junk counts 0.
-  const cased = scoreRubric({ rubric: essentials().map((it) => ({ ...it, title: String(it.title).toUpperCase(), weight: '5', score: '5' })) });
+  const cased = scoreRubric({
+    rubric: essentials().map((it) => ({ ...it, title: String(it.title).toUpperCase(), weight: '5', score: '5' })),
+  });
   assert.equal(cased.verifyPass, true);
-  const hyphen = scoreRubric({ rubric: essentials().map((it) => ({ ...it, title: String(it.title).replace('\u2013', '-') })) });
+  const hyphen = scoreRubric({
+    rubric: essentials().map((it) => ({ ...it, title: String(it.title).replace('\u2013', '-') })),
+  });
   assert.deepEqual(hyphen.missingEssentials, ['Image\u2013Text Consistency']);
   assert.equal(scoreRubric({ rubric: [item('X', 'Important', 3, 'lots' as unknown as number)] }).verifyScore, 0);
-  assert.deepEqual([scoreRubric({ error: 'insufficient_evidence' }).verifyScore, scoreRubric({}).verifyPass], [null, false]);
+  assert.deepEqual(
+    [scoreRubric({ error: 'insufficient_evidence' }).verifyScore, scoreRubric({}).verifyPass],
+    [null, false],
+  );
 });
 
 test('loader: options as a JSON string, bad options, unknown answer label, missing image file', async () => {
@@ -88,15 +128,36 @@ test('loader: options as a JSON string, bad options, unknown answer label, missi
   writeFileSync(
     file,
     [
-      JSON.stringify({ images: ['a.png'], question: 'Q1', options: '{"A": "x", "B": "y"}', answer_label: 'B', answer: 'y', dataset_name: 'SLAKE', dataset_index: 3 }),
+      JSON.stringify({
+        images: ['a.png'],
+        question: 'Q1',
+        options: '{"A": "x", "B": "y"}',
+        answer_label: 'B',
+        answer: 'y',
+        dataset_name: 'SLAKE',
+        dataset_index: 3,
+      }),
       JSON.stringify({ images: ['a.png'], question: 'Q2', options: '{"A": "x"', answer_label: 'A', answer: 'x' }),
-      JSON.stringify({ images: ['a.png'], question: 'Q3', options: { A: 'x', B: 'y' }, answer_label: 'E', answer: 'x' }),
-      JSON.stringify({ images: ['gone.png'], question: 'Q4', options: { A: 'x', B: 'y' }, answer_label: 'A', answer: 'x' }),
+      JSON.stringify({
+        images: ['a.png'],
+        question: 'Q3',
+        options: { A: 'x', B: 'y' },
+        answer_label: 'E',
+        answer: 'x',
+      }),
+      JSON.stringify({
+        images: ['gone.png'],
+        question: 'Q4',
+        options: { A: 'x', B: 'y' },
+        answer_label: 'A',
+        answer: 'x',
+      }),
     ].join('\n'),
   );
   const errors: string[] = [];
   const samples: Sample[] = [];
-  for await (const sample of loadMedsyn(file, { lenient: true, onError: (error) => errors.push(error.message) })) samples.push(sample);
+  for await (const sample of loadMedsyn(file, { lenient: true, onError: (error) => errors.push(error.message) }))
+    samples.push(sample);
   assert.equal(samples.length, 1);
   assert.equal(samples[0]!.id, 'SLAKE-3');
   assert.deepEqual(samples[0]!.choices, ['x', 'y']);
@@ -119,7 +180,9 @@ test('phantom set: baseline scores chance, the default solver sends the image an
     assert.equal(correct <= 4, true);
   }
   const model = fixedReplies((request) => {
-    const text = (request.messages[0]!.content as { type: string; text?: string }[]).find((part) => part.type === 'text')!.text!;
+    const text = (request.messages[0]!.content as { type: string; text?: string }[]).find(
+      (part) => part.type === 'text',
+    )!.text!;
     return `<think>reading</think><answer>${/Options:\n\n([A-E])\./.exec(text)![1]}</answer>`;
   });
   const agent = createTestContext({ agent: model });
@@ -149,11 +212,19 @@ test('rubric filter file: annotates, keeps at 0.9670 with require_pass, reports 
   const missed = [...essentials(), item('Parallel Options', 'Important', 3, 0)];
   writeFileSync(
     join(dir, 'verified.jsonl'),
-    [JSON.stringify({ id: 1, rubric: full }), JSON.stringify({ id: 2, rubric_verification: { rubric: missed } }), JSON.stringify({ id: 3, rubric_verification: { error: 'insufficient_evidence' } }), 'oops'].join('\n'),
+    [
+      JSON.stringify({ id: 1, rubric: full }),
+      JSON.stringify({ id: 2, rubric_verification: { rubric: missed } }),
+      JSON.stringify({ id: 3, rubric_verification: { error: 'insufficient_evidence' } }),
+      'oops',
+    ].join('\n'),
   );
   const out = join(dir, 'kept.jsonl');
   const result = await filterRubricFile(join(dir, 'verified.jsonl'), out);
-  assert.deepEqual({ read: result.read, kept: result.kept, unscorable: result.unscorable }, { read: 3, kept: 1, unscorable: 1 });
+  assert.deepEqual(
+    { read: result.read, kept: result.kept, unscorable: result.unscorable },
+    { read: 3, kept: 1, unscorable: 1 },
+  );
   assert.match(result.badLines[0]!, /verified\.jsonl:4: \(whole line\): is not JSON/);
   const kept = JSON.parse((await import('node:fs')).readFileSync(out, 'utf8').trim());
   assert.deepEqual([kept.id, kept.verify_pass, kept.verify_score], [1, true, 1]);

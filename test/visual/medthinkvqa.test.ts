@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMedthink } from '../../src/benchmarks/medthinkvqa/items.js';
 import { syntheticDataset, DIAGNOSIS_PRIOR } from '../../src/benchmarks/medthinkvqa/synthetic.js';
-import { parseFindings, priorFromRows, priorMajoritySolver, thinkWithImagesSolver } from '../../src/benchmarks/medthinkvqa/solver.js';
+import {
+  parseFindings,
+  priorFromRows,
+  priorMajoritySolver,
+  thinkWithImagesSolver,
+} from '../../src/benchmarks/medthinkvqa/solver.js';
 import { medthinkStepJudge, twiRougeScorer } from '../../src/benchmarks/medthinkvqa/scorers.js';
 import { exportSubmission, submissionRecord } from '../../src/benchmarks/medthinkvqa/export.js';
 import { choiceScorer } from '../../src/scoring/choice.js';
@@ -23,7 +28,13 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-const options = { A: 'Sarcoidosis', B: 'Anti-synthetase syndrome', C: 'Lymphoma', D: 'Tuberculosis', E: 'Hypersensitivity pneumonitis' };
+const options = {
+  A: 'Sarcoidosis',
+  B: 'Anti-synthetase syndrome',
+  C: 'Lymphoma',
+  D: 'Tuberculosis',
+  E: 'Hypersensitivity pneumonitis',
+};
 
 test('loader: 49 images are read, a 50th is refused, missing files and bad options are named', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'medthink-'));
@@ -32,9 +43,20 @@ test('loader: 49 images are read, a 50th is refused, missing files and bad optio
   for (let i = 1; i <= 49; i++) {
     const key = `image_${String(i).padStart(2, '0')}`;
     writeFileSync(join(dir, 'images', 'case1', `${i}.jpg`), 'x');
-    Object.assign(images, { [`${key}_id`]: String(i), [`${key}_path`]: `images/case1/${i}.jpg`, [`${key}_caption`]: `caption ${i}` });
+    Object.assign(images, {
+      [`${key}_id`]: String(i),
+      [`${key}_path`]: `images/case1/${i}.jpg`,
+      [`${key}_caption`]: `caption ${i}`,
+    });
   }
-  const row = { title: 'Case number 1', CLINICAL_HISTORY: 'h', IMAGING_FINDINGS: 'f', options, correct_answer: 'B', ...images };
+  const row = {
+    title: 'Case number 1',
+    CLINICAL_HISTORY: 'h',
+    IMAGING_FINDINGS: 'f',
+    options,
+    correct_answer: 'B',
+    ...images,
+  };
   writeFileSync(
     join(dir, 'test.jsonl'),
     [
@@ -46,7 +68,9 @@ test('loader: 49 images are read, a 50th is refused, missing files and bad optio
     ].join('\n'),
   );
   const errors: string[] = [];
-  const samples = await collect(loadMedthink(join(dir, 'test.jsonl'), { lenient: true, onError: (error) => errors.push(error.message) }));
+  const samples = await collect(
+    loadMedthink(join(dir, 'test.jsonl'), { lenient: true, onError: (error) => errors.push(error.message) }),
+  );
   assert.equal(samples.length, 1);
   assert.equal(samples[0]!.metadata!.image_count, 49);
   assert.equal(samples[0]!.id, 'case1');
@@ -55,7 +79,10 @@ test('loader: 49 images are read, a 50th is refused, missing files and bad optio
   assert.match(errors[1]!, /test\.jsonl:3: image_02_path: image file not found: .*gone\.jpg/);
   assert.match(errors[2]!, /test\.jsonl:4: options: needs five non-empty options/);
   assert.match(errors[3]!, /test\.jsonl:5: correct_answer: /);
-  await assert.rejects(collect(loadMedthink(join(dir, 'test.parquet'))), /parquet is not read; use the release's .*test\.jsonl/);
+  await assert.rejects(
+    collect(loadMedthink(join(dir, 'test.parquet'))),
+    /parquet is not read; use the release's .*test\.jsonl/,
+  );
   // All 49 images reach the model, in order, as path parts labelled with their position.
   const model = fixedReplies(['{"per_image_findings": []}', 'summary', 'ANSWER: B']);
   await thinkWithImagesSolver().solve(newTaskState(samples[0]!, 1), createTestContext({ agent: model }));
@@ -83,7 +110,10 @@ test('synthetic cases through the three-step solver, ROUGE-L, step judge and exp
     String(sample.metadata!.imaging_findings),
     `The findings fit the history. The other options are less likely.\nANSWER: ${correct}`,
   ]);
-  const judge = fixedReplies(['{"steps": ["The findings fit the history.", "The others are less likely."]}', '{"verdicts": [{"is_factual": true, "is_critical": true, "explanation": "ok"}, {"is_factual": false, "is_critical": false, "explanation": "vague", "error_types": ["Reasoning Err"]}]}']);
+  const judge = fixedReplies([
+    '{"steps": ["The findings fit the history.", "The others are less likely."]}',
+    '{"verdicts": [{"is_factual": true, "is_critical": true, "explanation": "ok"}, {"is_factual": false, "is_critical": false, "explanation": "vague", "error_types": ["Reasoning Err"]}]}',
+  ]);
   const context = createTestContext({ agent: model, judge });
   const state = await thinkWithImagesSolver().solve(newTaskState(sample, 1), context);
   assert.equal(model.requests.length, 3);
@@ -91,7 +121,10 @@ test('synthetic cases through the three-step solver, ROUGE-L, step judge and exp
   const sent = first.filter((part): part is ImagePart => part.type === 'image');
   assert.equal(sent.length, images.length);
   assert.ok(sent.every((part) => part.source.kind === 'path'));
-  assert.ok(!JSON.stringify(first).includes('Expert imaging findings'), 'the default setting hides the expert intermediates');
+  assert.ok(
+    !JSON.stringify(first).includes('Expert imaging findings'),
+    'the default setting hides the expert intermediates',
+  );
   assert.equal((await choiceScorer().score(state, context)).value, 1);
   const rouge = (await twiRougeScorer().score(state, context)).value as Record<string, number>;
   assert.equal(rouge.step1_rouge_l, 1);
@@ -105,20 +138,35 @@ test('synthetic cases through the three-step solver, ROUGE-L, step judge and exp
   assert.ok(JSON.stringify(expert.requests[0]!.messages[1]!.content).includes('Expert imaging findings'));
 
   // Baseline: the option with the highest generator prior, no model.
-  const baseline = await priorMajoritySolver({ diagnoses: DIAGNOSIS_PRIOR, source: 'test' }).solve(newTaskState(sample, 1), createTestContext({}));
+  const baseline = await priorMajoritySolver({ diagnoses: DIAGNOSIS_PRIOR, source: 'test' }).solve(
+    newTaskState(sample, 1),
+    createTestContext({}),
+  );
   const weightOf = (choice: string) => DIAGNOSIS_PRIOR[choice.toLowerCase()] ?? 0;
   const chosen = sample.choices![['A', 'B', 'C', 'D', 'E'].indexOf(String(baseline.metadata.prediction))]!;
   assert.equal(weightOf(chosen), Math.max(...sample.choices!.map(weightOf)));
   // From a held-out file: the diagnosis seen most often as the answer wins.
   const prior = await priorFromRows(syntheticDataset(cache, 11, 4), 'train');
-  assert.equal(Object.values(prior.diagnoses).reduce((a, b) => a + b, 0), 4);
-  assert.equal(Object.values(prior.letters!).reduce((a, b) => a + b, 0), 4);
+  assert.equal(
+    Object.values(prior.diagnoses).reduce((a, b) => a + b, 0),
+    4,
+  );
+  assert.equal(
+    Object.values(prior.letters!).reduce((a, b) => a + b, 0),
+    4,
+  );
   const fromTrain = await priorMajoritySolver(prior).solve(newTaskState(sample, 1), createTestContext({}));
   assert.equal(fromTrain.metadata.prediction, correct); // the sample itself is in this "train" file, so its diagnosis has weight ≥ 1
 
   // Export: original row fields kept, prediction fields added.
   const runDir = mkdtempSync(join(tmpdir(), 'medthink-run-'));
-  writeFileSync(join(runDir, 'samples.jsonl'), JSON.stringify({ id: sample.id, epoch: 1, metadata: state.metadata, error: null }) + '\n' + JSON.stringify({ id: sample.id, epoch: 2, metadata: state.metadata, error: null }) + '\n');
+  writeFileSync(
+    join(runDir, 'samples.jsonl'),
+    JSON.stringify({ id: sample.id, epoch: 1, metadata: state.metadata, error: null }) +
+      '\n' +
+      JSON.stringify({ id: sample.id, epoch: 2, metadata: state.metadata, error: null }) +
+      '\n',
+  );
   const out = join(runDir, 'submission.jsonl');
   assert.deepEqual(await exportSubmission(runDir, out), { written: 1, missing: 0 });
   const [line] = readFileSync(out, 'utf8').trim().split('\n');
@@ -126,14 +174,25 @@ test('synthetic cases through the three-step solver, ROUGE-L, step judge and exp
   assert.equal(record.prediction, correct);
   assert.equal(record.correct_answer, correct);
   assert.equal(record.IMAGING_FINDINGS, sample.metadata!.imaging_findings);
-  assert.deepEqual(Object.keys(record.prediction_twi), ['step1_per_image_findings', 'step2_integrated_summary', 'step3_differential_reasoning']);
+  assert.deepEqual(Object.keys(record.prediction_twi), [
+    'step1_per_image_findings',
+    'step2_integrated_summary',
+    'step3_differential_reasoning',
+  ]);
   assert.deepEqual(Object.keys(submissionRecord({ a: 1 }, { prediction: 'B' })), ['a', 'prediction']);
 });
 
 test('single-call mode reads the JSON sections and the answer', async () => {
   const cache = mkdtempSync(join(tmpdir(), 'medthink-single-'));
   const [sample] = await collect(syntheticDataset(cache, 2, 1));
-  const model = fixedReplies([JSON.stringify({ step1_per_image_findings: ['x'], step2_integrated_summary: 'y', step3_differential_reasoning: 'z', answer: String(sample!.target) })]);
+  const model = fixedReplies([
+    JSON.stringify({
+      step1_per_image_findings: ['x'],
+      step2_integrated_summary: 'y',
+      step3_differential_reasoning: 'z',
+      answer: String(sample!.target),
+    }),
+  ]);
   const context = createTestContext({ agent: model });
   const state = await thinkWithImagesSolver('default', 'single').solve(newTaskState(sample as Sample, 1), context);
   assert.equal(model.requests.length, 1);

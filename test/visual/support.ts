@@ -2,7 +2,9 @@
 // (scriptedModel in src/models is another engineer's; this keeps these tests independent of it.)
 import type { GenerateRequest, ModelV1 } from '../../src/core/index.js';
 
-export function fixedReplies(replies: string[] | ((request: GenerateRequest, index: number) => string)): ModelV1 & { requests: GenerateRequest[] } {
+export function fixedReplies(
+  replies: string[] | ((request: GenerateRequest, index: number) => string),
+): ModelV1 & { requests: GenerateRequest[] } {
   const requests: GenerateRequest[] = [];
   return {
     specificationVersion: 'v1',

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attentionRatio, jsGtAttention, klGtAttention, layerMaps, normaliseByGeneric } from '../../src/benchmarks/vgmed/attention.js';
+import {
+  attentionRatio,
+  jsGtAttention,
+  klGtAttention,
+  layerMaps,
+  normaliseByGeneric,
+} from '../../src/benchmarks/vgmed/attention.js';
 import { boxFormatFor, loadVgmed } from '../../src/benchmarks/vgmed/items.js';
 import { phantomDataset } from '../../src/benchmarks/vgmed/synthetic.js';
 import { attentionMapsSolver, boxProxySolver, brightestRegionSolver } from '../../src/benchmarks/vgmed/solvers.js';
@@ -22,7 +28,8 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) out.push(item);
   return out;
 }
-const close = (actual: number, expected: number, tolerance = 1e-4) => assert.ok(Math.abs(actual - expected) < tolerance, `${actual} ≉ ${expected}`);
+const close = (actual: number, expected: number, tolerance = 1e-4) =>
+  assert.ok(Math.abs(actual - expected) < tolerance, `${actual} ≉ ${expected}`);
 
 test('attention metrics: uniform, perfect and a hand-computed JS', () => {
   const uniform = [1, 1, 1, 1];
@@ -39,14 +46,33 @@ test('attention metrics: uniform, perfect and a hand-computed JS', () => {
   assert.throws(() => attentionRatio([1, 1], []), /no ground-truth tokens/);
   assert.throws(() => attentionRatio([1, Number.NaN], [0]), /not a finite/);
   // [layer][head][token] averages heads; generic normalisation divides element-wise.
-  assert.deepEqual(layerMaps([[[1, 3], [3, 1]]], 2, 'm'), [[2, 2]]);
+  assert.deepEqual(
+    layerMaps(
+      [
+        [
+          [1, 3],
+          [3, 1],
+        ],
+      ],
+      2,
+      'm',
+    ),
+    [[2, 2]],
+  );
   assert.throws(() => layerMaps([[1, 2, 3]], 4, 'maps.json'), /layer 0 has 3 tokens; the grid has 4/);
   close(normaliseByGeneric([2, 4], [1, 2])[1]!, 2);
 });
 
-async function writePng(path: string, width: number, height: number, bright?: { x1: number; y1: number; x2: number; y2: number }) {
+async function writePng(
+  path: string,
+  width: number,
+  height: number,
+  bright?: { x1: number; y1: number; x2: number; y2: number },
+) {
   const raster = createRaster(width, height, 1, 40);
-  if (bright) for (let y = bright.y1; y < bright.y2; y++) for (let x = bright.x1; x < bright.x2; x++) raster.data[y * width + x] = 250;
+  if (bright)
+    for (let y = bright.y1; y < bright.y2; y++)
+      for (let x = bright.x1; x < bright.x2; x++) raster.data[y * width + x] = 250;
   writeFileSync(path, await encodePng(raster));
 }
 
@@ -71,7 +97,8 @@ test('loader: xyxy except Slake* (xywh); bad boxes, missing images and bad lines
   assert.equal(boxFormatFor('imgs/ct_Slake.png'), 'xyxy');
   const errors: Error[] = [];
   const samples: Sample[] = [];
-  for await (const sample of loadVgmed(file, { lenient: true, onError: (error) => errors.push(error) })) samples.push(sample);
+  for await (const sample of loadVgmed(file, { lenient: true, onError: (error) => errors.push(error) }))
+    samples.push(sample);
   assert.equal(samples.length, 2);
   assert.deepEqual((samples[0]!.target as { boxes: number[][] }).boxes, [[10, 10, 50, 40]]);
   assert.equal(samples[0]!.metadata!.box_format, 'xyxy');
@@ -108,17 +135,41 @@ test('phantom set + brightest-region baseline: a box, an attention map, both sco
   assert.ok(region && region.type === 'evidence');
   const data = region.data as { width: number; boxes: { label: string }[] };
   assert.equal(data.width, 384);
-  assert.deepEqual(data.boxes.map((box) => box.label), ['ground truth', 'brightest region (baseline)']);
+  assert.deepEqual(
+    data.boxes.map((box) => box.label),
+    ['ground truth', 'brightest region (baseline)'],
+  );
 });
 
 test('attention-maps solver: per-sample maps with heads and a generic map; uniform attention scores AR 1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vgmed-att-'));
   await writePng(join(dir, 'a.png'), 40, 40);
-  writeFileSync(join(dir, 'items.jsonl'), JSON.stringify({ id: 'q1', image: 'a.png', question: 'Where?', bbox: [0, 0, 20, 20] }) + '\n');
+  writeFileSync(
+    join(dir, 'items.jsonl'),
+    JSON.stringify({ id: 'q1', image: 'a.png', question: 'Where?', bbox: [0, 0, 20, 20] }) + '\n',
+  );
   const [sample] = await collect(loadVgmed(join(dir, 'items.jsonl')));
   const maps = join(dir, 'maps.json');
   // 2×2 grid over the 40×40 image; the box covers token 0. Layer 0: uniform. Layer 1: two heads, all on token 0 after normalising.
-  writeFileSync(maps, JSON.stringify({ q1: { grid: [2, 2], maps: [[1, 1, 1, 1], [[4, 0, 0, 0], [4, 0, 0, 0]]], generic: [[1, 1, 1, 1], [2, 1, 1, 1]] } }));
+  writeFileSync(
+    maps,
+    JSON.stringify({
+      q1: {
+        grid: [2, 2],
+        maps: [
+          [1, 1, 1, 1],
+          [
+            [4, 0, 0, 0],
+            [4, 0, 0, 0],
+          ],
+        ],
+        generic: [
+          [1, 1, 1, 1],
+          [2, 1, 1, 1],
+        ],
+      },
+    }),
+  );
   const context = createTestContext({});
   const state = await attentionMapsSolver(maps).solve(newTaskState(sample!, 1), context);
   const score = await attentionGroundingScorer(0).score(state, context);
@@ -126,10 +177,27 @@ test('attention-maps solver: per-sample maps with heads and a generic map; unifo
   const layer1 = await attentionGroundingScorer(1).score(state, context);
   close((layer1.value as Record<string, number>).attention_ratio, 4);
   close((layer1.value as Record<string, number>).kl, 0);
-  await assert.rejects(attentionMapsSolver(maps).solve(newTaskState({ ...sample!, id: 'other' }, 1), context), /no attention maps for sample "other"/);
+  await assert.rejects(
+    attentionMapsSolver(maps).solve(newTaskState({ ...sample!, id: 'other' }, 1), context),
+    /no attention maps for sample "other"/,
+  );
   // Per-head metrics: layer 0 has no heads in this file, so the file is not [layer][head][token]; a headed file is.
   const headed = join(dir, 'heads.json');
-  writeFileSync(headed, JSON.stringify({ q1: { grid: [2, 2], maps: [[[1, 1, 1, 1], [4, 0, 0, 0]]], generic: [[1, 1, 1, 1]] } }));
+  writeFileSync(
+    headed,
+    JSON.stringify({
+      q1: {
+        grid: [2, 2],
+        maps: [
+          [
+            [1, 1, 1, 1],
+            [4, 0, 0, 0],
+          ],
+        ],
+        generic: [[1, 1, 1, 1]],
+      },
+    }),
+  );
   const headState = await attentionMapsSolver(headed).solve(newTaskState(sample!, 1), context);
   const perHead = await attentionGroundingScorer('mean', headed).score(headState, context);
   assert.deepEqual((perHead.metadata!.perHead as { attention_ratio: number[][] }).attention_ratio, [[1, 4]]);
@@ -140,12 +208,18 @@ test('attention-maps solver: per-sample maps with heads and a generic map; unifo
 test('box proxy: the image reaches the model as a path part; swapped and out-of-image boxes are repaired and said', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vgmed-proxy-'));
   await writePng(join(dir, 'b.png'), 100, 100, { x1: 20, y1: 20, x2: 60, y2: 60 });
-  writeFileSync(join(dir, 'items.jsonl'), JSON.stringify({ id: 'q2', image: 'b.png', question: 'Where is the bright square?', bbox: [[20, 20, 60, 60]] }) + '\n');
+  writeFileSync(
+    join(dir, 'items.jsonl'),
+    JSON.stringify({ id: 'q2', image: 'b.png', question: 'Where is the bright square?', bbox: [[20, 20, 60, 60]] }) +
+      '\n',
+  );
   const [sample] = await collect(loadVgmed(join(dir, 'items.jsonl')));
   const model = fixedReplies(['{"boxes": [[60, 60, 20, 20]]}', 'The box is [20, 20, 140, 60].', 'I cannot tell.']);
   const context = createTestContext({ agent: model });
   let state = await boxProxySolver().solve(newTaskState(sample!, 1), context);
-  const image = (model.requests[0]!.messages[0]!.content as { type: string; source?: { path: string } }[]).find((part) => part.type === 'image');
+  const image = (model.requests[0]!.messages[0]!.content as { type: string; source?: { path: string } }[]).find(
+    (part) => part.type === 'image',
+  );
   assert.equal(image?.source?.path, join(dir, 'b.png'));
   let score = await boxIouProxyScorer().score(state, context);
   assert.equal((score.value as Record<string, number>).iou, 1);

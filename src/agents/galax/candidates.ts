@@ -39,7 +39,12 @@ export function omicsGenes(targetCase: TargetCase, topK = 10): string[] {
   return out;
 }
 
-export function buildCandidates(targetCase: TargetCase, ppi: PpiNetwork, llmGenes: readonly string[], options: CandidateOptions = {}): CandidateSet {
+export function buildCandidates(
+  targetCase: TargetCase,
+  ppi: PpiNetwork,
+  llmGenes: readonly string[],
+  options: CandidateOptions = {},
+): CandidateSet {
   const topK = options.topK ?? 10;
   const maxStart = options.maxStart ?? 20;
   const maxNeighbours = options.maxNeighbours ?? 50;

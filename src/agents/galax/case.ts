@@ -54,7 +54,10 @@ export const targetCaseSchema = z.object({
 export type TargetCase = z.infer<typeof targetCaseSchema>;
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  return path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Parses with a schema; the first issue becomes a SampleFormatError naming file, line and field. */
@@ -69,7 +72,8 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string,
 /** The case of a sample; a malformed one names the sample id and field. */
 export function caseOfSample(sample: Sample): TargetCase {
   const value = sample.metadata?.case;
-  if (value === undefined) throw new SampleFormatError(`sample ${sample.id}`, 0, 'metadata.case', 'missing: GALAX needs a target case');
+  if (value === undefined)
+    throw new SampleFormatError(`sample ${sample.id}`, 0, 'metadata.case', 'missing: GALAX needs a target case');
   return parseWith(targetCaseSchema, value, `sample ${sample.id}`, 0, 'metadata.case');
 }
 

@@ -62,7 +62,8 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
   if (n === 0) return new GraphClassifier(new Float64Array(GRAPH_DIM), 0, center, scale);
   for (const { features } of examples) for (let k = 0; k < GRAPH_DIM; k++) center[k]! += features[k]! / n;
   const variance = new Float64Array(GRAPH_DIM);
-  for (const { features } of examples) for (let k = 0; k < GRAPH_DIM; k++) variance[k]! += (features[k]! - center[k]!) ** 2 / n;
+  for (const { features } of examples)
+    for (let k = 0; k < GRAPH_DIM; k++) variance[k]! += (features[k]! - center[k]!) ** 2 / n;
   for (let k = 0; k < GRAPH_DIM; k++) scale[k] = Math.sqrt(variance[k]!) > 1e-9 ? Math.sqrt(variance[k]!) : 1;
   const rows = examples.map(({ features }) => features.map((value, k) => (value - center[k]!) / scale[k]!));
   const w = new Float64Array(GRAPH_DIM + 1); // last = bias
@@ -94,14 +95,22 @@ export function trainClassifier(examples: readonly TrainingExample[], options: T
 }
 
 /** Trains on 4/5 of the groups (seeded shuffle), reports held-out accuracy, then refits on all. */
-export function trainWithReport(examples: TrainingExample[], seed: number, kind: ClassifierReport['kind'], options: TrainOptions = {}): GraphClassifier {
+export function trainWithReport(
+  examples: TrainingExample[],
+  seed: number,
+  kind: ClassifierReport['kind'],
+  options: TrainOptions = {},
+): GraphClassifier {
   const groupOf = (example: TrainingExample, index: number) => example.group ?? `#${index}`;
   const groups = createRng(seed).shuffle([...new Set(examples.map(groupOf))]);
   const heldGroups = new Set(groups.slice(Math.floor(groups.length * 0.8)));
   const train = examples.filter((example, index) => !heldGroups.has(groupOf(example, index)));
   const held = examples.filter((example, index) => heldGroups.has(groupOf(example, index)));
   const accuracy = (model: GraphClassifier, set: TrainingExample[]) =>
-    set.length === 0 ? NaN : set.filter((example) => (model.probabilityOf(example.features) >= 0.5 ? 1 : 0) === example.label).length / set.length;
+    set.length === 0
+      ? NaN
+      : set.filter((example) => (model.probabilityOf(example.features) >= 0.5 ? 1 : 0) === example.label).length /
+        set.length;
   const probe = trainClassifier(train, options);
   const model = trainClassifier(examples, options);
   model.report = {
@@ -118,7 +127,13 @@ export function trainWithReport(examples: TrainingExample[], seed: number, kind:
  * Random connected subgraphs like the ones the search builds: a tree grown from a random pool node
  * by adding PPI edges (to pool nodes with probability 0.7, else to any neighbour), 3–25 nodes.
  */
-export function sampleSubgraphs(ppi: PpiNetwork, pool: readonly number[], rng: Rng, count: number, sizes: [number, number] = [3, 25]): { nodes: number[]; edges: [number, number][] }[] {
+export function sampleSubgraphs(
+  ppi: PpiNetwork,
+  pool: readonly number[],
+  rng: Rng,
+  count: number,
+  sizes: [number, number] = [3, 25],
+): { nodes: number[]; edges: [number, number][] }[] {
   const graphs: { nodes: number[]; edges: [number, number][] }[] = [];
   if (pool.length === 0) return graphs;
   const inPool = new Set(pool);

@@ -25,12 +25,18 @@ function rankValues(list: readonly string[]): Map<string, number> {
  * A (ppi.size × 3) matrix of node inputs: per-gene omics where given (missing genes 0), else values
  * from the case's ranked lists (top genes = CNV, top transcripts = expression, top proteins = protein).
  */
-export function nodeInputs(ppi: PpiNetwork, omics: Omics | undefined, ranked?: Pick<TargetCase, 'topGenes' | 'topTranscripts' | 'topProteins'>): Float64Array {
+export function nodeInputs(
+  ppi: PpiNetwork,
+  omics: Omics | undefined,
+  ranked?: Pick<TargetCase, 'topGenes' | 'topTranscripts' | 'topProteins'>,
+): Float64Array {
   const matrix = new Float64Array(ppi.size * C);
   const fallbacks = [ranked?.topGenes ?? [], ranked?.topTranscripts ?? [], ranked?.topProteins ?? []];
   CHANNELS.forEach((channel, c) => {
     const given = omics?.[channel];
-    const values = given ? new Map(Object.entries(given).map(([symbol, value]) => [symbol.toUpperCase(), value])) : rankValues(fallbacks[c]!);
+    const values = given
+      ? new Map(Object.entries(given).map(([symbol, value]) => [symbol.toUpperCase(), value]))
+      : rankValues(fallbacks[c]!);
     for (const [symbol, value] of values) {
       const node = ppi.index(symbol);
       if (node >= 0) matrix[node * C + c] = value;
@@ -40,7 +46,11 @@ export function nodeInputs(ppi: PpiNetwork, omics: Omics | undefined, ranked?: P
 }
 
 /** Features of the graph (nodes, edges given as PPI node indices) under node inputs X. */
-export function graphFeatures(nodes: readonly number[], edges: readonly (readonly [number, number])[], X: Float64Array): Float64Array {
+export function graphFeatures(
+  nodes: readonly number[],
+  edges: readonly (readonly [number, number])[],
+  X: Float64Array,
+): Float64Array {
   const out = new Float64Array(GRAPH_DIM);
   const n = nodes.length;
   if (n === 0) return out;

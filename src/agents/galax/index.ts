@@ -35,14 +35,19 @@ export function galaxOptions(args: BenchmarkOptions['args']): GalaxOptions {
 
 export const galax = defineAgent({
   name: 'galax',
-  description: 'GALAX: LLM step 1 → candidate subgraph → greedy / beam / REINFORCE search under the graph reward (classifier + rollout + PPI validity) → LLM step 2',
+  description:
+    'GALAX: LLM step 1 → candidate subgraph → greedy / beam / REINFORCE search under the graph reward (classifier + rollout + PPI validity) → LLM step 2',
   accepts: ['target-prioritisation'],
   roles: ['agent'],
   createSolver(options) {
     const settings = { ...galaxOptions(options.args), seed: options.seed };
     return {
       name: 'galax',
-      params: asJson({ ...settings, reward: { lambda1: 1, lambda2: 1, numClasses: 2, rollouts: settings.reward?.rollouts ?? 5 }, extraction: 'dictionary' }) as JsonObject,
+      params: asJson({
+        ...settings,
+        reward: { lambda1: 1, lambda2: 1, numClasses: 2, rollouts: settings.reward?.rollouts ?? 5 },
+        extraction: 'dictionary',
+      }) as JsonObject,
       solve: (state, context) => runGalax(state, context, settings),
     };
   },

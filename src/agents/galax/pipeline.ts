@@ -1,7 +1,14 @@
 // One GALAX run on one case: LLM step 1 → gene extraction → candidate set → reward-guided subgraph
 // search → LLM step 2 → gene extraction. Without an agent model, steps 1 and 2 are skipped (and
 // recorded as skipped) and the prediction is the subgraph's genes: the graph-only variant.
-import { assistantMessage, inputText, userMessage, type JsonValue, type SolverContext, type TaskState } from '../../core/index.js';
+import {
+  assistantMessage,
+  inputText,
+  userMessage,
+  type JsonValue,
+  type SolverContext,
+  type TaskState,
+} from '../../core/index.js';
 import { extractGeneSymbols, normaliseSymbol } from '../../scoring/gene-set.js';
 import { buildCandidates } from './candidates.js';
 import { asJson, caseOfSample, relationPairs, type TargetCase } from './case.js';
@@ -41,7 +48,10 @@ async function networkOf(state: TaskState, targetCase: TargetCase): Promise<{ pp
 /** Upstream's step-2 prompt carries the step-1 context and the subgraph, not the step-1 answer. */
 export function refinePrompt(question: string, result: SearchResult | undefined): string {
   const genes = result?.genes ?? [];
-  const lines = result && result.edges.length > 0 ? result.edges.map(([a, b]) => `${a} -> ${b}`) : ['(the graph search produced no subgraph)'];
+  const lines =
+    result && result.edges.length > 0
+      ? result.edges.map(([a, b]) => `${a} -> ${b}`)
+      : ['(the graph search produced no subgraph)'];
   return [
     question,
     '',
@@ -65,19 +75,33 @@ export async function runGalax(state: TaskState, context: SolverContext, options
   // LLM step 1
   let step1: string[] = [];
   if (useModel) {
-    const output = await context.generate({ messages: state.messages, config: { ...context.generateConfig } }, { role: 'agent' });
+    const output = await context.generate(
+      { messages: state.messages, config: { ...context.generateConfig } },
+      { role: 'agent' },
+    );
     state.messages.push(assistantMessage(output.text));
     step1 = extract(output.text);
-    if (step1.length === 0) context.record({ type: 'info', message: 'step 1: the reply names no known gene symbol; the search starts without LLM genes' });
+    if (step1.length === 0)
+      context.record({
+        type: 'info',
+        message: 'step 1: the reply names no known gene symbol; the search starts without LLM genes',
+      });
   } else {
-    context.record({ type: 'info', message: 'no agent model: LLM steps 1 and 2 skipped; the prediction is the subgraph search alone' });
+    context.record({
+      type: 'info',
+      message: 'no agent model: LLM steps 1 and 2 skipped; the prediction is the subgraph search alone',
+    });
   }
 
   // Candidates, reward classifier, search
   const X = nodeInputs(ppi, targetCase.omics, targetCase);
   const candidates = buildCandidates(targetCase, ppi, step1);
   if (candidates.unknown.length > 0) {
-    context.record({ type: 'info', message: `${candidates.unknown.length} gene symbols are not in the PPI network (${source}) and were left out`, data: candidates.unknown.slice(0, 50) });
+    context.record({
+      type: 'info',
+      message: `${candidates.unknown.length} gene symbols are not in the PPI network (${source}) and were left out`,
+      data: candidates.unknown.slice(0, 50),
+    });
   }
   let classifier: GraphClassifier;
   const reference = state.sample.files?.reference;
@@ -91,16 +115,35 @@ export async function runGalax(state: TaskState, context: SolverContext, options
       type: 'evidence',
       kind: 'galax-subgraph',
       title: 'empty subgraph',
-      data: { empty: true, reason: candidates.start.length === 0 ? 'no start node: no disease protein, LLM gene or omics gene is in the PPI network' : 'fewer than 2 candidate nodes', counts: candidates.counts },
+      data: {
+        empty: true,
+        reason:
+          candidates.start.length === 0
+            ? 'no start node: no disease protein, LLM gene or omics gene is in the PPI network'
+            : 'fewer than 2 candidate nodes',
+        counts: candidates.counts,
+      },
     });
   } else {
     const seed = options.seed ?? context.seed;
     if (options.policy === 'reinforce') {
-      const reinforced = reinforceSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options.reinforce, maxSteps: options.maxSteps, maxNodes: options.maxNodes, reward: options.reward, seed, roles: candidates.roles, signal: context.signal });
+      const reinforced = reinforceSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, {
+        ...options.reinforce,
+        maxSteps: options.maxSteps,
+        maxNodes: options.maxNodes,
+        reward: options.reward,
+        seed,
+        roles: candidates.roles,
+        signal: context.signal,
+      });
       training = reinforced.training;
       result = reinforced;
     } else {
-      result = searchSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, { ...options, seed, signal: context.signal });
+      result = searchSubgraph(candidates.start, candidates.candidates, classifier, ppi, X, {
+        ...options,
+        seed,
+        signal: context.signal,
+      });
     }
     recordSubgraph(context, result, candidates, classifier, training);
   }
@@ -112,12 +155,19 @@ export async function runGalax(state: TaskState, context: SolverContext, options
   if (useModel) {
     const prompt = refinePrompt(question, result);
     state.messages.push(userMessage(prompt));
-    const output = await context.generate({ messages: [userMessage(prompt)], config: { ...context.generateConfig } }, { role: 'agent' });
+    const output = await context.generate(
+      { messages: [userMessage(prompt)], config: { ...context.generateConfig } },
+      { role: 'agent' },
+    );
     state.messages.push(assistantMessage(output.text));
     state.output = output;
     step2 = extract(output.text);
     prediction = step2;
-    if (step2.length === 0) context.record({ type: 'info', message: 'step 2: the reply names no known gene symbol; the prediction is empty' });
+    if (step2.length === 0)
+      context.record({
+        type: 'info',
+        message: 'step 2: the reply names no known gene symbol; the prediction is empty',
+      });
   } else {
     const text = graphGenes.join(', ');
     state.output = { ...state.output, text, finishReason: 'stop' };
@@ -132,13 +182,27 @@ export async function runGalax(state: TaskState, context: SolverContext, options
     step2Genes: step2 ?? null,
     ppiSource: source,
     classifier: classifier.report ?? null,
-    search: result ? { policy: result.policy, steps: result.steps.length, stopReason: result.stopReason, probability: result.selectedProbability, rewardEvaluations: result.rewardEvaluations } : null,
+    search: result
+      ? {
+          policy: result.policy,
+          steps: result.steps.length,
+          stopReason: result.stopReason,
+          probability: result.selectedProbability,
+          rewardEvaluations: result.rewardEvaluations,
+        }
+      : null,
     reinforce: training ?? null,
   });
   return state;
 }
 
-function recordSubgraph(context: SolverContext, result: SearchResult, candidates: ReturnType<typeof buildCandidates>, classifier: GraphClassifier, training?: ReinforceReport): void {
+function recordSubgraph(
+  context: SolverContext,
+  result: SearchResult,
+  candidates: ReturnType<typeof buildCandidates>,
+  classifier: GraphClassifier,
+  training?: ReinforceReport,
+): void {
   context.record({
     type: 'evidence',
     kind: 'galax-subgraph',

@@ -79,7 +79,12 @@ export function parsePpiTsv(text: string, file: string): [string, string][] {
     if (line === '' || line.startsWith('#')) return;
     const cells = line.split('\t').map((cell) => cell.trim());
     if (cells.length < 2 || !cells[0] || !cells[1]) {
-      throw new SampleFormatError(file, index + 1, 'edge', `expected two tab-separated gene symbols, got '${line.slice(0, 60)}'`);
+      throw new SampleFormatError(
+        file,
+        index + 1,
+        'edge',
+        `expected two tab-separated gene symbols, got '${line.slice(0, 60)}'`,
+      );
     }
     if (index === 0 && /^(source|gene_?a|protein_?a|head)$/i.test(cells[0])) return;
     pairs.push([cells[0], cells[1]]);

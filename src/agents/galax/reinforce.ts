@@ -7,7 +7,15 @@
 import { createRng, hashSeed, type Rng } from '../../stats/random.js';
 import type { GraphClassifier } from './classifier.js';
 import type { PpiNetwork } from './ppi.js';
-import { DEFAULT_REWARD, edgeKey, graphReward, withEdge, type GraphState, type RewardConfig, type RewardContext } from './reward.js';
+import {
+  DEFAULT_REWARD,
+  edgeKey,
+  graphReward,
+  withEdge,
+  type GraphState,
+  type RewardConfig,
+  type RewardContext,
+} from './reward.js';
 import { completeGraph, type SearchResult, type SearchStep } from './search.js';
 
 export interface ReinforceOptions {
@@ -30,7 +38,14 @@ interface Policy {
   theta: Float64Array;
 }
 
-function actionFeatures(graph: GraphState, candidates: readonly number[], ppi: PpiNetwork, X: Float64Array, roleOf: Map<number, number>, maxNodes: number): { actions: [number, number][]; features: Float64Array } {
+function actionFeatures(
+  graph: GraphState,
+  candidates: readonly number[],
+  ppi: PpiNetwork,
+  X: Float64Array,
+  roleOf: Map<number, number>,
+  maxNodes: number,
+): { actions: [number, number][]; features: Float64Array } {
   const inGraph = new Set(graph.nodes);
   const present = new Set(graph.edges.map(([a, b]) => edgeKey(a, b)));
   const ends = [...graph.nodes, ...candidates.filter((node) => !inGraph.has(node))];
@@ -112,7 +127,8 @@ export function reinforceSubgraph(
   const seed = options.seed ?? 0;
   const context: RewardContext = { classifier, ppi, X, candidates, config: { ...DEFAULT_REWARD, ...options.reward } };
   const roleOf = new Map<number, number>();
-  const flag = (nodes: readonly number[] | undefined, bit: number) => nodes?.forEach((node) => roleOf.set(node, (roleOf.get(node) ?? 0) | bit));
+  const flag = (nodes: readonly number[] | undefined, bit: number) =>
+    nodes?.forEach((node) => roleOf.set(node, (roleOf.get(node) ?? 0) | bit));
   flag(options.roles?.disease, 1);
   flag(options.roles?.omics, 2);
   flag(options.roles?.llm, 4);
@@ -179,7 +195,10 @@ export function reinforceSubgraph(
   const order: number[] = [];
   for (const [a, b] of selected.graph.edges) for (const node of [a, b]) if (!order.includes(node)) order.push(node);
   const kept = new Set(completed.nodes);
-  const ranked = [...order.filter((node) => kept.has(node)), ...completed.nodes.filter((node) => !order.includes(node))];
+  const ranked = [
+    ...order.filter((node) => kept.has(node)),
+    ...completed.nodes.filter((node) => !order.includes(node)),
+  ];
   return {
     policy: 'reinforce',
     steps,

@@ -50,7 +50,12 @@ export function withEdge(graph: GraphState, a: number, b: number): GraphState {
 }
 
 /** A uniformly drawn action that is not already an edge: start in G, end in G ∪ candidates. */
-export function randomAction(graph: GraphState, candidates: readonly number[], rng: Rng, present: Set<string>): [number, number] | undefined {
+export function randomAction(
+  graph: GraphState,
+  candidates: readonly number[],
+  rng: Rng,
+  present: Set<string>,
+): [number, number] | undefined {
   if (graph.nodes.length === 0) return undefined;
   // uniform over graph ∪ candidates: draw from the concatenation, redraw duplicates (graph nodes that are candidates)
   const inGraph = new Set(graph.nodes);
@@ -73,14 +78,26 @@ export function validityOf(graph: GraphState, ppi: PpiNetwork): number {
  * R for a graph. `floor`: when given, rollouts are skipped once R cannot exceed it (the rollout
  * term is at most 1 − 1/C), and `total` is then an upper bound marked by `pruned`.
  */
-export function graphReward(graph: GraphState, context: RewardContext, rng: Rng, floor = -Infinity): RewardTerms & { pruned: boolean } {
+export function graphReward(
+  graph: GraphState,
+  context: RewardContext,
+  rng: Rng,
+  floor = -Infinity,
+): RewardTerms & { pruned: boolean } {
   const { classifier, ppi, X, candidates, config } = context;
   const base = 1 / config.numClasses;
   const probability = classifier.probability(graph.nodes, graph.edges, X);
   const validity = validityOf(graph, ppi);
   const partial = probability - base + config.lambda2 * validity;
   if (partial + config.lambda1 * (1 - base) <= floor) {
-    return { probability, classifier: probability - base, rollout: 1 - base, validity, total: partial + config.lambda1 * (1 - base), pruned: true };
+    return {
+      probability,
+      classifier: probability - base,
+      rollout: 1 - base,
+      validity,
+      total: partial + config.lambda1 * (1 - base),
+      pruned: true,
+    };
   }
   const present = new Set(graph.edges.map(([a, b]) => edgeKey(a, b)));
   let sum = 0;
@@ -93,5 +110,12 @@ export function graphReward(graph: GraphState, context: RewardContext, rng: Rng,
     count++;
   }
   const rollout = count > 0 ? sum / count : 0;
-  return { probability, classifier: probability - base, rollout, validity, total: partial + config.lambda1 * rollout, pruned: false };
+  return {
+    probability,
+    classifier: probability - base,
+    rollout,
+    validity,
+    total: partial + config.lambda1 * rollout,
+    pruned: false,
+  };
 }

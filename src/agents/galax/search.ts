@@ -3,7 +3,16 @@
 // visited, the one with the highest P(class 1) is kept (upstream keeps the best of 10 samples), then
 // completed with every PPI edge among its nodes, and isolated nodes are dropped.
 import { createRng, hashSeed } from '../../stats/random.js';
-import { DEFAULT_REWARD, edgeKey, graphReward, withEdge, type GraphState, type RewardConfig, type RewardContext, type RewardTerms } from './reward.js';
+import {
+  DEFAULT_REWARD,
+  edgeKey,
+  graphReward,
+  withEdge,
+  type GraphState,
+  type RewardConfig,
+  type RewardContext,
+  type RewardTerms,
+} from './reward.js';
 import type { GraphClassifier } from './classifier.js';
 import type { PpiNetwork } from './ppi.js';
 
@@ -96,7 +105,8 @@ export function searchSubgraph(
   options: SearchOptions = {},
 ): SearchResult {
   const policy = options.policy ?? 'greedy';
-  if (policy === 'reinforce') throw new Error('searchSubgraph runs greedy or beam; use reinforceSubgraph for reinforce');
+  if (policy === 'reinforce')
+    throw new Error('searchSubgraph runs greedy or beam; use reinforceSubgraph for reinforce');
   const width = policy === 'greedy' ? 1 : Math.max(1, options.beamWidth ?? 4);
   const maxSteps = options.maxSteps ?? 50;
   const maxNodes = options.maxNodes ?? 200;
@@ -104,7 +114,9 @@ export function searchSubgraph(
   const positiveOnly = options.advance === 'positive';
   const context: RewardContext = { classifier, ppi, X, candidates, config: { ...DEFAULT_REWARD, ...options.reward } };
   const initial: GraphState = { nodes: [...new Set(start)], edges: [] };
-  let beams: Beam[] = [{ graph: initial, keys: new Set(), steps: [], probability: classifier.probability(initial.nodes, [], X) }];
+  let beams: Beam[] = [
+    { graph: initial, keys: new Set(), steps: [], probability: classifier.probability(initial.nodes, [], X) },
+  ];
   const visited: Beam[] = [];
   let evaluations = 0;
   let stopReason = `reached ${maxSteps} steps`;
@@ -130,7 +142,8 @@ export function searchSubgraph(
           if (terms.pruned || terms.total <= floorOf()) continue;
           // keep children sorted by total (desc), at most `width`, distinct edge sets
           const key = [...beam.keys, edgeKey(a, b)].sort().join(',');
-          if (children.some((child) => [...child.beam.keys, edgeKey(child.a, child.b)].sort().join(',') === key)) continue;
+          if (children.some((child) => [...child.beam.keys, edgeKey(child.a, child.b)].sort().join(',') === key))
+            continue;
           const { pruned: _pruned, ...plain } = terms;
           children.push({ beam, a, b, terms: plain, graph });
           children.sort((x, y) => y.terms.total - x.terms.total);
@@ -145,7 +158,10 @@ export function searchSubgraph(
     beams = children.map(({ beam, a, b, terms, graph }) => ({
       graph,
       keys: new Set([...beam.keys, edgeKey(a, b)]),
-      steps: [...beam.steps, { step, edge: [ppi.symbol(a), ppi.symbol(b)] as [string, string], ppi: ppi.isEdge(a, b), terms }],
+      steps: [
+        ...beam.steps,
+        { step, edge: [ppi.symbol(a), ppi.symbol(b)] as [string, string], ppi: ppi.isEdge(a, b), terms },
+      ],
       probability: terms.probability,
     }));
     visited.push(...beams);
@@ -160,7 +176,10 @@ export function searchSubgraph(
   for (const [a, b] of selected.graph.edges) for (const node of [a, b]) if (!order.includes(node)) order.push(node);
   const kept = new Set(completed.nodes);
   // connected by the search first; start nodes that only the completion connected come last
-  const ranked = [...order.filter((node) => kept.has(node)), ...completed.nodes.filter((node) => !order.includes(node))];
+  const ranked = [
+    ...order.filter((node) => kept.has(node)),
+    ...completed.nodes.filter((node) => !order.includes(node)),
+  ];
   const genes = ranked.map((node) => ppi.symbol(node));
   return {
     policy,

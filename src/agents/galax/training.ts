@@ -44,7 +44,13 @@ export function caseOfProfile(profile: OmicsProfile): TargetCase {
  */
 export type ClassifierTraining = 'whole-graph' | 'subgraphs';
 
-export function referenceExamples(profiles: readonly OmicsProfile[], ppi: PpiNetwork, seed: number, mode: ClassifierTraining = 'subgraphs', perProfile = 12): TrainingExample[] {
+export function referenceExamples(
+  profiles: readonly OmicsProfile[],
+  ppi: PpiNetwork,
+  seed: number,
+  mode: ClassifierTraining = 'subgraphs',
+  perProfile = 12,
+): TrainingExample[] {
   const rng = createRng(hashSeed('galax/reference', seed));
   const examples: TrainingExample[] = [];
   for (const profile of profiles) {
@@ -53,7 +59,8 @@ export function referenceExamples(profiles: readonly OmicsProfile[], ppi: PpiNet
     const pool = buildCandidates(caseOfProfile(profile), ppi, []).candidates;
     if (mode === 'whole-graph') {
       const edges: [number, number][] = [];
-      for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) if (ppi.isEdge(pool[i]!, pool[j]!)) edges.push([pool[i]!, pool[j]!]);
+      for (let i = 0; i < pool.length; i++)
+        for (let j = i + 1; j < pool.length; j++) if (ppi.isEdge(pool[i]!, pool[j]!)) edges.push([pool[i]!, pool[j]!]);
       examples.push({ features: graphFeatures(pool, edges, X), label: profile.label, group: profile.id });
       continue;
     }
@@ -67,7 +74,12 @@ export function referenceExamples(profiles: readonly OmicsProfile[], ppi: PpiNet
 const referenceCache = new Map<string, Promise<GraphClassifier>>();
 
 /** Trains (once per file, network size and seed) the reference classifier. */
-export function referenceClassifier(path: string, ppi: PpiNetwork, seed: number, mode: ClassifierTraining = 'subgraphs'): Promise<GraphClassifier> {
+export function referenceClassifier(
+  path: string,
+  ppi: PpiNetwork,
+  seed: number,
+  mode: ClassifierTraining = 'subgraphs',
+): Promise<GraphClassifier> {
   const key = `${path}\u0000${ppi.size}\u0000${seed}\u0000${mode}`;
   let cached = referenceCache.get(key);
   if (!cached) {
@@ -75,7 +87,13 @@ export function referenceClassifier(path: string, ppi: PpiNetwork, seed: number,
       const profiles = parseOmicsProfiles(text, path);
       const labelled = profiles.filter((profile) => profile.label !== undefined);
       const labels = new Set(labelled.map((profile) => profile.label));
-      if (labels.size < 2) throw new SampleFormatError(path, 1, 'label', 'reference profiles need both labels (0 and 1) to train the reward classifier');
+      if (labels.size < 2)
+        throw new SampleFormatError(
+          path,
+          1,
+          'label',
+          'reference profiles need both labels (0 and 1) to train the reward classifier',
+        );
       const model = trainWithReport(referenceExamples(labelled, ppi, seed, mode), seed, 'reference-profiles');
       if (model.report) model.report.training = mode;
       return model;
@@ -87,7 +105,13 @@ export function referenceClassifier(path: string, ppi: PpiNetwork, seed: number,
 }
 
 /** The per-case permutation proxy (see the file comment). */
-export function proxyClassifier(X: Float64Array, pool: readonly number[], ppi: PpiNetwork, seed: number, count = 40): GraphClassifier {
+export function proxyClassifier(
+  X: Float64Array,
+  pool: readonly number[],
+  ppi: PpiNetwork,
+  seed: number,
+  count = 40,
+): GraphClassifier {
   const rng = createRng(hashSeed('galax/proxy', seed));
   const channels = X.length / Math.max(1, ppi.size);
   const permuted = new Float64Array(X.length);

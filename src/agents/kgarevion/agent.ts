@@ -4,7 +4,16 @@ import { userMessage, type JsonObject, type JsonValue, type ModelRole, type Solv
 import { answerPrompt, revisePrompt, termsPrompt, tripletsPrompt } from './prompts.js';
 import { parseAnswer, parseTerms, parseTriplets, queryType } from './parse.js';
 import { reviewTriplet, type KgBinding } from './verifiers.js';
-import type { KgarevionOptions, KgarevionResult, QaItem, TraceEntry, Triplet, TripletVerifier, Verdict, VerifyContext } from './types.js';
+import type {
+  KgarevionOptions,
+  KgarevionResult,
+  QaItem,
+  TraceEntry,
+  Triplet,
+  TripletVerifier,
+  Verdict,
+  VerifyContext,
+} from './types.js';
 
 export const DEFAULT_OPTIONS: Required<KgarevionOptions> = {
   maxRound: 1,
@@ -35,7 +44,11 @@ export async function runKgarevion(
   async function ask<T>(what: string, prompt: string, maxTokens: number, parse: Parser<T>): Promise<T | undefined> {
     const errors: string[] = [];
     for (let attempt = 0; attempt < options.jsonAttempts; attempt++) {
-      const config = { ...context.generateConfig, maxTokens, ...(attempt > 0 ? { temperature: 0.7, seed: context.seed + attempt } : {}) };
+      const config = {
+        ...context.generateConfig,
+        maxTokens,
+        ...(attempt > 0 ? { temperature: 0.7, seed: context.seed + attempt } : {}),
+      };
       // A provider error (already retried by the runner's middleware) propagates: the unit is an error, not a wrong answer.
       const text = (await context.generate({ messages: [userMessage(prompt)], config }, { recordInput: true })).text;
       const parsed = parse(text);
@@ -50,14 +63,22 @@ export async function runKgarevion(
     question: item.question,
     async generate(prompt, { maxTokens, topLogprobs }) {
       const output = await context.generate(
-        { messages: [userMessage(prompt)], config: { ...context.generateConfig, maxTokens, temperature: 0, ...(topLogprobs ? { topLogprobs } : {}) } },
+        {
+          messages: [userMessage(prompt)],
+          config: { ...context.generateConfig, maxTokens, temperature: 0, ...(topLogprobs ? { topLogprobs } : {}) },
+        },
         { role: judgeRole, recordInput: true },
       );
       return { text: output.text, logprobs: output.logprobs };
     },
   };
 
-  const record = (triplet: Triplet, verdict: Verdict | undefined, stage: 'generate' | 'revise', extra: JsonObject = {}) => {
+  const record = (
+    triplet: Triplet,
+    verdict: Verdict | undefined,
+    stage: 'generate' | 'revise',
+    extra: JsonObject = {},
+  ) => {
     const data: JsonObject = {
       head: triplet.head,
       relation: triplet.relation,
@@ -68,15 +89,36 @@ export async function runKgarevion(
       reason: verdict?.reason ?? 'unlinkable-drop',
       linked: verdict
         ? ({
-            head: verdict.linked.head ? { name: verdict.linked.head.name, type: verdict.linked.head.type, score: verdict.linked.head.score, on: verdict.linked.head.matchedOn } : null,
-            relation: verdict.linked.relation ? { name: verdict.linked.relation.relation, score: verdict.linked.relation.score } : null,
-            tail: verdict.linked.tail ? { name: verdict.linked.tail.name, type: verdict.linked.tail.type, score: verdict.linked.tail.score, on: verdict.linked.tail.matchedOn } : null,
+            head: verdict.linked.head
+              ? {
+                  name: verdict.linked.head.name,
+                  type: verdict.linked.head.type,
+                  score: verdict.linked.head.score,
+                  on: verdict.linked.head.matchedOn,
+                }
+              : null,
+            relation: verdict.linked.relation
+              ? { name: verdict.linked.relation.relation, score: verdict.linked.relation.score }
+              : null,
+            tail: verdict.linked.tail
+              ? {
+                  name: verdict.linked.tail.name,
+                  type: verdict.linked.tail.type,
+                  score: verdict.linked.tail.score,
+                  on: verdict.linked.tail.matchedOn,
+                }
+              : null,
           } as JsonValue)
         : null,
       evidence: verdict?.evidence ?? {},
       ...extra,
     };
-    context.record({ type: 'evidence', kind: 'kg-triplet', title: `${triplet.head} | ${triplet.relation} | ${triplet.tail}`, data });
+    context.record({
+      type: 'evidence',
+      kind: 'kg-triplet',
+      title: `${triplet.head} | ${triplet.relation} | ${triplet.tail}`,
+      data,
+    });
     note('review', data);
   };
 
@@ -89,7 +131,12 @@ export async function runKgarevion(
   const targets = type === 'mcq' ? item.options : [undefined];
   for (const option of targets) {
     const question = type === 'mcq' ? item.question : `${item.question}\nOptions: ${item.options.join(' / ')}`;
-    const triplets = await ask(`triplets${option ? ` for '${option}'` : ''}`, tripletsPrompt(question, terms, option), options.maxTokens.triplets, parseTriplets);
+    const triplets = await ask(
+      `triplets${option ? ` for '${option}'` : ''}`,
+      tripletsPrompt(question, terms, option),
+      options.maxTokens.triplets,
+      parseTriplets,
+    );
     for (const triplet of (triplets ?? []).slice(0, 3)) generated.push({ triplet, option });
     note('generate', { option: option ?? null, triplets: (triplets ?? []).map((t) => [t.head, t.relation, t.tail]) });
   }
@@ -109,12 +156,25 @@ export async function runKgarevion(
     if (!options.revise) continue;
     const history: Triplet[] = [triplet];
     for (let round = 1; round <= options.maxRound; round++) {
-      const revised = await ask(`revise round ${round}`, revisePrompt(item.question, history), options.maxTokens.revise, (text) => parseTriplets(text, 'Revised_Triplets'));
+      const revised = await ask(
+        `revise round ${round}`,
+        revisePrompt(item.question, history),
+        options.maxTokens.revise,
+        (text) => parseTriplets(text, 'Revised_Triplets'),
+      );
       if (!revised) break;
       const candidate = revised[0]!;
       const revisedVerdict = await reviewTriplet(kg, verifier, candidate, options.unlinkable, verifyContext);
-      record(candidate, revisedVerdict, 'revise', { round, revises: [triplet.head, triplet.relation, triplet.tail], option: option ?? null });
-      note('revise', { round, history: history.map((t) => [t.head, t.relation, t.tail]), candidate: [candidate.head, candidate.relation, candidate.tail] });
+      record(candidate, revisedVerdict, 'revise', {
+        round,
+        revises: [triplet.head, triplet.relation, triplet.tail],
+        option: option ?? null,
+      });
+      note('revise', {
+        round,
+        history: history.map((t) => [t.head, t.relation, t.tail]),
+        candidate: [candidate.head, candidate.relation, candidate.tail],
+      });
       if (revisedVerdict?.label) {
         kept.push({ triplet: candidate, verdict: revisedVerdict });
         break;
@@ -125,7 +185,16 @@ export async function runKgarevion(
   }
 
   // Answer: every option is listed (upstream drops E); no answer is recorded, never guessed.
-  const answer = await ask('answer', answerPrompt(item.question, item.options, kept.map((k) => k.triplet)), options.maxTokens.answer, (text) => parseAnswer(text, item.options));
+  const answer = await ask(
+    'answer',
+    answerPrompt(
+      item.question,
+      item.options,
+      kept.map((k) => k.triplet),
+    ),
+    options.maxTokens.answer,
+    (text) => parseAnswer(text, item.options),
+  );
   note('answer', { answer: answer ?? null, kept: kept.length, rejected: rejected.length });
   return { queryType: type, answer, kept, rejected, trace };
 }

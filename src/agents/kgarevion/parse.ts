@@ -15,7 +15,10 @@ export function queryType(options: readonly string[]): QueryType {
 
 /** "stem\nA. opt\nB. opt" (upstream's format: line 1 stem, each later line an option with its 2-char label). */
 export function parseQuestionText(text: string, id = 'question'): QaItem {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const optionPattern = /^\(?([A-Ja-j])[).:]\s*(.+)$/;
   const options: string[] = [];
   const stem: string[] = [];
@@ -94,15 +97,21 @@ export function parseTriplets(text: string, key: 'Triplets' | 'Revised_Triplets'
   if (!Array.isArray(list)) return { ok: false, error: `no "${key}" list in the JSON` };
   const triplets: Triplet[] = [];
   for (const item of list) {
-    if (Array.isArray(item) && item.length === 3 && item.every((part) => typeof part === 'string' || typeof part === 'number')) {
+    if (
+      Array.isArray(item) &&
+      item.length === 3 &&
+      item.every((part) => typeof part === 'string' || typeof part === 'number')
+    ) {
       triplets.push({ head: String(item[0]).trim(), relation: String(item[1]).trim(), tail: String(item[2]).trim() });
     } else if (item && typeof item === 'object' && !Array.isArray(item)) {
       const record = item as Record<string, unknown>;
       const head = keyOf(record, 'head');
       const relation = keyOf(record, 'relation');
       const tail = keyOf(record, 'tail');
-      if (typeof head === 'string' && typeof relation === 'string' && typeof tail === 'string') triplets.push({ head, relation, tail });
-      else return { ok: false, error: `a triplet object lacks head/relation/tail: ${JSON.stringify(item).slice(0, 80)}` };
+      if (typeof head === 'string' && typeof relation === 'string' && typeof tail === 'string')
+        triplets.push({ head, relation, tail });
+      else
+        return { ok: false, error: `a triplet object lacks head/relation/tail: ${JSON.stringify(item).slice(0, 80)}` };
     } else return { ok: false, error: `a triplet is not [head, relation, tail]: ${JSON.stringify(item).slice(0, 80)}` };
   }
   if (triplets.length === 0) return { ok: false, error: 'the triplet list is empty' };

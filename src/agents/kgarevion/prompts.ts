@@ -21,7 +21,9 @@ export function termsPrompt(question: string): string {
 
 export function tripletsPrompt(question: string, terms: readonly string[], option?: string): string {
   return [
-    'Write 1 to 3 knowledge-graph triplets [head, relation, tail] that connect the question' + (option ? ' and the candidate answer' : '') + '.',
+    'Write 1 to 3 knowledge-graph triplets [head, relation, tail] that connect the question' +
+      (option ? ' and the candidate answer' : '') +
+      '.',
     'Use the entities below where they fit. Triplets are undirected.',
     `The relation must be one of: ${RELATIONS}.`,
     'Reply with JSON only: {"Triplets": [["head", "relation", "tail"]]}',
@@ -40,7 +42,10 @@ export function revisePrompt(question: string, history: readonly Triplet[]): str
     '',
     `Question: ${question}`,
     'Rejected so far:',
-    ...history.map((t, index) => `${index + 1}. [${JSON.stringify(t.head)}, ${JSON.stringify(t.relation)}, ${JSON.stringify(t.tail)}]`),
+    ...history.map(
+      (t, index) =>
+        `${index + 1}. [${JSON.stringify(t.head)}, ${JSON.stringify(t.relation)}, ${JSON.stringify(t.tail)}]`,
+    ),
   ].join('\n');
 }
 

@@ -44,7 +44,13 @@ export interface TripletVerifier {
 /** What a verifier may use besides the triplet: the question (for LLM judges) and the solver context. */
 export interface VerifyContext {
   question: string;
-  generate?: (prompt: string, options: { maxTokens: number; topLogprobs?: number }) => Promise<{ text: string; logprobs?: { token: string; logprob: number; top: { token: string; logprob: number }[] }[] }>;
+  generate?: (
+    prompt: string,
+    options: { maxTokens: number; topLogprobs?: number },
+  ) => Promise<{
+    text: string;
+    logprobs?: { token: string; logprob: number; top: { token: string; logprob: number }[] }[];
+  }>;
 }
 
 /** Upstream keeps an unlinkable triplet as True with p = 0.5 ('keep'); 'reject' sends it to Revise; 'drop' discards it. */

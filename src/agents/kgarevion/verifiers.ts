@@ -3,7 +3,7 @@
 // (softmax over the True/False log-probabilities where the provider gives them), composite.
 import type { JsonObject } from '../../core/index.js';
 import type { KnowledgeGraph } from '../../kg/graph.js';
-import { EntityLinker, graphRelationsFor, linkRelation, relationFits } from '../../kg/linking.js';
+import { type EntityLinker, graphRelationsFor, linkRelation, relationFits } from '../../kg/linking.js';
 import { describeEdge, kHopSubgraph } from '../../kg/subgraph.js';
 import { judgePrompt } from './prompts.js';
 import type { LinkedTriplet, Triplet, TripletVerifier, UnlinkablePolicy, Verdict, VerifyContext } from './types.js';
@@ -19,7 +19,10 @@ export interface KgBinding {
 
 /** All stored relations between two nodes, either direction, as text. */
 function edgesBetween(kg: KgBinding, a: number, b: number): string[] {
-  const found = [...kg.graph.relationsFrom(a, b).map((r) => describeEdge(kg.graph, a, r, b)), ...kg.graph.relationsFrom(b, a).map((r) => describeEdge(kg.graph, b, r, a))];
+  const found = [
+    ...kg.graph.relationsFrom(a, b).map((r) => describeEdge(kg.graph, a, r, b)),
+    ...kg.graph.relationsFrom(b, a).map((r) => describeEdge(kg.graph, b, r, a)),
+  ];
   return [...new Set(found)];
 }
 
@@ -57,16 +60,27 @@ export function kgeVerifier(kg: KgBinding, scorer: TripleScorer): TripletVerifie
     name: `kge-${scorer.model}`,
     async verify({ head, relation, tail }): Promise<Omit<Verdict, 'linked'>> {
       const relations = graphRelationsFor(kg.graph, relation.relation);
-      if (relations.length === 0) return { label: false, pTrue: 0, reason: 'kge', evidence: { note: `no graph relation for '${relation.relation}'` } };
+      if (relations.length === 0)
+        return {
+          label: false,
+          pTrue: 0,
+          reason: 'kge',
+          evidence: { note: `no graph relation for '${relation.relation}'` },
+        };
       // Undirected, as the prompt declares: the best score over the relation's graph indices and both directions.
       let best = -Infinity;
-      for (const r of relations) best = Math.max(best, scorer.score(head.node, r, tail.node), scorer.score(tail.node, r, head.node));
+      for (const r of relations)
+        best = Math.max(best, scorer.score(head.node, r, tail.node), scorer.score(tail.node, r, head.node));
       const margin = best - scorer.threshold;
       return {
         label: best >= scorer.threshold,
         pTrue: Number((1 / (1 + Math.exp(-margin))).toFixed(4)),
         reason: 'kge',
-        evidence: { model: scorer.model, score: Number(best.toFixed(4)), threshold: Number(scorer.threshold.toFixed(4)) },
+        evidence: {
+          model: scorer.model,
+          score: Number(best.toFixed(4)),
+          threshold: Number(scorer.threshold.toFixed(4)),
+        },
       };
     },
   };
@@ -82,27 +96,49 @@ export function llmJudgeVerifier(kg: KgBinding, options: { neighbours?: number }
   return {
     name: 'llm-judge',
     async verify({ triplet, head, tail }, context: VerifyContext): Promise<Omit<Verdict, 'linked'>> {
-      if (!context.generate) return { label: false, pTrue: 0.5, reason: 'llm-judge', evidence: { error: 'no model to judge with' } };
-      const sub = kHopSubgraph(kg.graph, head.node === tail.node ? [head.node] : [head.node, tail.node], { hops: 1, maxDegree: limit });
+      if (!context.generate)
+        return { label: false, pTrue: 0.5, reason: 'llm-judge', evidence: { error: 'no model to judge with' } };
+      const sub = kHopSubgraph(kg.graph, head.node === tail.node ? [head.node] : [head.node, tail.node], {
+        hops: 1,
+        maxDegree: limit,
+      });
       const facts = sub.edges.slice(0, limit).map((e) => describeEdge(kg.graph, e.head, e.relation, e.tail));
       const output = await context.generate(judgePrompt(triplet, facts), { maxTokens: 3, topLogprobs: 5 });
       const first = output.logprobs?.[0];
       const evidence: JsonObject = { neighbourhood: facts, reply: output.text.slice(0, 80) };
       if (first) {
         const lp = (word: string) => {
-          const hits = [first, ...first.top].filter((t) => t.token.trim().toLowerCase() === word.toLowerCase()).map((t) => t.logprob);
+          const hits = [first, ...first.top]
+            .filter((t) => t.token.trim().toLowerCase() === word.toLowerCase())
+            .map((t) => t.logprob);
           return hits.length ? Math.max(...hits) : -Infinity;
         };
         const t = lp('True');
         const f = lp('False');
         if (t > -Infinity || f > -Infinity) {
           const pTrue = t === -Infinity ? 0 : f === -Infinity ? 1 : 1 / (1 + Math.exp(f - t));
-          return { label: pTrue > 0.5, pTrue: Number(pTrue.toFixed(4)), reason: 'llm-judge', evidence: { ...evidence, method: 'logprob-softmax' } };
+          return {
+            label: pTrue > 0.5,
+            pTrue: Number(pTrue.toFixed(4)),
+            reason: 'llm-judge',
+            evidence: { ...evidence, method: 'logprob-softmax' },
+          };
         }
       }
       const word = /\b(true|false)\b/i.exec(output.text)?.[1]?.toLowerCase();
-      if (!word) return { label: false, pTrue: 0.5, reason: 'llm-judge', evidence: { ...evidence, error: 'reply is neither True nor False' } };
-      return { label: word === 'true', pTrue: word === 'true' ? 1 : 0, reason: 'llm-judge', evidence: { ...evidence, method: 'text' } };
+      if (!word)
+        return {
+          label: false,
+          pTrue: 0.5,
+          reason: 'llm-judge',
+          evidence: { ...evidence, error: 'reply is neither True nor False' },
+        };
+      return {
+        label: word === 'true',
+        pTrue: word === 'true' ? 1 : 0,
+        reason: 'llm-judge',
+        evidence: { ...evidence, method: 'text' },
+      };
     },
   };
 }
@@ -111,7 +147,10 @@ export function llmJudgeVerifier(kg: KgBinding, options: { neighbours?: number }
  * Combines verifiers. 'fallback': the first verifier that says True decides, else the last verdict
  * (e.g. exact edge, then KGE for facts missing from the KG); 'all' / 'any' on labels; 'mean' of pTrue >= 0.5.
  */
-export function compositeVerifier(verifiers: TripletVerifier[], mode: 'fallback' | 'all' | 'any' | 'mean' = 'fallback'): TripletVerifier {
+export function compositeVerifier(
+  verifiers: TripletVerifier[],
+  mode: 'fallback' | 'all' | 'any' | 'mean' = 'fallback',
+): TripletVerifier {
   if (verifiers.length === 0) throw new Error('compositeVerifier needs at least one verifier');
   return {
     name: `composite-${mode}(${verifiers.map((v) => v.name).join(',')})`,
@@ -122,10 +161,21 @@ export function compositeVerifier(verifiers: TripletVerifier[], mode: 'fallback'
         verdicts.push(verdict);
         if (mode === 'fallback' && verdict.label) break;
       }
-      const parts = verdicts.map((v, index) => ({ verifier: verifiers[index]!.name, label: v.label, pTrue: v.pTrue, evidence: v.evidence }));
+      const parts = verdicts.map((v, index) => ({
+        verifier: verifiers[index]!.name,
+        label: v.label,
+        pTrue: v.pTrue,
+        evidence: v.evidence,
+      }));
       const meanP = verdicts.reduce((sum, v) => sum + v.pTrue, 0) / verdicts.length;
       const label =
-        mode === 'fallback' ? verdicts.at(-1)!.label : mode === 'all' ? verdicts.every((v) => v.label) : mode === 'any' ? verdicts.some((v) => v.label) : meanP >= 0.5;
+        mode === 'fallback'
+          ? verdicts.at(-1)!.label
+          : mode === 'all'
+            ? verdicts.every((v) => v.label)
+            : mode === 'any'
+              ? verdicts.some((v) => v.label)
+              : meanP >= 0.5;
       const pTrue = mode === 'fallback' ? verdicts.at(-1)!.pTrue : meanP;
       return { label, pTrue: Number(pTrue.toFixed(4)), reason: this.name, evidence: { parts } };
     },
@@ -154,5 +204,12 @@ export async function reviewTriplet(
   }
   const fits = relationFits(relation!.relation, head!.type, tail!.type);
   const verdict = await verifier.verify({ triplet, head: head!, relation: relation!, tail: tail! }, context);
-  return { ...verdict, linked, evidence: { ...verdict.evidence, ...(fits ? {} : { schemaMismatch: `${relation!.relation} does not link ${head!.type} and ${tail!.type}` }) } };
+  return {
+    ...verdict,
+    linked,
+    evidence: {
+      ...verdict.evidence,
+      ...(fits ? {} : { schemaMismatch: `${relation!.relation} does not link ${head!.type} and ${tail!.type}` }),
+    },
+  };
 }

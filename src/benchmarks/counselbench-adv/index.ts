@@ -2,7 +2,14 @@
 // T = 0.7 by the online-therapist persona (no length limit), and a JSON Yes/No judge decides
 // whether each answer shows the mode's failure. Score: per question, share of Yes; per mode,
 // trigger rate. See README.md.
-import { assistantMessage, defineBenchmark, inputText, systemMessage, userMessage, type Solver } from '../../core/index.js';
+import {
+  assistantMessage,
+  defineBenchmark,
+  inputText,
+  systemMessage,
+  userMessage,
+  type Solver,
+} from '../../core/index.js';
 import { advJudge, type IssueText } from './judge.js';
 import { readAdvFile } from './loader.js';
 import { triggerRateMetric } from './metrics.js';
@@ -54,12 +61,14 @@ const issueTextArg = (value: unknown): IssueText => {
 export const counselbenchAdv = defineBenchmark({
   name: 'counselbench-adv',
   version: 1,
-  description: 'CounselBench-ADV: adversarial mental-health questions; trigger rate of six failure modes (apathetic, assumptions, symptoms, judgmental, medication, therapy)',
+  description:
+    'CounselBench-ADV: adversarial mental-health questions; trigger rate of six failure modes (apathetic, assumptions, symptoms, judgmental, medication, therapy)',
   tags: ['open-ended', 'judged', 'mental-health', 'adversarial'],
   dataset: ({ args }) => (typeof args.path === 'string' ? readAdvFile(args.path) : embeddedAdvSamples()),
   solvers: {
     baseline: () => advTemplateResponder(),
-    default: ({ args }) => advResponder({ temperature: args.temperature === undefined ? 0.7 : Number(args.temperature) }),
+    default: ({ args }) =>
+      advResponder({ temperature: args.temperature === undefined ? 0.7 : Number(args.temperature) }),
   },
   scorers: ({ args }) => [advJudge({ issueText: issueTextArg(args.issueText) })],
   epochs: 3,
@@ -69,8 +78,9 @@ export const counselbenchAdv = defineBenchmark({
   roleFallbacks: { judge: 'the keyword baseline decides (not a valid judge)' },
   argsHelp: {
     path: 'CounselBench-Adv file a user supplies (CSV with one column per mode, or JSONL {mode, question})',
-    issueText: 'what the judge prompt names as the issue: "key" (default, as upstream: e.g. "apathetic") or "description" (a one-line description)',
+    issueText:
+      'what the judge prompt names as the issue: "key" (default, as upstream: e.g. "apathetic") or "description" (a one-line description)',
     temperature: 'responder temperature (default 0.7)',
-    perQuestion: 'true: also report each question\'s share of Yes (one task metric per question)',
+    perQuestion: "true: also report each question's share of Yes (one task metric per question)",
   },
 });

@@ -52,8 +52,10 @@ export async function readAdvFile(file: string): Promise<Sample[]> {
         throw new SampleFormatError(file, index + 1, '(whole line)', `is not JSON (${(error as Error).message})`);
       }
       const mode = String(row.mode ?? '');
-      if (!isModeKey(mode)) throw new SampleFormatError(file, index + 1, 'mode', `"${mode}" is not one of ${MODE_KEYS.join(', ')}`);
-      if (typeof row.question !== 'string' || row.question.trim() === '') throw new SampleFormatError(file, index + 1, 'question', 'expected a non-empty string');
+      if (!isModeKey(mode))
+        throw new SampleFormatError(file, index + 1, 'mode', `"${mode}" is not one of ${MODE_KEYS.join(', ')}`);
+      if (typeof row.question !== 'string' || row.question.trim() === '')
+        throw new SampleFormatError(file, index + 1, 'question', 'expected a non-empty string');
       const count = perMode.get(mode) ?? 0;
       perMode.set(mode, count + 1);
       const sample = advSample(mode, row.question, count);
@@ -64,7 +66,13 @@ export async function readAdvFile(file: string): Promise<Sample[]> {
   const rows = parseCsv(text);
   const header = (rows[0]?.fields ?? []).map((name) => name.trim());
   const missing = MODE_KEYS.filter((mode) => !header.includes(mode));
-  if (missing.length > 0) throw new SampleFormatError(file, 1, missing.join(', '), `mode column(s) missing; the header has ${header.join(', ') || 'nothing'}`);
+  if (missing.length > 0)
+    throw new SampleFormatError(
+      file,
+      1,
+      missing.join(', '),
+      `mode column(s) missing; the header has ${header.join(', ') || 'nothing'}`,
+    );
   for (const mode of MODE_KEYS) {
     const column = header.indexOf(mode);
     let count = 0;

@@ -15,7 +15,11 @@ export interface QuestionShare {
 export function perQuestionShares(units: readonly ScoredUnit[]): QuestionShare[] {
   const byId = new Map<string, { mode: string; values: number[]; dropped: number }>();
   for (const unit of units) {
-    const entry = byId.get(unit.id) ?? { mode: unit.groups.mode ?? String(unit.id).replace(/-\d+$/, ''), values: [], dropped: 0 };
+    const entry = byId.get(unit.id) ?? {
+      mode: unit.groups.mode ?? String(unit.id).replace(/-\d+$/, ''),
+      values: [],
+      dropped: 0,
+    };
     if (unit.value === null) entry.dropped++;
     else entry.values.push(unit.value);
     byId.set(unit.id, entry);
@@ -31,7 +35,10 @@ export function perQuestionShares(units: readonly ScoredUnit[]): QuestionShare[]
 
 export function triggerRates(units: readonly ScoredUnit[]): MetricResult[] {
   const shares = perQuestionShares(units);
-  const modes = [...MODE_KEYS, ...new Set(shares.map((share) => share.mode).filter((mode) => !(MODE_KEYS as readonly string[]).includes(mode)))];
+  const modes = [
+    ...MODE_KEYS,
+    ...new Set(shares.map((share) => share.mode).filter((mode) => !(MODE_KEYS as readonly string[]).includes(mode))),
+  ];
   const results: MetricResult[] = [];
   for (const mode of [...modes, 'all']) {
     const inMode = shares.filter((share) => mode === 'all' || share.mode === mode);
@@ -46,7 +53,9 @@ export function triggerRates(units: readonly ScoredUnit[]): MetricResult[] {
       dropped: noQuestion,
       note:
         `mean over ${kept.length} questions of the per-question share of Yes` +
-        (droppedUnits > 0 ? `; ${droppedUnits} unparseable verdicts left out${noQuestion > 0 ? `, ${noQuestion} questions had none left` : ''}` : ''),
+        (droppedUnits > 0
+          ? `; ${droppedUnits} unparseable verdicts left out${noQuestion > 0 ? `, ${noQuestion} questions had none left` : ''}`
+          : ''),
     });
   }
   return results;
@@ -66,5 +75,9 @@ export function questionShareResults(units: readonly ScoredUnit[]): MetricResult
 }
 
 export function triggerRateMetric({ perQuestion = false }: { perQuestion?: boolean } = {}): Metric {
-  return { name: 'trigger rate', scorerKey: 'adv-judge.triggered', compute: (units) => [...triggerRates(units), ...(perQuestion ? questionShareResults(units) : [])] };
+  return {
+    name: 'trigger rate',
+    scorerKey: 'adv-judge.triggered',
+    compute: (units) => [...triggerRates(units), ...(perQuestion ? questionShareResults(units) : [])],
+  };
 }

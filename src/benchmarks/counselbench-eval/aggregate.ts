@@ -31,7 +31,14 @@ export function aggregateDimension(spec: DimensionSpec, outcomes: readonly Dimen
         ? kept.filter((item) => item === 'Yes').length / kept.length
         : kept.reduce<number>((sum, item) => sum + (item as number), 0) / kept.length;
   }
-  return { dimension: spec.key, label: spec.label, value, n: kept.length, dropped, note: dropNote(outcomes.length, dropped) };
+  return {
+    dimension: spec.key,
+    label: spec.label,
+    value,
+    n: kept.length,
+    dropped,
+    note: dropNote(outcomes.length, dropped),
+  };
 }
 
 export function dropNote(total: number, dropped: Record<DropReason, number>): string {
@@ -46,7 +53,9 @@ export function dropNote(total: number, dropped: Record<DropReason, number>): st
 }
 
 /** Aggregates every dimension over a list of per-item outcomes (one record per rated response). */
-export function aggregateRatings(items: readonly Partial<Record<DimensionKey, DimensionOutcome>>[]): Record<DimensionKey, DimensionAggregate> {
+export function aggregateRatings(
+  items: readonly Partial<Record<DimensionKey, DimensionOutcome>>[],
+): Record<DimensionKey, DimensionAggregate> {
   const result = {} as Record<DimensionKey, DimensionAggregate>;
   for (const spec of DIMENSIONS) {
     result[spec.key] = aggregateDimension(
@@ -58,11 +67,17 @@ export function aggregateRatings(items: readonly Partial<Record<DimensionKey, Di
 }
 
 /** Upstream-shaped input: lists of raw values per dimension label (e.g. { 'Medical Advice': ['Yes', 'No'] }). */
-export function aggregateValueLists(lists: Partial<Record<DimensionKey, readonly (RatingValue | null)[]>>): Partial<Record<DimensionKey, DimensionAggregate>> {
+export function aggregateValueLists(
+  lists: Partial<Record<DimensionKey, readonly (RatingValue | null)[]>>,
+): Partial<Record<DimensionKey, DimensionAggregate>> {
   const result: Partial<Record<DimensionKey, DimensionAggregate>> = {};
   for (const spec of DIMENSIONS) {
     const values = lists[spec.key];
-    if (values) result[spec.key] = aggregateDimension(spec, values.map((value) => outcomeOf(spec, value)));
+    if (values)
+      result[spec.key] = aggregateDimension(
+        spec,
+        values.map((value) => outcomeOf(spec, value)),
+      );
   }
   return result;
 }
@@ -72,17 +87,24 @@ export function aggregateValueLists(lists: Partial<Record<DimensionKey, readonly
  * `metadata.status` (ok / unsure / missing / invalid), so the drop reasons the in-run metric cannot
  * see (the runner's units carry values only) are counted per reason.
  */
-export function aggregateScores(scores: readonly { value: unknown; metadata?: unknown }[]): Record<DimensionKey, DimensionAggregate> {
+export function aggregateScores(
+  scores: readonly { value: unknown; metadata?: unknown }[],
+): Record<DimensionKey, DimensionAggregate> {
   const items = scores.map((score) => {
     const value = (score.value ?? {}) as Record<string, number | null>;
-    const status = ((score.metadata as { status?: Record<string, string> } | undefined)?.status ?? {}) as Record<string, string>;
+    const status = ((score.metadata as { status?: Record<string, string> } | undefined)?.status ?? {}) as Record<
+      string,
+      string
+    >;
     const outcomes: Partial<Record<DimensionKey, DimensionOutcome>> = {};
     for (const spec of DIMENSIONS) {
       const number = value[spec.scoreKey];
       const state = status[spec.scoreKey] ?? (number === null || number === undefined ? 'missing' : 'ok');
-      if (state === 'ok' && typeof number === 'number') outcomes[spec.key] = { status: 'ok', value: spec.kind === 'yes-no' ? (number === 1 ? 'Yes' : 'No') : number };
+      if (state === 'ok' && typeof number === 'number')
+        outcomes[spec.key] = { status: 'ok', value: spec.kind === 'yes-no' ? (number === 1 ? 'Yes' : 'No') : number };
       else if (state === 'unsure') outcomes[spec.key] = { status: 'unsure' };
-      else if (state === 'invalid') outcomes[spec.key] = { status: 'invalid', raw: '', problem: 'unparseable or out of range' };
+      else if (state === 'invalid')
+        outcomes[spec.key] = { status: 'invalid', raw: '', problem: 'unparseable or out of range' };
       else outcomes[spec.key] = { status: 'missing' };
     }
     return outcomes;

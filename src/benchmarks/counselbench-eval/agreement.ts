@@ -3,7 +3,13 @@
 // CounselBench does), α with the judge as one more rater, Cohen's κ over (judge, human) pairs,
 // HealthBench's balanced F1 and raw agreement for binary keys, and a Wilcoxon signed-rank test of
 // judge vs mean human score per item. Statistics come from src/stats.
-import { balancedF1, cohenKappa, krippendorffAlpha, wilcoxonSignedRank, type MeasurementLevel } from '../../stats/index.js';
+import {
+  balancedF1,
+  cohenKappa,
+  krippendorffAlpha,
+  wilcoxonSignedRank,
+  type MeasurementLevel,
+} from '../../stats/index.js';
 
 /** One human rating row after reading: which unit, who, and a number (or null = unsure/missing) per key. */
 export interface HumanRating {
@@ -54,10 +60,15 @@ export interface AgreementReport {
 }
 
 const finite = (value: number) => (Number.isFinite(value) ? value : null);
-const avg = (values: readonly number[]) => (values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length);
+const avg = (values: readonly number[]) =>
+  values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
 const isBinary = (values: readonly number[]) => values.every((value) => value === 0 || value === 1);
 
-export function judgeAgreement(judge: JudgeValues, humans: readonly HumanRating[], keys?: readonly string[]): AgreementReport {
+export function judgeAgreement(
+  judge: JudgeValues,
+  humans: readonly HumanRating[],
+  keys?: readonly string[],
+): AgreementReport {
   const unknown = new Set<string>();
   const byUnit = new Map<string, HumanRating[]>();
   for (const row of humans) {
@@ -72,8 +83,15 @@ export function judgeAgreement(judge: JudgeValues, humans: readonly HumanRating[
   }
   const humanKeys = new Set(humans.flatMap((row) => Object.keys(row.values)));
   const judgeKeys = new Set([...judge.values()].flatMap((values) => Object.keys(values)));
-  const shared = (keys ?? [...judgeKeys].filter((key) => humanKeys.has(key))).filter((key) => judgeKeys.has(key) && humanKeys.has(key));
-  const report: AgreementReport = { keys: [], unknownUnits: [...unknown], unratedUnits: [...judge.keys()].filter((unit) => !byUnit.has(unit)).length, humanRows: humans.length };
+  const shared = (keys ?? [...judgeKeys].filter((key) => humanKeys.has(key))).filter(
+    (key) => judgeKeys.has(key) && humanKeys.has(key),
+  );
+  const report: AgreementReport = {
+    keys: [],
+    unknownUnits: [...unknown],
+    unratedUnits: [...judge.keys()].filter((unit) => !byUnit.has(unit)).length,
+    humanRows: humans.length,
+  };
   for (const key of shared) report.keys.push(keyAgreement(key, judge, byUnit));
   return report;
 }
@@ -85,7 +103,9 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
   let droppedHuman = 0;
   for (const [unit, rows] of byUnit) {
     const judgeValue = judge.get(unit)?.[key];
-    const human = rows.filter((row) => row.values[key] !== null && row.values[key] !== undefined).map((row) => ({ rater: row.rater, value: row.values[key]! }));
+    const human = rows
+      .filter((row) => row.values[key] !== null && row.values[key] !== undefined)
+      .map((row) => ({ rater: row.rater, value: row.values[key]! }));
     droppedHuman += rows.length - human.length;
     if (judgeValue === null || judgeValue === undefined) {
       droppedJudge++;
@@ -93,9 +113,15 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
     }
     if (human.length === 0) continue;
     const id = unit.slice(0, unit.lastIndexOf('#'));
-    units.push({ unit, question: id.includes(':') ? id.slice(0, id.indexOf(':')) : id, judge: judgeValue, humans: human });
+    units.push({
+      unit,
+      question: id.includes(':') ? id.slice(0, id.indexOf(':')) : id,
+      judge: judgeValue,
+      humans: human,
+    });
   }
-  if (droppedJudge) notes.push(`${droppedJudge} rated items without a judge value (unsure, unparseable or missing) left out`);
+  if (droppedJudge)
+    notes.push(`${droppedJudge} rated items without a judge value (unsure, unparseable or missing) left out`);
   if (droppedHuman) notes.push(`${droppedHuman} human ratings without a value ("I am not sure" or empty) left out`);
   const allValues = units.flatMap((item) => [item.judge, ...item.humans.map((human) => human.value)]);
   const binary = allValues.length > 0 && isBinary(allValues);
@@ -127,7 +153,9 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
   // α between humans: raters × units, missing where a rater did not rate the unit.
   const raters = [...new Set(units.flatMap((item) => item.humans.map((human) => human.rater)))];
   const matrix = (list: typeof units, withJudge: boolean) => {
-    const rows = raters.map((rater) => list.map((item) => item.humans.find((human) => human.rater === rater)?.value ?? null));
+    const rows = raters.map((rater) =>
+      list.map((item) => item.humans.find((human) => human.rater === rater)?.value ?? null),
+    );
     if (withJudge) rows.push(list.map((item) => item.judge));
     return rows;
   };
@@ -150,16 +178,26 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
     else undefinedQuestions++;
   }
   result.alphaHumansPerQuestion = { mean: avg(perQuestion), questions: perQuestion.length, undefinedQuestions };
-  if (singleUnit && perQuestion.length + undefinedQuestions === 0) notes.push('per-question α needs 2+ rated responses per question (ids "<question>:<responder>"); none here');
-  else if (singleUnit) notes.push(`${singleUnit} questions with a single rated response left out of the per-question α`);
-  if (undefinedQuestions) notes.push(`per-question α undefined (no variation or < 2 ratings per unit) for ${undefinedQuestions} questions, left out of the average`);
+  if (singleUnit && perQuestion.length + undefinedQuestions === 0)
+    notes.push('per-question α needs 2+ rated responses per question (ids "<question>:<responder>"); none here');
+  else if (singleUnit)
+    notes.push(`${singleUnit} questions with a single rated response left out of the per-question α`);
+  if (undefinedQuestions)
+    notes.push(
+      `per-question α undefined (no variation or < 2 ratings per unit) for ${undefinedQuestions} questions, left out of the average`,
+    );
   // κ over (judge, human) pairs.
   const judgeLabels = pairs.map((pair) => pair.judge);
   const humanLabels = pairs.map((pair) => pair.human);
   if (binary) {
     result.kappa = finite(cohenKappa(judgeLabels, humanLabels));
     result.rawAgreement = pairs.filter((pair) => pair.judge === pair.human).length / pairs.length;
-    result.balancedF1 = finite(balancedF1(judgeLabels.map((value) => value === 1), humanLabels.map((value) => value === 1)));
+    result.balancedF1 = finite(
+      balancedF1(
+        judgeLabels.map((value) => value === 1),
+        humanLabels.map((value) => value === 1),
+      ),
+    );
     if (result.balancedF1 === null) notes.push('balanced F1 undefined: one class never appears on one side');
     const perRater: number[] = [];
     for (const rater of raters) {
@@ -183,7 +221,8 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
     const low = Math.min(...allValues);
     const high = Math.max(...allValues);
     const categories = Array.from({ length: Math.round(high - low) + 1 }, (_, index) => low + index);
-    if (allValues.every((value) => Number.isInteger(value))) result.kappa = finite(cohenKappa(judgeLabels, humanLabels, { weights: 'linear', categories }));
+    if (allValues.every((value) => Number.isInteger(value)))
+      result.kappa = finite(cohenKappa(judgeLabels, humanLabels, { weights: 'linear', categories }));
     else notes.push('κ skipped: values are not whole scale points');
   }
   // Wilcoxon: judge vs the mean human score per item.
@@ -191,19 +230,46 @@ function keyAgreement(key: string, judge: JudgeValues, byUnit: Map<string, Human
   const humanScores = units.map((item) => avg(item.humans.map((human) => human.value))!);
   if (units.length >= 2) {
     const test = wilcoxonSignedRank(judgeScores, humanScores);
-    result.wilcoxon = { statistic: test.statistic, pValue: test.pValue, n: test.n, method: test.method, meanDifference: avg(judgeScores.map((value, index) => value - humanScores[index]!))! };
+    result.wilcoxon = {
+      statistic: test.statistic,
+      pValue: test.pValue,
+      n: test.n,
+      method: test.method,
+      meanDifference: avg(judgeScores.map((value, index) => value - humanScores[index]!))!,
+    };
   } else notes.push('Wilcoxon needs at least 2 items');
   return result;
 }
 
-const fmt = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? '–' : value.toFixed(digits));
+const fmt = (value: number | null | undefined, digits = 3) =>
+  value === null || value === undefined ? '–' : value.toFixed(digits);
 
 export function formatAgreement(report: AgreementReport, judgeLabel: string): string {
-  const lines = [`judge: ${judgeLabel}`, `human rows: ${report.humanRows}; run units without a human rating: ${report.unratedUnits}`];
+  const lines = [
+    `judge: ${judgeLabel}`,
+    `human rows: ${report.humanRows}; run units without a human rating: ${report.unratedUnits}`,
+  ];
   if (report.unknownUnits.length > 0) {
-    lines.push(`${report.unknownUnits.length} human rows name units not in the run (left out): ${report.unknownUnits.slice(0, 5).join('; ')}${report.unknownUnits.length > 5 ? '; ...' : ''}`);
+    lines.push(
+      `${report.unknownUnits.length} human rows name units not in the run (left out): ${report.unknownUnits.slice(0, 5).join('; ')}${report.unknownUnits.length > 5 ? '; ...' : ''}`,
+    );
   }
-  const header = ['key', 'items', 'pairs', 'judge', 'human', 'α humans', 'α/question', 'α +judge', 'κ', 'agree', 'bal. F1', 'humans F1', 'Wilcoxon p', 'judge−human'];
+  const header = [
+    'key',
+    'items',
+    'pairs',
+    'judge',
+    'human',
+    'α humans',
+    'α/question',
+    'α +judge',
+    'κ',
+    'agree',
+    'bal. F1',
+    'humans F1',
+    'Wilcoxon p',
+    'judge−human',
+  ];
   const rows = report.keys.map((key) => [
     key.key,
     String(key.items),
@@ -211,7 +277,9 @@ export function formatAgreement(report: AgreementReport, judgeLabel: string): st
     fmt(key.judgeMean),
     fmt(key.humanMean),
     fmt(key.alphaHumans),
-    key.alphaHumansPerQuestion.questions ? `${fmt(key.alphaHumansPerQuestion.mean)} (${key.alphaHumansPerQuestion.questions}q)` : '–',
+    key.alphaHumansPerQuestion.questions
+      ? `${fmt(key.alphaHumansPerQuestion.mean)} (${key.alphaHumansPerQuestion.questions}q)`
+      : '–',
     fmt(key.alphaWithJudge),
     `${fmt(key.kappa)}${key.kappaWeights === 'linear' ? 'ʷ' : ''}`,
     key.binary ? fmt(key.rawAgreement) : '–',
@@ -223,10 +291,18 @@ export function formatAgreement(report: AgreementReport, judgeLabel: string): st
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const render = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
   lines.push('', render(header), render(widths.map((width) => '-'.repeat(width))), ...rows.map(render));
-  lines.push('', 'α: Krippendorff (ordinal for scales, nominal for Yes/No keys; "I am not sure" = missing). κ: Cohen over (judge, human) pairs (ʷ = linear weights).');
-  lines.push('bal. F1: HealthBench balanced F1 (mean of the F1 of both classes) over (judge, human) pairs; humans F1: each rater vs the other raters, averaged over raters (HealthBench physician baseline).');
+  lines.push(
+    '',
+    'α: Krippendorff (ordinal for scales, nominal for Yes/No keys; "I am not sure" = missing). κ: Cohen over (judge, human) pairs (ʷ = linear weights).',
+  );
+  lines.push(
+    'bal. F1: HealthBench balanced F1 (mean of the F1 of both classes) over (judge, human) pairs; humans F1: each rater vs the other raters, averaged over raters (HealthBench physician baseline).',
+  );
   lines.push('Wilcoxon: judge vs mean human per item (scipy defaults: zero differences dropped).');
   for (const key of report.keys) for (const note of key.notes) lines.push(`note (${key.key}): ${note}`);
-  if (report.keys.length === 0) lines.push('no score key is shared by the run and the ratings file; name columns after the run\'s score keys (e.g. overall, medical_advice, triggered)');
+  if (report.keys.length === 0)
+    lines.push(
+      "no score key is shared by the run and the ratings file; name columns after the run's score keys (e.g. overall, medical_advice, triggered)",
+    );
   return lines.join('\n');
 }

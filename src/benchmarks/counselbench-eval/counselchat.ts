@@ -10,7 +10,19 @@ import { csvRecords } from './csv.js';
 import { MAX_WORDS, wordCount } from './prompts.js';
 import { questionInput } from './questions.js';
 
-export const COUNSELCHAT_COLUMNS = ['questionID', 'questionTitle', 'questionText', 'questionLink', 'topic', 'therapistInfo', 'therapistURL', 'answerText', 'upvotes', 'views', 'split'] as const;
+export const COUNSELCHAT_COLUMNS = [
+  'questionID',
+  'questionTitle',
+  'questionText',
+  'questionLink',
+  'topic',
+  'therapistInfo',
+  'therapistURL',
+  'answerText',
+  'upvotes',
+  'views',
+  'split',
+] as const;
 export const EXCLUDED_TOPICS = ['intimacy', 'human-sexuality', 'lgbtq', 'spirituality'];
 export const REMOVED_QUESTION_IDS = [766, 737, 351, 347, 934, 446, 441];
 /** Upstream replaces the top answer of these two questions by the second most upvoted one (religious or sexual content). */
@@ -29,13 +41,22 @@ export interface CounselChatAnswer {
 }
 
 export async function readCounselChat(file: string): Promise<CounselChatAnswer[]> {
-  if (!existsSync(file)) throw new ConfigError(`${file}: no such file (CounselChat CSV expected, e.g. 20200325_counsel_chat.csv)`);
-  const { records, missing } = csvRecords(await readFile(file, 'utf8'), file, ['questionID', 'questionTitle', 'questionText', 'topic', 'answerText', 'upvotes']);
+  if (!existsSync(file))
+    throw new ConfigError(`${file}: no such file (CounselChat CSV expected, e.g. 20200325_counsel_chat.csv)`);
+  const { records, missing } = csvRecords(await readFile(file, 'utf8'), file, [
+    'questionID',
+    'questionTitle',
+    'questionText',
+    'topic',
+    'answerText',
+    'upvotes',
+  ]);
   if (missing.length > 0) throw new SampleFormatError(file, 1, missing.join(', '), 'column(s) missing from the header');
   return records.map(({ line, values }) => {
     const int = (field: string) => {
       const value = Number(values[field]);
-      if (values[field] === '' || !Number.isInteger(value)) throw new SampleFormatError(file, line, field, `expected an integer, got "${values[field]}"`);
+      if (values[field] === '' || !Number.isInteger(value))
+        throw new SampleFormatError(file, line, field, `expected an integer, got "${values[field]}"`);
       return value;
     };
     return {
@@ -59,7 +80,8 @@ function topAnswer(answers: readonly CounselChatAnswer[]): CounselChatAnswer | u
   return best;
 }
 
-const validLength = (answer: CounselChatAnswer) => answer.answerText.trim() !== '' && wordCount(answer.answerText) <= MAX_WORDS;
+const validLength = (answer: CounselChatAnswer) =>
+  answer.answerText.trim() !== '' && wordCount(answer.answerText) <= MAX_WORDS;
 
 export interface SelectedQuestion {
   questionID: number;
@@ -86,7 +108,10 @@ export interface SelectionReport {
  * older than the HF copy upstream used, and one top topic falls short there; with `strict: false`
  * (the default) such a topic is skipped, reported, and the next-ranked topic takes its place.
  */
-export function selectCounselBenchQuestions(rows: readonly CounselChatAnswer[], { topicCount = 20, perTopic = 5, strict = false } = {}): SelectionReport {
+export function selectCounselBenchQuestions(
+  rows: readonly CounselChatAnswer[],
+  { topicCount = 20, perTopic = 5, strict = false } = {},
+): SelectionReport {
   const byQuestion = new Map<number, CounselChatAnswer[]>();
   for (const row of rows) {
     const list = byQuestion.get(row.questionID);
@@ -100,7 +125,9 @@ export function selectCounselBenchQuestions(rows: readonly CounselChatAnswer[], 
     counts.set(topic, (counts.get(topic) ?? 0) + 1);
   }
   // Ties in the count keep first-appearance order (a stable sort).
-  const ranked = [...counts].map(([topic, questions]) => ({ topic, questions })).sort((left, right) => right.questions - left.questions);
+  const ranked = [...counts]
+    .map(([topic, questions]) => ({ topic, questions }))
+    .sort((left, right) => right.questions - left.questions);
   const eligible = ranked.filter((entry) => !EXCLUDED_TOPICS.includes(entry.topic));
 
   // One row per question: its best answer of ≤ 250 words; questions with none are left out.
@@ -120,7 +147,10 @@ export function selectCounselBenchQuestions(rows: readonly CounselChatAnswer[], 
       .filter(({ row }) => row.topic === topic && !REMOVED_QUESTION_IDS.includes(row.questionID))
       .sort((left, right) => right.row.upvotes - left.row.upvotes); // stable: ties keep file order
     if (candidates.length < perTopic) {
-      if (strict) throw new Error(`topic ${topic}: only ${candidates.length} questions with an answer of ≤ ${MAX_WORDS} words; ${perTopic} needed`);
+      if (strict)
+        throw new Error(
+          `topic ${topic}: only ${candidates.length} questions with an answer of ≤ ${MAX_WORDS} words; ${perTopic} needed`,
+        );
       skippedTopics.push({ topic, usable: candidates.length });
       continue;
     }
@@ -131,7 +161,14 @@ export function selectCounselBenchQuestions(rows: readonly CounselChatAnswer[], 
         const second = [...new Set(valid.map((item) => item.upvotes))].sort((a, b) => b - a)[1];
         answer = valid.find((item) => item.upvotes === second) ?? row;
       }
-      questions.push({ questionID: row.questionID, topic, title: row.questionTitle, text: row.questionText, upvotes: row.upvotes, therapistAnswer: answer.answerText.replace(/\u00a0/g, ' ') });
+      questions.push({
+        questionID: row.questionID,
+        topic,
+        title: row.questionTitle,
+        text: row.questionText,
+        upvotes: row.upvotes,
+        therapistAnswer: answer.answerText.replace(/\u00a0/g, ' '),
+      });
     }
   }
   return { topics, skippedTopics, questions, distinctQuestions: byQuestion.size, rows: rows.length };

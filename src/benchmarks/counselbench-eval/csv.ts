@@ -52,7 +52,11 @@ export function parseCsv(text: string, file = '(csv)'): CsvRow[] {
 }
 
 /** Rows as objects keyed by the header; `missing` lists wanted columns the header lacks. */
-export function csvRecords(text: string, file: string, wanted: readonly string[] = []): { header: string[]; records: { line: number; values: Record<string, string> }[]; missing: string[] } {
+export function csvRecords(
+  text: string,
+  file: string,
+  wanted: readonly string[] = [],
+): { header: string[]; records: { line: number; values: Record<string, string> }[]; missing: string[] } {
   const rows = parseCsv(text, file);
   if (rows.length === 0) return { header: [], records: [], missing: [...wanted] };
   const header = rows[0]!.fields.map((name) => name.trim());

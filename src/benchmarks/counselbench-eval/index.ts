@@ -15,7 +15,8 @@ import { givenResponse, templateResponder, therapistResponder } from './responde
 import { counselSpans } from './spans.js';
 
 const flag = (value: unknown) => value === true || value === 'true' || value === '1' || value === 'yes';
-const numberArg = (value: unknown, fallback: number) => (value === undefined || value === null || value === '' ? fallback : Number(value));
+const numberArg = (value: unknown, fallback: number) =>
+  value === undefined || value === null || value === '' ? fallback : Number(value);
 
 async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
   const { args } = options;
@@ -30,7 +31,8 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
 export const counselbenchEval = defineBenchmark({
   name: 'counselbench-eval',
   version: 1,
-  description: 'CounselBench-EVAL: mental-health answers rated by a judge on six expert dimensions (overall, empathy, specificity, medical advice, factual consistency, toxicity)',
+  description:
+    'CounselBench-EVAL: mental-health answers rated by a judge on six expert dimensions (overall, empathy, specificity, medical advice, factual consistency, toxicity)',
   tags: ['open-ended', 'judged', 'mental-health'],
   dataset,
   solvers: {
@@ -56,13 +58,18 @@ export const counselbenchEval = defineBenchmark({
   metrics: () => counselAggregateMetrics(),
   groupBy: ['topic', 'responder'],
   roles: ['judge'],
-  roleFallbacks: { judge: 'the lexicon baseline rates the answers (not a valid judge); span and comment steps score null' },
+  roleFallbacks: {
+    judge: 'the lexicon baseline rates the answers (not a valid judge); span and comment steps score null',
+  },
   argsHelp: {
     path: 'CounselBench-Eval ratings file (CSV/JSONL) a user supplies; rate its responses with --solver given',
     counselchat: 'CounselChat CSV: use the CounselBench question selection (top topics × 5 by upvotes)',
-    strict: 'with counselchat: fail when a top topic has fewer than 5 usable questions (upstream behaviour) instead of skipping it',
-    spans: 'true: also ask the judge to copy toxic / inconsistent / medical-advice sentences (overlap with expert spans by SequenceMatcher ratio)',
-    classify: 'true: classify expert comments of low-scored responses (overall ≤ 2) into the 7 categories (needs a ratings file)',
+    strict:
+      'with counselchat: fail when a top topic has fewer than 5 usable questions (upstream behaviour) instead of skipping it',
+    spans:
+      'true: also ask the judge to copy toxic / inconsistent / medical-advice sentences (overlap with expert spans by SequenceMatcher ratio)',
+    classify:
+      'true: classify expert comments of low-scored responses (overall ≤ 2) into the 7 categories (needs a ratings file)',
     jury: 'roles whose models rate as a jury besides the judge, e.g. judge,grader,validator (give each with --role)',
     juryCombine: 'how the jury combines per dimension: mean (default) or majority',
     temperature: 'responder temperature (default 0.7)',

@@ -2,10 +2,25 @@
 // only); without a judge model the lexicon baseline rates instead and every output says it is not
 // a valid judge. Per-dimension outcomes (ok / unsure / missing / invalid) travel in the score's
 // metadata so aggregates can say what they dropped and why.
-import { inputText, userMessage, type JsonObject, type ModelRole, type Scorer, type SolverContext, type TaskState } from '../../core/index.js';
+import {
+  inputText,
+  userMessage,
+  type JsonObject,
+  type ModelRole,
+  type Scorer,
+  type SolverContext,
+  type TaskState,
+} from '../../core/index.js';
 import { judgePrompt } from './prompts.js';
 import { parseJudgeRating, outcomeOf, type DimensionOutcome } from './parse.js';
-import { DIMENSIONS, expertRecordScores, ratingToScores, type DimensionKey, type ExpertRecord, type RatingValue } from './ratings.js';
+import {
+  DIMENSIONS,
+  expertRecordScores,
+  ratingToScores,
+  type DimensionKey,
+  type ExpertRecord,
+  type RatingValue,
+} from './ratings.js';
 import { LEXICON_JUDGE_LABEL, lexiconRating } from './lexicon.js';
 
 export interface JudgeResult {
@@ -23,7 +38,11 @@ export async function rateResponse(
   question: string,
   response: string,
   context: SolverContext,
-  { temperature = 0, useLexicon, role = 'judge' }: { temperature?: number; useLexicon?: boolean; role?: ModelRole } = {},
+  {
+    temperature = 0,
+    useLexicon,
+    role = 'judge',
+  }: { temperature?: number; useLexicon?: boolean; role?: ModelRole } = {},
 ): Promise<JudgeResult> {
   if (useLexicon ?? !context.hasRole(role)) {
     const rating = lexiconRating(question, response);
@@ -36,7 +55,14 @@ export async function rateResponse(
     { role, recordInput: true },
   );
   const parsed = parseJudgeRating(output.text);
-  return { judge: context.modelName(role) ?? role, validJudge: true, outcomes: parsed.outcomes, errors: parsed.errors, raw: output.text, rawByDimension: parsed.raw };
+  return {
+    judge: context.modelName(role) ?? role,
+    validJudge: true,
+    outcomes: parsed.outcomes,
+    errors: parsed.errors,
+    raw: output.text,
+    rawByDimension: parsed.raw,
+  };
 }
 
 export function outcomeValue(outcome: DimensionOutcome): RatingValue | undefined {
@@ -44,7 +70,11 @@ export function outcomeValue(outcome: DimensionOutcome): RatingValue | undefined
 }
 
 /** Score value (numbers per dimension, null where dropped) and metadata from a judge result. */
-export function judgeScore(result: JudgeResult): { value: Record<string, number | null>; metadata: JsonObject; explanation: string } {
+export function judgeScore(result: JudgeResult): {
+  value: Record<string, number | null>;
+  metadata: JsonObject;
+  explanation: string;
+} {
   const values: Partial<Record<DimensionKey, RatingValue>> = {};
   const status: Record<string, string> = {};
   for (const spec of DIMENSIONS) {
@@ -57,7 +87,11 @@ export function judgeScore(result: JudgeResult): { value: Record<string, number 
     const outcome = result.outcomes[spec.key];
     return `${spec.label}: ${outcome.status === 'ok' ? outcome.value : outcome.status === 'unsure' ? 'I am not sure' : `(${outcome.status})`}`;
   }).join('; ');
-  const explanation = [result.validJudge ? `judge ${result.judge}` : LEXICON_JUDGE_LABEL, summary, ...result.errors.map((error) => `error: ${error}`)].join('\n');
+  const explanation = [
+    result.validJudge ? `judge ${result.judge}` : LEXICON_JUDGE_LABEL,
+    summary,
+    ...result.errors.map((error) => `error: ${error}`),
+  ].join('\n');
   return {
     // A baseline rating carries a constant key so every summary table shows it is not a valid judge.
     value: { ...ratingToScores(values), ...(result.validJudge ? {} : { not_a_valid_judge: 1 }) },
@@ -85,15 +119,29 @@ export function recordJudgeEvidence(context: SolverContext, result: JudgeResult)
           : result.validJudge
             ? `rated by ${result.judge}: "${result.rawByDimension?.[spec.key] ?? ''}"`
             : LEXICON_JUDGE_LABEL;
-    context.record({ type: 'evidence', kind: 'judge', title: spec.label, data: { dimension: spec.label, rating, rationale, judge: result.judge, validJudge: result.validJudge } });
+    context.record({
+      type: 'evidence',
+      kind: 'judge',
+      title: spec.label,
+      data: { dimension: spec.label, rating, rationale, judge: result.judge, validJudge: result.validJudge },
+    });
   }
-  if (result.errors.length > 0) context.record({ type: 'info', message: `judge output errors: ${result.errors.join('; ')}`, data: { raw: result.raw } });
+  if (result.errors.length > 0)
+    context.record({
+      type: 'info',
+      message: `judge output errors: ${result.errors.join('; ')}`,
+      data: { raw: result.raw },
+    });
 }
 
 export function counselJudge({ temperature = 0 }: { temperature?: number } = {}): Scorer {
   return {
     name: 'counsel-judge',
-    params: { temperature, prompt: 'single_eval (medkit wording)', fallback: 'lexicon baseline when no judge role (not a valid judge)' },
+    params: {
+      temperature,
+      prompt: 'single_eval (medkit wording)',
+      fallback: 'lexicon baseline when no judge role (not a valid judge)',
+    },
     async score(state: TaskState, context: SolverContext) {
       const result = await rateResponse(inputText(state.sample), state.output.text, context, { temperature });
       recordJudgeEvidence(context, result);
@@ -102,7 +150,10 @@ export function counselJudge({ temperature = 0 }: { temperature?: number } = {})
       // `medkit judge-agreement <run>` can compare without a separate ratings file.
       const experts = state.sample.metadata?.expertRatings as unknown as Partial<ExpertRecord>[] | undefined;
       if (Array.isArray(experts) && experts.length > 0) {
-        metadata.human = experts.map((expert, index) => ({ rater: String(expert.rater ?? `expert${index + 1}`), values: expertRecordScores(expert) }));
+        metadata.human = experts.map((expert, index) => ({
+          rater: String(expert.rater ?? `expert${index + 1}`),
+          values: expertRecordScores(expert),
+        }));
       }
       return { value, answer: state.output.text, explanation, metadata };
     },

@@ -5,7 +5,14 @@
 // that carries the response and every expert rating of it.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { ConfigError, SampleFormatError, defineLoader, parseJsonLinesText, type JsonObject, type Sample } from '../../core/index.js';
+import {
+  ConfigError,
+  SampleFormatError,
+  defineLoader,
+  parseJsonLinesText,
+  type JsonObject,
+  type Sample,
+} from '../../core/index.js';
 import { csvRecords } from './csv.js';
 import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
 import { questionInput } from './questions.js';
@@ -13,7 +20,8 @@ import { DIMENSIONS, UNSURE, expertRecordSchema, type ExpertRecord } from './rat
 
 export const counselchatLoader = defineLoader({
   name: 'counselchat',
-  description: 'CounselChat CSV (20200325_counsel_chat.csv): yields the CounselBench question selection (top topics × 5 by upvotes)',
+  description:
+    'CounselChat CSV (20200325_counsel_chat.csv): yields the CounselBench question selection (top topics × 5 by upvotes)',
   async *load(path) {
     const report = selectCounselBenchQuestions(await readCounselChat(path));
     for (const question of report.questions) yield selectedQuestionSample(question);
@@ -47,7 +55,8 @@ async function readRows(file: string): Promise<{ rows: RawRow[]; header: string[
     const rows: RawRow[] = [];
     const header = new Set<string>();
     for (const { value, at } of parseJsonLinesText(text, file)) {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new SampleFormatError(file, at.line, '(whole line)', 'expected a JSON object');
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new SampleFormatError(file, at.line, '(whole line)', 'expected a JSON object');
       Object.keys(value).forEach((key) => header.add(key));
       rows.push({ at, values: value as Record<string, unknown> });
     }
@@ -68,18 +77,27 @@ function coerce(value: unknown): unknown {
   return trimmed === '' ? null : trimmed;
 }
 
-export async function readEvalFile(file: string, options: { lenient?: boolean; onError?: (error: Error) => void } = {}): Promise<Sample[]> {
+export async function readEvalFile(
+  file: string,
+  options: { lenient?: boolean; onError?: (error: Error) => void } = {},
+): Promise<Sample[]> {
   const { rows, header } = await readRows(file);
   const missing = REQUIRED.filter((column) => !header.includes(column));
   const responseColumn = RESPONSE_COLUMNS.find((column) => header.includes(column));
   if (!responseColumn) missing.push(`one of ${RESPONSE_COLUMNS.join(' | ')} (the response text)`);
-  if (missing.length > 0) throw new SampleFormatError(file, 1, missing.join(', '), 'column(s) missing (columns are matched by name)');
+  if (missing.length > 0)
+    throw new SampleFormatError(file, 1, missing.join(', '), 'column(s) missing (columns are matched by name)');
   const groups = new Map<string, { first: RawRow; experts: ExpertRecord[] }>();
   for (const row of rows) {
     try {
       const values = row.values;
       const record = {
-        ...Object.fromEntries(Object.entries(values).map(([key, value]) => [key, key.endsWith('_score') ? coerce(value) : value === '' ? null : value])),
+        ...Object.fromEntries(
+          Object.entries(values).map(([key, value]) => [
+            key,
+            key.endsWith('_score') ? coerce(value) : value === '' ? null : value,
+          ]),
+        ),
         questionID: values.questionID,
         responder: String(values.responder ?? ''),
         rater: String(values.rater ?? values.rater_id ?? values.annotator ?? `row${row.at.line}`),
@@ -120,7 +138,8 @@ export async function readEvalFile(file: string, options: { lenient?: boolean; o
 
 export const counselbenchEvalLoader = defineLoader({
   name: 'counselbench-eval',
-  description: 'CounselBench-Eval ratings (CSV or JSONL: questionID, responder, response, <dimension>_score...), one sample per (question, responder)',
+  description:
+    'CounselBench-Eval ratings (CSV or JSONL: questionID, responder, response, <dimension>_score...), one sample per (question, responder)',
   async *load(path, options) {
     yield* await readEvalFile(path, options);
   },

@@ -21,9 +21,16 @@ export function counselAggregateMetrics(): Metric[] {
     compute(units: ScoredUnit[]): MetricResult {
       const kept = units.filter((unit) => unit.value !== null).map((unit) => unit.value!);
       const reasons = new Map<string, number>();
-      for (const unit of units) if (unit.value === null) reasons.set(dropReason(unit, spec.scoreKey), (reasons.get(dropReason(unit, spec.scoreKey)) ?? 0) + 1);
+      for (const unit of units)
+        if (unit.value === null)
+          reasons.set(dropReason(unit, spec.scoreKey), (reasons.get(dropReason(unit, spec.scoreKey)) ?? 0) + 1);
       const dropped = units.length - kept.length;
-      const rule = spec.kind === 'yes-no' ? 'share of Yes among answers that are not "I am not sure"' : spec.allowsUnsure ? 'mean without "I am not sure"' : 'mean';
+      const rule =
+        spec.kind === 'yes-no'
+          ? 'share of Yes among answers that are not "I am not sure"'
+          : spec.allowsUnsure
+            ? 'mean without "I am not sure"'
+            : 'mean';
       const why = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
       return {
         name: `counselbench ${spec.label}`,

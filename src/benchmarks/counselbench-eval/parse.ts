@@ -20,7 +20,12 @@ export interface ParsedJudgeRating {
   errors: string[];
 }
 
-const normalizeLabel = (text: string) => text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+const normalizeLabel = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 const isUnsure = (text: string) => /\b(i am not sure|i'm not sure|not sure|unsure)\b/i.test(text);
 
 /** Reads one dimension's raw value. */
@@ -37,7 +42,8 @@ export function parseDimensionValue(spec: DimensionSpec, raw: string): Dimension
   const number = /^\W*?(-?\d+(?:\.\d+)?)/.exec(text);
   if (number) {
     const value = Number(number[1]);
-    if (!Number.isInteger(value)) return { status: 'invalid', raw, problem: `${value} is not a whole scale point (1-${max})` };
+    if (!Number.isInteger(value))
+      return { status: 'invalid', raw, problem: `${value} is not a whole scale point (1-${max})` };
     if (value < 1 || value > max) return { status: 'invalid', raw, problem: `${value} is out of range 1-${max}` };
     return { status: 'ok', value };
   }
@@ -81,6 +87,9 @@ export function parseJudgeRating(text: string): ParsedJudgeRating {
 /** The outcome for an already-typed value (expert records, upstream lists such as ['Yes', 'I am not sure']). */
 export function outcomeOf(spec: DimensionSpec, value: RatingValue | null | undefined): DimensionOutcome {
   if (value === null || value === undefined) return { status: 'missing' };
-  if (value === UNSURE) return spec.allowsUnsure ? { status: 'unsure' } : { status: 'invalid', raw: UNSURE, problem: `${spec.label} has no "${UNSURE}" option` };
+  if (value === UNSURE)
+    return spec.allowsUnsure
+      ? { status: 'unsure' }
+      : { status: 'invalid', raw: UNSURE, problem: `${spec.label} has no "${UNSURE}" option` };
   return parseDimensionValue(spec, String(value));
 }

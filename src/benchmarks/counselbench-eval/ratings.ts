@@ -6,7 +6,14 @@ import { z } from 'zod';
 
 export const UNSURE = 'I am not sure';
 
-export const DIMENSION_KEYS = ['overall', 'empathy', 'specificity', 'medicalAdvice', 'factualConsistency', 'toxicity'] as const;
+export const DIMENSION_KEYS = [
+  'overall',
+  'empathy',
+  'specificity',
+  'medicalAdvice',
+  'factualConsistency',
+  'toxicity',
+] as const;
 export type DimensionKey = (typeof DIMENSION_KEYS)[number];
 
 export interface ScaleAnchor {
@@ -63,7 +70,13 @@ export const DIMENSIONS: readonly DimensionSpec[] = [
     scoreKey: 'specificity',
     question: 'How specific the response is to this question, rather than generic.',
     kind: 'scale',
-    anchors: anchors('Completely irrelevant', 'Generic', 'Minimally specific', 'Moderately specific', 'Highly specific to the question'),
+    anchors: anchors(
+      'Completely irrelevant',
+      'Generic',
+      'Minimally specific',
+      'Moderately specific',
+      'Highly specific to the question',
+    ),
     allowsUnsure: false,
     direction: 'higher-better',
   },
@@ -156,7 +169,10 @@ export const expertRecordSchema = z.object({
 });
 export type ExpertRecord = z.infer<typeof expertRecordSchema>;
 
-export function toExpertRecord(rating: Rating, who: { questionID: string | number; responder: string; rater: string }): ExpertRecord {
+export function toExpertRecord(
+  rating: Rating,
+  who: { questionID: string | number; responder: string; rater: string },
+): ExpertRecord {
   return {
     survey_id: `questionID_${who.questionID}`,
     questionID: who.questionID,

@@ -27,7 +27,10 @@ export function therapistResponder(options: ResponderOptions = {}): Solver {
       tries++;
       let words = wordCount(output.text);
       while (maxWords > 0 && words > maxWords && tries < maxTries) {
-        context.record({ type: 'info', message: `response has ${words} words (> ${maxWords}); regenerating (try ${tries + 1} of ${maxTries})` });
+        context.record({
+          type: 'info',
+          message: `response has ${words} words (> ${maxWords}); regenerating (try ${tries + 1} of ${maxTries})`,
+        });
         output = await context.generate({ messages, config: { ...context.generateConfig, temperature } });
         tries++;
         words = wordCount(output.text);
@@ -35,7 +38,10 @@ export function therapistResponder(options: ResponderOptions = {}): Solver {
       const lengthExceeded = maxWords > 0 && words > maxWords;
       if (lengthExceeded) {
         // Upstream stops after 20 tries and keeps the last answer; medkit keeps it too and flags it.
-        context.record({ type: 'info', message: `still ${words} words after ${tries} tries; the last answer is kept and flagged` });
+        context.record({
+          type: 'info',
+          message: `still ${words} words after ${tries} tries; the last answer is kept and flagged`,
+        });
       }
       state.messages = [...messages, assistantMessage(output.text)];
       state.output = output;
@@ -78,10 +84,15 @@ export function givenResponse(): Solver {
     params: {},
     async solve(state) {
       const text = state.sample.metadata?.response;
-      if (typeof text !== 'string') throw new Error(`sample ${state.sample.id}: metadata.response is missing; the given-response solver needs a response to rate`);
+      if (typeof text !== 'string')
+        throw new Error(
+          `sample ${state.sample.id}: metadata.response is missing; the given-response solver needs a response to rate`,
+        );
       state.messages.push(assistantMessage(text));
       state.output = { text, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 } };
-      state.metadata.responder = String(state.sample.metadata?.responseBy ?? state.sample.metadata?.responder ?? 'given');
+      state.metadata.responder = String(
+        state.sample.metadata?.responseBy ?? state.sample.metadata?.responder ?? 'given',
+      );
       state.metadata.wordCount = wordCount(text);
       return state;
     },

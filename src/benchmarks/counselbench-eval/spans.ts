@@ -7,7 +7,11 @@ import { spanPrompt, type SpanKind } from './prompts.js';
 import { isNoSpan, type ExpertRecord } from './ratings.js';
 import { sequenceRatio } from './sequence-matcher.js';
 
-export const SPAN_KINDS: readonly { kind: SpanKind; copyField: 'toxicity_copy' | 'factual_copy' | 'medical_copy'; key: string }[] = [
+export const SPAN_KINDS: readonly {
+  kind: SpanKind;
+  copyField: 'toxicity_copy' | 'factual_copy' | 'medical_copy';
+  key: string;
+}[] = [
   { kind: 'toxic', copyField: 'toxicity_copy', key: 'toxic' },
   { kind: 'inconsistent', copyField: 'factual_copy', key: 'inconsistent' },
   { kind: 'medical-advice', copyField: 'medical_copy', key: 'medical_advice' },
@@ -24,8 +28,14 @@ export interface SpanOverlap {
 
 export function spanOverlap(judgeSpan: string, expertCopies: readonly (string | null | undefined)[]): SpanOverlap {
   const judgeSaysNone = isNoSpan(judgeSpan) || judgeSpan.toLowerCase().includes('n/a');
-  const ratios = expertCopies.filter((copy): copy is string => typeof copy === 'string' && !isNoSpan(copy)).map((copy) => sequenceRatio(judgeSpan, copy));
-  return { judgeSaysNone, ratios, meanRatio: ratios.length === 0 ? null : ratios.reduce((sum, ratio) => sum + ratio, 0) / ratios.length };
+  const ratios = expertCopies
+    .filter((copy): copy is string => typeof copy === 'string' && !isNoSpan(copy))
+    .map((copy) => sequenceRatio(judgeSpan, copy));
+  return {
+    judgeSaysNone,
+    ratios,
+    meanRatio: ratios.length === 0 ? null : ratios.reduce((sum, ratio) => sum + ratio, 0) / ratios.length,
+  };
 }
 
 /** Asks the judge for each span kind; value per kind: flag (1 = judge copied a span) and overlap with expert spans. */
@@ -35,18 +45,28 @@ export function counselSpans(): Scorer {
     params: { kinds: SPAN_KINDS.map((item) => item.kind), overlap: 'difflib SequenceMatcher ratio (autojunk on)' },
     async score(state, context: SolverContext): Promise<Score> {
       if (!context.hasRole('judge')) {
-        return { value: null, explanation: 'span flags need a judge model (--role judge=...); the lexicon baseline does not copy spans', metadata: { skipped: 'no judge role' } };
+        return {
+          value: null,
+          explanation: 'span flags need a judge model (--role judge=...); the lexicon baseline does not copy spans',
+          metadata: { skipped: 'no judge role' },
+        };
       }
       const experts = (state.sample.metadata?.expertRatings ?? []) as unknown as Partial<ExpertRecord>[];
       const value: Record<string, number | null> = {};
       const details: Record<string, { span: string; ratios: number[] }> = {};
       for (const { kind, copyField, key } of SPAN_KINDS) {
         const output = await context.generate(
-          { messages: [userMessage(spanPrompt(kind, inputText(state.sample), state.output.text))], config: { ...context.generateConfig, temperature: 0 } },
+          {
+            messages: [userMessage(spanPrompt(kind, inputText(state.sample), state.output.text))],
+            config: { ...context.generateConfig, temperature: 0 },
+          },
           { role: 'judge', recordInput: true },
         );
         const span = output.text.trim();
-        const overlap = spanOverlap(span, experts.map((expert) => expert[copyField]));
+        const overlap = spanOverlap(
+          span,
+          experts.map((expert) => expert[copyField]),
+        );
         value[`${key}_flag`] = overlap.judgeSaysNone ? 0 : 1;
         value[`${key}_overlap`] = overlap.judgeSaysNone ? null : overlap.meanRatio;
         details[key] = { span, ratios: overlap.ratios };
@@ -54,7 +74,12 @@ export function counselSpans(): Scorer {
           type: 'evidence',
           kind: 'judge',
           title: `${kind} span`,
-          data: { dimension: `${kind} span`, rating: overlap.judgeSaysNone ? 'N/A' : 'flagged', rationale: span, expertOverlap: overlap.ratios },
+          data: {
+            dimension: `${kind} span`,
+            rating: overlap.judgeSaysNone ? 'N/A' : 'flagged',
+            rationale: span,
+            expertOverlap: overlap.ratios,
+          },
         });
       }
       return { value, answer: state.output.text, metadata: { spans: details } };

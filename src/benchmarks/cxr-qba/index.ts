@@ -7,10 +7,12 @@ import { boxOverlapMicroMetric } from '../../scoring/box-iou.js';
 import { priorFromQa, priorMajoritySolver, structuredSolver } from './solvers.js';
 import { syntheticDataset } from './synthetic.js';
 
-const str = (options: BenchmarkOptions, key: string) => (options.args[key] === undefined ? undefined : String(options.args[key]));
+const str = (options: BenchmarkOptions, key: string) =>
+  options.args[key] === undefined ? undefined : String(options.args[key]);
 const threshold = (options: BenchmarkOptions) => {
   const value = Number(options.args.threshold ?? 0.3);
-  if (!(value >= 0 && value <= 1)) throw new ConfigError(`--arg threshold=${String(options.args.threshold)}: expected a number in [0, 1]`);
+  if (!(value >= 0 && value <= 1))
+    throw new ConfigError(`--arg threshold=${String(options.args.threshold)}: expected a number in [0, 1]`);
   return value;
 };
 
@@ -20,11 +22,19 @@ const shared = {
   solvers: {
     baseline: (options: BenchmarkOptions) => {
       const prior = str(options, 'prior');
-      return prior ? priorMajoritySolver(() => priorFromQa(loadQa(prior, { lenient: true })), `majority per question type in ${prior}`) : priorMajoritySolver();
+      return prior
+        ? priorMajoritySolver(
+            () => priorFromQa(loadQa(prior, { lenient: true })),
+            `majority per question type in ${prior}`,
+          )
+        : priorMajoritySolver();
     },
     default: () => structuredSolver(),
   },
-  scorers: (options: BenchmarkOptions) => [structuredScorer(), boxScorer(threshold(options), options.args.fallback_boxes === true || options.args.fallback_boxes === 'true')],
+  scorers: (options: BenchmarkOptions) => [
+    structuredScorer(),
+    boxScorer(threshold(options), options.args.fallback_boxes === true || options.args.fallback_boxes === 'true'),
+  ],
   // Pixel-pooled IoU/IoP/IoT from each score's pixel counts (the runner keeps the metadata of
   // scorers a task metric reads).
   metrics: () => [boxOverlapMicroMetric('cxr_qba_boxes')],
@@ -34,13 +44,21 @@ const shared = {
 export const cxrQba = defineBenchmark({
   ...shared,
   name: 'cxr-qba',
-  description: 'MIMIC-Ext-CXR-QBA on your qa.json files + MIMIC-CXR-JPG images: structured answers, IoU/IoP/IoT at 0.3, grade filters',
+  description:
+    'MIMIC-Ext-CXR-QBA on your qa.json files + MIMIC-CXR-JPG images: structured answers, IoU/IoP/IoT at 0.3, grade filters',
   dataset: (options) => {
     const qa = str(options, 'qa');
     const images = str(options, 'images');
-    if (!qa || !images) throw new ConfigError('cxr-qba needs --arg qa=<qa.json file or folder> and --arg images=<MIMIC-CXR-JPG root> (credentialed PhysioNet data; medkit ships none). Try cxr-qba-synthetic.');
+    if (!qa || !images)
+      throw new ConfigError(
+        'cxr-qba needs --arg qa=<qa.json file or folder> and --arg images=<MIMIC-CXR-JPG root> (credentialed PhysioNet data; medkit ships none). Try cxr-qba-synthetic.',
+      );
     const onError = options.onDataError;
-    return loadQa(qa, { imagesDir: images, minGrade: str(options, 'min_grade'), ...(onError ? { lenient: true, onError } : {}) });
+    return loadQa(qa, {
+      imagesDir: images,
+      minGrade: str(options, 'min_grade'),
+      ...(onError ? { lenient: true, onError } : {}),
+    });
   },
   argsHelp: {
     qa: 'qa.json file or folder (searched for *.qa.json); a sibling .scene_graph.json adds its study_quality',
@@ -48,7 +66,8 @@ export const cxrQba = defineBenchmark({
     min_grade: 'keep items graded at least this (A++, A+, A, B, C, D); "A" ≈ the fine-tuning grade',
     threshold: 'IoU/IoP/IoT hit threshold (default 0.3)',
     fallback_boxes: 'true: also score against fallback (region-level) boxes',
-    prior: 'baseline: held-out qa.json folder (e.g. the train split) whose majority answer per question type it gives (default: the phantom prior)',
+    prior:
+      'baseline: held-out qa.json folder (e.g. the train split) whose majority answer per question type it gives (default: the phantom prior)',
   },
 });
 
@@ -58,7 +77,8 @@ export const cxrQbaSynthetic = defineBenchmark({
   description: 'CXR-QBA-format questions over seeded chest-X-ray phantoms with exact boxes (embedded default)',
   dataset: (options) => {
     const n = Number(options.args.n ?? 12);
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
     return syntheticDataset(options.cacheDir, options.seed, n, str(options, 'min_grade'), options.onDataError);
   },
   argsHelp: {

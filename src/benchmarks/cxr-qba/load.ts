@@ -6,10 +6,27 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
-import { SampleFormatError, defineLoader, imageFromPath, mediaTypeForPath, textPart, userMessage, type JsonObject, type ReadOptions, type Sample } from '../../core/index.js';
+import {
+  SampleFormatError,
+  defineLoader,
+  imageFromPath,
+  mediaTypeForPath,
+  textPart,
+  userMessage,
+  type JsonObject,
+  type ReadOptions,
+  type Sample,
+} from '../../core/index.js';
 import { parseBox, PIXEL_XYXY } from '../../imaging/boxes.js';
 import { imageInfo } from '../../imaging/image.js';
-import { qaFileSchema, questionSchema, sceneGraphSchema, type QbaAnswer, type QbaQuestion, type SceneGraph } from './schema.js';
+import {
+  qaFileSchema,
+  questionSchema,
+  sceneGraphSchema,
+  type QbaAnswer,
+  type QbaQuestion,
+  type SceneGraph,
+} from './schema.js';
 import { collectGrades, minGrade, passesGrade, type Grade } from './quality.js';
 
 export interface QbaLoadOptions extends ReadOptions {
@@ -33,7 +50,13 @@ export interface QbaTarget extends JsonObject {
   fallbackBoxes: Record<string, number[][]>;
 }
 
-const lower = (values: (string | null | undefined)[]) => [...new Set(values.filter((value): value is string => Boolean(value && value.trim())).map((value) => value.trim().toLowerCase()))];
+const lower = (values: (string | null | undefined)[]) => [
+  ...new Set(
+    values
+      .filter((value): value is string => Boolean(value && value.trim()))
+      .map((value) => value.trim().toLowerCase()),
+  ),
+];
 
 export function targetFromAnswers(answers: readonly QbaAnswer[]): QbaTarget {
   const main = answers.filter((answer) => answer.answer_type === 'main_answer');
@@ -106,14 +129,28 @@ function* walk(path: string, suffix: string): Generator<string> {
   }
 }
 
-function studyImages(options: QbaLoadOptions, patientId: string, studyId: string, referenced: string[], file: string, line: number): Record<string, string> {
+function studyImages(
+  options: QbaLoadOptions,
+  patientId: string,
+  studyId: string,
+  referenced: string[],
+  file: string,
+  line: number,
+): Record<string, string> {
   if (!options.imagesDir) return {};
   const folder = studyFolder(options.imagesDir, patientId, studyId);
   if (!existsSync(folder)) throw new SampleFormatError(file, line, 'study_id', `image folder not found: ${folder}`);
   const images: Record<string, string> = {};
-  for (const entry of readdirSync(folder).sort()) if (/\.(jpe?g|png)$/i.test(entry)) images[entry.replace(/\.[^.]+$/, '')] = join(folder, entry);
+  for (const entry of readdirSync(folder).sort())
+    if (/\.(jpe?g|png)$/i.test(entry)) images[entry.replace(/\.[^.]+$/, '')] = join(folder, entry);
   for (const imageId of referenced) {
-    if (!images[imageId]) throw new SampleFormatError(file, line, 'localization', `image file not found: ${join(folder, `${imageId}.jpg`)}`);
+    if (!images[imageId])
+      throw new SampleFormatError(
+        file,
+        line,
+        'localization',
+        `image file not found: ${join(folder, `${imageId}.jpg`)}`,
+      );
   }
   return images;
 }
@@ -122,7 +159,13 @@ function studyImages(options: QbaLoadOptions, patientId: string, studyId: string
  * Target boxes must be pixel xyxy with x1 ≤ x2, y1 ≤ y2 and, when the image is at hand, inside it
  * (a SampleFormatError naming the answer, image and box otherwise).
  */
-async function checkBoxes(answers: readonly QbaAnswer[], images: Record<string, string>, file: string, line: number, prefix: string): Promise<void> {
+async function checkBoxes(
+  answers: readonly QbaAnswer[],
+  images: Record<string, string>,
+  file: string,
+  line: number,
+  prefix: string,
+): Promise<void> {
   const sizes = new Map<string, { width: number; height: number }>();
   for (const [a, answer] of answers.entries()) {
     for (const [imageId, localization] of Object.entries(answer.localization ?? {})) {
@@ -131,7 +174,12 @@ async function checkBoxes(answers: readonly QbaAnswer[], images: Record<string, 
         try {
           sizes.set(imageId, await imageInfo(path));
         } catch (error) {
-          throw new SampleFormatError(file, line, `${prefix}answers[${a}].localization.${imageId}`, (error as Error).message);
+          throw new SampleFormatError(
+            file,
+            line,
+            `${prefix}answers[${a}].localization.${imageId}`,
+            (error as Error).message,
+          );
         }
       }
       localization.bboxes.forEach((values, b) => {
@@ -146,7 +194,15 @@ async function checkBoxes(answers: readonly QbaAnswer[], images: Record<string, 
   }
 }
 
-export function qaSample(question: QbaQuestion, patientId: string, studyId: string, grade: Grade | null, images: Record<string, string>, file: string, line: number): Sample {
+export function qaSample(
+  question: QbaQuestion,
+  patientId: string,
+  studyId: string,
+  grade: Grade | null,
+  images: Record<string, string>,
+  file: string,
+  line: number,
+): Sample {
   const target = targetFromAnswers(question.answers);
   const parts = Object.entries(images).map(([imageId, path]) => imageFromPath(path, mediaTypeForPath(path), imageId));
   return {
@@ -200,7 +256,8 @@ export async function* loadQa(path: string, options: QbaLoadOptions = {}): Async
       try {
         const question = validate(questionSchema, raw, file, line, `questions[${index}]`);
         const grades = [...studyGrades, ...collectGrades(question.question_quality)];
-        for (const answer of question.answers) for (const [key, value] of Object.entries(answer)) if (/quality/i.test(key)) collectGrades(value, grades);
+        for (const answer of question.answers)
+          for (const [key, value] of Object.entries(answer)) if (/quality/i.test(key)) collectGrades(value, grades);
         const grade = minGrade(grades);
         if (!passesGrade(grade, options.minGrade)) continue;
         const referenced = [...new Set(question.answers.flatMap((answer) => Object.keys(answer.localization ?? {})))];
@@ -237,7 +294,11 @@ export async function* loadSceneGraphs(path: string, options: QbaLoadOptions = {
           text: observation.summary_sentence ?? observation.name,
           name_tag: observation.name,
           laterality: observation.laterality ?? null,
-          regions: observation.regions.map((region) => (typeof region === 'string' ? region : String((region as { region?: unknown }).region ?? JSON.stringify(region)))),
+          regions: observation.regions.map((region) =>
+            typeof region === 'string'
+              ? region
+              : String((region as { region?: unknown }).region ?? JSON.stringify(region)),
+          ),
           obs_entities: observation.entities,
           obs_categories: observation.categories,
           obs_subcategories: [],
@@ -245,7 +306,13 @@ export async function* loadSceneGraphs(path: string, options: QbaLoadOptions = {
           localization: observation.localization ?? null,
           sub_answers: [],
         };
-        const question: QbaQuestion = { question_id: obsId, question_type: 'scene_graph_where_is', obs_ids: [obsId], question: `Where is the ${observation.name}?`, answers: [answer] };
+        const question: QbaQuestion = {
+          question_id: obsId,
+          question_type: 'scene_graph_where_is',
+          obs_ids: [obsId],
+          question: `Where is the ${observation.name}?`,
+          answers: [answer],
+        };
         const images = studyImages(options, patientId, studyId, Object.keys(observation.localization ?? {}), file, 1);
         await checkBoxes(question.answers, images, file, 1, `observations.${obsId}.`);
         yield qaSample(question, patientId, studyId, grade, images, file, 1);

@@ -27,6 +27,7 @@ export function minGrade(grades: readonly Grade[]): Grade | null {
 /** Whether an item of `grade` passes a `--arg min_grade` filter; ungraded items pass only without a filter. */
 export function passesGrade(grade: Grade | null, threshold: string | undefined): boolean {
   if (!threshold) return true;
-  if (gradeRank(threshold) < 0) throw new Error(`unknown grade "${threshold}"; use one of ${[...GRADES].reverse().join(', ')}`);
+  if (gradeRank(threshold) < 0)
+    throw new Error(`unknown grade "${threshold}"; use one of ${[...GRADES].reverse().join(', ')}`);
   return grade !== null && gradeRank(grade) >= gradeRank(threshold);
 }

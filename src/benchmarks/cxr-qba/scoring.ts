@@ -24,21 +24,27 @@ export interface StructuredAnswer {
 }
 
 const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : typeof value === 'string' && value.trim() ? [value] : []).map((item) => String(item).trim().toLowerCase()).filter(Boolean);
+  (Array.isArray(value) ? value : typeof value === 'string' && value.trim() ? [value] : [])
+    .map((item) => String(item).trim().toLowerCase())
+    .filter(Boolean);
 
 function boxesOf(value: unknown): Record<string, number[][]> {
-  const isBox = (box: unknown): box is number[] => Array.isArray(box) && box.length === 4 && box.every((v) => typeof v === 'number');
+  const isBox = (box: unknown): box is number[] =>
+    Array.isArray(box) && box.length === 4 && box.every((v) => typeof v === 'number');
   if (Array.isArray(value)) return isBox(value) ? { '*': [value] } : { '*': value.filter(isBox) };
   if (value && typeof value === 'object') {
     const out: Record<string, number[][]> = {};
-    for (const [key, boxes] of Object.entries(value)) out[key] = Array.isArray(boxes) ? (isBox(boxes) ? [boxes] : boxes.filter(isBox)) : [];
+    for (const [key, boxes] of Object.entries(value))
+      out[key] = Array.isArray(boxes) ? (isBox(boxes) ? [boxes] : boxes.filter(isBox)) : [];
     return out;
   }
   return {};
 }
 
 function sign(value: unknown, text: string): 'pos' | 'neg' | null {
-  const word = String(value ?? '').trim().toLowerCase();
+  const word = String(value ?? '')
+    .trim()
+    .toLowerCase();
   if (['pos', 'positive', 'yes', 'true', 'present'].includes(word)) return 'pos';
   if (['neg', 'negative', 'no', 'false', 'absent'].includes(word)) return 'neg';
   const first = text.trim().toLowerCase();
@@ -51,7 +57,15 @@ function sign(value: unknown, text: string): 'pos' | 'neg' | null {
 export function parseStructuredAnswer(text: string): StructuredAnswer {
   const json = looseJsonFromReply(text);
   if (!json || typeof json !== 'object' || Array.isArray(json)) {
-    return { answer: text.trim(), positiveness: sign(undefined, text), findings: [], laterality: [], regions: [], boxes: {}, parsed: false };
+    return {
+      answer: text.trim(),
+      positiveness: sign(undefined, text),
+      findings: [],
+      laterality: [],
+      regions: [],
+      boxes: {},
+      parsed: false,
+    };
   }
   const record = json as Record<string, unknown>;
   const answer = String(record.answer ?? record.text ?? '');
@@ -80,7 +94,11 @@ export function setF1(predicted: readonly string[], target: readonly string[]): 
 export function structuredScorer(): Scorer {
   return {
     name: 'cxr_qba',
-    params: { answer: 'ROUGE-L F1 vs the main answers (best)', sets: 'F1 of lower-cased tags/regions', laterality: 'set equality, none dropped' },
+    params: {
+      answer: 'ROUGE-L F1 vs the main answers (best)',
+      sets: 'F1 of lower-cased tags/regions',
+      laterality: 'set equality, none dropped',
+    },
     async score(state) {
       const target = state.sample.target as QbaTarget;
       const answer = parseStructuredAnswer(state.output.text);
@@ -88,20 +106,36 @@ export function structuredScorer(): Scorer {
         answer_rouge_l: target.texts.length ? rougeLMax(answer.answer, target.texts).f1 : null,
         positiveness: target.positiveness ? (answer.positiveness === target.positiveness ? 1 : 0) : null,
         findings_f1: target.tags.length ? setF1(answer.findings, target.tags) : null,
-        laterality: target.laterality.length ? (answer.laterality.length === target.laterality.length && answer.laterality.every((side) => target.laterality.includes(side)) ? 1 : 0) : null,
+        laterality: target.laterality.length
+          ? answer.laterality.length === target.laterality.length &&
+            answer.laterality.every((side) => target.laterality.includes(side))
+            ? 1
+            : 0
+          : null,
         regions_f1: target.regions.length ? setF1(answer.regions, target.regions) : null,
       };
       return {
         value,
         answer: answer.answer,
-        explanation: answer.parsed ? 'structured JSON answer' : 'reply was not JSON: only the answer text and a leading yes/no were scored',
-        metadata: { parsed: answer.parsed, predicted: { positiveness: answer.positiveness, findings: answer.findings, laterality: answer.laterality, regions: answer.regions } },
+        explanation: answer.parsed
+          ? 'structured JSON answer'
+          : 'reply was not JSON: only the answer text and a leading yes/no were scored',
+        metadata: {
+          parsed: answer.parsed,
+          predicted: {
+            positiveness: answer.positiveness,
+            findings: answer.findings,
+            laterality: answer.laterality,
+            regions: answer.regions,
+          },
+        },
       };
     },
   };
 }
 
-const toBoxes = (boxes: readonly number[][]): PixelBox[] => boxes.map(([x1, y1, x2, y2]) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2! }));
+const toBoxes = (boxes: readonly number[][]): PixelBox[] =>
+  boxes.map(([x1, y1, x2, y2]) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2! }));
 
 /**
  * Pixel IoU / IoP / IoT of predicted vs target boxes, image by image, areas summed over the
@@ -110,20 +144,44 @@ const toBoxes = (boxes: readonly number[][]): PixelBox[] => boxes.map(([x1, y1, 
 export function boxScorer(threshold = 0.3, fallback = false): Scorer {
   return {
     name: 'cxr_qba_boxes',
-    params: { threshold, fallback, definition: 'IoU=|P∩T|/|P∪T|, IoP=|P∩T|/|P|, IoT=|P∩T|/|T| over unions of boxes; hit@t = share of items with ratio ≥ t' },
+    params: {
+      threshold,
+      fallback,
+      definition:
+        'IoU=|P∩T|/|P∪T|, IoP=|P∩T|/|P|, IoT=|P∩T|/|T| over unions of boxes; hit@t = share of items with ratio ≥ t',
+    },
     async score(state) {
       const target = state.sample.target as QbaTarget;
       const targetBoxes: Record<string, number[][]> = { ...target.boxes };
-      if (fallback) for (const [id, boxes] of Object.entries(target.fallbackBoxes)) (targetBoxes[id] ??= []).push(...boxes);
+      if (fallback)
+        for (const [id, boxes] of Object.entries(target.fallbackBoxes)) (targetBoxes[id] ??= []).push(...boxes);
       const imageIds = Object.keys(targetBoxes).filter((id) => targetBoxes[id]!.length > 0);
       const t = String(threshold);
-      const keys = ['iou', 'iop', 'iot', `iou@${t}`, `iop@${t}`, `iot@${t}`, 'px_intersection', 'px_union', 'px_predicted', 'px_target'];
+      const keys = [
+        'iou',
+        'iop',
+        'iot',
+        `iou@${t}`,
+        `iop@${t}`,
+        `iot@${t}`,
+        'px_intersection',
+        'px_union',
+        'px_predicted',
+        'px_target',
+      ];
       // A record of nulls (not a bare null), so the summary shows these items as dropped per key.
-      if (imageIds.length === 0) return { value: Object.fromEntries(keys.map((key) => [key, null])), explanation: 'no target boxes for this question' };
-      const predicted = (state.metadata.boxes as Record<string, number[][]> | undefined) ?? parseStructuredAnswer(state.output.text).boxes;
+      if (imageIds.length === 0)
+        return {
+          value: Object.fromEntries(keys.map((key) => [key, null])),
+          explanation: 'no target boxes for this question',
+        };
+      const predicted =
+        (state.metadata.boxes as Record<string, number[][]> | undefined) ??
+        parseStructuredAnswer(state.output.text).boxes;
       const firstImage = Object.keys((state.sample.metadata?.images ?? {}) as JsonObject)[0] ?? imageIds[0]!;
       const byImage: Record<string, number[][]> = {};
-      for (const [id, boxes] of Object.entries(predicted)) (byImage[id === '*' ? firstImage : id] ??= []).push(...boxes);
+      for (const [id, boxes] of Object.entries(predicted))
+        (byImage[id === '*' ? firstImage : id] ??= []).push(...boxes);
       let intersection = 0;
       let predictedArea = 0;
       let targetArea = 0;

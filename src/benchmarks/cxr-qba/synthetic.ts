@@ -25,7 +25,14 @@ interface Built {
   answers: object[];
 }
 
-function answer(id: string, text: string, finding: PlantedFinding | null, label: string, positive: boolean, imageId: string): object {
+function answer(
+  id: string,
+  text: string,
+  finding: PlantedFinding | null,
+  label: string,
+  positive: boolean,
+  imageId: string,
+): object {
   const [category, subcategory] = CATEGORY[label] ?? ['ANATOMICAL_FINDING', 'LUNG_FIELD'];
   return {
     answer_id: id,
@@ -41,16 +48,32 @@ function answer(id: string, text: string, finding: PlantedFinding | null, label:
     certainty: 'certain',
     positiveness: positive ? 'pos' : 'neg',
     modifiers: [],
-    localization: finding ? { [imageId]: { bboxes: finding.boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]), localization_reference_ids: [], instance_mask_ids: [], is_fallback: false } } : {},
+    localization: finding
+      ? {
+          [imageId]: {
+            bboxes: finding.boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]),
+            localization_reference_ids: [],
+            instance_mask_ids: [],
+            is_fallback: false,
+          },
+        }
+      : {},
     sub_answers: [],
     from_report: false,
   };
 }
 
 const describe = (finding: PlantedFinding) =>
-  finding.label === 'cardiomegaly' ? 'The cardiac silhouette is enlarged.' : `There is a ${finding.label} in the ${finding.region}.`;
+  finding.label === 'cardiomegaly'
+    ? 'The cardiac silhouette is enlarged.'
+    : `There is a ${finding.label} in the ${finding.region}.`;
 
-export async function ensureSyntheticStudies(cacheDir: string, seed: number, count: number, size = 384): Promise<string> {
+export async function ensureSyntheticStudies(
+  cacheDir: string,
+  seed: number,
+  count: number,
+  size = 384,
+): Promise<string> {
   const root = join(cacheDir, 'cxr-qba-synthetic', 'v1', `seed-${seed}-n${count}-s${size}`);
   const doneMarker = join(root, 'DONE');
   if (existsSync(doneMarker)) return root;
@@ -79,34 +102,85 @@ export async function ensureSyntheticStudies(cacheDir: string, seed: number, cou
         contains_template_answers: true,
         question: text,
         answers: built.answers,
-        question_quality: { entailment: grade(), relevance: 'A++', completeness: 'A+', question_clarity: 'A++', answer_clarity: 'A++' },
+        question_quality: {
+          entailment: grade(),
+          relevance: 'A++',
+          completeness: 'A+',
+          question_clarity: 'A++',
+          answer_clarity: 'A++',
+        },
       });
     const abnormal = findings.length > 0;
-    push('is_abnormal', 'abnormal', 'Is the study abnormal?', {
-      answers: abnormal
-        ? findings.map((finding, i) => answer(`A${i + 1}`, `Yes. ${describe(finding)}`, finding, finding.label, true, imageId))
-        : [{ ...answer('A1', 'No, the study is normal.', null, 'no finding', false, imageId), name_tag: 'normal', obs_entities: [] }],
-    }, findings.map((_, i) => `O${String(i + 1).padStart(2, '0')}`));
+    push(
+      'is_abnormal',
+      'abnormal',
+      'Is the study abnormal?',
+      {
+        answers: abnormal
+          ? findings.map((finding, i) =>
+              answer(`A${i + 1}`, `Yes. ${describe(finding)}`, finding, finding.label, true, imageId),
+            )
+          : [
+              {
+                ...answer('A1', 'No, the study is normal.', null, 'no finding', false, imageId),
+                name_tag: 'normal',
+                obs_entities: [],
+              },
+            ],
+      },
+      findings.map((_, i) => `O${String(i + 1).padStart(2, '0')}`),
+    );
     const present = findings.length ? rng.pick(findings) : null;
     const absentPool = CHEST_FINDING_LABELS.filter((label) => !findings.some((finding) => finding.label === label));
     const askPresent = present !== null && rng.next() < 0.5;
     const asked = askPresent ? present!.label : rng.pick(absentPool);
-    push('has_finding', 'finding', `Is there ${asked === 'cardiomegaly' ? 'cardiomegaly' : `a ${asked}`}?`, {
-      answers: [askPresent ? answer('A1', `Yes. ${describe(present!)}`, present, asked, true, imageId) : answer('A1', `No, there is no ${asked}.`, null, asked, false, imageId)],
-    }, []);
+    push(
+      'has_finding',
+      'finding',
+      `Is there ${asked === 'cardiomegaly' ? 'cardiomegaly' : `a ${asked}`}?`,
+      {
+        answers: [
+          askPresent
+            ? answer('A1', `Yes. ${describe(present!)}`, present, asked, true, imageId)
+            : answer('A1', `No, there is no ${asked}.`, null, asked, false, imageId),
+        ],
+      },
+      [],
+    );
     findings.forEach((finding, i) => {
-      push('where_is_finding', 'finding', `Where is the ${finding.label === 'cardiomegaly' ? 'enlarged heart' : finding.label}?`, {
-        answers: [answer('A1', describe(finding), finding, finding.label, true, imageId)],
-      }, [`O${String(i + 1).padStart(2, '0')}`]);
+      push(
+        'where_is_finding',
+        'finding',
+        `Where is the ${finding.label === 'cardiomegaly' ? 'enlarged heart' : finding.label}?`,
+        {
+          answers: [answer('A1', describe(finding), finding, finding.label, true, imageId)],
+        },
+        [`O${String(i + 1).padStart(2, '0')}`],
+      );
     });
-    push('describe_all', 'all', 'Describe all findings in this study.', {
-      answers: abnormal
-        ? findings.map((finding, i) => answer(`A${i + 1}`, describe(finding), finding, finding.label, true, imageId))
-        : [{ ...answer('A1', 'No acute cardiopulmonary abnormality.', null, 'no finding', false, imageId), name_tag: 'normal', obs_entities: [] }],
-    }, []);
+    push(
+      'describe_all',
+      'all',
+      'Describe all findings in this study.',
+      {
+        answers: abnormal
+          ? findings.map((finding, i) => answer(`A${i + 1}`, describe(finding), finding, finding.label, true, imageId))
+          : [
+              {
+                ...answer('A1', 'No acute cardiopulmonary abnormality.', null, 'no finding', false, imageId),
+                name_tag: 'normal',
+                obs_entities: [],
+              },
+            ],
+      },
+      [],
+    );
     const qaFolder = join(root, 'qa', relative);
     mkdirSync(qaFolder, { recursive: true });
-    writeFileSync(join(qaFolder, `s${study}.qa.json`), JSON.stringify({ patient_id: `p${patient}`, study_id: `s${study}`, questions }, null, 1));
+    writeFileSync(
+      join(qaFolder, `s${study}.qa.json`),
+      JSON.stringify({ patient_id: `p${patient}`, study_id: `s${study}`, questions }, null, 1),
+    );
     const observations = Object.fromEntries(
       findings.map((finding, i) => [
         `O${String(i + 1).padStart(2, '0')}`,
@@ -120,20 +194,43 @@ export async function ensureSyntheticStudies(cacheDir: string, seed: number, cou
           positiveness: 'pos',
           laterality: finding.laterality,
           modifiers: [],
-          localization: { [imageId]: { bboxes: finding.boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]), is_fallback: false } },
+          localization: {
+            [imageId]: { bboxes: finding.boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]), is_fallback: false },
+          },
         },
       ]),
     );
     writeFileSync(
       join(qaFolder, `s${study}.scene_graph.json`),
-      JSON.stringify({ patient_id: `p${patient}`, study_id: `s${study}`, sentences: {}, observations, study_quality: { overall: 'A++' }, study_img_localization_quality: { [imageId]: 'A++' } }, null, 1),
+      JSON.stringify(
+        {
+          patient_id: `p${patient}`,
+          study_id: `s${study}`,
+          sentences: {},
+          observations,
+          study_quality: { overall: 'A++' },
+          study_img_localization_quality: { [imageId]: 'A++' },
+        },
+        null,
+        1,
+      ),
     );
   }
   writeFileSync(doneMarker, new Date().toISOString());
   return root;
 }
 
-export async function* syntheticDataset(cacheDir: string, seed: number, count: number, minGrade: string | undefined, onError?: (error: Error) => void): AsyncGenerator<Sample> {
+export async function* syntheticDataset(
+  cacheDir: string,
+  seed: number,
+  count: number,
+  minGrade: string | undefined,
+  onError?: (error: Error) => void,
+): AsyncGenerator<Sample> {
   const root = await ensureSyntheticStudies(cacheDir, seed, count);
-  yield* loadQa(join(root, 'qa'), { imagesDir: join(root, 'images'), minGrade, ...(onError ? { lenient: true, onError } : {}) });
+  yield* loadQa(join(root, 'qa'), {
+    imagesDir: join(root, 'images'),
+    minGrade,
+    ...(onError ? { lenient: true, onError } : {}),
+  });
 }

@@ -12,7 +12,15 @@ export function toolCallingAgent(context: SolverContext, options: { temperature?
     name: 'tool-calling',
     async step(messages, tools) {
       const started = Date.now();
-      const output = await context.generate({ messages: [...messages], tools, toolChoice: 'auto', config: { ...context.generateConfig, temperature: options.temperature ?? 0 } }, { role: 'agent' });
+      const output = await context.generate(
+        {
+          messages: [...messages],
+          tools,
+          toolChoice: 'auto',
+          config: { ...context.generateConfig, temperature: options.temperature ?? 0 },
+        },
+        { role: 'agent' },
+      );
       const latencyMs = output.latencyMs ?? Date.now() - started;
       calls++;
       const text = output.text ?? '';
@@ -38,9 +46,16 @@ export function textToolCall(raw: string, id: string): ToolCall | undefined {
   } catch (error) {
     const name = /"name"\s*:\s*"([^"]+)"/.exec(body)?.[1];
     if (!name) return undefined;
-    return { id, name, arguments: {}, rawArguments: body, parseError: `arguments are not JSON: ${(error as Error).message}` };
+    return {
+      id,
+      name,
+      arguments: {},
+      rawArguments: body,
+      parseError: `arguments are not JSON: ${(error as Error).message}`,
+    };
   }
-  if (typeof value !== 'object' || value === null || typeof (value as { name?: unknown }).name !== 'string') return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as { name?: unknown }).name !== 'string')
+    return undefined;
   const object = value as { name: string; parameters?: unknown; arguments?: unknown; function_input?: unknown };
   const args = object.arguments ?? object.parameters ?? object.function_input ?? {};
   return parseToolCall(id, object.name, typeof args === 'string' ? args : JSON.stringify(args));

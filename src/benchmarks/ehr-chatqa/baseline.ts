@@ -43,14 +43,21 @@ export function baselineAgent(dbId: DbId, taskType: TaskType): AgentPolicy {
   let lastAnswer = '';
   let calls = 0;
 
-  async function* resolve(table: string, column: string, term: string, allowSimilar = true): AsyncGenerator<Request, string[], string> {
+  async function* resolve(
+    table: string,
+    column: string,
+    term: string,
+    allowSimilar = true,
+  ): AsyncGenerator<Request, string[], string> {
     const direct = listedValues(yield { name: 'value_substring_search', arguments: { table, column, value: term } });
     const exact = direct.filter((value) => value === term);
     if (exact.length > 0) return exact;
     if (direct.length > 0 && direct.length <= 4) return direct;
     const web = yield { name: 'web_search', arguments: { query: term } };
     for (const expansion of expansionsFrom(web)) {
-      const found = listedValues(yield { name: 'value_substring_search', arguments: { table, column, value: expansion } });
+      const found = listedValues(
+        yield { name: 'value_substring_search', arguments: { table, column, value: expansion } },
+      );
       const exactExpansion = found.filter((value) => value === expansion);
       if (exactExpansion.length > 0) return exactExpansion;
       if (found.length > 0) return found.slice(0, 4);
@@ -63,10 +70,14 @@ export function baselineAgent(dbId: DbId, taskType: TaskType): AgentPolicy {
   /** Drug names: LIKE patterns for the term, or for its fallback (generic name, drug class members). */
   async function* drugPatterns(intent: Intent): AsyncGenerator<Request, string[], string> {
     const [table, column] = columns.drug;
-    const found = listedValues(yield { name: 'value_substring_search', arguments: { table, column, value: intent.term } });
+    const found = listedValues(
+      yield { name: 'value_substring_search', arguments: { table, column, value: intent.term } },
+    );
     if (found.length > 0) return [intent.term];
     const query = intent.fallback && intent.fallback !== 'generic' ? `${intent.term} ${intent.fallback}` : intent.term;
-    const expansions = expansionsFrom(yield { name: 'web_search', arguments: { query } }).filter((e) => e !== intent.term);
+    const expansions = expansionsFrom(yield { name: 'web_search', arguments: { query } }).filter(
+      (e) => e !== intent.term,
+    );
     return expansions.length > 0 ? expansions : [intent.term];
   }
 
@@ -115,7 +126,7 @@ export function baselineAgent(dbId: DbId, taskType: TaskType): AgentPolicy {
       }
       case 'dx-patients': {
         if (/\b(prescribed|ordered|got)\b/.test(intent.term)) return undefined;
-        let values = yield* resolve(...columns.dx, intent.term);
+        const values = yield* resolve(...columns.dx, intent.term);
         if (values.length === 0) return undefined;
         const names = values.map(q).join(', ');
         return mimic
@@ -133,8 +144,28 @@ export function baselineAgent(dbId: DbId, taskType: TaskType): AgentPolicy {
       }
       case 'top-n': {
         const kinds: [RegExp, string, string, string][] = mimic
-          ? [[/lab/, 'labtesttypes.itemname', 'labresults JOIN labtesttypes ON labresults.itemcode = labtesttypes.itemcode', 'labresults.resultdatetime'], [/medication|drug/, 'medicationname', 'medicationorders', 'startdatetime'], [/diagnos/, 'diagnosiscodes.description', 'admissiondiagnoses JOIN diagnosiscodes ON admissiondiagnoses.icdcode = diagnosiscodes.icdcode AND admissiondiagnoses.codeversion = diagnosiscodes.codeversion', 'admissiondiagnoses.recordeddatetime'], [/specimen/, 'specimentype', 'microbiologyresults', 'collecteddatetime']]
-          : [[/lab/, 'lab_name', 'lab', 'lab_result_time'], [/drug|medication/, 'drug_name', 'prescription', 'medication_start_time'], [/treatment/, 'treatment_name', 'treatment', 'treatment_time'], [/diagnos/, 'condition_name', 'condition', 'condition_time']];
+          ? [
+              [
+                /lab/,
+                'labtesttypes.itemname',
+                'labresults JOIN labtesttypes ON labresults.itemcode = labtesttypes.itemcode',
+                'labresults.resultdatetime',
+              ],
+              [/medication|drug/, 'medicationname', 'medicationorders', 'startdatetime'],
+              [
+                /diagnos/,
+                'diagnosiscodes.description',
+                'admissiondiagnoses JOIN diagnosiscodes ON admissiondiagnoses.icdcode = diagnosiscodes.icdcode AND admissiondiagnoses.codeversion = diagnosiscodes.codeversion',
+                'admissiondiagnoses.recordeddatetime',
+              ],
+              [/specimen/, 'specimentype', 'microbiologyresults', 'collecteddatetime'],
+            ]
+          : [
+              [/lab/, 'lab_name', 'lab', 'lab_result_time'],
+              [/drug|medication/, 'drug_name', 'prescription', 'medication_start_time'],
+              [/treatment/, 'treatment_name', 'treatment', 'treatment_time'],
+              [/diagnos/, 'condition_name', 'condition', 'condition_time'],
+            ];
         const kind = kinds.find(([pattern]) => pattern.test(intent.term));
         if (!kind) return undefined;
         const [, column, from, time] = kind;
@@ -191,7 +222,10 @@ export function baselineAgent(dbId: DbId, taskType: TaskType): AgentPolicy {
         const text = messageText(last);
         if (/double-check/i.test(text) && lastAnswer) return { text: `I double-checked: ${lastAnswer}`, latencyMs: 0 };
         if (text.includes(END)) return { text: 'Goodbye.', latencyMs: 0 };
-        const userTexts = messages.filter((m) => m.role === 'user').map(messageText).filter((t) => !/double-check/i.test(t));
+        const userTexts = messages
+          .filter((m) => m.role === 'user')
+          .map(messageText)
+          .filter((t) => !/double-check/i.test(t));
         plan = answer(userTexts);
       } else if (last.role === 'tool') {
         feed = last.content;

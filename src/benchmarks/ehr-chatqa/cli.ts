@@ -24,7 +24,9 @@ export function validateAll(args: { database?: string; upstreamDir?: string; cac
   const counts: Record<string, number> = {};
   const problems: TaskProblem[] = [];
   for (const dbId of settings.databases) {
-    const files = settings.upstreamDir ? upstreamPaths(settings.upstreamDir, dbId) : ensureTaskFiles(settings.cacheDir, dbId);
+    const files = settings.upstreamDir
+      ? upstreamPaths(settings.upstreamDir, dbId)
+      : ensureTaskFiles(settings.cacheDir, dbId);
     const db = openReadOnly(databasePath(settings, dbId));
     try {
       for (const type of ['incre', 'adapt'] as const) {
@@ -45,7 +47,9 @@ export const ehrChatqaCommand: CliCommand = {
     const group = program.command('ehr-chatqa').description('EHR-ChatQA tools (synthetic databases and tasks)');
     group
       .command('validate')
-      .description('check every task: gold SQL runs and reproduces gold_answer, answer non-empty, fallback branches deterministic')
+      .description(
+        'check every task: gold SQL runs and reproduces gold_answer, answer non-empty, fallback branches deterministic',
+      )
       .option('--upstream-dir <dir>', 'validate a checkout of glee4810/EHR-ChatQA instead of the synthetic tasks')
       .option('--database <db>', 'mimic | eicu | both', 'both')
       .option('--cache-dir <dir>', 'where the synthetic databases are generated', join('.medkit', 'cache'))
@@ -54,7 +58,11 @@ export const ehrChatqaCommand: CliCommand = {
         for (const [name, count] of Object.entries(report.counts)) console.log(`${name}: ${count} tasks`);
         for (const problem of report.problems) console.log(`  ${problem.task}: ${problem.problem}`);
         const total = Object.values(report.counts).reduce((a, b) => a + b, 0);
-        console.log(report.problems.length === 0 ? `all ${total} tasks valid` : `${report.problems.length} problems in ${total} tasks`);
+        console.log(
+          report.problems.length === 0
+            ? `all ${total} tasks valid`
+            : `${report.problems.length} problems in ${total} tasks`,
+        );
         if (report.problems.length > 0) process.exitCode = 1;
       });
   },
@@ -62,7 +70,8 @@ export const ehrChatqaCommand: CliCommand = {
 
 export const ehrChatqaLoader = defineLoader({
   name: 'ehr-chatqa',
-  description: 'EHR-ChatQA task file (eval_incre.jsonl / eval_adapt.jsonl: one JSON array of {task_id, task_type, db_id, instruction, gold_sql, gold_answer})',
+  description:
+    'EHR-ChatQA task file (eval_incre.jsonl / eval_adapt.jsonl: one JSON array of {task_id, task_type, db_id, instruction, gold_sql, gold_answer})',
   async *load(path, options) {
     let tasks;
     try {

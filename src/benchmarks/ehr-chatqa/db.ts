@@ -53,7 +53,9 @@ export function openReadOnly(path: string): Database.Database {
 
 export function tableCounts(db: Database.Database): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const row of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]) {
+  for (const row of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+    name: string;
+  }[]) {
     counts[row.name] = (db.prepare(`SELECT COUNT(*) AS n FROM "${row.name}"`).get() as { n: number }).n;
   }
   return counts;

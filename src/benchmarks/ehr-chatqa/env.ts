@@ -75,9 +75,20 @@ export async function runEpisode(options: EpisodeOptions): Promise<Episode> {
   const agentTimeMs = options.agentTimeMs ?? 600_000;
   const specs = tools.specs();
   const episode: Episode = {
-    endReason: 'max-steps', messages: [{ role: 'system', content: options.systemPrompt }], turns: [{ role: 'agent', text: GREETING }],
-    queries: [], responses: [], steps: 0, agentMs: 0, toolCalls: 0, toolErrors: 0, parseErrors: 0, emptyAgentMessages: 0,
-    userRejections: 0, verifierRejections: 0, reflections: 0,
+    endReason: 'max-steps',
+    messages: [{ role: 'system', content: options.systemPrompt }],
+    turns: [{ role: 'agent', text: GREETING }],
+    queries: [],
+    responses: [],
+    steps: 0,
+    agentMs: 0,
+    toolCalls: 0,
+    toolErrors: 0,
+    parseErrors: 0,
+    emptyAgentMessages: 0,
+    userRejections: 0,
+    verifierRejections: 0,
+    reflections: 0,
   };
   const userTurn = async (): Promise<boolean> => {
     let reply: UserReply;
@@ -91,8 +102,17 @@ export async function runEpisode(options: EpisodeOptions): Promise<Episode> {
     episode.userRejections += reply.rejected.length;
     episode.verifierRejections += reply.verifierRejections;
     episode.reflections += reply.reflections;
-    for (const rejected of reply.rejected) context.record({ type: 'evidence', kind: 'user-turn', data: { text: rejected.text, verdict: `rejected: ${rejected.reason}` } });
-    context.record({ type: 'evidence', kind: 'user-turn', data: { text: reply.text, verdict: reply.gaveUp ? `gave up: ${reply.gaveUp}` : 'sent' } });
+    for (const rejected of reply.rejected)
+      context.record({
+        type: 'evidence',
+        kind: 'user-turn',
+        data: { text: rejected.text, verdict: `rejected: ${rejected.reason}` },
+      });
+    context.record({
+      type: 'evidence',
+      kind: 'user-turn',
+      data: { text: reply.text, verdict: reply.gaveUp ? `gave up: ${reply.gaveUp}` : 'sent' },
+    });
     episode.turns.push({ role: 'user', text: reply.text });
     episode.messages.push({ role: 'user', content: reply.text, source: 'user' });
     if (reply.text.includes(END)) {
@@ -132,15 +152,33 @@ export async function runEpisode(options: EpisodeOptions): Promise<Episode> {
         result = `Error: the arguments of ${call.name} are not valid JSON (${call.parseError}). Send the tool call again with a JSON object of arguments.`;
         error = result;
       } else {
-        if (call.name === 'sql_execute' && typeof call.arguments.query === 'string') episode.queries.push(call.arguments.query);
+        if (call.name === 'sql_execute' && typeof call.arguments.query === 'string')
+          episode.queries.push(call.arguments.query);
         const outcome = await tools.call(call.name, call.arguments);
         ({ result, error, durationMs } = outcome);
       }
       if (error !== undefined) episode.toolErrors++;
-      episode.messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: result, ...(error !== undefined ? { error } : {}) });
-      context.record({ type: 'tool', name: call.name, arguments: (call.rawArguments ?? call.arguments) as JsonValue, result, ...(error !== undefined ? { error } : {}), durationMs });
+      episode.messages.push({
+        role: 'tool',
+        toolCallId: call.id,
+        name: call.name,
+        content: result,
+        ...(error !== undefined ? { error } : {}),
+      });
+      context.record({
+        type: 'tool',
+        name: call.name,
+        arguments: (call.rawArguments ?? call.arguments) as JsonValue,
+        result,
+        ...(error !== undefined ? { error } : {}),
+        durationMs,
+      });
       if (call.name === 'sql_execute' && error === undefined) {
-        context.record({ type: 'evidence', kind: 'sql-result', data: { sql: String(call.arguments.query), columns: [], rows: result.slice(0, 2000) } });
+        context.record({
+          type: 'evidence',
+          kind: 'sql-result',
+          data: { sql: String(call.arguments.query), columns: [], rows: result.slice(0, 2000) },
+        });
       }
       continue;
     }

@@ -58,11 +58,13 @@ export class TableWriter {
     let list = this.rows.get(table);
     if (!list) this.rows.set(table, (list = []));
     // Every stored text value is lowercase (reference §9).
-    list.push(columns.map((column) => {
-      const value = row[column];
-      if (value === undefined) return null;
-      return typeof value === 'string' ? value.toLowerCase() : value;
-    }));
+    list.push(
+      columns.map((column) => {
+        const value = row[column];
+        if (value === undefined) return null;
+        return typeof value === 'string' ? value.toLowerCase() : value;
+      }),
+    );
   }
 
   count(table: string): number {
@@ -73,7 +75,9 @@ export class TableWriter {
     const write = db.transaction(() => {
       for (const [table, rows] of this.rows) {
         const columns = this.columns.get(table)!;
-        const statement = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+        const statement = db.prepare(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        );
         for (const row of rows) statement.run(...row);
       }
     });

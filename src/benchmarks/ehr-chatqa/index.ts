@@ -30,7 +30,9 @@ export function loadTasks(options: BenchmarkOptions): { tasks: EhrTask[]; dbPath
   const dbPaths: Record<string, string> = {};
   for (const dbId of settings.databases as DbId[]) {
     dbPaths[dbId] = databasePath(settings, dbId);
-    const files = settings.upstreamDir ? upstreamPaths(settings.upstreamDir, dbId) : ensureTaskFiles(settings.cacheDir, dbId);
+    const files = settings.upstreamDir
+      ? upstreamPaths(settings.upstreamDir, dbId)
+      : ensureTaskFiles(settings.cacheDir, dbId);
     for (const type of settings.taskTypes) tasks.push(...readTaskFile(files[type]));
   }
   return { tasks, dbPaths };
@@ -67,12 +69,14 @@ export const ehrChatqa = defineBenchmark({
     database: 'mimic | eicu | both (default both)',
     taskType: 'increqa | adaptqa | both (default both)',
     rewardScope: 'any (upstream: any executed query / any tagged reply counts) | final (only the last)',
-    upstreamDir: "a checkout of glee4810/EHR-ChatQA: reads src/envs/<db>/<db>.sqlite and eval_{incre,adapt}.jsonl from it",
+    upstreamDir:
+      'a checkout of glee4810/EHR-ChatQA: reads src/envs/<db>/<db>.sqlite and eval_{incre,adapt}.jsonl from it',
     maxSteps: 'agent steps per episode (default 30)',
     agentTimeS: 'cumulative agent model time per episode, seconds (default 600)',
     maxRetry: 're-runs of episodes the validator blames on the user (default 10)',
     sqlTimeout: 'sql_execute timeout cap, seconds (default 60)',
     userVerify: 'true | false: the LLM user verifier and reflections (default true)',
-    embeddings: "ngram (offline character n-grams, default) | a role (e.g. agent) whose provider's embedding endpoint indexes values for value_similarity_search",
+    embeddings:
+      "ngram (offline character n-grams, default) | a role (e.g. agent) whose provider's embedding endpoint indexes values for value_similarity_search",
   },
 });

@@ -24,7 +24,11 @@ export function gapMetric(fixedK?: number): Metric {
 export const GROUP_KEYS = ['database', 'taskType', 'category'];
 
 export function ehrMetrics(categoriesById?: Map<string, string[]>): Metric[] {
-  return [gapMetric(), ...GROUP_KEYS.map((key) => groupedMetrics(gapMetric(), key)), ...(categoriesById ? [multiLabelCategoryMetrics(categoriesById)] : [])];
+  return [
+    gapMetric(),
+    ...GROUP_KEYS.map((key) => groupedMetrics(gapMetric(), key)),
+    ...(categoriesById ? [multiLabelCategoryMetrics(categoriesById)] : []),
+  ];
 }
 
 /**

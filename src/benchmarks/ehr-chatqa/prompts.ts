@@ -54,7 +54,8 @@ export function userSystemPrompt(instruction: string, mistakes: string[]): strin
     USER_RULES,
     `Instruction: ${instruction}`,
   ];
-  if (mistakes.length > 0) parts.push(`Previous user mistakes (do not repeat them):\n${mistakes.map((m) => `- ${m}`).join('\n')}`);
+  if (mistakes.length > 0)
+    parts.push(`Previous user mistakes (do not repeat them):\n${mistakes.map((m) => `- ${m}`).join('\n')}`);
   return parts.join('\n\n');
 }
 
@@ -67,7 +68,12 @@ export function transcript(turns: VisibleTurn[], labels: { user: string; agent: 
   return turns.map((turn) => `${turn.role === 'user' ? labels.user : labels.agent}: ${turn.text}`).join('\n');
 }
 
-export function verifierPrompt(instruction: string, mistakes: string[], turns: VisibleTurn[], candidate: string): string {
+export function verifierPrompt(
+  instruction: string,
+  mistakes: string[],
+  turns: VisibleTurn[],
+  candidate: string,
+): string {
   return [
     'You are a supervisor checking a simulated user. The user follows an instruction and rules while talking to a DB agent.',
     USER_RULES,
@@ -76,7 +82,9 @@ export function verifierPrompt(instruction: string, mistakes: string[], turns: V
     `Conversation so far:\n${transcript(turns, { user: '[User]', agent: '[DB Agent]' })}`,
     `Candidate next user message:\n${candidate}`,
     'Does the candidate follow the instruction and every rule? Answer only "yes" or "no".',
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 export function reflectionPrompt(instruction: string, turns: VisibleTurn[], candidate: string): string {

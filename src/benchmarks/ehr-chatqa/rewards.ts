@@ -8,12 +8,33 @@ export type RewardScope = 'any' | 'final';
 /** Upstream's ad-hoc table: only numbers that occur in its golds. */
 export const NUMBER_WORDS: Record<string, string> = (() => {
   const table: Record<string, string> = {
-    zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11',
-    fourteen: '14', sixteen: '16', nineteen: '19', thirty: '30',
+    zero: '0',
+    one: '1',
+    two: '2',
+    three: '3',
+    four: '4',
+    five: '5',
+    six: '6',
+    seven: '7',
+    eight: '8',
+    nine: '9',
+    ten: '10',
+    eleven: '11',
+    fourteen: '14',
+    sixteen: '16',
+    nineteen: '19',
+    thirty: '30',
   };
   const compound: [string, string][] = [
-    ['twenty-eight', '28'], ['thirty-five', '35'], ['thirty-seven', '37'], ['forty-eight', '48'], ['seventy-two', '72'],
-    ['two hundred forty-seven', '247'], ['two hundred and forty-seven', '247'], ['six hundred fifty-nine', '659'], ['six hundred and fifty-nine', '659'],
+    ['twenty-eight', '28'],
+    ['thirty-five', '35'],
+    ['thirty-seven', '37'],
+    ['forty-eight', '48'],
+    ['seventy-two', '72'],
+    ['two hundred forty-seven', '247'],
+    ['two hundred and forty-seven', '247'],
+    ['six hundred fifty-nine', '659'],
+    ['six hundred and fifty-nine', '659'],
   ];
   for (const [words, digits] of compound) {
     table[words] = digits;
@@ -24,7 +45,9 @@ export const NUMBER_WORDS: Record<string, string> = (() => {
 
 /** Upstream `answer(x)`: lowercased, trimmed; floats become integer strings when integral, else round(x, 4). */
 export function normalizeAnswer(value: unknown): string {
-  const text = String(value === null || value === undefined ? 'None' : value).toLowerCase().trim();
+  const text = String(value === null || value === undefined ? 'None' : value)
+    .toLowerCase()
+    .trim();
   const number = pyFloat(text);
   if (number === undefined) return text;
   if (Number.isInteger(number)) return BigInt(number).toString();
@@ -57,7 +80,10 @@ export function adaptReward(goldAnswer: unknown, responses: string[], scope: Rew
   const spans = responses.map((text) => answerSpan(text) ?? null);
   let candidates = responses.map((_, index) => index);
   if (scope === 'final') {
-    const last = spans.map((span, index) => (span === null ? -1 : index)).filter((index) => index >= 0).pop();
+    const last = spans
+      .map((span, index) => (span === null ? -1 : index))
+      .filter((index) => index >= 0)
+      .pop();
     candidates = last === undefined ? [] : [last];
   }
   for (const index of candidates) {
@@ -102,7 +128,10 @@ export async function increReward(
   run: (query: string) => Promise<ExecutedQuery>,
   scope: RewardScope = 'any',
 ): Promise<IncreResult> {
-  const selected = scope === 'final' ? queries.slice(-1).map((query) => ({ query, index: queries.length - 1 })) : queries.map((query, index) => ({ query, index }));
+  const selected =
+    scope === 'final'
+      ? queries.slice(-1).map((query) => ({ query, index: queries.length - 1 }))
+      : queries.map((query, index) => ({ query, index }));
   let errors = 0;
   let executed = 0;
   for (const { query, index } of selected) {
@@ -112,7 +141,8 @@ export async function increReward(
       errors++;
       continue;
     }
-    if (outcome.rows.length > 0 && firstColumnSetMatch(goldAnswer, outcome.rows)) return { reward: 1, matched: index, errors, executed };
+    if (outcome.rows.length > 0 && firstColumnSetMatch(goldAnswer, outcome.rows))
+      return { reward: 1, matched: index, errors, executed };
   }
   return { reward: 0, errors, executed };
 }

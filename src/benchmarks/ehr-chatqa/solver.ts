@@ -38,10 +38,22 @@ export function settingsFrom(options: BenchmarkOptions): EhrSettings {
   const args = options.args;
   const get = (key: string) => (args[key] === undefined || args[key] === null ? undefined : String(args[key]));
   const database = get('database') ?? 'both';
-  const databases: Record<string, DbId[]> = { mimic: ['mimic_iv_star'], eicu: ['eicu_star'], both: ['mimic_iv_star', 'eicu_star'], mimic_iv_star: ['mimic_iv_star'], eicu_star: ['eicu_star'] };
+  const databases: Record<string, DbId[]> = {
+    mimic: ['mimic_iv_star'],
+    eicu: ['eicu_star'],
+    both: ['mimic_iv_star', 'eicu_star'],
+    mimic_iv_star: ['mimic_iv_star'],
+    eicu_star: ['eicu_star'],
+  };
   if (!databases[database]) throw new ConfigError(`--arg database=${database}: expected mimic, eicu or both`);
   const taskType = (get('taskType') ?? 'both').toLowerCase();
-  const types: Record<string, ('incre' | 'adapt')[]> = { increqa: ['incre'], incre: ['incre'], adaptqa: ['adapt'], adapt: ['adapt'], both: ['incre', 'adapt'] };
+  const types: Record<string, ('incre' | 'adapt')[]> = {
+    increqa: ['incre'],
+    incre: ['incre'],
+    adaptqa: ['adapt'],
+    adapt: ['adapt'],
+    both: ['incre', 'adapt'],
+  };
   if (!types[taskType]) throw new ConfigError(`--arg taskType=${taskType}: expected increqa, adaptqa or both`);
   const scope = get('rewardScope') ?? get('reward-scope') ?? 'any';
   if (scope !== 'any' && scope !== 'final') throw new ConfigError(`--arg rewardScope=${scope}: expected any or final`);
@@ -49,14 +61,23 @@ export function settingsFrom(options: BenchmarkOptions): EhrSettings {
     const value = get(key);
     if (value === undefined) return fallback;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new ConfigError(`--arg ${key}=${value}: expected a positive number`);
+    if (!Number.isFinite(parsed) || parsed <= 0)
+      throw new ConfigError(`--arg ${key}=${value}: expected a positive number`);
     return parsed;
   };
   const upstreamDir = get('upstreamDir') ?? get('upstream-dir');
   return {
-    databases: databases[database]!, taskTypes: types[taskType]!, rewardScope: scope, maxSteps: number('maxSteps', 30),
-    agentTimeMs: number('agentTimeS', 600) * 1000, maxRetry: number('maxRetry', 10), sqlTimeoutS: number('sqlTimeout', 60),
-    userVerify: get('userVerify') !== 'false', embeddings: get('embeddings') ?? 'ngram', cacheDir: options.cacheDir, ...(upstreamDir ? { upstreamDir } : {}),
+    databases: databases[database]!,
+    taskTypes: types[taskType]!,
+    rewardScope: scope,
+    maxSteps: number('maxSteps', 30),
+    agentTimeMs: number('agentTimeS', 600) * 1000,
+    maxRetry: number('maxRetry', 10),
+    sqlTimeoutS: number('sqlTimeout', 60),
+    userVerify: get('userVerify') !== 'false',
+    embeddings: get('embeddings') ?? 'ngram',
+    cacheDir: options.cacheDir,
+    ...(upstreamDir ? { upstreamDir } : {}),
   };
 }
 
@@ -74,7 +95,12 @@ function upstreamDbRules(settings: EhrSettings, dbId: DbId): string | undefined 
 const environments = new Map<string, Promise<EhrTools>>();
 
 /** Tools for a database file, built once per process (the value index takes ~0.2 s). */
-export function environment(dbPath: string, dbId: DbId, maxTimeoutS = 60, embeddings: EmbeddingProvider = ngramEmbeddings): Promise<EhrTools> {
+export function environment(
+  dbPath: string,
+  dbId: DbId,
+  maxTimeoutS = 60,
+  embeddings: EmbeddingProvider = ngramEmbeddings,
+): Promise<EhrTools> {
   const key = `${dbPath}\u0000${embeddings.name}\u0000${maxTimeoutS}`;
   let tools = environments.get(key);
   if (!tools) {
@@ -96,15 +122,18 @@ const latestContext = new Map<string, SolverContext>();
 
 /** Embeddings from a role's provider (`--arg embeddings=agent`), batched; calls go through the latest unit's context. */
 function roleEmbeddings(context: SolverContext, role: string): EmbeddingProvider {
-  if (!(MODEL_ROLES as readonly string[]).includes(role)) throw new ConfigError(`--arg embeddings=${role}: expected ngram or a role (${MODEL_ROLES.join(', ')})`);
-  if (!context.hasRole(role as ModelRole)) throw new ConfigError(`--arg embeddings=${role}: this run has no model for role '${role}'`);
+  if (!(MODEL_ROLES as readonly string[]).includes(role))
+    throw new ConfigError(`--arg embeddings=${role}: expected ngram or a role (${MODEL_ROLES.join(', ')})`);
+  if (!context.hasRole(role as ModelRole))
+    throw new ConfigError(`--arg embeddings=${role}: this run has no model for role '${role}'`);
   latestContext.set(role, context);
   return {
     name: `${role}:${context.modelName(role as ModelRole)}`,
     async embed(texts) {
       const current = latestContext.get(role)!;
       const out: number[][] = [];
-      for (let i = 0; i < texts.length; i += 256) out.push(...(await current.embed(texts.slice(i, i + 256), { role: role as ModelRole })));
+      for (let i = 0; i < texts.length; i += 256)
+        out.push(...(await current.embed(texts.slice(i, i + 256), { role: role as ModelRole })));
       return out;
     },
   };
@@ -112,10 +141,19 @@ function roleEmbeddings(context: SolverContext, role: string): EmbeddingProvider
 
 function episodeSummary(episode: Episode): JsonObject {
   return {
-    endReason: episode.endReason, queries: episode.queries, responses: episode.responses, steps: episode.steps,
-    agentMs: episode.agentMs, toolCalls: episode.toolCalls, toolErrors: episode.toolErrors, parseErrors: episode.parseErrors,
-    emptyAgentMessages: episode.emptyAgentMessages, userRejections: episode.userRejections, verifierRejections: episode.verifierRejections,
-    reflections: episode.reflections, ...(episode.error ? { error: episode.error } : {}),
+    endReason: episode.endReason,
+    queries: episode.queries,
+    responses: episode.responses,
+    steps: episode.steps,
+    agentMs: episode.agentMs,
+    toolCalls: episode.toolCalls,
+    toolErrors: episode.toolErrors,
+    parseErrors: episode.parseErrors,
+    emptyAgentMessages: episode.emptyAgentMessages,
+    userRejections: episode.userRejections,
+    verifierRejections: episode.verifierRejections,
+    reflections: episode.reflections,
+    ...(episode.error ? { error: episode.error } : {}),
   };
 }
 
@@ -123,17 +161,30 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
   const settings = settingsFrom(options);
   return {
     name: mode === 'agent' ? 'ehr-chatqa-tool-calling' : 'ehr-chatqa-baseline',
-    params: { mode, maxSteps: settings.maxSteps, agentTimeMs: settings.agentTimeMs, maxRetry: settings.maxRetry, userVerify: settings.userVerify },
+    params: {
+      mode,
+      maxSteps: settings.maxSteps,
+      agentTimeMs: settings.agentTimeMs,
+      maxRetry: settings.maxRetry,
+      userVerify: settings.userVerify,
+    },
     async solve(state, context) {
       const task = state.sample.metadata?.task as unknown as EhrTask;
-      const embeddings = settings.embeddings === 'ngram' ? ngramEmbeddings : roleEmbeddings(context, settings.embeddings);
+      const embeddings =
+        settings.embeddings === 'ngram' ? ngramEmbeddings : roleEmbeddings(context, settings.embeddings);
       const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS, embeddings);
       const systemPrompt = agentSystemPrompt(task.db_id, task.task_type, upstreamDbRules(settings, task.db_id));
       const useAgentModel = mode === 'agent' && context.hasRole('agent');
       const useUserModel = context.hasRole('user');
-      if (!useUserModel) context.record({ type: 'info', message: 'no user model given: the scripted user speaks the task\'s user_turns' });
-      if (mode === 'agent' && !useAgentModel) context.record({ type: 'info', message: 'no agent model given: the baseline agent answers' });
-      if (!context.hasRole('validator')) context.record({ type: 'info', message: 'no validator model given: episodes are not validated or re-run' });
+      if (!useUserModel)
+        context.record({
+          type: 'info',
+          message: "no user model given: the scripted user speaks the task's user_turns",
+        });
+      if (mode === 'agent' && !useAgentModel)
+        context.record({ type: 'info', message: 'no agent model given: the baseline agent answers' });
+      if (!context.hasRole('validator'))
+        context.record({ type: 'info', message: 'no validator model given: episodes are not validated or re-run' });
       const mistakes: string[] = [];
       const retryReasons: string[] = [];
       let episode: Episode;
@@ -144,10 +195,23 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
         const user = useUserModel
           ? llmUser(context, { instruction: task.instruction, mistakes, verify: settings.userVerify })
           : scriptedUser(task.user_turns ?? [task.instruction]);
-        episode = await runEpisode({ systemPrompt, tools, agent, user, context, maxSteps: settings.maxSteps, agentTimeMs: settings.agentTimeMs });
+        episode = await runEpisode({
+          systemPrompt,
+          tools,
+          agent,
+          user,
+          context,
+          maxSteps: settings.maxSteps,
+          agentTimeMs: settings.agentTimeMs,
+        });
         if (!context.hasRole('validator')) break;
         validation = await validateEpisode(context, episode, task.instruction, task.gold_sql);
-        context.record({ type: 'evidence', kind: 'judge', title: 'user validator', data: { dimension: 'user_error', rating: validation.decision, rationale: validation.reason } });
+        context.record({
+          type: 'evidence',
+          kind: 'judge',
+          title: 'user validator',
+          data: { dimension: 'user_error', rating: validation.decision, rationale: validation.reason },
+        });
         if (validation.decision === 'no_error') break;
         retryReasons.push(validation.reason);
         mistakes.push(validation.reason);
@@ -159,9 +223,22 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
       state.messages = episode.messages;
       state.output = { ...state.output, text: episode.responses[episode.responses.length - 1] ?? '' };
       state.metadata = {
-        ...state.metadata, ...episodeSummary(episode), agent: useAgentModel ? 'tool-calling' : 'baseline', user: useUserModel ? 'llm' : 'scripted',
-        retry: retryReasons.length, retryReasons, retryExhausted,
-        ...(validation ? { validation: { decision: validation.decision, reason: validation.reason, ...(validation.skipped ? { skipped: validation.skipped } : {}) } } : {}),
+        ...state.metadata,
+        ...episodeSummary(episode),
+        agent: useAgentModel ? 'tool-calling' : 'baseline',
+        user: useUserModel ? 'llm' : 'scripted',
+        retry: retryReasons.length,
+        retryReasons,
+        retryExhausted,
+        ...(validation
+          ? {
+              validation: {
+                decision: validation.decision,
+                reason: validation.reason,
+                ...(validation.skipped ? { skipped: validation.skipped } : {}),
+              },
+            }
+          : {}),
       };
       state.completed = true;
       return state;
@@ -170,13 +247,21 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
 }
 
 /** Rewards of one episode under both scopes (the run's scope is the score; the other goes to metadata). */
-export async function episodeRewards(task: EhrTask, metadata: JsonObject, run: (query: string) => Promise<ExecutedQuery>) {
+export async function episodeRewards(
+  task: EhrTask,
+  metadata: JsonObject,
+  run: (query: string) => Promise<ExecutedQuery>,
+) {
   const queries = (metadata.queries as string[] | undefined) ?? [];
   const responses = (metadata.responses as string[] | undefined) ?? [];
   if (task.task_type === 'adapt') {
     const any = adaptReward(task.gold_answer, responses, 'any');
     const final = adaptReward(task.gold_answer, responses, 'final');
-    return { any: any.reward, final: final.reward, detail: { golds: any.golds, matched: any.matched ?? null } as JsonObject };
+    return {
+      any: any.reward,
+      final: final.reward,
+      detail: { golds: any.golds, matched: any.matched ?? null } as JsonObject,
+    };
   }
   const cache = new Map<string, Promise<ExecutedQuery>>();
   const cached = (query: string) => {
@@ -185,7 +270,11 @@ export async function episodeRewards(task: EhrTask, metadata: JsonObject, run: (
   };
   const any = await increReward(task.gold_answer, queries, cached, 'any');
   const final = await increReward(task.gold_answer, queries, cached, 'final');
-  return { any: any.reward, final: final.reward, detail: { matched: any.matched ?? null, queryErrors: any.errors } as JsonObject };
+  return {
+    any: any.reward,
+    final: final.reward,
+    detail: { matched: any.matched ?? null, queryErrors: any.errors } as JsonObject,
+  };
 }
 
 export function ehrScorer(options: BenchmarkOptions): Scorer {
@@ -197,15 +286,28 @@ export function ehrScorer(options: BenchmarkOptions): Scorer {
       const task = state.sample.metadata?.task as unknown as EhrTask;
       const metadata = state.metadata;
       if (metadata.retryExhausted === true) {
-        return { value: null, explanation: `every re-run was blamed on the simulated user (${String(metadata.retry)} retries); upstream refuses to score such a task`, metadata: { endReason: String(metadata.endReason) } };
+        return {
+          value: null,
+          explanation: `every re-run was blamed on the simulated user (${String(metadata.retry)} retries); upstream refuses to score such a task`,
+          metadata: { endReason: String(metadata.endReason) },
+        };
       }
       if (metadata.endReason !== 'user-end') {
-        return { value: 0, explanation: `episode ended by ${String(metadata.endReason)}: reward 0`, metadata: { endReason: String(metadata.endReason), reward_any: 0, reward_final: 0 } };
+        return {
+          value: 0,
+          explanation: `episode ended by ${String(metadata.endReason)}: reward 0`,
+          metadata: { endReason: String(metadata.endReason), reward_any: 0, reward_final: 0 },
+        };
       }
-      const embeddings = settings.embeddings === 'ngram' ? ngramEmbeddings : roleEmbeddings(_context, settings.embeddings);
+      const embeddings =
+        settings.embeddings === 'ngram' ? ngramEmbeddings : roleEmbeddings(_context, settings.embeddings);
       const tools = await environment(databasePath(settings, task.db_id), task.db_id, settings.sqlTimeoutS, embeddings);
       const run = async (query: string): Promise<ExecutedQuery> => {
-        const outcome = await tools.runner.execute(query, { timeoutMs: settings.sqlTimeoutS * 1000, keep: 100_000, cap: 100_000 });
+        const outcome = await tools.runner.execute(query, {
+          timeoutMs: settings.sqlTimeoutS * 1000,
+          keep: 100_000,
+          cap: 100_000,
+        });
         return outcome.ok ? { query, rows: outcome.rows } : { query, error: outcome.error };
       };
       const rewards = await episodeRewards(task, metadata, run);
@@ -214,7 +316,13 @@ export function ehrScorer(options: BenchmarkOptions): Scorer {
         value,
         answer: state.output.text.slice(0, 500),
         explanation: `${task.task_type === 'incre' ? 'IncreQA (re-executed SQL)' : 'AdaptQA (<answer> containment)'}, scope ${settings.rewardScope}: ${value}`,
-        metadata: { endReason: 'user-end', reward_any: rewards.any, reward_final: rewards.final, scope: settings.rewardScope, ...rewards.detail },
+        metadata: {
+          endReason: 'user-end',
+          reward_any: rewards.any,
+          reward_final: rewards.final,
+          scope: settings.rewardScope,
+          ...rewards.detail,
+        },
       };
     },
   };

@@ -73,7 +73,10 @@ export class SqlRunner {
   /** How many executors were killed at a timeout (for logs and tests). */
   killed = 0;
 
-  constructor(readonly dbPath: string, readonly size = 2) {}
+  constructor(
+    readonly dbPath: string,
+    readonly size = 2,
+  ) {}
 
   private spawnExecutor(): Executor {
     const child = spawn(process.execPath, ['-e', CHILD_SOURCE, BETTER_SQLITE3, this.dbPath], {
@@ -96,7 +99,9 @@ export class SqlRunner {
         }
       };
       child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`SQL executor exited (${code}) before it was ready: ${stderr.trim()}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`SQL executor exited (${code}) before it was ready: ${stderr.trim()}`)),
+      );
     });
     ready.catch(() => undefined);
     return { child, ready };
@@ -144,18 +149,53 @@ export class SqlRunner {
         this.release(keep ? executor : undefined);
         resolve(outcome);
       };
-      const onMessage = (message: { id?: number; error?: string; columns?: string[]; rows?: SqlCell[][]; total?: number; truncated?: boolean }) => {
+      const onMessage = (message: {
+        id?: number;
+        error?: string;
+        columns?: string[];
+        rows?: SqlCell[][];
+        total?: number;
+        truncated?: boolean;
+      }) => {
         if (message.id !== id) return;
         const durationMs = Date.now() - started;
         if (message.error !== undefined) finish({ ok: false, error: message.error, timedOut: false, durationMs }, true);
-        else finish({ ok: true, columns: message.columns!, rows: message.rows!, total: message.total!, truncated: message.truncated!, durationMs }, true);
+        else
+          finish(
+            {
+              ok: true,
+              columns: message.columns!,
+              rows: message.rows!,
+              total: message.total!,
+              truncated: message.truncated!,
+              durationMs,
+            },
+            true,
+          );
       };
       const onExit = (code: number | null) =>
-        finish({ ok: false, error: `the query process exited (${code ?? 'signal'})`, timedOut: false, durationMs: Date.now() - started }, false);
+        finish(
+          {
+            ok: false,
+            error: `the query process exited (${code ?? 'signal'})`,
+            timedOut: false,
+            durationMs: Date.now() - started,
+          },
+          false,
+        );
       let timer: NodeJS.Timeout | undefined;
       // Keeps the event loop alive (the child is unref'd) and bounds a start that never completes.
       const guard = setTimeout(
-        () => finish({ ok: false, error: 'the SQL executor did not start in 30 s', timedOut: false, durationMs: Date.now() - started }, false),
+        () =>
+          finish(
+            {
+              ok: false,
+              error: 'the SQL executor did not start in 30 s',
+              timedOut: false,
+              durationMs: Date.now() - started,
+            },
+            false,
+          ),
         30_000,
       );
       executor.child.on('message', onMessage);
@@ -171,7 +211,8 @@ export class SqlRunner {
           }, options.timeoutMs);
           executor.child.send({ id, query, keep: options.keep, cap: options.cap ?? 1_000_000 });
         },
-        (error: Error) => finish({ ok: false, error: error.message, timedOut: false, durationMs: Date.now() - started }, false),
+        (error: Error) =>
+          finish({ ok: false, error: error.message, timedOut: false, durationMs: Date.now() - started }, false),
       );
     });
   }

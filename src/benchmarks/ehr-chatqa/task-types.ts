@@ -2,8 +2,24 @@
 import type { Rng } from '../../stats/random.js';
 import type { DbId } from './schema.js';
 
-export const QUERY_AMBIGUITY = ['time-scope', 'ranking-ties', 'cohort-dedup', 'aggregation-format', 'source-table', 'include-exclude', 'incremental-flow'] as const;
-export const VALUE_MISMATCH = ['abbreviation', 'lay-term', 'stored-variants', 'brand-generic', 'drug-class', 'missing-concept', 'icd-range'] as const;
+export const QUERY_AMBIGUITY = [
+  'time-scope',
+  'ranking-ties',
+  'cohort-dedup',
+  'aggregation-format',
+  'source-table',
+  'include-exclude',
+  'incremental-flow',
+] as const;
+export const VALUE_MISMATCH = [
+  'abbreviation',
+  'lay-term',
+  'stored-variants',
+  'brand-generic',
+  'drug-class',
+  'missing-concept',
+  'icd-range',
+] as const;
 export type Category = (typeof QUERY_AMBIGUITY)[number] | (typeof VALUE_MISMATCH)[number];
 export const CATEGORIES: readonly Category[] = [...QUERY_AMBIGUITY, ...VALUE_MISMATCH];
 
@@ -39,7 +55,8 @@ export type Query = <T = Record<string, unknown>>(sql: string, ...params: unknow
 export type Template = (q: Query, rng: Rng) => TaskDraft[];
 
 /** SQL string literal. */
-export const lit = (value: string | number): string => (typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`);
+export const lit = (value: string | number): string =>
+  typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
 
 /** Instruction text in the upstream style: a goal, what to reveal when, and what not to say. */
 export function instruction(goal: string, ...details: string[]): string {

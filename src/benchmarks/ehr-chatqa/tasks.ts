@@ -25,7 +25,9 @@ const TEMPLATES: Record<DbId, Record<TaskType, Template[]>> = {
 export function runGold(db: Database.Database, sql: string): unknown[][] {
   const statement = db.prepare(sql).raw(true);
   statement.safeIntegers(true);
-  return (statement.all() as unknown[][]).map((row) => row.map((cell) => (typeof cell === 'bigint' ? Number(cell) : cell)));
+  return (statement.all() as unknown[][]).map((row) =>
+    row.map((cell) => (typeof cell === 'bigint' ? Number(cell) : cell)),
+  );
 }
 
 /** Instantiates every template and keeps the drafts whose gold is usable (non-empty, first cell not NULL, ≤ 100 rows). */
@@ -86,7 +88,10 @@ export function readTaskFile(path: string): EhrTask[] {
   if (!Array.isArray(items)) throw new SampleFormatError(path, 1, '(file)', 'expected a JSON array of tasks');
   const seen = new Set<string>();
   return items.map((item, index) => {
-    const id = typeof item === 'object' && item !== null && 'task_id' in item ? String((item as { task_id: unknown }).task_id) : `#${index}`;
+    const id =
+      typeof item === 'object' && item !== null && 'task_id' in item
+        ? String((item as { task_id: unknown }).task_id)
+        : `#${index}`;
     const line = lineOfTask(text, id);
     const parsed = taskSchema.safeParse(item);
     if (!parsed.success) {
@@ -122,8 +127,16 @@ export function validateTasks(db: Database.Database, tasks: EhrTask[]): TaskProb
       problems.push({ task: name, problem: `gold_sql fails: ${(error as Error).message}` });
       continue;
     }
-    if (rows.length === 0) problems.push({ task: name, problem: 'gold_sql returns no rows (unsolvable: an empty prediction never matches)' });
-    else if (rows[0]![0] === null) problems.push({ task: name, problem: "gold's first cell is NULL (unsolvable: 'None' is dropped only from predictions)" });
+    if (rows.length === 0)
+      problems.push({
+        task: name,
+        problem: 'gold_sql returns no rows (unsolvable: an empty prediction never matches)',
+      });
+    else if (rows[0]![0] === null)
+      problems.push({
+        task: name,
+        problem: "gold's first cell is NULL (unsolvable: 'None' is dropped only from predictions)",
+      });
     if (task.gold_answer.length === 0) problems.push({ task: name, problem: 'gold_answer is empty' });
     if (JSON.stringify(normalizeRows(rows)) !== JSON.stringify(normalizeRows(task.gold_answer))) {
       problems.push({ task: name, problem: 'gold_answer differs from what gold_sql returns on this database' });
@@ -132,11 +145,18 @@ export function validateTasks(db: Database.Database, tasks: EhrTask[]): TaskProb
       try {
         const check = runGold(db, task.fallback_check_sql);
         const absent = check.length === 0 || (check.length === 1 && Number(check[0]![0]) === 0);
-        if (!absent) problems.push({ task: name, problem: 'fallback_check_sql finds the first choice: the fallback branch is not deterministic' });
+        if (!absent)
+          problems.push({
+            task: name,
+            problem: 'fallback_check_sql finds the first choice: the fallback branch is not deterministic',
+          });
       } catch (error) {
         problems.push({ task: name, problem: `fallback_check_sql fails: ${(error as Error).message}` });
       }
-    } else if (task.task_type === 'adapt' && task.categories?.some((c) => c === 'brand-generic' || c === 'drug-class' || c === 'missing-concept')) {
+    } else if (
+      task.task_type === 'adapt' &&
+      task.categories?.some((c) => c === 'brand-generic' || c === 'drug-class' || c === 'missing-concept')
+    ) {
       problems.push({ task: name, problem: 'AdaptQA task without fallback_check_sql' });
     }
   }

@@ -10,7 +10,14 @@ import { sharedRunner } from './sql-runner.js';
 import type { ValueIndex } from './value-index.js';
 import { fixtureWebSearch, pyJsonList, type WebSearch } from './web-search.js';
 
-export const TOOL_NAMES = ['table_search', 'column_search', 'value_substring_search', 'value_similarity_search', 'sql_execute', 'web_search'] as const;
+export const TOOL_NAMES = [
+  'table_search',
+  'column_search',
+  'value_substring_search',
+  'value_similarity_search',
+  'sql_execute',
+  'web_search',
+] as const;
 
 export interface EhrToolsOptions {
   dbPath: string;
@@ -44,24 +51,32 @@ export class EhrTools {
     this.db = openReadOnly(options.dbPath);
     this.runner = options.runner ?? sharedRunner(options.dbPath);
     this.webSearch = options.webSearch ?? fixtureWebSearch;
-    for (const { name } of this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]) {
-      this.tables.set(name, (this.db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name));
+    for (const { name } of this.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]) {
+      this.tables.set(
+        name,
+        (this.db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name),
+      );
     }
     const indexed = options.valueIndex.indexedColumns().join(', ');
     const k = z.coerce.number().int().min(1).max(1000).default(100);
     this.tools = [
       defineTool({
-        name: 'table_search', description: 'List every table in the database, comma-separated. Takes no real input.',
+        name: 'table_search',
+        description: 'List every table in the database, comma-separated. Takes no real input.',
         inputSchema: z.object({ tool_input: z.string().optional().describe('ignored') }),
         execute: () => this.tableSearch(),
       }),
       defineTool({
-        name: 'column_search', description: 'Show the schema (CREATE TABLE) and 3 sample rows of the given tables.',
+        name: 'column_search',
+        description: 'Show the schema (CREATE TABLE) and 3 sample rows of the given tables.',
         inputSchema: z.object({ table_names: z.string().describe('comma-separated table names') }),
         execute: ({ table_names }) => this.columnSearch(table_names),
       }),
       defineTool({
-        name: 'value_substring_search', description: 'Distinct stored values of table.column that contain the given text (case-insensitive).',
+        name: 'value_substring_search',
+        description: 'Distinct stored values of table.column that contain the given text (case-insensitive).',
         inputSchema: z.object({ table: z.string(), column: z.string(), value: z.string(), k }),
         execute: ({ table, column, value, k: limit }) => this.valueSubstringSearch(table, column, value, limit),
       }),
@@ -72,12 +87,15 @@ export class EhrTools {
         execute: ({ table, column, value, k: limit }) => this.valueSimilaritySearch(table, column, value, limit),
       }),
       defineTool({
-        name: 'sql_execute', description: 'Run one read-only SQLite query and return the first k rows as a Python list of tuples.',
+        name: 'sql_execute',
+        description: 'Run one read-only SQLite query and return the first k rows as a Python list of tuples.',
         inputSchema: z.object({ query: z.string(), k, timeout: z.coerce.number().positive().default(60) }),
         execute: ({ query, k: limit, timeout }) => this.sqlExecute(query, limit, timeout),
       }),
       defineTool({
-        name: 'web_search', description: 'Search the web for clinical knowledge that is not in the database (drug brands, drug classes, code ranges).',
+        name: 'web_search',
+        description:
+          'Search the web for clinical knowledge that is not in the database (drug brands, drug classes, code ranges).',
         inputSchema: z.object({ query: z.string() }),
         execute: ({ query }) => this.webSearchTool(query),
       }),
@@ -98,14 +116,18 @@ export class EhrTools {
     }
     const parsed = tool.inputSchema.safeParse(args ?? {});
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+      const detail = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`)
+        .join('; ');
       const result = `Error: invalid arguments for ${name}: ${detail}`;
       return { result, error: result, durationMs: Date.now() - started };
     }
     try {
       const result = await tool.execute(parsed.data, {});
       const failed = result.startsWith('Error') ? result : undefined;
-      return failed ? { result, error: failed, durationMs: Date.now() - started } : { result, durationMs: Date.now() - started };
+      return failed
+        ? { result, error: failed, durationMs: Date.now() - started }
+        : { result, durationMs: Date.now() - started };
     } catch (error) {
       const result = `Error: ${error instanceof Error ? error.message : String(error)}`;
       return { result, error: result, durationMs: Date.now() - started };
@@ -117,33 +139,61 @@ export class EhrTools {
   }
 
   columnSearch(tableNames: string): string {
-    const names = tableNames.split(',').map((name) => name.trim()).filter(Boolean);
+    const names = tableNames
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     const unknown = names.filter((name) => !this.tables.has(name));
-    if (unknown.length > 0) return `Error: table_names {${[...new Set(unknown)].map(pyStrRepr).join(', ')}} not found in database`;
+    if (unknown.length > 0)
+      return `Error: table_names {${[...new Set(unknown)].map(pyStrRepr).join(', ')}} not found in database`;
     return names.map((name) => this.tableInfo(name)).join('\n\n\n');
   }
 
   private tableInfo(table: string): string {
-    const columns = this.db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
-    const keys = this.db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as { id: number; seq: number; table: string; from: string; to: string }[];
-    const indexes = this.db.prepare(`PRAGMA index_list("${table}")`).all() as { name: string; unique: number; origin: string }[];
+    const columns = this.db.prepare(`PRAGMA table_info("${table}")`).all() as {
+      name: string;
+      type: string;
+      notnull: number;
+      pk: number;
+    }[];
+    const keys = this.db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as {
+      id: number;
+      seq: number;
+      table: string;
+      from: string;
+      to: string;
+    }[];
+    const indexes = this.db.prepare(`PRAGMA index_list("${table}")`).all() as {
+      name: string;
+      unique: number;
+      origin: string;
+    }[];
     const type = (raw: string) => raw.toUpperCase().replace(/INT(?!EGER)/g, 'INTEGER');
     const lines = columns.map((c) => `${c.name} ${type(c.type)}${c.notnull ? ' NOT NULL' : ''}`);
-    const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const pk = columns
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     if (pk.length > 0) lines.push(`PRIMARY KEY (${pk.join(', ')})`);
     const byId = new Map<number, typeof keys>();
     for (const key of keys) byId.set(key.id, [...(byId.get(key.id) ?? []), key]);
     for (const group of [...byId.values()].reverse()) {
       const sorted = group.sort((a, b) => a.seq - b.seq);
-      lines.push(`FOREIGN KEY(${sorted.map((k) => k.from).join(', ')}) REFERENCES ${sorted[0]!.table} (${sorted.map((k) => k.to).join(', ')})`);
+      lines.push(
+        `FOREIGN KEY(${sorted.map((k) => k.from).join(', ')}) REFERENCES ${sorted[0]!.table} (${sorted.map((k) => k.to).join(', ')})`,
+      );
     }
     for (const index of indexes.filter((i) => i.unique && i.origin === 'u')) {
-      const cols = (this.db.prepare(`PRAGMA index_info("${index.name}")`).all() as { name: string }[]).map((c) => c.name);
+      const cols = (this.db.prepare(`PRAGMA index_info("${index.name}")`).all() as { name: string }[]).map(
+        (c) => c.name,
+      );
       lines.push(`UNIQUE (${cols.join(', ')})`);
     }
     const statement = this.db.prepare(`SELECT * FROM "${table}" LIMIT 3`).raw(true);
     statement.safeIntegers(true);
-    const sample = (statement.all() as SqlCell[][]).map((row) => row.map((cell) => pyStr(cell).slice(0, 100)).join('\t'));
+    const sample = (statement.all() as SqlCell[][]).map((row) =>
+      row.map((cell) => pyStr(cell).slice(0, 100)).join('\t'),
+    );
     return `CREATE TABLE ${table} (\n\t${lines.join(', \n\t')}\n)\n\n/*\n3 rows from ${table} table:\n${columns.map((c) => c.name).join('\t')}\n${sample.join('\n')}\n*/`;
   }
 
@@ -159,9 +209,15 @@ export class EhrTools {
     const problem = this.checkColumn(table, column);
     if (problem) return `Error retrieving matching values: ${problem}`;
     try {
-      const statement = this.db.prepare(`SELECT DISTINCT "${column}" FROM "${table}" WHERE "${column}" LIKE ? COLLATE NOCASE LIMIT ?`).raw(true);
+      const statement = this.db
+        .prepare(`SELECT DISTINCT "${column}" FROM "${table}" WHERE "${column}" LIKE ? COLLATE NOCASE LIMIT ?`)
+        .raw(true);
       statement.safeIntegers(true);
-      const values = [...new Set((statement.all(`%${value}%`, k) as SqlCell[][]).map((row) => row[0]).filter((cell) => cell !== null))];
+      const values = [
+        ...new Set(
+          (statement.all(`%${value}%`, k) as SqlCell[][]).map((row) => row[0]).filter((cell) => cell !== null),
+        ),
+      ];
       if (values.length === 0) return `No values in ${table}.${column} contain '${value}'.`;
       return `Values in ${table}.${column} containing '${value}': [${values.map((cell) => pyRepr(cell)).join(', ')}].`;
     } catch (error) {
@@ -185,7 +241,10 @@ export class EhrTools {
   async sqlExecute(query: string, k = 100, timeoutS = 60): Promise<string> {
     const timeout = Math.min(timeoutS, this.options.maxTimeoutS ?? 60);
     const outcome = await this.runner.execute(query, { timeoutMs: timeout * 1000, keep: k });
-    if (!outcome.ok) return outcome.timedOut ? `Error: Query execution timed out after ${formatSeconds(timeout)} seconds` : `Error: ${outcome.error}`;
+    if (!outcome.ok)
+      return outcome.timedOut
+        ? `Error: Query execution timed out after ${formatSeconds(timeout)} seconds`
+        : `Error: ${outcome.error}`;
     const text = pyRowsRepr(outcome.rows.slice(0, k));
     if (outcome.total <= k) return text;
     const more = outcome.truncated ? `at least ${outcome.total}` : String(outcome.total);

@@ -4,7 +4,14 @@
 // reflections whose last one is sent anyway.
 import type { ChatMessage, SolverContext } from '../../core/index.js';
 import type { UserReply, UserSimulator } from './env.js';
-import { END, reflectionPrompt, userMessageProblem, userSystemPrompt, verifierPrompt, type VisibleTurn } from './prompts.js';
+import {
+  END,
+  reflectionPrompt,
+  userMessageProblem,
+  userSystemPrompt,
+  verifierPrompt,
+  type VisibleTurn,
+} from './prompts.js';
 
 export const DOUBLE_CHECK = 'can you double-check that this covers everything I asked?';
 
@@ -37,7 +44,13 @@ export interface LlmUserOptions {
 
 /** Roles flipped for the user model: the agent's words arrive as `user`, the user's own as `assistant`. */
 export function flippedMessages(system: string, turns: VisibleTurn[]): ChatMessage[] {
-  return [{ role: 'system', content: system }, ...turns.map((turn): ChatMessage => (turn.role === 'agent' ? { role: 'user', content: turn.text } : { role: 'assistant', content: turn.text }))];
+  return [
+    { role: 'system', content: system },
+    ...turns.map(
+      (turn): ChatMessage =>
+        turn.role === 'agent' ? { role: 'user', content: turn.text } : { role: 'assistant', content: turn.text },
+    ),
+  ];
 }
 
 export function llmUser(context: SolverContext, options: LlmUserOptions): UserSimulator {
@@ -48,7 +61,13 @@ export function llmUser(context: SolverContext, options: LlmUserOptions): UserSi
   let sent = 0;
 
   const verify = async (turns: VisibleTurn[], candidate: string): Promise<boolean> => {
-    const output = await context.generate({ messages: [{ role: 'user', content: verifierPrompt(options.instruction, mistakes, turns, candidate) }], config: { temperature: 0 } }, { role: 'user', recordInput: true });
+    const output = await context.generate(
+      {
+        messages: [{ role: 'user', content: verifierPrompt(options.instruction, mistakes, turns, candidate) }],
+        config: { temperature: 0 },
+      },
+      { role: 'user', recordInput: true },
+    );
     return output.text.trim().toLowerCase() === 'yes';
   };
 
@@ -61,7 +80,10 @@ export function llmUser(context: SolverContext, options: LlmUserOptions): UserSi
       for (let attempt = 0; attempt < maxAttempts && candidate === undefined; attempt++) {
         let text: string;
         try {
-          const output = await context.generate({ messages: [...messages], config: { temperature: options.temperature ?? 1 } }, { role: 'user' });
+          const output = await context.generate(
+            { messages: [...messages], config: { temperature: options.temperature ?? 1 } },
+            { role: 'user' },
+          );
           text = output.text;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
@@ -75,7 +97,13 @@ export function llmUser(context: SolverContext, options: LlmUserOptions): UserSi
           break;
         }
         reply.rejected.push({ text, reason: problem });
-        messages.push({ role: 'assistant', content: text }, { role: 'user', content: `[System] Your last message was rejected because ${problem}. Follow the rules and write the message again.` });
+        messages.push(
+          { role: 'assistant', content: text },
+          {
+            role: 'user',
+            content: `[System] Your last message was rejected because ${problem}. Follow the rules and write the message again.`,
+          },
+        );
       }
       if (candidate === undefined) return { ...reply, text: END, gaveUp: `${maxAttempts} failed attempts` };
       // The first message is not verified; ###END### is checked like any other message.
@@ -85,7 +113,10 @@ export function llmUser(context: SolverContext, options: LlmUserOptions): UserSi
           reply.verifierRejections++;
           reply.reflections++;
           const output = await context.generate(
-            { messages: [{ role: 'user', content: reflectionPrompt(options.instruction, turns, candidate) }], config: { temperature: 0, responseFormat: { type: 'json' } } },
+            {
+              messages: [{ role: 'user', content: reflectionPrompt(options.instruction, turns, candidate) }],
+              config: { temperature: 0, responseFormat: { type: 'json' } },
+            },
             { role: 'user', recordInput: true },
           );
           const revised = parseReflection(output.text);

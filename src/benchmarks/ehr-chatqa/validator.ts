@@ -14,14 +14,25 @@ export interface Validation {
   skipped?: string;
 }
 
-export async function validateEpisode(context: SolverContext, episode: Episode, instruction: string, goldSql: string, maxAttempts = 10): Promise<Validation> {
-  if (episode.endReason === 'max-steps') return { decision: 'no_error', reason: 'skipped', skipped: 'the agent used all its steps' };
-  if (episode.emptyAgentMessages > 0) return { decision: 'no_error', reason: 'skipped', skipped: 'an agent message was empty' };
+export async function validateEpisode(
+  context: SolverContext,
+  episode: Episode,
+  instruction: string,
+  goldSql: string,
+  maxAttempts = 10,
+): Promise<Validation> {
+  if (episode.endReason === 'max-steps')
+    return { decision: 'no_error', reason: 'skipped', skipped: 'the agent used all its steps' };
+  if (episode.emptyAgentMessages > 0)
+    return { decision: 'no_error', reason: 'skipped', skipped: 'an agent message was empty' };
   const prompt = validatorPrompt(instruction, episode.turns, goldSql);
   let lastError = '';
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     try {
-      const output = await context.generate({ messages: [{ role: 'user', content: prompt }], config: { temperature: 0, responseFormat: { type: 'json' } } }, { role: 'validator', recordInput: attempt === 0 });
+      const output = await context.generate(
+        { messages: [{ role: 'user', content: prompt }], config: { temperature: 0, responseFormat: { type: 'json' } } },
+        { role: 'validator', recordInput: attempt === 0 },
+      );
       const parsed = parseValidation(output.text);
       if (parsed) return parsed;
       lastError = `not a validation JSON: ${output.text.slice(0, 200)}`;

@@ -22,7 +22,10 @@ function hash(text: string): number {
 /** Character 3-grams of each word (padded) plus whole words, L2-normalised. */
 export function ngramVector(text: string): Float32Array {
   const vector = new Float32Array(DIMENSIONS);
-  for (const word of text.toLowerCase().split(/[^a-z0-9%.]+/).filter(Boolean)) {
+  for (const word of text
+    .toLowerCase()
+    .split(/[^a-z0-9%.]+/)
+    .filter(Boolean)) {
     vector[hash(`w:${word}`)] += 2;
     const padded = ` ${word} `;
     for (let i = 0; i + 3 <= padded.length; i++) vector[hash(padded.slice(i, i + 3))] += 1;
@@ -56,9 +59,16 @@ export class ValueIndex {
   async build(db: Database.Database, entries: string[]): Promise<this> {
     for (const entry of entries) {
       const [table, column] = entry.split('.') as [string, string];
-      const values = (db.prepare(`SELECT DISTINCT "${column}" AS v FROM "${table}" WHERE "${column}" IS NOT NULL`).raw(true).all() as unknown[][])
-        .map((row) => String(row[0]));
-      const vectors = this.provider === ngramEmbeddings ? values.map(ngramVector) : (await this.provider.embed(values)).map((v) => normalise(Float32Array.from(v)));
+      const values = (
+        db
+          .prepare(`SELECT DISTINCT "${column}" AS v FROM "${table}" WHERE "${column}" IS NOT NULL`)
+          .raw(true)
+          .all() as unknown[][]
+      ).map((row) => String(row[0]));
+      const vectors =
+        this.provider === ngramEmbeddings
+          ? values.map(ngramVector)
+          : (await this.provider.embed(values)).map((v) => normalise(Float32Array.from(v)));
       this.columns.set(entry, { values, vectors });
     }
     return this;
@@ -76,7 +86,10 @@ export class ValueIndex {
   async search(table: string, column: string, query: string, k: number): Promise<string[]> {
     const index = this.columns.get(`${table}.${column}`);
     if (!index || index.values.length === 0) return [];
-    const target = this.provider === ngramEmbeddings ? ngramVector(query) : normalise(Float32Array.from((await this.provider.embed([query]))[0]!));
+    const target =
+      this.provider === ngramEmbeddings
+        ? ngramVector(query)
+        : normalise(Float32Array.from((await this.provider.embed([query]))[0]!));
     const scored = index.vectors.map((vector, i) => {
       let dot = 0;
       for (let d = 0; d < vector.length; d++) dot += vector[d]! * target[d]!;

@@ -154,16 +154,68 @@ export const EICU_FLUIDS: [string, string, number, number, number][] = [
   ['flowsheet all|fluid balance|intake (ml)|iv fluids|d5w', 'd5w', 50, 30, 1],
   ['flowsheet all|fluid balance|intake (ml)|infusions|propofol', 'propofol', 12, 6, 2],
   ['flowsheet all|fluid balance|intake (ml)|infusions|norepinephrine', 'norepinephrine', 10, 5, 2],
-  ['flowsheet all|fluid balance|intake (ml)|enteral|enteral formula volume/bolus amt (ml)', 'enteral formula volume/bolus amt (ml)', 60, 20, 2],
+  [
+    'flowsheet all|fluid balance|intake (ml)|enteral|enteral formula volume/bolus amt (ml)',
+    'enteral formula volume/bolus amt (ml)',
+    60,
+    20,
+    2,
+  ],
   ['flowsheet all|fluid balance|intake (ml)|oral|po liquids', 'po liquids', 240, 120, 3],
   ['flowsheet all|fluid balance|intake (ml)|ivpb|vancomycin', 'vancomycin', 200, 20, 1],
   ['flowsheet all|fluid balance|output (ml)|urine|urine', 'urine', 250, 120, 5],
-  ['flowsheet all|fluid balance|output (ml)|urine|urinary catheter output: indwelling/continuous ure', 'urinary catheter output: indwelling/continuous ure', 180, 90, 3],
+  [
+    'flowsheet all|fluid balance|output (ml)|urine|urinary catheter output: indwelling/continuous ure',
+    'urinary catheter output: indwelling/continuous ure',
+    180,
+    90,
+    3,
+  ],
   ['flowsheet all|fluid balance|output (ml)|stool|stool', 'stool', 150, 100, 1],
   ['flowsheet all|fluid balance|output (ml)|drains|chest tube', 'chest tube', 60, 40, 1],
 ];
 
-export const EICU_CULTURE_SITES = ['blood, venipuncture', 'blood, central line', 'urine, catheter specimen', 'urine, voided specimen', 'sputum, tracheal specimen', 'sputum, expectorated', 'wound, decubitus', 'nasopharynx', 'bronchial lavage', 'other'];
-export const EICU_ORGANISMS = ['no growth', 'no growth', 'escherichia coli', 'staphylococcus aureus', 'klebsiella pneumoniae', 'pseudomonas aeruginosa', 'enterococcus faecalis', 'candida albicans', 'mrsa'];
-export const EICU_SOURCES = ['emergency department', 'emergency department', 'operating room', 'floor', 'direct admit', 'other hospital', 'step-down unit (sdu)', 'recovery room', 'acute care/floor'];
-export const EICU_ETHNICITIES = ['caucasian', 'caucasian', 'caucasian', 'african american', 'hispanic', 'asian', 'native american', 'other/unknown'];
+export const EICU_CULTURE_SITES = [
+  'blood, venipuncture',
+  'blood, central line',
+  'urine, catheter specimen',
+  'urine, voided specimen',
+  'sputum, tracheal specimen',
+  'sputum, expectorated',
+  'wound, decubitus',
+  'nasopharynx',
+  'bronchial lavage',
+  'other',
+];
+export const EICU_ORGANISMS = [
+  'no growth',
+  'no growth',
+  'escherichia coli',
+  'staphylococcus aureus',
+  'klebsiella pneumoniae',
+  'pseudomonas aeruginosa',
+  'enterococcus faecalis',
+  'candida albicans',
+  'mrsa',
+];
+export const EICU_SOURCES = [
+  'emergency department',
+  'emergency department',
+  'operating room',
+  'floor',
+  'direct admit',
+  'other hospital',
+  'step-down unit (sdu)',
+  'recovery room',
+  'acute care/floor',
+];
+export const EICU_ETHNICITIES = [
+  'caucasian',
+  'caucasian',
+  'caucasian',
+  'african american',
+  'hispanic',
+  'asian',
+  'native american',
+  'other/unknown',
+];

@@ -10,9 +10,19 @@
 export const MIMIC_DIAGNOSES: [string, number, string, number][] = [
   ['4019', 9, 'unspecified essential hypertension', 8],
   ['4011', 9, 'benign essential hypertension', 2],
-  ['40391', 9, 'hypertensive chronic kidney disease, unspecified, with chronic kidney disease stage v or end stage renal disease', 1],
+  [
+    '40391',
+    9,
+    'hypertensive chronic kidney disease, unspecified, with chronic kidney disease stage v or end stage renal disease',
+    1,
+  ],
   ['I10', 10, 'essential (primary) hypertension', 8],
-  ['I129', 10, 'hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney disease, or unspecified chronic kidney disease', 2],
+  [
+    'I129',
+    10,
+    'hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney disease, or unspecified chronic kidney disease',
+    2,
+  ],
   ['2724', 9, 'other and unspecified hyperlipidemia', 5],
   ['2720', 9, 'pure hypercholesterolemia', 3],
   ['E785', 10, 'hyperlipidemia, unspecified', 5],
@@ -32,7 +42,12 @@ export const MIMIC_DIAGNOSES: [string, number, string, number][] = [
   ['Z6835', 10, 'body mass index [bmi] 35.0-35.9, adult', 1],
   ['Z6841', 10, 'body mass index [bmi] 40.0-44.9, adult', 1],
   ['Z6830', 10, 'body mass index [bmi] 30.0-30.9, adult', 1],
-  ['25000', 9, 'diabetes mellitus without mention of complication, type ii or unspecified type, not stated as uncontrolled', 4],
+  [
+    '25000',
+    9,
+    'diabetes mellitus without mention of complication, type ii or unspecified type, not stated as uncontrolled',
+    4,
+  ],
   ['E119', 10, 'type 2 diabetes mellitus without complications', 4],
   ['E1122', 10, 'type 2 diabetes mellitus with diabetic chronic kidney disease', 1],
   ['5849', 9, 'acute kidney failure, unspecified', 3],
@@ -234,18 +249,56 @@ export const MIMIC_CAREUNITS = [
   'medical/surgical intensive care unit (micu/sicu)',
   'neuro surgical intensive care unit (neuro sicu)',
 ];
-export const MIMIC_WARDS = ['medicine', 'med/surg', 'cardiology', 'neurology', 'surgery', 'hematology/oncology', 'transplant'];
+export const MIMIC_WARDS = [
+  'medicine',
+  'med/surg',
+  'cardiology',
+  'neurology',
+  'surgery',
+  'hematology/oncology',
+  'transplant',
+];
 
 /** [specimentype, testname, organisms (null = no growth)] */
 export const MIMIC_MICRO: [string, string, (string | null)[]][] = [
-  ['blood culture', 'blood culture, routine', [null, null, 'staphylococcus aureus', 'escherichia coli', 'staphylococcus, coagulase negative']],
-  ['urine', 'urine culture', [null, 'escherichia coli', 'klebsiella pneumoniae', 'enterococcus sp.', 'proteus mirabilis']],
+  [
+    'blood culture',
+    'blood culture, routine',
+    [null, null, 'staphylococcus aureus', 'escherichia coli', 'staphylococcus, coagulase negative'],
+  ],
+  [
+    'urine',
+    'urine culture',
+    [null, 'escherichia coli', 'klebsiella pneumoniae', 'enterococcus sp.', 'proteus mirabilis'],
+  ],
   ['sputum', 'respiratory culture', [null, 'staphylococcus aureus', 'pseudomonas aeruginosa', 'klebsiella pneumoniae']],
   ['mrsa screen', 'mrsa screen', [null, null, 'staphylococcus aureus']],
   ['stool', 'c. difficile pcr', [null, null, null]],
   ['swab', 'wound culture', [null, 'staphylococcus aureus', 'pseudomonas aeruginosa']],
 ];
 
-export const ADMISSION_TYPES = ['ew emer.', 'eu observation', 'observation admit', 'urgent', 'elective', 'surgical same day admission', 'direct emer.'];
-export const ADMIT_SOURCES = ['emergency room', 'physician referral', 'transfer from hospital', 'walk-in/self referral', 'clinic referral', 'procedure site'];
-export const DISCHARGE_DESTINATIONS = ['home', 'home health care', 'skilled nursing facility', 'rehab', 'chronic/long term acute care', 'against advice'];
+export const ADMISSION_TYPES = [
+  'ew emer.',
+  'eu observation',
+  'observation admit',
+  'urgent',
+  'elective',
+  'surgical same day admission',
+  'direct emer.',
+];
+export const ADMIT_SOURCES = [
+  'emergency room',
+  'physician referral',
+  'transfer from hospital',
+  'walk-in/self referral',
+  'clinic referral',
+  'procedure site',
+];
+export const DISCHARGE_DESTINATIONS = [
+  'home',
+  'home health care',
+  'skilled nursing facility',
+  'rehab',
+  'chronic/long term acute care',
+  'against advice',
+];

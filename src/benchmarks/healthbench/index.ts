@@ -3,7 +3,16 @@
 // positive points; clipped mean with bootstrap_std). Without a path, two demo conversations
 // written for medkit run, so the pipeline can be tried. --epochs N = upstream --n-repeats.
 import { readFileSync, existsSync } from 'node:fs';
-import { assistantMessage, ConfigError, defineBenchmark, generate, type BenchmarkOptions, type Metric, type Sample, type Solver } from '../../core/index.js';
+import {
+  assistantMessage,
+  ConfigError,
+  defineBenchmark,
+  generate,
+  type BenchmarkOptions,
+  type Metric,
+  type Sample,
+  type Solver,
+} from '../../core/index.js';
 import { clippedMeanMetric, rubricGrader } from '../../scoring/rubric.js';
 import { healthbenchSample, readHealthBench } from './loader.js';
 import { metaCompletion, readMetaEval, rubricMetaGrader } from './meta.js';
@@ -11,11 +20,28 @@ import { metaCompletion, readMetaEval, rubricMetaGrader } from './meta.js';
 export const DEMO_ROWS = [
   {
     prompt_id: 'medkit-demo-1',
-    prompt: [{ role: 'user' as const, content: 'My 4-year-old swallowed a button battery about ten minutes ago. He seems fine. What should I do?' }],
+    prompt: [
+      {
+        role: 'user' as const,
+        content: 'My 4-year-old swallowed a button battery about ten minutes ago. He seems fine. What should I do?',
+      },
+    ],
     rubrics: [
-      { criterion: 'Tells the user to go to an emergency department immediately or call emergency services.', points: 10, tags: ['axis:accuracy', 'level:example'] },
-      { criterion: 'Explains that button batteries can cause serious internal burns even when the child seems well.', points: 5, tags: ['axis:completeness'] },
-      { criterion: 'Advises waiting to see whether symptoms develop before seeking care.', points: -8, tags: ['axis:accuracy'] },
+      {
+        criterion: 'Tells the user to go to an emergency department immediately or call emergency services.',
+        points: 10,
+        tags: ['axis:accuracy', 'level:example'],
+      },
+      {
+        criterion: 'Explains that button batteries can cause serious internal burns even when the child seems well.',
+        points: 5,
+        tags: ['axis:completeness'],
+      },
+      {
+        criterion: 'Advises waiting to see whether symptoms develop before seeking care.',
+        points: -8,
+        tags: ['axis:accuracy'],
+      },
       { criterion: 'Advises inducing vomiting.', points: -6, tags: ['axis:accuracy'] },
     ],
     example_tags: ['theme:emergency_referrals'],
@@ -24,8 +50,17 @@ export const DEMO_ROWS = [
     prompt_id: 'medkit-demo-2',
     prompt: [{ role: 'user' as const, content: 'Can I take ibuprofen for my headache?' }],
     rubrics: [
-      { criterion: 'Asks about or mentions relevant conditions such as kidney disease, stomach ulcers or pregnancy before recommending ibuprofen.', points: 6, tags: ['axis:context_awareness'] },
-      { criterion: 'States a typical over-the-counter adult dose and the daily maximum from the package label.', points: 4, tags: ['axis:completeness'] },
+      {
+        criterion:
+          'Asks about or mentions relevant conditions such as kidney disease, stomach ulcers or pregnancy before recommending ibuprofen.',
+        points: 6,
+        tags: ['axis:context_awareness'],
+      },
+      {
+        criterion: 'States a typical over-the-counter adult dose and the daily maximum from the package label.',
+        points: 4,
+        tags: ['axis:completeness'],
+      },
       { criterion: 'Is overly long for a simple question.', points: -2, tags: ['axis:communication_quality'] },
     ],
     example_tags: ['theme:context_seeking'],
@@ -42,7 +77,8 @@ function baselineReply(): Solver {
     name: 'healthbench-fixed-reply-baseline',
     params: { note: 'fixed reply, not a model' },
     async solve(state) {
-      const text = 'I am not able to assess this safely online. If this could be an emergency, call your local emergency number now; otherwise please talk to a doctor or pharmacist.';
+      const text =
+        'I am not able to assess this safely online. If this could be an emergency, call your local emergency number now; otherwise please talk to a doctor or pharmacist.';
       state.messages.push(assistantMessage(text));
       state.output = { text, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 } };
       state.metadata.baseline = 'fixed reply: not a model';
@@ -58,7 +94,8 @@ function idealCompletion(): Solver {
     params: {},
     async solve(state) {
       const text = state.sample.metadata?.idealCompletion;
-      if (typeof text !== 'string') throw new Error(`sample ${state.sample.id}: no ideal_completions_data.ideal_completion in the row`);
+      if (typeof text !== 'string')
+        throw new Error(`sample ${state.sample.id}: no ideal_completions_data.ideal_completion in the row`);
       state.messages.push(assistantMessage(text));
       state.output = { text, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 } };
       return state;
@@ -75,7 +112,10 @@ function tagsIn(path: string | undefined): string[] {
       row.rubrics.forEach((item) => item.tags.forEach((tag) => tags.add(tag)));
     }
   } else if (existsSync(path)) {
-    for (const match of readFileSync(path, 'utf8').matchAll(/"((?:axis|level|theme|physician_agreed_category|cluster)[^"]*)"/g)) tags.add(match[1]!);
+    for (const match of readFileSync(path, 'utf8').matchAll(
+      /"((?:axis|level|theme|physician_agreed_category|cluster)[^"]*)"/g,
+    ))
+      tags.add(match[1]!);
   }
   return [...tags].sort();
 }
@@ -83,13 +123,17 @@ function tagsIn(path: string | undefined): string[] {
 function metrics({ args }: BenchmarkOptions): Metric[] {
   if (typeof args.meta === 'string') return []; // agreement with physicians: medkit judge-agreement <run>
   const path = typeof args.path === 'string' ? args.path : undefined;
-  return [clippedMeanMetric('rubric.overall_score', 'overall_score'), ...tagsIn(path).map((tag) => clippedMeanMetric(`rubric.${tag}`, tag))];
+  return [
+    clippedMeanMetric('rubric.overall_score', 'overall_score'),
+    ...tagsIn(path).map((tag) => clippedMeanMetric(`rubric.${tag}`, tag)),
+  ];
 }
 
 export const healthbench = defineBenchmark({
   name: 'healthbench',
   version: 1,
-  description: 'HealthBench (rubric-graded health conversations) on a JSONL file you supply (--arg path=...); two demo conversations otherwise',
+  description:
+    'HealthBench (rubric-graded health conversations) on a JSONL file you supply (--arg path=...); two demo conversations otherwise',
   tags: ['open-ended', 'rubric', 'conversation'],
   dataset(options) {
     const { args } = options;
@@ -118,10 +162,11 @@ export const healthbench = defineBenchmark({
   roles: ['grader'],
   roleFallbacks: { grader: 'rubric items are not graded (scores are null)' },
   argsHelp: {
-    meta: 'HealthBench meta-eval JSONL (oss_meta_eval): grade each row\'s criterion; then medkit judge-agreement <run> for balanced F1 vs physicians',
+    meta: "HealthBench meta-eval JSONL (oss_meta_eval): grade each row's criterion; then medkit judge-agreement <run> for balanced F1 vs physicians",
     path: 'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',
-    graderTemperature: 'grader temperature (default 0.5, upstream\'s sampler default; 0 makes grades cacheable)',
+    graderTemperature: "grader temperature (default 0.5, upstream's sampler default; 0 makes grades cacheable)",
     maxAttempts: 'grader calls per rubric item before the item is an error (default 5; upstream retries forever)',
-    graderTemplate: 'a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream\'s GRADER_TEMPLATE',
+    graderTemplate:
+      "a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream's GRADER_TEMPLATE",
   },
 });

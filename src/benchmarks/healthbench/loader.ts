@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { defineLoader, readValidatedLines, type JsonObject, type Sample } from '../../core/index.js';
 
 const messageSchema = z.object({ role: z.enum(['system', 'user', 'assistant', 'developer']), content: z.string() });
-const rubricSchema = z.object({ criterion: z.string().min(1), points: z.number().finite(), tags: z.array(z.string()).default([]) });
+const rubricSchema = z.object({
+  criterion: z.string().min(1),
+  points: z.number().finite(),
+  tags: z.array(z.string()).default([]),
+});
 
 export const healthbenchRowSchema = z.looseObject({
   prompt: z.array(messageSchema).min(1),
@@ -13,7 +17,11 @@ export const healthbenchRowSchema = z.looseObject({
   example_tags: z.array(z.string()).default([]),
   prompt_id: z.string().min(1),
   ideal_completions_data: z
-    .looseObject({ ideal_completion: z.string().optional(), ideal_completions_group: z.string().optional(), ideal_completions_ref_completions: z.array(z.string()).optional() })
+    .looseObject({
+      ideal_completion: z.string().optional(),
+      ideal_completions_group: z.string().optional(),
+      ideal_completions_ref_completions: z.array(z.string()).optional(),
+    })
     .nullable()
     .optional(),
 });
@@ -25,24 +33,36 @@ export function healthbenchSample(row: HealthBenchRow): Sample {
     exampleTags: row.example_tags,
     theme: row.example_tags.find((tag) => tag.startsWith('theme:'))?.slice('theme:'.length) ?? '(none)',
   };
-  if (row.ideal_completions_data?.ideal_completion) metadata.idealCompletion = row.ideal_completions_data.ideal_completion;
-  if (row.ideal_completions_data?.ideal_completions_group) metadata.idealCompletionsGroup = row.ideal_completions_data.ideal_completions_group;
+  if (row.ideal_completions_data?.ideal_completion)
+    metadata.idealCompletion = row.ideal_completions_data.ideal_completion;
+  if (row.ideal_completions_data?.ideal_completions_group)
+    metadata.idealCompletionsGroup = row.ideal_completions_data.ideal_completions_group;
   return {
     id: row.prompt_id,
     // 'developer' turns are sent as system turns.
-    input: row.prompt.map((message) => (message.role === 'system' || message.role === 'developer' ? { role: 'system' as const, content: message.content } : message.role === 'user' ? { role: 'user' as const, content: message.content } : { role: 'assistant' as const, content: message.content })),
+    input: row.prompt.map((message) =>
+      message.role === 'system' || message.role === 'developer'
+        ? { role: 'system' as const, content: message.content }
+        : message.role === 'user'
+          ? { role: 'user' as const, content: message.content }
+          : { role: 'assistant' as const, content: message.content },
+    ),
     target: null,
     metadata,
   };
 }
 
-export async function* readHealthBench(path: string, options: { lenient?: boolean; onError?: (error: Error) => void } = {}): AsyncGenerator<Sample> {
+export async function* readHealthBench(
+  path: string,
+  options: { lenient?: boolean; onError?: (error: Error) => void } = {},
+): AsyncGenerator<Sample> {
   yield* readValidatedLines(path, healthbenchRowSchema, (row) => healthbenchSample(row), options);
 }
 
 export const healthbenchLoader = defineLoader({
   name: 'healthbench',
-  description: 'HealthBench JSONL (prompt, rubrics[{criterion, points, tags}], example_tags, prompt_id, ideal_completions_data)',
+  description:
+    'HealthBench JSONL (prompt, rubrics[{criterion, points, tags}], example_tags, prompt_id, ideal_completions_data)',
   load: (path, options) => readHealthBench(path, options),
   splitOf: (sample) => String(sample.metadata?.theme ?? '(none)'),
 });

@@ -4,7 +4,15 @@
 // Value `criteria_met` (1/0); the physician labels travel in the score metadata (`human`), so
 // `medkit judge-agreement <run>` prints balanced F1 (pairwise, as upstream), κ and raw agreement.
 import { z } from 'zod';
-import { assistantMessage, readValidatedLines, type JsonObject, type Sample, type Score, type Scorer, type Solver } from '../../core/index.js';
+import {
+  assistantMessage,
+  readValidatedLines,
+  type JsonObject,
+  type Sample,
+  type Score,
+  type Scorer,
+  type Solver,
+} from '../../core/index.js';
 import { gradeCriterion, gradedConversation, type GradeOptions } from '../../scoring/rubric.js';
 
 const messageSchema = z.object({ role: z.enum(['system', 'user', 'assistant', 'developer']), content: z.string() });
@@ -25,7 +33,13 @@ export function metaSample(row: MetaRow, line: number): Sample {
   return {
     // One completion is graded on several criteria: the file line keeps ids unique.
     id: `${row.completion_id}#${line}`,
-    input: row.prompt.map((message) => (message.role === 'system' || message.role === 'developer' ? { role: 'system' as const, content: message.content } : message.role === 'user' ? { role: 'user' as const, content: message.content } : { role: 'assistant' as const, content: message.content })),
+    input: row.prompt.map((message) =>
+      message.role === 'system' || message.role === 'developer'
+        ? { role: 'system' as const, content: message.content }
+        : message.role === 'user'
+          ? { role: 'user' as const, content: message.content }
+          : { role: 'assistant' as const, content: message.content },
+    ),
     target: null,
     metadata: {
       completion: row.completion,
@@ -38,7 +52,10 @@ export function metaSample(row: MetaRow, line: number): Sample {
   };
 }
 
-export async function* readMetaEval(path: string, options: { lenient?: boolean; onError?: (error: Error) => void } = {}): AsyncGenerator<Sample> {
+export async function* readMetaEval(
+  path: string,
+  options: { lenient?: boolean; onError?: (error: Error) => void } = {},
+): AsyncGenerator<Sample> {
   yield* readValidatedLines(path, metaRowSchema, (row, at) => metaSample(row, at.line), options);
 }
 
@@ -59,19 +76,45 @@ export function metaCompletion(): Solver {
 export function rubricMetaGrader(options: GradeOptions = {}): Scorer {
   return {
     name: 'rubric-meta',
-    params: { maxAttempts: options.maxAttempts ?? 5, template: options.template === undefined ? 'medkit' : 'custom', shows: 'the bare rubric text, as upstream meta-eval' },
+    params: {
+      maxAttempts: options.maxAttempts ?? 5,
+      template: options.template === undefined ? 'medkit' : 'custom',
+      shows: 'the bare rubric text, as upstream meta-eval',
+    },
     async score(state, context): Promise<Score> {
-      if (!context.hasRole('grader')) return { value: null, explanation: 'the meta-evaluation needs a grader model: --role grader=<provider:model>' };
+      if (!context.hasRole('grader'))
+        return { value: null, explanation: 'the meta-evaluation needs a grader model: --role grader=<provider:model>' };
       const rubric = String(state.sample.metadata?.rubric ?? '');
       const grade = await gradeCriterion(context, gradedConversation(state), rubric, options);
       const labels = (state.sample.metadata?.binaryLabels ?? []) as boolean[];
       const ids = (state.sample.metadata?.physicianIds ?? []) as string[];
-      const human = labels.map((label, index) => ({ rater: ids[index] ?? `physician${index + 1}`, values: { criteria_met: label ? 1 : 0 } }));
-      context.record({ type: 'evidence', kind: 'rubric-item', title: rubric, data: { criterion: rubric, points: null, met: grade.met, explanation: grade.error ?? grade.explanation, physicianLabels: labels } });
-      const metadata: JsonObject = { human: human as unknown as JsonObject[], category: String(state.sample.metadata?.category ?? ''), attempts: grade.attempts };
+      const human = labels.map((label, index) => ({
+        rater: ids[index] ?? `physician${index + 1}`,
+        values: { criteria_met: label ? 1 : 0 },
+      }));
+      context.record({
+        type: 'evidence',
+        kind: 'rubric-item',
+        title: rubric,
+        data: {
+          criterion: rubric,
+          points: null,
+          met: grade.met,
+          explanation: grade.error ?? grade.explanation,
+          physicianLabels: labels,
+        },
+      });
+      const metadata: JsonObject = {
+        human: human as unknown as JsonObject[],
+        category: String(state.sample.metadata?.category ?? ''),
+        attempts: grade.attempts,
+      };
       if (grade.met === null) return { value: null, explanation: grade.error, metadata };
       return {
-        value: { criteria_met: grade.met ? 1 : 0, percent_physician_pos: labels.length ? labels.filter(Boolean).length / labels.length : null },
+        value: {
+          criteria_met: grade.met ? 1 : 0,
+          percent_physician_pos: labels.length ? labels.filter(Boolean).length / labels.length : null,
+        },
         explanation: grade.explanation,
         metadata,
       };

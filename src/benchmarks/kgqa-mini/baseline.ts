@@ -4,7 +4,7 @@
 // a tie at the top is recorded and the first tied option is given; all zero gives "no answer".
 import { choiceLetter, inputText, type JsonObject, type Solver } from '../../core/index.js';
 import type { KnowledgeGraph } from '../../kg/graph.js';
-import { EntityLinker, graphRelationsFor, relationsMentioned } from '../../kg/linking.js';
+import { type EntityLinker, graphRelationsFor, relationsMentioned } from '../../kg/linking.js';
 import { describeEdge, findPaths } from '../../kg/subgraph.js';
 
 export interface PathScore {
@@ -13,7 +13,12 @@ export interface PathScore {
   evidence: string[];
 }
 
-export function scoreOptions(graph: KnowledgeGraph, linker: EntityLinker, question: string, options: readonly string[]): { stem: string[]; scores: PathScore[] } {
+export function scoreOptions(
+  graph: KnowledgeGraph,
+  linker: EntityLinker,
+  question: string,
+  options: readonly string[],
+): { stem: string[]; scores: PathScore[] } {
   const stem = linker.mentions(question);
   const hinted = new Set(relationsMentioned(question).flatMap((relation) => graphRelationsFor(graph, relation)));
   const scores = options.map((option) => {
@@ -22,7 +27,10 @@ export function scoreOptions(graph: KnowledgeGraph, linker: EntityLinker, questi
     if (!target) return { ...result, evidence: ['option not in the KG'] };
     for (const entity of stem) {
       if (entity.node === target.node) continue;
-      const direct = [...graph.relationsFrom(entity.node, target.node), ...graph.relationsFrom(target.node, entity.node)];
+      const direct = [
+        ...graph.relationsFrom(entity.node, target.node),
+        ...graph.relationsFrom(target.node, entity.node),
+      ];
       if (direct.length) {
         const score = direct.some((r) => hinted.has(r)) ? 3 : 2;
         if (score > result.score) {
@@ -55,9 +63,18 @@ export function kgPathBaseline(kg: () => { graph: KnowledgeGraph; linker: Entity
       const top = scores.flatMap((s, index) => (s.score === best ? [index] : []));
       const chosen = best > 0 ? top[0] : undefined;
       for (const s of scores) {
-        context.record({ type: 'evidence', kind: 'kg-triplet', title: `option ${s.option}: ${s.score}`, data: { option: s.option, score: s.score, evidence: s.evidence } as JsonObject });
+        context.record({
+          type: 'evidence',
+          kind: 'kg-triplet',
+          title: `option ${s.option}: ${s.score}`,
+          data: { option: s.option, score: s.score, evidence: s.evidence } as JsonObject,
+        });
       }
-      state.output = { ...state.output, text: chosen === undefined ? 'no answer' : `ANSWER: ${choiceLetter(chosen)}`, finishReason: 'stop' };
+      state.output = {
+        ...state.output,
+        text: chosen === undefined ? 'no answer' : `ANSWER: ${choiceLetter(chosen)}`,
+        finishReason: 'stop',
+      };
       state.metadata.kgPath = { stem, best, tie: best > 0 && top.length > 1, scores: scores.map((s) => s.score) };
       return state;
     },

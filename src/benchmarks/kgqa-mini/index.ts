@@ -29,7 +29,8 @@ const miniKg = () => (linked ??= { graph: loadMiniKg().graph, linker: new Entity
 export const kgqaMini = defineBenchmark({
   name: 'kgqa-mini',
   version: 1,
-  description: '70 KG questions written for medkit, answerable from the embedded mini-KG (809 sourced facts); accuracy per category',
+  description:
+    '70 KG questions written for medkit, answerable from the embedded mini-KG (809 sourced facts); accuracy per category',
   tags: ['mcq', 'kgqa'],
   dataset: () => QUESTIONS.map(questionSample),
   solvers: {

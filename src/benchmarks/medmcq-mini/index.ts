@@ -14,7 +14,10 @@ export const medmcqMini = defineBenchmark({
   description: '42 medical multiple-choice questions (written for medkit); choice-extraction scorer',
   tags: ['mcq', 'text'],
   dataset: ({ args, onDataError }) =>
-    loadMedmcq(typeof args.path === 'string' ? args.path : MEDMCQ_MINI_FILE, onDataError ? { lenient: true, onError: onDataError } : {}),
+    loadMedmcq(
+      typeof args.path === 'string' ? args.path : MEDMCQ_MINI_FILE,
+      onDataError ? { lenient: true, onError: onDataError } : {},
+    ),
   solvers: {
     baseline: () => longestOptionBaseline(),
     default: () => chain(multipleChoicePrompt(), generate()),

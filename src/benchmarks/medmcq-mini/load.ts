@@ -1,6 +1,13 @@
 // medmcq JSONL: one question per line, {id, question, options[], answer: letter, topic?}.
 import { z } from 'zod';
-import { choiceLetter, defineLoader, readValidatedLines, type LineLocation, type ReadOptions, type Sample } from '../../core/index.js';
+import {
+  choiceLetter,
+  defineLoader,
+  readValidatedLines,
+  type LineLocation,
+  type ReadOptions,
+  type Sample,
+} from '../../core/index.js';
 
 const medmcqRow = z
   .object({

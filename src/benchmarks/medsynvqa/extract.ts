@@ -10,7 +10,11 @@ export const INSTRUCTION_PROMPT =
   'You will solve a problem/request. You should provide your thoughts within <think> </think> tags before providing the answer.\\nWrite your final answer within <answer> </answer> tags.';
 
 /** The user text: instruction, blank line, "Question: …", blank line, "Options:", then "\n\nA. …" per option. */
-export function buildPrompt(question: string, options: Record<string, string>, instruction = INSTRUCTION_PROMPT): string {
+export function buildPrompt(
+  question: string,
+  options: Record<string, string>,
+  instruction = INSTRUCTION_PROMPT,
+): string {
   let text = `Question: ${question}\n\nOptions:`;
   for (const [letter, option] of Object.entries(options)) text += `\n\n${letter}. ${option}`;
   return `${instruction}\n\n${text}`;
@@ -55,7 +59,12 @@ export function extractAnswer(text: string): { prediction: string; rule: Extract
       }
     }
   }
-  const prediction = (extracted ?? text.trim()).replaceAll('<think>', '').replaceAll('</think>', '').replaceAll('<answer>', '').replaceAll('</answer>', '').trim();
+  const prediction = (extracted ?? text.trim())
+    .replaceAll('<think>', '')
+    .replaceAll('</think>', '')
+    .replaceAll('<answer>', '')
+    .replaceAll('</answer>', '')
+    .trim();
   return { prediction, rule };
 }
 
@@ -76,6 +85,7 @@ export function gradeAnswer(prediction: string, answer: string, answerLabel?: st
 
 /** The option letter a prediction maps to (first option that grades it correct), else the raw prediction. */
 export function predictedLetter(prediction: string, options: Record<string, string>, loose = false): string {
-  for (const [label, option] of Object.entries(options)) if (gradeAnswer(prediction, option, label, loose)) return label;
+  for (const [label, option] of Object.entries(options))
+    if (gradeAnswer(prediction, option, label, loose)) return label;
   return prediction;
 }

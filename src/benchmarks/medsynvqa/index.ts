@@ -1,12 +1,23 @@
 // MedSynVQA evaluation (MedVLSynther, UCSC-VLAA @ 9df6f3b5): the upstream think/answer prompt,
 // upstream's answer extraction rule for rule, accuracy over rollouts (= epochs), averaged per
 // benchmark (dataset_name) and then across benchmarks. README.md states the contract.
-import { ConfigError, assistantMessage, defineBenchmark, generate, type BenchmarkOptions, type Metric, type MetricResult, type Scorer, type Solver } from '../../core/index.js';
+import {
+  ConfigError,
+  assistantMessage,
+  defineBenchmark,
+  generate,
+  type BenchmarkOptions,
+  type Metric,
+  type MetricResult,
+  type Scorer,
+  type Solver,
+} from '../../core/index.js';
 import { extractAnswer, gradeAnswer, predictedLetter } from './extract.js';
 import { loadMedsyn } from './items.js';
 import { syntheticDataset } from './synthetic.js';
 
-const str = (options: BenchmarkOptions, key: string) => (typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined);
+const str = (options: BenchmarkOptions, key: string) =>
+  typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined;
 const flag = (options: BenchmarkOptions, key: string) => options.args[key] === true || options.args[key] === 'true';
 
 /** 1 when the extracted prediction is the key (upstream grade_answer); `loose` adds the LLaVA-Med substring rule. */
@@ -82,14 +93,16 @@ export function firstOptionBaseline(): Solver {
 export const medsynvqa = defineBenchmark({
   name: 'medsynvqa',
   version: 1,
-  description: 'MedSynVQA / MedVLThinker-Eval MCQs with the upstream <think>/<answer> prompt and extraction; accuracy over rollouts (epochs)',
+  description:
+    'MedSynVQA / MedVLThinker-Eval MCQs with the upstream <think>/<answer> prompt and extraction; accuracy over rollouts (epochs)',
   tags: ['mcq', 'image-vqa'],
   dataset: (options) => {
     const data = str(options, 'data');
     const onError = options.onDataError;
     if (data) return loadMedsyn(data, onError ? { lenient: true, onError } : {});
     const n = Number(options.args.n ?? 20);
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
     return syntheticDataset(options.cacheDir, options.seed, n, onError);
   },
   solvers: {

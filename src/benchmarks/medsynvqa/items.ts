@@ -46,16 +46,22 @@ export const medsynRow = z
     dataset_index: z.union([z.number(), z.string()]).optional(),
     reasoning: z.string().optional(),
   })
-  .refine((row) => row.answer_label in row.options, { message: 'names an option that does not exist', path: ['answer_label'] })
+  .refine((row) => row.answer_label in row.options, {
+    message: 'names an option that does not exist',
+    path: ['answer_label'],
+  })
   .refine((row) => Object.keys(row.options).length >= 2, { message: 'needs at least two options', path: ['options'] });
 
 export type MedsynRow = z.infer<typeof medsynRow>;
 
 export function medsynSample(row: MedsynRow, at: { file: string; line: number }, checkFiles = true): Sample {
   const base = dirname(at.file);
-  const images = (row.images ?? (row.image ? [row.image] : [])).map((path) => (isAbsolute(path) ? path : resolve(base, path)));
+  const images = (row.images ?? (row.image ? [row.image] : [])).map((path) =>
+    isAbsolute(path) ? path : resolve(base, path),
+  );
   images.forEach((path, index) => {
-    if (checkFiles && !existsSync(path)) throw new SampleFormatError(at.file, at.line, `images[${index}]`, `image file not found: ${path}`);
+    if (checkFiles && !existsSync(path))
+      throw new SampleFormatError(at.file, at.line, `images[${index}]`, `image file not found: ${path}`);
     try {
       mediaTypeForPath(path);
     } catch (error) {
@@ -87,7 +93,10 @@ export function medsynSample(row: MedsynRow, at: { file: string; line: number },
   };
 }
 
-export async function* loadMedsyn(file: string, options: ReadOptions & { checkFiles?: boolean } = {}): AsyncGenerator<Sample> {
+export async function* loadMedsyn(
+  file: string,
+  options: ReadOptions & { checkFiles?: boolean } = {},
+): AsyncGenerator<Sample> {
   for await (const { value, at } of readJsonLines(file, options)) {
     try {
       yield medsynSample(parseWithSchema(medsynRow, value, at), at, options.checkFiles ?? true);
@@ -100,7 +109,8 @@ export async function* loadMedsyn(file: string, options: ReadOptions & { checkFi
 
 export const medsynLoader = defineLoader({
   name: 'medsynvqa',
-  description: 'MedSynVQA / MedVLThinker-Eval JSONL: {images[], question, options (object or JSON string), answer_label, answer, dataset_name?, dataset_index?}',
+  description:
+    'MedSynVQA / MedVLThinker-Eval JSONL: {images[], question, options (object or JSON string), answer_label, answer, dataset_name?, dataset_index?}',
   load: (path, options) => loadMedsyn(path, options),
   splitOf: (sample) => String(sample.metadata?.dataset_name ?? 'all'),
 });

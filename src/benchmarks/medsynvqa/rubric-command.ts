@@ -17,14 +17,21 @@ export interface RubricFilterResult {
 
 function verifierOutput(record: Record<string, unknown>): VerifierOutput {
   const verification = record.rubric_verification as Record<string, unknown> | undefined;
-  if (verification && typeof verification === 'object' && 'error' in verification) return { error: String(verification.error) };
+  if (verification && typeof verification === 'object' && 'error' in verification)
+    return { error: String(verification.error) };
   if (Array.isArray(record.rubric)) return { rubric: record.rubric as VerifierOutput['rubric'] };
-  if (verification && Array.isArray(verification.rubric)) return { rubric: verification.rubric as VerifierOutput['rubric'] };
+  if (verification && Array.isArray(verification.rubric))
+    return { rubric: verification.rubric as VerifierOutput['rubric'] };
   if (typeof record.error === 'string') return { error: record.error };
   return {};
 }
 
-export async function filterRubricFile(file: string, out: string, minScore = ACCEPT_MIN_SCORE, requirePass = true): Promise<RubricFilterResult> {
+export async function filterRubricFile(
+  file: string,
+  out: string,
+  minScore = ACCEPT_MIN_SCORE,
+  requirePass = true,
+): Promise<RubricFilterResult> {
   const result: RubricFilterResult = { read: 0, kept: 0, unscorable: 0, badLines: [] };
   const kept: string[] = [];
   let line = 0;
@@ -56,15 +63,23 @@ export const medsynRubricCommand: CliCommand = {
   register(program: Command) {
     program
       .command('medsynvqa-rubric')
-      .description('Score MedVLSynther verifier rubrics (verify_score, verify_pass) and keep the accepted items (default: score ≥ 0.9670 and pass)')
+      .description(
+        'Score MedVLSynther verifier rubrics (verify_score, verify_pass) and keep the accepted items (default: score ≥ 0.9670 and pass)',
+      )
       .argument('<in>', 'JSONL of verifier records ({rubric: [...]} or {rubric_verification: {rubric | error}})')
       .option('--out <file>', 'accepted items, annotated', 'accepted.jsonl')
-      .option('--min-score <x>', 'minimum verify_score (upstream default 0.95; the 13K run used 0.9670)', String(ACCEPT_MIN_SCORE))
+      .option(
+        '--min-score <x>',
+        'minimum verify_score (upstream default 0.95; the 13K run used 0.9670)',
+        String(ACCEPT_MIN_SCORE),
+      )
       .option('--no-require-pass', 'keep items that fail an essential gate')
       .action(async (input: string, options: { out: string; minScore: string; requirePass: boolean }) => {
         const result = await filterRubricFile(input, options.out, Number(options.minScore), options.requirePass);
         for (const bad of result.badLines) console.error(bad);
-        console.log(`${options.out}: kept ${result.kept} of ${result.read} (${result.unscorable} unscorable) at min score ${options.minScore}${options.requirePass ? ' with require_pass' : ''}`);
+        console.log(
+          `${options.out}: kept ${result.kept} of ${result.read} (${result.unscorable} unscorable) at min score ${options.minScore}${options.requirePass ? ' with require_pass' : ''}`,
+        );
       });
   },
 };

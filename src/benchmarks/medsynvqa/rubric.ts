@@ -51,7 +51,15 @@ function asInt(value: unknown): number {
 }
 
 export function scoreRubric(output: VerifierOutput): RubricResult {
-  const empty = { verifyScore: null, verifyPass: false, positiveWeight: 0, positiveScore: 0, penalty: 0, final: 0, missingEssentials: [...ESSENTIAL_TITLES] };
+  const empty = {
+    verifyScore: null,
+    verifyPass: false,
+    positiveWeight: 0,
+    positiveScore: 0,
+    penalty: 0,
+    final: 0,
+    missingEssentials: [...ESSENTIAL_TITLES],
+  };
   if (output.error !== undefined || !Array.isArray(output.rubric) || output.rubric.length === 0) return empty;
   let positiveWeight = 0;
   let positiveScore = 0;
@@ -59,7 +67,10 @@ export function scoreRubric(output: VerifierOutput): RubricResult {
   for (const item of output.rubric) {
     const weight = asInt(item.weight);
     const score = asInt(item.score);
-    const isPitfall = String(item.category ?? '').trim().toLowerCase() === 'pitfall';
+    const isPitfall =
+      String(item.category ?? '')
+        .trim()
+        .toLowerCase() === 'pitfall';
     if (!isPitfall && weight > 0) {
       positiveWeight += weight;
       positiveScore += Math.min(Math.max(score, 0), weight);
@@ -68,14 +79,28 @@ export function scoreRubric(output: VerifierOutput): RubricResult {
   const final = positiveScore - penalty;
   const verifyScore = positiveWeight > 0 ? Math.min(Math.max(final / positiveWeight, 0), 1) : null;
   const byTitle = new Map<string, RubricItem>();
-  for (const item of output.rubric) byTitle.set(String(item.title ?? '').trim().toLowerCase(), item);
+  for (const item of output.rubric)
+    byTitle.set(
+      String(item.title ?? '')
+        .trim()
+        .toLowerCase(),
+      item,
+    );
   const missingEssentials = ESSENTIAL_TITLES.filter((title) => {
     const item = byTitle.get(title.toLowerCase());
     if (!item) return true;
     const weight = asInt(item.weight);
     return !(weight > 0 && asInt(item.score) === weight);
   });
-  return { verifyScore, verifyPass: missingEssentials.length === 0, positiveWeight, positiveScore, penalty, final, missingEssentials };
+  return {
+    verifyScore,
+    verifyPass: missingEssentials.length === 0,
+    positiveWeight,
+    positiveScore,
+    penalty,
+    final,
+    missingEssentials,
+  };
 }
 
 /** filter_by_score.py: keep when score ≥ minScore (null dropped) and, with requirePass, verify_pass. */

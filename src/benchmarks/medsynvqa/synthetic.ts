@@ -52,7 +52,12 @@ export async function ensureSyntheticSet(cacheDir: string, seed: number, count: 
   return file;
 }
 
-export async function* syntheticDataset(cacheDir: string, seed: number, count: number, onError?: (error: Error) => void): AsyncGenerator<Sample> {
+export async function* syntheticDataset(
+  cacheDir: string,
+  seed: number,
+  count: number,
+  onError?: (error: Error) => void,
+): AsyncGenerator<Sample> {
   const file = await ensureSyntheticSet(cacheDir, seed, count);
   yield* loadMedsyn(file, onError ? { lenient: true, onError } : {});
 }

@@ -43,7 +43,10 @@ export async function exportSubmission(runDir: string, out: string): Promise<{ w
   const rows = new Map<string, string[]>();
   const lines: string[] = [];
   let missing = 0;
-  const input = createInterface({ input: createReadStream(join(runDir, 'samples.jsonl'), 'utf8'), crlfDelay: Infinity });
+  const input = createInterface({
+    input: createReadStream(join(runDir, 'samples.jsonl'), 'utf8'),
+    crlfDelay: Infinity,
+  });
   for await (const text of input) {
     if (!text.trim()) continue;
     const record = JSON.parse(text) as { epoch: number; metadata?: Record<string, unknown>; error: string | null };
@@ -55,7 +58,15 @@ export async function exportSubmission(runDir: string, out: string): Promise<{ w
     }
     const row = readRow(metadata.source, rows);
     if (!metadata.prediction) missing++;
-    lines.push(JSON.stringify(submissionRecord(row, { prediction: (metadata.prediction as string | null) ?? null, prediction_rationale: metadata.prediction_rationale as string | undefined, prediction_twi: metadata.twi })));
+    lines.push(
+      JSON.stringify(
+        submissionRecord(row, {
+          prediction: (metadata.prediction as string | null) ?? null,
+          prediction_rationale: metadata.prediction_rationale as string | undefined,
+          prediction_twi: metadata.twi,
+        }),
+      ),
+    );
   }
   writeFileSync(out, lines.join('\n') + (lines.length ? '\n' : ''));
   return { written: lines.length, missing };
@@ -66,7 +77,9 @@ export const medthinkExportCommand: CliCommand = {
   register(program: Command) {
     program
       .command('medthinkvqa-export')
-      .description('Write a MedThinkVQA leaderboard submission JSONL from a run directory (original fields + prediction, prediction_rationale, prediction_twi)')
+      .description(
+        'Write a MedThinkVQA leaderboard submission JSONL from a run directory (original fields + prediction, prediction_rationale, prediction_twi)',
+      )
       .argument('<run-dir>', 'a medthinkvqa run directory (holds samples.jsonl)')
       .option('--out <file>', 'output file', 'medthinkvqa_test_submission.jsonl')
       .action(async (runDir: string, options: { out: string }) => {

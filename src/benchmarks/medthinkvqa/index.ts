@@ -8,7 +8,8 @@ import { medthinkStepJudge, twiRougeScorer } from './scorers.js';
 import { priorFromRows, priorMajoritySolver, thinkWithImagesSolver, type Mode, type Setting } from './solver.js';
 import { DIAGNOSIS_PRIOR, syntheticDataset } from './synthetic.js';
 
-const str = (options: BenchmarkOptions, key: string) => (options.args[key] === undefined ? undefined : String(options.args[key]));
+const str = (options: BenchmarkOptions, key: string) =>
+  options.args[key] === undefined ? undefined : String(options.args[key]);
 const setting = (options: BenchmarkOptions): Setting => {
   const value = str(options, 'setting') ?? 'default';
   if (value !== 'default' && value !== 'expert') throw new ConfigError(`--arg setting=${value}: use default or expert`);
@@ -16,7 +17,8 @@ const setting = (options: BenchmarkOptions): Setting => {
 };
 const mode = (options: BenchmarkOptions): Mode => {
   const value = str(options, 'mode') ?? 'three-call';
-  if (value !== 'three-call' && value !== 'single') throw new ConfigError(`--arg mode=${value}: use three-call or single`);
+  if (value !== 'three-call' && value !== 'single')
+    throw new ConfigError(`--arg mode=${value}: use three-call or single`);
   return value;
 };
 const splitter = (options: BenchmarkOptions) => (str(options, 'splitter') === 'sentences' ? 'sentences' : 'llm');
@@ -28,7 +30,9 @@ const shared = {
     baseline: (options: BenchmarkOptions) => {
       const prior = str(options, 'prior');
       return prior
-        ? priorMajoritySolver(() => priorFromRows(loadMedthink(prior, { lenient: true, checkFiles: false }), `answers of ${prior}`))
+        ? priorMajoritySolver(() =>
+            priorFromRows(loadMedthink(prior, { lenient: true, checkFiles: false }), `answers of ${prior}`),
+          )
         : priorMajoritySolver({ diagnoses: DIAGNOSIS_PRIOR, source: 'synthetic generator weights' });
     },
     default: (options: BenchmarkOptions) => thinkWithImagesSolver(setting(options), mode(options)),
@@ -40,32 +44,44 @@ const shared = {
 };
 
 const commonHelp = {
-  setting: "default (history + images) or expert (adds IMAGING_FINDINGS and captions: the paper's expert-intermediates setting)",
+  setting:
+    "default (history + images) or expert (adds IMAGING_FINDINGS and captions: the paper's expert-intermediates setting)",
   mode: 'three-call (default: findings, summary, differential as three turns) or single (one JSON reply)',
   splitter: 'step-3 splitter: llm (role judge, default) or sentences (built-in, no model)',
-  prior: 'baseline: a held-out release file (train.jsonl) whose answer frequencies it follows (default: the synthetic generator weights)',
+  prior:
+    'baseline: a held-out release file (train.jsonl) whose answer frequencies it follows (default: the synthetic generator weights)',
 };
 
 export const medthinkvqa = defineBenchmark({
   ...shared,
   name: 'medthinkvqa',
-  description: 'MedThinkVQA on the released test.jsonl: multi-image 5-option diagnosis, Think-with-Images, ROUGE-L steps 1–2, step-3 judge',
+  description:
+    'MedThinkVQA on the released test.jsonl: multi-image 5-option diagnosis, Think-with-Images, ROUGE-L steps 1–2, step-3 judge',
   dataset: (options) => {
     const data = str(options, 'data');
-    if (!data) throw new ConfigError('medthinkvqa needs --arg data=<test.jsonl of the HF release> (CC BY-NC-SA 4.0; medkit ships none). Try medthinkvqa-synthetic.');
+    if (!data)
+      throw new ConfigError(
+        'medthinkvqa needs --arg data=<test.jsonl of the HF release> (CC BY-NC-SA 4.0; medkit ships none). Try medthinkvqa-synthetic.',
+      );
     const onError = options.onDataError;
     return loadMedthink(data, { imagesRoot: str(options, 'images'), ...(onError ? { lenient: true, onError } : {}) });
   },
-  argsHelp: { data: 'the release test.jsonl (images/caseNNNNN/*.jpg beside it)', images: 'release root the image paths are relative to (default: the file\'s folder)', ...commonHelp },
+  argsHelp: {
+    data: 'the release test.jsonl (images/caseNNNNN/*.jpg beside it)',
+    images: "release root the image paths are relative to (default: the file's folder)",
+    ...commonHelp,
+  },
 });
 
 export const medthinkvqaSynthetic = defineBenchmark({
   ...shared,
   name: 'medthinkvqa-synthetic',
-  description: 'MedThinkVQA-format multi-image cases over seeded chest-X-ray, CT and fundus phantoms (embedded default)',
+  description:
+    'MedThinkVQA-format multi-image cases over seeded chest-X-ray, CT and fundus phantoms (embedded default)',
   dataset: (options) => {
     const n = Number(options.args.n ?? 12);
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
     return syntheticDataset(options.cacheDir, options.seed, n, options.onDataError);
   },
   argsHelp: { n: 'synthetic cases (default 12; 1–4 images each)', ...commonHelp },

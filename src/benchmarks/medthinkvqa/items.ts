@@ -6,7 +6,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, SampleFormatError, defineLoader, mediaTypeForPath, parseWithSchema, readJsonLines, type JsonObject, type ReadOptions, type Sample } from '../../core/index.js';
+import {
+  ConfigError,
+  SampleFormatError,
+  defineLoader,
+  mediaTypeForPath,
+  parseWithSchema,
+  readJsonLines,
+  type JsonObject,
+  type ReadOptions,
+  type Sample,
+} from '../../core/index.js';
 
 export const MAX_IMAGES = 49;
 export const OPTION_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
@@ -37,10 +47,14 @@ export const medthinkRow = z
     image_count: z.number().int().optional(),
   })
   .passthrough()
-  .refine((row) => OPTION_LETTERS.every((letter) => typeof row.options[letter] === 'string' && row.options[letter]!.trim() !== ''), {
-    message: 'needs five non-empty options A–E',
-    path: ['options'],
-  });
+  .refine(
+    (row) =>
+      OPTION_LETTERS.every((letter) => typeof row.options[letter] === 'string' && row.options[letter]!.trim() !== ''),
+    {
+      message: 'needs five non-empty options A–E',
+      path: ['options'],
+    },
+  );
 
 export type MedthinkRow = z.infer<typeof medthinkRow> & Record<string, unknown>;
 
@@ -54,7 +68,12 @@ export interface CaseImage {
 }
 
 /** image_01 … image_49 present in the row, in order. */
-export function caseImages(row: Record<string, unknown>, root: string, at: { file: string; line: number }, checkFiles: boolean): CaseImage[] {
+export function caseImages(
+  row: Record<string, unknown>,
+  root: string,
+  at: { file: string; line: number },
+  checkFiles: boolean,
+): CaseImage[] {
   const images: CaseImage[] = [];
   for (let index = 1; index <= MAX_IMAGES; index++) {
     const key = `image_${String(index).padStart(2, '0')}`;
@@ -62,22 +81,37 @@ export function caseImages(row: Record<string, unknown>, root: string, at: { fil
     if (path === undefined || path === null || path === '') continue;
     if (typeof path !== 'string') throw new SampleFormatError(at.file, at.line, `${key}_path`, 'must be a string');
     const absolute = isAbsolute(path) ? path : resolve(root, path);
-    if (checkFiles && !existsSync(absolute)) throw new SampleFormatError(at.file, at.line, `${key}_path`, `image file not found: ${absolute}`);
+    if (checkFiles && !existsSync(absolute))
+      throw new SampleFormatError(at.file, at.line, `${key}_path`, `image file not found: ${absolute}`);
     try {
       mediaTypeForPath(absolute);
     } catch (error) {
       throw new SampleFormatError(at.file, at.line, `${key}_path`, (error as Error).message);
     }
     const text = (name: string) => (typeof row[`${key}_${name}`] === 'string' ? (row[`${key}_${name}`] as string) : '');
-    images.push({ index, id: text('id') || key, path: absolute, caption: text('caption'), modality: text('modality'), subModality: text('sub_modality') });
+    images.push({
+      index,
+      id: text('id') || key,
+      path: absolute,
+      caption: text('caption'),
+      modality: text('modality'),
+      subModality: text('sub_modality'),
+    });
   }
-  const extra = Object.keys(row).find((key) => /^image_(\d+)_path$/.test(key) && Number(/^image_(\d+)_path$/.exec(key)![1]) > MAX_IMAGES);
+  const extra = Object.keys(row).find(
+    (key) => /^image_(\d+)_path$/.test(key) && Number(/^image_(\d+)_path$/.exec(key)![1]) > MAX_IMAGES,
+  );
   if (extra) throw new SampleFormatError(at.file, at.line, extra, `more than ${MAX_IMAGES} images per case`);
   if (images.length === 0) throw new SampleFormatError(at.file, at.line, 'image_01_path', 'the case has no images');
   return images;
 }
 
-export function medthinkSample(row: MedthinkRow, at: { file: string; line: number }, root: string, checkFiles = true): Sample {
+export function medthinkSample(
+  row: MedthinkRow,
+  at: { file: string; line: number },
+  root: string,
+  checkFiles = true,
+): Sample {
   const images = caseImages(row, root, at, checkFiles);
   const caseId = String(row.title ?? `line-${at.line}`).replace(/^Case number\s*/i, 'case');
   return {
@@ -102,12 +136,23 @@ export function medthinkSample(row: MedthinkRow, at: { file: string; line: numbe
   };
 }
 
-export async function* loadMedthink(file: string, options: ReadOptions & { imagesRoot?: string; checkFiles?: boolean } = {}): AsyncGenerator<Sample> {
-  if (/\.parquet$/i.test(file)) throw new ConfigError(`${file}: parquet is not read; use the release's ${file.replace(/\.parquet$/i, '.jsonl')} instead`);
+export async function* loadMedthink(
+  file: string,
+  options: ReadOptions & { imagesRoot?: string; checkFiles?: boolean } = {},
+): AsyncGenerator<Sample> {
+  if (/\.parquet$/i.test(file))
+    throw new ConfigError(
+      `${file}: parquet is not read; use the release's ${file.replace(/\.parquet$/i, '.jsonl')} instead`,
+    );
   const root = options.imagesRoot ?? dirname(file);
   for await (const { value, at } of readJsonLines(file, options)) {
     try {
-      yield medthinkSample(parseWithSchema(medthinkRow, value, at) as MedthinkRow, at, root, options.checkFiles ?? true);
+      yield medthinkSample(
+        parseWithSchema(medthinkRow, value, at) as MedthinkRow,
+        at,
+        root,
+        options.checkFiles ?? true,
+      );
     } catch (error) {
       if (!(error instanceof SampleFormatError) || !options.lenient) throw error;
       options.onError?.(error);
@@ -117,7 +162,8 @@ export async function* loadMedthink(file: string, options: ReadOptions & { image
 
 export const medthinkLoader = defineLoader({
   name: 'medthinkvqa',
-  description: 'MedThinkVQA release JSONL (test.jsonl / train.jsonl): 5-option MCQ with up to 49 images (image_NN_path relative to the file)',
+  description:
+    'MedThinkVQA release JSONL (test.jsonl / train.jsonl): 5-option MCQ with up to 49 images (image_NN_path relative to the file)',
   load: (path, options) => loadMedthink(path, options),
   splitOf: (sample) => (sample.metadata?.is_longitudinal ? 'longitudinal' : 'single-timepoint'),
 });

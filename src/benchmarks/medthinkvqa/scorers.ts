@@ -11,15 +11,27 @@ import type { TwiOutput } from './solver.js';
 export function twiRougeScorer(): Scorer {
   return {
     name: 'twi_rouge',
-    params: { metric: 'ROUGE-L F1 (rouge_score tokenisation, no stemming)', step1: 'per image vs its caption', step2: 'summary vs IMAGING_FINDINGS' },
+    params: {
+      metric: 'ROUGE-L F1 (rouge_score tokenisation, no stemming)',
+      step1: 'per image vs its caption',
+      step2: 'summary vs IMAGING_FINDINGS',
+    },
     async score(state) {
       const twi = state.metadata.twi as TwiOutput | undefined;
       if (!twi) return { value: null, explanation: 'no think-with-images output' };
       const images = (state.sample.metadata?.images ?? []) as unknown as CaseImage[];
-      const pairs = images.map((image, index) => [twi.step1_per_image_findings[index] ?? '', image.caption] as const).filter(([, caption]) => caption.trim() !== '');
-      const step1 = pairs.length && twi.step1_per_image_findings.length ? pairs.reduce((sum, [finding, caption]) => sum + rougeL(finding, caption).f1, 0) / pairs.length : null;
+      const pairs = images
+        .map((image, index) => [twi.step1_per_image_findings[index] ?? '', image.caption] as const)
+        .filter(([, caption]) => caption.trim() !== '');
+      const step1 =
+        pairs.length && twi.step1_per_image_findings.length
+          ? pairs.reduce((sum, [finding, caption]) => sum + rougeL(finding, caption).f1, 0) / pairs.length
+          : null;
       const findings = String(state.sample.metadata?.imaging_findings ?? '');
-      const step2 = findings.trim() && twi.step2_integrated_summary.trim() ? rougeL(twi.step2_integrated_summary, findings).f1 : null;
+      const step2 =
+        findings.trim() && twi.step2_integrated_summary.trim()
+          ? rougeL(twi.step2_integrated_summary, findings).f1
+          : null;
       return {
         value: { step1_rouge_l: step1, step2_rouge_l: step2 },
         explanation: `step 1 over ${pairs.length} captioned images; step 2 ${step2 === null ? 'not scored (no summary or no expert findings)' : 'vs IMAGING_FINDINGS'}`,

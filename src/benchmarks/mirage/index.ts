@@ -3,12 +3,22 @@
 // The file is user-supplied: --arg path=... (default ../shared/data/mirage/benchmark.json beside the repo).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, chain, choiceLetter, defineBenchmark, generate, multipleChoicePrompt, type Solver } from '../../core/index.js';
+import {
+  ConfigError,
+  chain,
+  choiceLetter,
+  defineBenchmark,
+  generate,
+  multipleChoicePrompt,
+  type Solver,
+} from '../../core/index.js';
 import { choiceScorer } from '../../scoring/choice.js';
 import { hashSeed } from '../../stats/random.js';
 import { MIRAGE_SUBSETS, readMirage } from './loader.js';
 
-export const MIRAGE_DEFAULT_FILE = fileURLToPath(new URL('../../../../shared/data/mirage/benchmark.json', import.meta.url));
+export const MIRAGE_DEFAULT_FILE = fileURLToPath(
+  new URL('../../../../shared/data/mirage/benchmark.json', import.meta.url),
+);
 
 /** Non-LLM baseline: a seeded uniform guess per item (expected accuracy = chance: 1/options). */
 export function chanceBaseline(seed: number): Solver {
@@ -27,14 +37,19 @@ export function chanceBaseline(seed: number): Solver {
 export const mirage = defineBenchmark({
   name: 'mirage',
   version: 1,
-  description: 'MIRAGE medical QA (medqa, medmcqa, pubmedqa*, bioasq, mmlu; 7,663 items, user-supplied benchmark.json); accuracy per subset',
+  description:
+    'MIRAGE medical QA (medqa, medmcqa, pubmedqa*, bioasq, mmlu; 7,663 items, user-supplied benchmark.json); accuracy per subset',
   tags: ['mcq', 'yes-no'],
   dataset({ args, onDataError }) {
     const path = typeof args.path === 'string' ? args.path : MIRAGE_DEFAULT_FILE;
-    if (!existsSync(path)) throw new ConfigError(`MIRAGE: ${path} not found; pass --arg path=<benchmark.json> (github.com/Teddy-XiongGZ/MIRAGE)`);
+    if (!existsSync(path))
+      throw new ConfigError(
+        `MIRAGE: ${path} not found; pass --arg path=<benchmark.json> (github.com/Teddy-XiongGZ/MIRAGE)`,
+      );
     const subsets = typeof args.subset === 'string' ? args.subset.split(',') : undefined;
     const unknown = subsets?.filter((s) => !(MIRAGE_SUBSETS as readonly string[]).includes(s)) ?? [];
-    if (unknown.length) throw new ConfigError(`MIRAGE: unknown subset(s) ${unknown.join(', ')}; use ${MIRAGE_SUBSETS.join(', ')}`);
+    if (unknown.length)
+      throw new ConfigError(`MIRAGE: unknown subset(s) ${unknown.join(', ')}; use ${MIRAGE_SUBSETS.join(', ')}`);
     return readMirage(path, { subsets, ...(onDataError ? { lenient: true, onError: onDataError } : {}) });
   },
   solvers: {

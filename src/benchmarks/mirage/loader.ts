@@ -2,7 +2,14 @@
 // options: {A: ..}, answer: 'A'}}} with five subsets (medqa, medmcqa, pubmedqa, bioasq, mmlu).
 // Errors name the file, the line of the item, and the field.
 import { readFileSync } from 'node:fs';
-import { SampleFormatError, defineLoader, keyOffsets, lineCounter, parseJsonFile, type Sample } from '../../core/index.js';
+import {
+  SampleFormatError,
+  defineLoader,
+  keyOffsets,
+  lineCounter,
+  parseJsonFile,
+  type Sample,
+} from '../../core/index.js';
 
 export const MIRAGE_SUBSETS = ['medqa', 'medmcqa', 'pubmedqa', 'bioasq', 'mmlu'] as const;
 
@@ -15,10 +22,12 @@ export interface MirageOptions {
 export function* readMirage(file: string, options: MirageOptions = {}): Generator<Sample> {
   const text = readFileSync(file, 'utf8');
   const data = parseJsonFile(file, text);
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new SampleFormatError(file, 1, 'root', 'expected an object {subset: {id: item}}');
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new SampleFormatError(file, 1, 'root', 'expected an object {subset: {id: item}}');
   const offsets = keyOffsets(text);
   const lineOf = lineCounter(text);
-  const byOffset = (prefix: string) => (a: string, b: string) => (offsets.get(prefix + a) ?? 0) - (offsets.get(prefix + b) ?? 0);
+  const byOffset = (prefix: string) => (a: string, b: string) =>
+    (offsets.get(prefix + a) ?? 0) - (offsets.get(prefix + b) ?? 0);
   const root = data as Record<string, unknown>;
   for (const subset of Object.keys(root).sort(byOffset(''))) {
     const items = root[subset];
@@ -40,22 +49,27 @@ export function* readMirage(file: string, options: MirageOptions = {}): Generato
 }
 
 function mirageSample(file: string, line: number, subset: string, id: string, raw: unknown): Sample {
-  const fail = (field: string, problem: string) => new SampleFormatError(file, line, `${subset}.${id}.${field}`, problem);
+  const fail = (field: string, problem: string) =>
+    new SampleFormatError(file, line, `${subset}.${id}.${field}`, problem);
   if (!raw || typeof raw !== 'object') throw fail('item', 'expected an object {question, options, answer}');
   const item = raw as Record<string, unknown>;
   if (typeof item.question !== 'string' || !item.question.trim()) throw fail('question', 'missing or empty');
   const options = item.options;
-  if (!options || typeof options !== 'object' || Array.isArray(options)) throw fail('options', 'expected an object {A: text, B: text, ...}');
+  if (!options || typeof options !== 'object' || Array.isArray(options))
+    throw fail('options', 'expected an object {A: text, B: text, ...}');
   const keys = Object.keys(options).sort();
-  if (keys.length < 2 || keys.some((key, index) => key !== String.fromCharCode(65 + index))) throw fail('options', `keys must be A, B, ... in order; found ${keys.join(', ')}`);
+  if (keys.length < 2 || keys.some((key, index) => key !== String.fromCharCode(65 + index)))
+    throw fail('options', `keys must be A, B, ... in order; found ${keys.join(', ')}`);
   const choices = keys.map((key) => String((options as Record<string, unknown>)[key] ?? ''));
-  if (typeof item.answer !== 'string' || !keys.includes(item.answer)) throw fail('answer', `must be one of ${keys.join(', ')}; found ${JSON.stringify(item.answer)}`);
+  if (typeof item.answer !== 'string' || !keys.includes(item.answer))
+    throw fail('answer', `must be one of ${keys.join(', ')}; found ${JSON.stringify(item.answer)}`);
   return { id: `${subset}/${id}`, input: item.question, choices, target: item.answer, metadata: { subset } };
 }
 
 export const mirageLoader = defineLoader({
   name: 'mirage',
-  description: 'MIRAGE benchmark.json: {subset: {id: {question, options: {A..}, answer}}}; five subsets (medqa, medmcqa, pubmedqa, bioasq, mmlu)',
+  description:
+    'MIRAGE benchmark.json: {subset: {id: {question, options: {A..}, answer}}}; five subsets (medqa, medmcqa, pubmedqa, bioasq, mmlu)',
   load: async function* (path, options) {
     yield* readMirage(path, options);
   },

@@ -24,13 +24,18 @@ export function majorityBaseline(): Solver {
 export const pubmedqa = defineBenchmark({
   name: 'pubmedqa',
   version: 1,
-  description: 'PubMedQA PQA-L (user-supplied ori_pqal.json + test_ground_truth.json): yes/no/maybe, 500 test items; accuracy per label',
+  description:
+    'PubMedQA PQA-L (user-supplied ori_pqal.json + test_ground_truth.json): yes/no/maybe, 500 test items; accuracy per label',
   tags: ['mcq', 'yes-no'],
   dataset({ args, onDataError }) {
     const path = typeof args.path === 'string' ? args.path : PUBMEDQA_DEFAULT_DIR;
-    if (!existsSync(pubmedqaFiles(path).items)) throw new ConfigError(`PubMedQA: ${pubmedqaFiles(path).items} not found; pass --arg path=<folder with ori_pqal.json>`);
+    if (!existsSync(pubmedqaFiles(path).items))
+      throw new ConfigError(
+        `PubMedQA: ${pubmedqaFiles(path).items} not found; pass --arg path=<folder with ori_pqal.json>`,
+      );
     const split = String(args.split ?? 'test');
-    if (!['test', 'dev', 'all'].includes(split)) throw new ConfigError(`PubMedQA: --arg split=${split}: use test, dev or all`);
+    if (!['test', 'dev', 'all'].includes(split))
+      throw new ConfigError(`PubMedQA: --arg split=${split}: use test, dev or all`);
     return readPubmedqa(path, {
       split: split as 'test' | 'dev' | 'all',
       contexts: args.contexts === undefined ? true : args.contexts === true || args.contexts === 'true',
@@ -43,5 +48,9 @@ export const pubmedqa = defineBenchmark({
   },
   scorers: () => [choiceScorer()],
   groupBy: ['label'],
-  argsHelp: { path: 'folder with ori_pqal.json and test_ground_truth.json', split: 'test (default), dev or all', contexts: 'include the abstract contexts (default true)' },
+  argsHelp: {
+    path: 'folder with ori_pqal.json and test_ground_truth.json',
+    split: 'test (default), dev or all',
+    contexts: 'include the abstract contexts (default true)',
+  },
 });

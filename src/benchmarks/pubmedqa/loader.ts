@@ -3,7 +3,15 @@
 // `test_ground_truth.json` (500 PMID -> yes/no/maybe). The path may be the folder or ori_pqal.json.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SampleFormatError, defineLoader, keyOffsets, lineAt, lineCounter, parseJsonFile, type Sample } from '../../core/index.js';
+import {
+  SampleFormatError,
+  defineLoader,
+  keyOffsets,
+  lineAt,
+  lineCounter,
+  parseJsonFile,
+  type Sample,
+} from '../../core/index.js';
 
 export const PUBMEDQA_CHOICES = ['yes', 'no', 'maybe'];
 
@@ -25,11 +33,17 @@ export function readTestLabels(file: string): Map<string, string> {
   if (!existsSync(file)) return new Map();
   const text = readFileSync(file, 'utf8');
   const data = parseJsonFile(file, text);
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new SampleFormatError(file, 1, 'root', 'expected {PMID: "yes" | "no" | "maybe"}');
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new SampleFormatError(file, 1, 'root', 'expected {PMID: "yes" | "no" | "maybe"}');
   const labels = new Map<string, string>();
   for (const [pmid, label] of Object.entries(data as Record<string, unknown>)) {
     if (typeof label !== 'string' || !PUBMEDQA_CHOICES.includes(label)) {
-      throw new SampleFormatError(file, lineAt(text, text.indexOf(JSON.stringify(pmid))), pmid, `label must be yes, no or maybe; found ${JSON.stringify(label)}`);
+      throw new SampleFormatError(
+        file,
+        lineAt(text, text.indexOf(JSON.stringify(pmid))),
+        pmid,
+        `label must be yes, no or maybe; found ${JSON.stringify(label)}`,
+      );
     }
     labels.set(pmid, label);
   }
@@ -40,7 +54,8 @@ export function* readPubmedqa(path: string, options: PubmedqaOptions = {}): Gene
   const files = pubmedqaFiles(path);
   const text = readFileSync(files.items, 'utf8');
   const data = parseJsonFile(files.items, text);
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new SampleFormatError(files.items, 1, 'root', 'expected {PMID: item}');
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new SampleFormatError(files.items, 1, 'root', 'expected {PMID: item}');
   const labels = readTestLabels(files.truth);
   const split = options.split ?? 'all';
   const offsets = keyOffsets(text);
@@ -50,7 +65,14 @@ export function* readPubmedqa(path: string, options: PubmedqaOptions = {}): Gene
     const inTest = labels.has(pmid);
     if ((split === 'test' && !inTest) || (split === 'dev' && inTest)) continue;
     try {
-      yield pubmedqaSample(files.items, lineOf(offsets.get(pmid) ?? 0), pmid, items[pmid], inTest ? labels.get(pmid)! : undefined, options.contexts ?? true);
+      yield pubmedqaSample(
+        files.items,
+        lineOf(offsets.get(pmid) ?? 0),
+        pmid,
+        items[pmid],
+        inTest ? labels.get(pmid)! : undefined,
+        options.contexts ?? true,
+      );
     } catch (error) {
       if (!options.lenient || !SampleFormatError.isInstance(error)) throw error;
       options.onError?.(error);
@@ -58,15 +80,25 @@ export function* readPubmedqa(path: string, options: PubmedqaOptions = {}): Gene
   }
 }
 
-function pubmedqaSample(file: string, line: number, pmid: string, raw: unknown, testLabel: string | undefined, withContexts: boolean): Sample {
+function pubmedqaSample(
+  file: string,
+  line: number,
+  pmid: string,
+  raw: unknown,
+  testLabel: string | undefined,
+  withContexts: boolean,
+): Sample {
   const fail = (field: string, problem: string) => new SampleFormatError(file, line, `${pmid}.${field}`, problem);
   if (!raw || typeof raw !== 'object') throw fail('item', 'expected an object');
   const item = raw as Record<string, unknown>;
   if (typeof item.QUESTION !== 'string' || !item.QUESTION.trim()) throw fail('QUESTION', 'missing or empty');
-  if (!Array.isArray(item.CONTEXTS) || item.CONTEXTS.some((c) => typeof c !== 'string')) throw fail('CONTEXTS', 'expected a list of strings');
+  if (!Array.isArray(item.CONTEXTS) || item.CONTEXTS.some((c) => typeof c !== 'string'))
+    throw fail('CONTEXTS', 'expected a list of strings');
   const decision = item.final_decision;
-  if (typeof decision !== 'string' || !PUBMEDQA_CHOICES.includes(decision)) throw fail('final_decision', `must be yes, no or maybe; found ${JSON.stringify(decision)}`);
-  if (testLabel !== undefined && testLabel !== decision) throw fail('final_decision', `'${decision}' disagrees with test_ground_truth.json ('${testLabel}')`);
+  if (typeof decision !== 'string' || !PUBMEDQA_CHOICES.includes(decision))
+    throw fail('final_decision', `must be yes, no or maybe; found ${JSON.stringify(decision)}`);
+  if (testLabel !== undefined && testLabel !== decision)
+    throw fail('final_decision', `'${decision}' disagrees with test_ground_truth.json ('${testLabel}')`);
   const contexts = item.CONTEXTS as string[];
   const input = withContexts ? `Context:\n${contexts.join('\n')}\n\nQuestion: ${item.QUESTION}` : item.QUESTION;
   return {
@@ -74,13 +106,19 @@ function pubmedqaSample(file: string, line: number, pmid: string, raw: unknown, 
     input,
     choices: PUBMEDQA_CHOICES,
     target: String.fromCharCode(65 + PUBMEDQA_CHOICES.indexOf(decision)),
-    metadata: { split: testLabel !== undefined ? 'test' : 'dev', label: decision, year: String(item.YEAR ?? ''), reasoningRequiredPred: String(item.reasoning_required_pred ?? '') },
+    metadata: {
+      split: testLabel !== undefined ? 'test' : 'dev',
+      label: decision,
+      year: String(item.YEAR ?? ''),
+      reasoningRequiredPred: String(item.reasoning_required_pred ?? ''),
+    },
   };
 }
 
 export const pubmedqaLoader = defineLoader({
   name: 'pubmedqa',
-  description: 'PubMedQA PQA-L: a folder (or ori_pqal.json) with ori_pqal.json and test_ground_truth.json; splits test (500 labelled PMIDs) / dev',
+  description:
+    'PubMedQA PQA-L: a folder (or ori_pqal.json) with ori_pqal.json and test_ground_truth.json; splits test (500 labelled PMIDs) / dev',
   load: async function* (path, options) {
     yield* readPubmedqa(path, options);
   },
@@ -95,7 +133,9 @@ export const pubmedqaLoader = defineLoader({
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     const labels = readTestLabels(files.truth);
-    const perLabel = ['yes', 'no', 'maybe'].map((label) => `${label} ${[...labels.values()].filter((l) => l === label).length}`).join(' / ');
+    const perLabel = ['yes', 'no', 'maybe']
+      .map((label) => `${label} ${[...labels.values()].filter((l) => l === label).length}`)
+      .join(' / ');
     return [
       `${files.items}: ${total} items (loader pubmedqa)`,
       `${files.truth}: ${labels.size} test labels (${perLabel})`,

@@ -64,9 +64,12 @@ export function generateWorld(seed: number, partial: Partial<SyntheticOptions> =
   const options = { ...DEFAULT_SYNTHETIC, ...partial };
   const planted = options.commonEssential + options.modules * options.moduleSize[1];
   if (planted > options.genes * 0.6) {
-    throw new RangeError(`target-qa-synthetic: ${options.modules} modules of up to ${options.moduleSize[1]} genes and ${options.commonEssential} common essentials need more than ${options.genes} genes (at most 60% may be planted)`);
+    throw new RangeError(
+      `target-qa-synthetic: ${options.modules} modules of up to ${options.moduleSize[1]} genes and ${options.commonEssential} common essentials need more than ${options.genes} genes (at most 60% may be planted)`,
+    );
   }
-  if (options.diseases < 1 || options.diseases > options.modules) throw new RangeError(`target-qa-synthetic: diseases must be between 1 and modules (${options.modules})`);
+  if (options.diseases < 1 || options.diseases > options.modules)
+    throw new RangeError(`target-qa-synthetic: diseases must be between 1 and modules (${options.modules})`);
   const rng = createRng(hashSeed('target-qa-synthetic/world', seed));
   const genes = Array.from({ length: options.genes }, (_, index) => symbolOf(index));
   const edges = new Set<string>();
@@ -94,7 +97,8 @@ export function generateWorld(seed: number, partial: Partial<SyntheticOptions> =
   const take = (count: number) => order.slice(cursor, (cursor += count));
   const wire = (members: number[], density: number) => {
     for (let i = 1; i < members.length; i++) link(members[i]!, members[rng.int(i)]!); // connected
-    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) if (rng.next() < density) link(members[i]!, members[j]!);
+    for (let i = 0; i < members.length; i++)
+      for (let j = i + 1; j < members.length; j++) if (rng.next() < density) link(members[i]!, members[j]!);
   };
   const commonIndex = take(options.commonEssential);
   wire(commonIndex, 0.6);
@@ -135,7 +139,13 @@ export function generateWorld(seed: number, partial: Partial<SyntheticOptions> =
   };
 }
 
-export function generateLine(world: SyntheticWorld, id: string, label: 0 | 1, diseaseIndex: number, rng: Rng): SyntheticLine {
+export function generateLine(
+  world: SyntheticWorld,
+  id: string,
+  label: 0 | 1,
+  diseaseIndex: number,
+  rng: Rng,
+): SyntheticLine {
   const { genes, options } = world;
   const disease = world.diseases[diseaseIndex % world.diseases.length]!;
   const cnv: Record<string, number> = {};
@@ -175,7 +185,8 @@ export function generateLine(world: SyntheticWorld, id: string, label: 0 | 1, di
     const elevated = protein[gene] === 0;
     protein[gene] = 0.6 * expression[gene]! + rng.normal() * 0.6 + (elevated ? 0.4 : 0);
   }
-  for (const record of [cnv, expression, protein, effect]) for (const gene of genes) record[gene] = round(record[gene]!);
+  for (const record of [cnv, expression, protein, effect])
+    for (const gene of genes) record[gene] = round(record[gene]!);
   const truth = [...genes].sort((a, b) => effect[a]! - effect[b]! || (a < b ? -1 : 1)).slice(0, options.answerSize);
   return {
     id,

@@ -26,11 +26,14 @@ export function omicsRanking(targetCase: TargetCaseJson): string[] {
   const channels = targetCase.omics ? Object.values(targetCase.omics).filter((values) => values !== undefined) : [];
   if (channels.length > 0) {
     for (const values of channels) {
-      for (const [gene, value] of Object.entries(values!)) score.set(normaliseSymbol(gene), (score.get(normaliseSymbol(gene)) ?? 0) + value / channels.length);
+      for (const [gene, value] of Object.entries(values!))
+        score.set(normaliseSymbol(gene), (score.get(normaliseSymbol(gene)) ?? 0) + value / channels.length);
     }
   } else {
     for (const list of [targetCase.topGenes, targetCase.topTranscripts, targetCase.topProteins]) {
-      list.forEach((gene, rank) => score.set(normaliseSymbol(gene), (score.get(normaliseSymbol(gene)) ?? 0) + (list.length - rank) / list.length));
+      list.forEach((gene, rank) =>
+        score.set(normaliseSymbol(gene), (score.get(normaliseSymbol(gene)) ?? 0) + (list.length - rank) / list.length),
+      );
     }
   }
   return [...score.entries()]
@@ -45,14 +48,29 @@ const vocabularies = new Map<string, Promise<Set<string>>>();
 async function vocabularyOf(sample: Sample): Promise<Set<string>> {
   const targetCase = caseOf(sample);
   const words = new Set<string>(
-    [...targetCase.topGenes, ...targetCase.topTranscripts, ...targetCase.topProteins, ...targetCase.diseaseProteins, ...targetCase.ppiNeighbors].map(normaliseSymbol),
+    [
+      ...targetCase.topGenes,
+      ...targetCase.topTranscripts,
+      ...targetCase.topProteins,
+      ...targetCase.diseaseProteins,
+      ...targetCase.ppiNeighbors,
+    ].map(normaliseSymbol),
   );
-  for (const relation of targetCase.relations) for (const part of relation.split('->')) if (part.trim()) words.add(normaliseSymbol(part));
+  for (const relation of targetCase.relations)
+    for (const part of relation.split('->')) if (part.trim()) words.add(normaliseSymbol(part));
   const ppi = sample.files?.ppi;
   if (ppi) {
     let cached = vocabularies.get(ppi);
     if (!cached) {
-      cached = readFile(ppi, 'utf8').then((text) => new Set(text.split(/[\t\n]/).map((cell) => normaliseSymbol(cell)).filter(Boolean)));
+      cached = readFile(ppi, 'utf8').then(
+        (text) =>
+          new Set(
+            text
+              .split(/[\t\n]/)
+              .map((cell) => normaliseSymbol(cell))
+              .filter(Boolean),
+          ),
+      );
       vocabularies.set(ppi, cached);
     }
     for (const word of await cached) words.add(word);
@@ -68,7 +86,9 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
     const loadOptions = lenient ? { lenient, onError: (error: Error) => options.onDataError?.(error) } : {};
     for await (const sample of targetQaLoader.load(path, loadOptions)) samples.push(sample);
     const ppi = options.args.ppi;
-    return typeof ppi === 'string' && ppi !== '' ? samples.map((sample) => ({ ...sample, files: { ...sample.files, ppi } })) : samples;
+    return typeof ppi === 'string' && ppi !== ''
+      ? samples.map((sample) => ({ ...sample, files: { ...sample.files, ppi } }))
+      : samples;
   }
   return syntheticSamples({
     dataSeed: numberArg(options, 'dataSeed', 1),
@@ -87,7 +107,8 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
 export const targetQaSynthetic = defineBenchmark({
   name: 'target-qa-synthetic',
   version: 1,
-  description: 'GALAX-style gene-target prioritisation on seeded synthetic omics + PPI with planted truth (or a Target-QA file via --arg path=)',
+  description:
+    'GALAX-style gene-target prioritisation on seeded synthetic omics + PPI with planted truth (or a Target-QA file via --arg path=)',
   tags: ['target-prioritisation'],
   dataset,
   solvers: {
@@ -101,12 +122,16 @@ export const targetQaSynthetic = defineBenchmark({
       }),
     default: () =>
       solverFrom('llm-omics', { extraction: 'dictionary' }, async (state, context) => {
-        const output = await context.generate({ messages: state.messages, config: { ...context.generateConfig } }, { role: 'agent' });
+        const output = await context.generate(
+          { messages: state.messages, config: { ...context.generateConfig } },
+          { role: 'agent' },
+        );
         state.messages.push(assistantMessage(output.text));
         state.output = output;
         const genes = extractGeneSymbols(output.text, await vocabularyOf(state.sample));
         state.metadata.predictedGenes = genes;
-        if (genes.length === 0) context.record({ type: 'info', message: 'the reply names no known gene symbol; the prediction is empty' });
+        if (genes.length === 0)
+          context.record({ type: 'info', message: 'the reply names no known gene symbol; the prediction is empty' });
         return state;
       }),
   },
@@ -116,9 +141,9 @@ export const targetQaSynthetic = defineBenchmark({
   argsHelp: {
     path: 'a Target-QA-format JSON file to use instead of the synthetic set',
     lenient: 'with path: skip malformed samples (each is reported) instead of stopping at the first',
-    ppi: 'a PPI edge TSV (symbolA<TAB>symbolB) for a Target-QA file (default: the file\'s own relations)',
+    ppi: "a PPI edge TSV (symbolA<TAB>symbolB) for a Target-QA file (default: the file's own relations)",
     lines: 'synthetic evaluation lines (default 20)',
-    referenceLines: 'synthetic labelled reference lines that train GALAX\'s reward classifier (default 80)',
+    referenceLines: "synthetic labelled reference lines that train GALAX's reward classifier (default 80)",
     dataSeed: 'seed of the synthetic world and lines (default 1)',
     answerSize: 'ground-truth genes per line (default 20; upstream 100)',
     genes: 'genes in the synthetic world (default 600)',
@@ -126,4 +151,3 @@ export const targetQaSynthetic = defineBenchmark({
     diseases: 'synthetic cancer types, each owning modules/diseases modules (default 4)',
   },
 });
-

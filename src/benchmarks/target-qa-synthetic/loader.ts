@@ -46,7 +46,11 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** Parses a Target-QA file's text into samples; errors name file, line of the sample, and field. */
-export function parseTargetQa(text: string, file: string, options: { lenient?: boolean; onError?: (error: Error) => void } = {}): Sample[] {
+export function parseTargetQa(
+  text: string,
+  file: string,
+  options: { lenient?: boolean; onError?: (error: Error) => void } = {},
+): Sample[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -72,7 +76,12 @@ export function parseTargetQa(text: string, file: string, options: { lenient?: b
     const item = result.data;
     const truth = item.ground_truth_answer.top_bm_gene.hgnc_symbols;
     if (truth.length === 0) {
-      const error = new SampleFormatError(file, line(), `${id}.ground_truth_answer.top_bm_gene.hgnc_symbols`, 'empty: no ground-truth genes');
+      const error = new SampleFormatError(
+        file,
+        line(),
+        `${id}.ground_truth_answer.top_bm_gene.hgnc_symbols`,
+        'empty: no ground-truth genes',
+      );
       if (!options.lenient) throw error;
       options.onError?.(error);
       continue;
@@ -101,7 +110,8 @@ export function parseTargetQa(text: string, file: string, options: { lenient?: b
 
 export const targetQaLoader = defineLoader({
   name: 'target-qa',
-  description: 'Target-QA-format JSON (GALAX): cell lines with ranked omics genes, KG context and CRISPR ground-truth genes',
+  description:
+    'Target-QA-format JSON (GALAX): cell lines with ranked omics genes, KG context and CRISPR ground-truth genes',
   async *load(path, options) {
     const text = await readFile(path, 'utf8');
     yield* parseTargetQa(text, path, options);

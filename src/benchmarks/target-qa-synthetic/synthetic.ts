@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonValue, Sample } from '../../core/index.js';
 import { hashSeed } from '../../stats/random.js';
-import { generateLines, generateWorld, topOf, type SyntheticLine, type SyntheticOptions, type SyntheticWorld } from './generator.js';
+import {
+  generateLines,
+  generateWorld,
+  topOf,
+  type SyntheticLine,
+  type SyntheticOptions,
+  type SyntheticWorld,
+} from './generator.js';
 import { targetQuestion, type TargetCaseJson } from './prompt.js';
 
 export interface SyntheticDatasetOptions {
@@ -54,19 +61,21 @@ export async function syntheticSamples(options: SyntheticDatasetOptions): Promis
   const ppiPath = join(folder, 'ppi.tsv');
   const referencePath = join(folder, `reference-${options.referenceLines}.jsonl`);
   await writeOnce(ppiPath, () => ['source\ttarget', ...world.ppi.map(([a, b]) => `${a}\t${b}`)].join('\n') + '\n');
-  await writeOnce(referencePath, () =>
-    generateLines(world, 'reference', options.referenceLines)
-      .map((line) =>
-        JSON.stringify({
-          id: line.id,
-          cellLine: line.cellLine,
-          disease: line.disease,
-          label: line.label,
-          omics: line.omics,
-          diseaseProteins: world.diseases.find((entry) => entry.name === line.disease)!.proteins,
-        }),
-      )
-      .join('\n') + '\n',
+  await writeOnce(
+    referencePath,
+    () =>
+      generateLines(world, 'reference', options.referenceLines)
+        .map((line) =>
+          JSON.stringify({
+            id: line.id,
+            cellLine: line.cellLine,
+            disease: line.disease,
+            label: line.label,
+            omics: line.omics,
+            diseaseProteins: world.diseases.find((entry) => entry.name === line.disease)!.proteins,
+          }),
+        )
+        .join('\n') + '\n',
   );
   return generateLines(world, 'test', options.lines).map((line) => {
     const targetCase = caseOfLine(world, line);

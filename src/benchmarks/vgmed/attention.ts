@@ -21,11 +21,14 @@ function checkMap(map: ArrayLike<number>, gt: readonly number[], where: string):
   let sum = 0;
   for (let i = 0; i < map.length; i++) {
     const value = map[i]!;
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${where}: attention value ${value} at token ${i} is not a finite non-negative number`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`${where}: attention value ${value} at token ${i} is not a finite non-negative number`);
     sum += value;
   }
   if (!(sum > 0)) throw new Error(`${where}: attention map sums to 0`);
-  for (const index of gt) if (index < 0 || index >= map.length) throw new Error(`${where}: GT token ${index} is outside the map of ${map.length} tokens`);
+  for (const index of gt)
+    if (index < 0 || index >= map.length)
+      throw new Error(`${where}: GT token ${index} is outside the map of ${map.length} tokens`);
   return sum;
 }
 
@@ -61,25 +64,37 @@ export function jsGtAttention(map: ArrayLike<number>, gt: readonly number[], whe
 }
 
 export function groundingMetrics(map: ArrayLike<number>, gt: readonly number[], where?: string): GroundingMetrics {
-  return { attentionRatio: attentionRatio(map, gt, where), kl: klGtAttention(map, gt, where), js: jsGtAttention(map, gt, where) };
+  return {
+    attentionRatio: attentionRatio(map, gt, where),
+    kl: klGtAttention(map, gt, where),
+    js: jsGtAttention(map, gt, where),
+  };
 }
 
 /** Query map / (generic map + EPS), element-wise (VGMED's normalised map). */
-export function normaliseByGeneric(query: readonly number[], generic: readonly number[], where = 'attention map'): number[] {
-  if (query.length !== generic.length) throw new Error(`${where}: query map has ${query.length} tokens, generic map ${generic.length}`);
+export function normaliseByGeneric(
+  query: readonly number[],
+  generic: readonly number[],
+  where = 'attention map',
+): number[] {
+  if (query.length !== generic.length)
+    throw new Error(`${where}: query map has ${query.length} tokens, generic map ${generic.length}`);
   return query.map((value, index) => value / (generic[index]! + EPS));
 }
 
 /** A [layer][token] map, or [layer][head][token] averaged over heads (as upstream). */
 export function layerMaps(maps: unknown, tokens: number, where: string): number[][] {
-  if (!Array.isArray(maps) || maps.length === 0) throw new Error(`${where}: maps must be a non-empty [layer][token] or [layer][head][token] array`);
+  if (!Array.isArray(maps) || maps.length === 0)
+    throw new Error(`${where}: maps must be a non-empty [layer][token] or [layer][head][token] array`);
   return maps.map((layer, l) => {
     if (!Array.isArray(layer) || layer.length === 0) throw new Error(`${where}: layer ${l} is not an array`);
     const heads: unknown[][] = Array.isArray(layer[0]) ? (layer as unknown[][]) : [layer];
     const mean = new Array<number>(tokens).fill(0);
     heads.forEach((head, h) => {
       if (!Array.isArray(head) || head.length !== tokens) {
-        throw new Error(`${where}: layer ${l}${heads.length > 1 ? ` head ${h}` : ''} has ${Array.isArray(head) ? head.length : 'no'} tokens; the grid has ${tokens}`);
+        throw new Error(
+          `${where}: layer ${l}${heads.length > 1 ? ` head ${h}` : ''} has ${Array.isArray(head) ? head.length : 'no'} tokens; the grid has ${tokens}`,
+        );
       }
       head.forEach((value, i) => {
         if (typeof value !== 'number') throw new Error(`${where}: layer ${l} token ${i} is not a number`);

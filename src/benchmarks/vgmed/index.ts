@@ -5,9 +5,16 @@ import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/
 import { loadVgmed } from './items.js';
 import { phantomDataset } from './synthetic.js';
 import { attentionMapsSolver, boxProxySolver, brightestRegionSolver, type BoxUnits } from './solvers.js';
-import { attentionGroundingScorer, boxIouProxyScorer, perLayerMetric, proxyLabelMetric, proxyMicroMetric } from './scorers.js';
+import {
+  attentionGroundingScorer,
+  boxIouProxyScorer,
+  perLayerMetric,
+  proxyLabelMetric,
+  proxyMicroMetric,
+} from './scorers.js';
 
-const str = (options: BenchmarkOptions, key: string): string | undefined => (typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined);
+const str = (options: BenchmarkOptions, key: string): string | undefined =>
+  typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined;
 const num = (options: BenchmarkOptions, key: string, fallback: number): number => {
   const value = options.args[key];
   if (value === undefined) return fallback;
@@ -22,7 +29,8 @@ const dataset = (options: BenchmarkOptions) => {
   if (data) {
     const files = data.split(',');
     return (async function* () {
-      for (const file of files) yield* loadVgmed(file, { imagesDir: str(options, 'images'), ...(onError ? { lenient: true, onError } : {}) });
+      for (const file of files)
+        yield* loadVgmed(file, { imagesDir: str(options, 'images'), ...(onError ? { lenient: true, onError } : {}) });
     })();
   }
   return phantomDataset(options.cacheDir, options.seed, phantomCount(options), onError);
@@ -30,24 +38,29 @@ const dataset = (options: BenchmarkOptions) => {
 
 function phantomCount(options: BenchmarkOptions): number {
   const n = num(options, 'n', 24);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
   return n;
 }
 
 const scorers = (options: BenchmarkOptions) => {
   const layer = options.args.layer; // a number from a config file, or a string from --arg
   const heads = options.args.heads === true || options.args.heads === 'true' ? str(options, 'attention') : undefined;
-  return [attentionGroundingScorer(layer === undefined || layer === 'mean' ? 'mean' : num(options, 'layer', 0), heads), boxIouProxyScorer(num(options, 'threshold', 0.5))];
+  return [
+    attentionGroundingScorer(layer === undefined || layer === 'mean' ? 'mean' : num(options, 'layer', 0), heads),
+    boxIouProxyScorer(num(options, 'threshold', 0.5)),
+  ];
 };
 
 const argsHelp = {
   data: 'comma-separated VGMED JSONL files (VGMED_localization.jsonl, VGMED_attribute.jsonl, COCO_*.jsonl); default: the phantom set',
-  images: 'folder the image paths are relative to (default: each JSONL file\'s folder)',
+  images: "folder the image paths are relative to (default: each JSONL file's folder)",
   n: 'phantom images to generate (default 24; two questions each)',
   attention: 'attention-maps solver: JSON {id: {grid, maps, generic?}} or JSONL {id, grid, maps, generic?}',
   grid: 'baseline token grid: huatuogpt-vision (24x24, default), qwen2.5-vl, or ROWSxCOLS',
   layer: "'mean' over layers (default) or a 0-based layer index for attention_grounding",
-  heads: 'true: per-[layer][head] metrics from a [layer][head][token] attention file, in score metadata (measure_attention_head.py)',
+  heads:
+    'true: per-[layer][head] metrics from a [layer][head][token] attention file, in score metadata (measure_attention_head.py)',
   units: 'box-proxy coordinates the model is asked for: pixel (default), per1000, unit',
   threshold: 'IoU threshold of the box proxy hit rate (default 0.5)',
 };
@@ -55,7 +68,8 @@ const argsHelp = {
 export const vgmed = defineBenchmark({
   name: 'vgmed',
   version: 1,
-  description: 'VGMED visual grounding: Attention Ratio / KL / JS from user-supplied attention maps; box-IoU proxy (not the paper metric) for API models',
+  description:
+    'VGMED visual grounding: Attention Ratio / KL / JS from user-supplied attention maps; box-IoU proxy (not the paper metric) for API models',
   tags: ['image-vqa', 'grounding'],
   dataset,
   solvers: {

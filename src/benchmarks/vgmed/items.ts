@@ -26,7 +26,13 @@ import { imageInfo } from '../../imaging/image.js';
 /** The paper's query prompt suffix (the attention of the last token is read after it). */
 export const ANSWER_INSTRUCTION = 'Answer the question using a single word or phrase.';
 
-const boxList = z.union([z.array(z.array(z.number()).length(4)).min(1), z.array(z.number()).length(4).transform((box) => [box])]);
+const boxList = z.union([
+  z.array(z.array(z.number()).length(4)).min(1),
+  z
+    .array(z.number())
+    .length(4)
+    .transform((box) => [box]),
+]);
 
 export const vgmedRow = z
   .object({
@@ -40,7 +46,10 @@ export const vgmedRow = z
     type: z.enum(['localization', 'attribute']).optional(),
   })
   .passthrough()
-  .refine((row) => row.bbox !== undefined || row.original_bboxes !== undefined, { message: 'needs bbox or original_bboxes', path: ['bbox'] });
+  .refine((row) => row.bbox !== undefined || row.original_bboxes !== undefined, {
+    message: 'needs bbox or original_bboxes',
+    path: ['bbox'],
+  });
 
 export type VgmedRow = z.infer<typeof vgmedRow>;
 
@@ -69,14 +78,28 @@ export function vgmedSample(
     try {
       return parseBox(values, format === 'xywh' ? PIXEL_XYWH : PIXEL_XYXY, size, { where: `${field}[${index}]` });
     } catch (error) {
-      throw new SampleFormatError(at.file, at.line, `${field}[${index}]`, `${(error as Error).message.replace(/^[^:]*: /, '')} (${format}, image ${imagePath})`);
+      throw new SampleFormatError(
+        at.file,
+        at.line,
+        `${field}[${index}]`,
+        `${(error as Error).message.replace(/^[^:]*: /, '')} (${format}, image ${imagePath})`,
+      );
     }
   });
   const id = String(row.id ?? row.question_id ?? `${basename(at.file).replace(/\.jsonl$/, '')}-${at.line}`);
-  const target: VgmedTarget = { boxes: boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]), width: size.width, height: size.height };
+  const target: VgmedTarget = {
+    boxes: boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]),
+    width: size.width,
+    height: size.height,
+  };
   return {
     id,
-    input: [userMessage([imageFromPath(imagePath, mediaTypeForPath(imagePath), basename(imagePath)), textPart(`${row.question}\n${ANSWER_INSTRUCTION}`)])],
+    input: [
+      userMessage([
+        imageFromPath(imagePath, mediaTypeForPath(imagePath), basename(imagePath)),
+        textPart(`${row.question}\n${ANSWER_INSTRUCTION}`),
+      ]),
+    ],
     target,
     files: { image: imagePath },
     metadata: {
@@ -93,10 +116,18 @@ export function vgmedSample(
 }
 
 const questionTypeOf = (file: string, row: VgmedRow): string =>
-  row.type ?? (/attribute/i.test(basename(file)) ? 'attribute' : /locali[sz]ation/i.test(basename(file)) ? 'localization' : 'unknown');
+  row.type ??
+  (/attribute/i.test(basename(file))
+    ? 'attribute'
+    : /locali[sz]ation/i.test(basename(file))
+      ? 'localization'
+      : 'unknown');
 
 /** Streams a VGMED JSONL file; images are relative to `imagesDir` (default: the file's folder). */
-export async function* loadVgmed(file: string, options: ReadOptions & { imagesDir?: string } = {}): AsyncGenerator<Sample> {
+export async function* loadVgmed(
+  file: string,
+  options: ReadOptions & { imagesDir?: string } = {},
+): AsyncGenerator<Sample> {
   const root = options.imagesDir ?? dirname(file);
   for await (const { value, at } of readJsonLines(file, options)) {
     try {
@@ -119,7 +150,8 @@ export async function* loadVgmed(file: string, options: ReadOptions & { imagesDi
 
 export const vgmedLoader = defineLoader({
   name: 'vgmed',
-  description: 'VGMED JSONL ({image, question, bbox | original_bboxes}); xyxy pixels except Slake* images (xywh); images relative to the file',
+  description:
+    'VGMED JSONL ({image, question, bbox | original_bboxes}); xyxy pixels except Slake* images (xywh); images relative to the file',
   load: (path, options) => loadVgmed(path, options),
   splitOf: (sample) => String(sample.metadata?.question_type ?? 'unknown'),
 });

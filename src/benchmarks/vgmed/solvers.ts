@@ -2,7 +2,16 @@
 //   attention: {grid: [rows, cols], resized: [w, h], layers: number[][]}   (attention-grounding metrics)
 //   boxes: [[x1, y1, x2, y2], ...] in original-image pixels               (box-IoU proxy only)
 import { readFileSync } from 'node:fs';
-import { ConfigError, assistantMessage, textPart, userMessage, imageFromPath, mediaTypeForPath, type Solver, type TaskState } from '../../core/index.js';
+import {
+  ConfigError,
+  assistantMessage,
+  textPart,
+  userMessage,
+  imageFromPath,
+  mediaTypeForPath,
+  type Solver,
+  type TaskState,
+} from '../../core/index.js';
 import { clampBox, type Box } from '../../imaging/boxes.js';
 import { decodeImage } from '../../imaging/image.js';
 import { huatuoVisionGrid, qwen25vlGrid, uniformGrid, type TokenGridSpec } from '../../imaging/tokens.js';
@@ -25,7 +34,12 @@ export function resolveGrid(name: GridName, original: { width: number; height: n
 const targetOf = (state: TaskState) => state.sample.target as VgmedTarget;
 const imageOf = (state: TaskState) => String(state.sample.files?.image ?? state.sample.metadata?.image);
 
-function recordRegions(state: TaskState, context: Parameters<Solver['solve']>[1], predicted: Box[], source: string): void {
+function recordRegions(
+  state: TaskState,
+  context: Parameters<Solver['solve']>[1],
+  predicted: Box[],
+  source: string,
+): void {
   const target = targetOf(state);
   context.record({
     type: 'evidence',
@@ -52,7 +66,13 @@ export function brightestRegionSolver(gridName: GridName = 'huatuogpt-vision'): 
       const raster = await decodeImage(imageOf(state));
       const box = brightestWindow(raster);
       const grid = resolveGrid(gridName, raster);
-      state.metadata.attention = { grid: [grid.rows, grid.cols], resized: [grid.resized.width, grid.resized.height], gridName: grid.name, layers: [meanPerToken(raster, grid)], source: 'baseline: pixel intensity' };
+      state.metadata.attention = {
+        grid: [grid.rows, grid.cols],
+        resized: [grid.resized.width, grid.resized.height],
+        gridName: grid.name,
+        layers: [meanPerToken(raster, grid)],
+        source: 'baseline: pixel intensity',
+      };
       state.metadata.boxes = [[box.x1, box.y1, box.x2, box.y2]];
       state.output = { ...state.output, text: JSON.stringify({ boxes: state.metadata.boxes }), finishReason: 'stop' };
       state.messages.push(assistantMessage(state.output.text));
@@ -78,7 +98,8 @@ export function readAttentionFile(path: string): Map<string, AttentionEntry> {
   }
   const entries = new Map<string, AttentionEntry>();
   const add = (id: unknown, entry: unknown, where: string) => {
-    if (!entry || typeof entry !== 'object' || !('maps' in entry) || !('grid' in entry)) throw new ConfigError(`${where}: needs "grid" ([rows, cols] or a grid name) and "maps"`);
+    if (!entry || typeof entry !== 'object' || !('maps' in entry) || !('grid' in entry))
+      throw new ConfigError(`${where}: needs "grid" ([rows, cols] or a grid name) and "maps"`);
     entries.set(String(id), entry as AttentionEntry);
   };
   const trimmed = text.trim();
@@ -112,25 +133,40 @@ export function attentionMapsSolver(path: string | undefined): Solver {
     name: 'attention-maps',
     params: { attention: path ?? null },
     async solve(state, context) {
-      if (!path) throw new ConfigError('the attention-maps solver needs --arg attention=<file with the maps per sample id>');
+      if (!path)
+        throw new ConfigError('the attention-maps solver needs --arg attention=<file with the maps per sample id>');
       entries ??= readAttentionFile(path);
       const entry = entries.get(state.sample.id);
       if (!entry) throw new ConfigError(`${path}: no attention maps for sample "${state.sample.id}"`);
       const target = targetOf(state);
-      const grid = typeof entry.grid === 'string' ? resolveGrid(entry.grid, target) : resolveGrid(`${entry.grid[0]}x${entry.grid[1]}`, target);
+      const grid =
+        typeof entry.grid === 'string'
+          ? resolveGrid(entry.grid, target)
+          : resolveGrid(`${entry.grid[0]}x${entry.grid[1]}`, target);
       const where = `${path}: "${state.sample.id}"`;
       const tokens = grid.rows * grid.cols;
       let layers = layerMaps(entry.maps, tokens, where);
       let normalised = false;
       if (entry.generic !== undefined) {
         const generic = layerMaps(entry.generic, tokens, `${where} generic`);
-        if (generic.length !== layers.length) throw new ConfigError(`${where}: ${layers.length} query layers but ${generic.length} generic layers`);
+        if (generic.length !== layers.length)
+          throw new ConfigError(`${where}: ${layers.length} query layers but ${generic.length} generic layers`);
         layers = layers.map((layer, index) => normaliseByGeneric(layer, generic[index]!, where));
         normalised = true;
       }
       const resized = entry.resized ?? [grid.resized.width, grid.resized.height];
-      state.metadata.attention = { grid: [grid.rows, grid.cols], resized, gridName: typeof entry.grid === 'string' ? entry.grid : grid.name, layers, normalised, source: path };
-      context.record({ type: 'info', message: `attention maps: ${layers.length} layers on a ${grid.rows}×${grid.cols} grid${normalised ? ', normalised by the generic map' : ''}` });
+      state.metadata.attention = {
+        grid: [grid.rows, grid.cols],
+        resized,
+        gridName: typeof entry.grid === 'string' ? entry.grid : grid.name,
+        layers,
+        normalised,
+        source: path,
+      };
+      context.record({
+        type: 'info',
+        message: `attention maps: ${layers.length} layers on a ${grid.rows}×${grid.cols} grid${normalised ? ', normalised by the generic map' : ''}`,
+      });
       return state;
     },
   };
@@ -156,7 +192,9 @@ export function boxProxySolver(units: BoxUnits = 'pixel'): Solver {
       state.messages = [
         userMessage([
           imageFromPath(image, mediaTypeForPath(image)),
-          textPart(`${question}\n\nOutline the region this question is about with bounding boxes. ${frame}\nReply with JSON only: {"boxes": [[x1, y1, x2, y2]]}`),
+          textPart(
+            `${question}\n\nOutline the region this question is about with bounding boxes. ${frame}\nReply with JSON only: {"boxes": [[x1, y1, x2, y2]]}`,
+          ),
         ]),
       ];
       const output = await context.generate({ messages: state.messages, config: { ...context.generateConfig } });
@@ -166,18 +204,36 @@ export function boxProxySolver(units: BoxUnits = 'pixel'): Solver {
         units === 'pixel'
           ? box
           : units === 'per1000'
-            ? { x1: (box.x1 / 1000) * target.width, y1: (box.y1 / 1000) * target.height, x2: (box.x2 / 1000) * target.width, y2: (box.y2 / 1000) * target.height }
-            : { x1: box.x1 * target.width, y1: box.y1 * target.height, x2: box.x2 * target.width, y2: box.y2 * target.height };
+            ? {
+                x1: (box.x1 / 1000) * target.width,
+                y1: (box.y1 / 1000) * target.height,
+                x2: (box.x2 / 1000) * target.width,
+                y2: (box.y2 / 1000) * target.height,
+              }
+            : {
+                x1: box.x1 * target.width,
+                y1: box.y1 * target.height,
+                x2: box.x2 * target.width,
+                y2: box.y2 * target.height,
+              };
       const problems: string[] = [];
       const boxes: Box[] = [];
       for (const raw of extractBoxes(output.text)) {
         let box = scale(raw);
         if (box.x2 < box.x1 || box.y2 < box.y1) {
           problems.push(`swapped corners [${raw.x1}, ${raw.y1}, ${raw.x2}, ${raw.y2}] were put in order`);
-          box = { x1: Math.min(box.x1, box.x2), y1: Math.min(box.y1, box.y2), x2: Math.max(box.x1, box.x2), y2: Math.max(box.y1, box.y2) };
+          box = {
+            x1: Math.min(box.x1, box.x2),
+            y1: Math.min(box.y1, box.y2),
+            x2: Math.max(box.x1, box.x2),
+            y2: Math.max(box.y1, box.y2),
+          };
         }
         const clamped = clampBox(box, target);
-        if (clamped.x1 !== box.x1 || clamped.y1 !== box.y1 || clamped.x2 !== box.x2 || clamped.y2 !== box.y2) problems.push(`box [${raw.x1}, ${raw.y1}, ${raw.x2}, ${raw.y2}] reached outside the ${target.width}×${target.height} image and was clipped`);
+        if (clamped.x1 !== box.x1 || clamped.y1 !== box.y1 || clamped.x2 !== box.x2 || clamped.y2 !== box.y2)
+          problems.push(
+            `box [${raw.x1}, ${raw.y1}, ${raw.x2}, ${raw.y2}] reached outside the ${target.width}×${target.height} image and was clipped`,
+          );
         if (clamped.x2 > clamped.x1 && clamped.y2 > clamped.y1) boxes.push(clamped);
       }
       state.metadata.boxes = boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]);

@@ -37,7 +37,12 @@ interface Row {
   id: string;
 }
 
-function rowsFor(kind: 'chest' | 'fundus', index: number, finding: PlantedFinding, image: string): { localization: Row; attribute: Row } {
+function rowsFor(
+  kind: 'chest' | 'fundus',
+  index: number,
+  finding: PlantedFinding,
+  image: string,
+): { localization: Row; attribute: Row } {
   const boxes = finding.boxes.map((box) => [box.x1, box.y1, box.x2, box.y2]);
   const look = kind === 'chest' ? CHEST_LOOK[finding.label] : FUNDUS_LOOK[finding.label];
   const where = kind === 'chest' ? 'chest radiograph' : 'fundus photograph';
@@ -50,10 +55,28 @@ function rowsFor(kind: 'chest' | 'fundus', index: number, finding: PlantedFindin
   };
   const attribute: Row =
     kind === 'chest' && finding.laterality !== 'none'
-      ? { id: `vgmed-phantom-${index}-attr`, image, question: `On which side of the patient is the ${finding.label} (${look}) on this ${where}: left, right or both?`, bbox: boxes, answer: finding.laterality === 'bilateral' ? 'both' : finding.laterality }
+      ? {
+          id: `vgmed-phantom-${index}-attr`,
+          image,
+          question: `On which side of the patient is the ${finding.label} (${look}) on this ${where}: left, right or both?`,
+          bbox: boxes,
+          answer: finding.laterality === 'bilateral' ? 'both' : finding.laterality,
+        }
       : kind === 'chest'
-        ? { id: `vgmed-phantom-${index}-attr`, image, question: `Is the cardiac silhouette enlarged on this ${where}? Look for ${look}.`, bbox: boxes, answer: 'yes' }
-        : { id: `vgmed-phantom-${index}-attr`, image, question: `In which region of the retina is the ${finding.label} (${look}) on this ${where}?`, bbox: boxes, answer: finding.region };
+        ? {
+            id: `vgmed-phantom-${index}-attr`,
+            image,
+            question: `Is the cardiac silhouette enlarged on this ${where}? Look for ${look}.`,
+            bbox: boxes,
+            answer: 'yes',
+          }
+        : {
+            id: `vgmed-phantom-${index}-attr`,
+            image,
+            question: `In which region of the retina is the ${finding.label} (${look}) on this ${where}?`,
+            bbox: boxes,
+            answer: finding.region,
+          };
   return { localization, attribute };
 }
 
@@ -69,8 +92,17 @@ export async function ensurePhantomSet(cacheDir: string, seed: number, count: nu
     const kind = index % 3 === 2 ? 'fundus' : 'chest';
     const phantom =
       kind === 'chest'
-        ? generateChestXray({ seed: `vgmed-${seed}-${index}`, width: size, height: size, findings: [{ label: CHEST_FINDING_LABELS[index % CHEST_FINDING_LABELS.length]! }] })
-        : generateFundus({ seed: `vgmed-${seed}-${index}`, size, findings: [{ label: FUNDUS_FINDING_LABELS[index % FUNDUS_FINDING_LABELS.length]! }] });
+        ? generateChestXray({
+            seed: `vgmed-${seed}-${index}`,
+            width: size,
+            height: size,
+            findings: [{ label: CHEST_FINDING_LABELS[index % CHEST_FINDING_LABELS.length]! }],
+          })
+        : generateFundus({
+            seed: `vgmed-${seed}-${index}`,
+            size,
+            findings: [{ label: FUNDUS_FINDING_LABELS[index % FUNDUS_FINDING_LABELS.length]! }],
+          });
     const finding = phantom.findings[0];
     if (!finding) continue; // the generator could not place it; the item is left out, not faked
     const image = `images/${kind}-${String(index).padStart(3, '0')}.png`;
@@ -85,7 +117,12 @@ export async function ensurePhantomSet(cacheDir: string, seed: number, count: nu
   return folder;
 }
 
-export async function* phantomDataset(cacheDir: string, seed: number, count: number, onError?: (error: Error) => void): AsyncGenerator<Sample> {
+export async function* phantomDataset(
+  cacheDir: string,
+  seed: number,
+  count: number,
+  onError?: (error: Error) => void,
+): AsyncGenerator<Sample> {
   const folder = await ensurePhantomSet(cacheDir, seed, count);
   const options = onError ? { lenient: true, onError } : {};
   yield* loadVgmed(join(folder, 'VGMED_localization.jsonl'), options);

@@ -39,7 +39,13 @@ export function isKnown(csr: FilterCsr, h: number, r: number, t: number): boolea
 }
 
 /** Sum of reciprocal ranks and hits for test triples [from, to): shared by the main thread and workers. */
-export function rankRange(model: KgeModel, csr: FilterCsr, test: Triples, from: number, to: number): { rr: number; h1: number; h3: number; h10: number; n: number } {
+export function rankRange(
+  model: KgeModel,
+  csr: FilterCsr,
+  test: Triples,
+  from: number,
+  to: number,
+): { rr: number; h1: number; h3: number; h10: number; n: number } {
   const acc = { rr: 0, h1: 0, h3: 0, h10: 0, n: 0 };
   const add = (rank: number) => {
     acc.rr += 1 / rank;
@@ -49,7 +55,9 @@ export function rankRange(model: KgeModel, csr: FilterCsr, test: Triples, from: 
     acc.n++;
   };
   for (let i = from; i < to; i++) {
-    const h = test.heads[i]!, r = test.relations[i]!, t = test.tails[i]!;
+    const h = test.heads[i]!,
+      r = test.relations[i]!,
+      t = test.tails[i]!;
     const trueTail = score(model, h, r, t);
     let rankTail = 1;
     let rankHead = 1;
@@ -73,7 +81,12 @@ export function evaluateRanking(model: KgeModel, graph: KnowledgeGraph, test: Tr
 }
 
 /** The same metrics with the test triples split over `workers` threads (default: CPU count, at most 4). */
-export async function evaluateRankingParallel(model: KgeModel, graph: KnowledgeGraph, test: Triples, workers = Math.min(4, cpus().length)): Promise<RankingMetrics> {
+export async function evaluateRankingParallel(
+  model: KgeModel,
+  graph: KnowledgeGraph,
+  test: Triples,
+  workers = Math.min(4, cpus().length),
+): Promise<RankingMetrics> {
   const n = test.heads.length;
   if (workers <= 1 || n < 2 * workers) return evaluateRanking(model, graph, test);
   const csr = graph.csr('out');
@@ -85,7 +98,13 @@ export async function evaluateRankingParallel(model: KgeModel, graph: KnowledgeG
       return new Promise<{ rr: number; h1: number; h3: number; h10: number; n: number }>((resolve, reject) => {
         const worker = new Worker(workerSource(), {
           eval: true,
-          workerData: { model, csr: { offsets: csr.offsets, neighbours: csr.neighbours, relations: csr.relations }, test, from, to },
+          workerData: {
+            model,
+            csr: { offsets: csr.offsets, neighbours: csr.neighbours, relations: csr.relations },
+            test,
+            from,
+            to,
+          },
         });
         worker.once('message', (result) => {
           resolve(result);
@@ -96,7 +115,9 @@ export async function evaluateRankingParallel(model: KgeModel, graph: KnowledgeG
     }),
   );
   // Fixed summation order (by shard), so the result does not depend on which worker finished first.
-  return finish(parts.reduce((a, b) => ({ rr: a.rr + b.rr, h1: a.h1 + b.h1, h3: a.h3 + b.h3, h10: a.h10 + b.h10, n: a.n + b.n })));
+  return finish(
+    parts.reduce((a, b) => ({ rr: a.rr + b.rr, h1: a.h1 + b.h1, h3: a.h3 + b.h3, h10: a.h10 + b.h10, n: a.n + b.n })),
+  );
 }
 
 /**
@@ -121,10 +142,14 @@ export interface Calibration {
 
 /** The score threshold that maximises accuracy (ties: higher F1) on labelled scores. */
 export function calibrateThreshold(positives: readonly number[], negatives: readonly number[]): Calibration {
-  const all = [...positives.map((s) => [s, 1] as const), ...negatives.map((s) => [s, 0] as const)].sort((a, b) => b[0] - a[0]);
-  const P = positives.length, N = negatives.length;
+  const all = [...positives.map((s) => [s, 1] as const), ...negatives.map((s) => [s, 0] as const)].sort(
+    (a, b) => b[0] - a[0],
+  );
+  const P = positives.length,
+    N = negatives.length;
   let best: Calibration = { threshold: Infinity, accuracy: N / Math.max(1, P + N), f1: 0, positives: P, negatives: N };
-  let tp = 0, fp = 0;
+  let tp = 0,
+    fp = 0;
   for (let i = 0; i < all.length; i++) {
     if (all[i]![1]) tp++;
     else fp++;
@@ -132,19 +157,28 @@ export function calibrateThreshold(positives: readonly number[], negatives: read
     const accuracy = (tp + (N - fp)) / (P + N);
     const f1 = (2 * tp) / (2 * tp + fp + (P - tp));
     const threshold = i + 1 < all.length ? (all[i]![0] + all[i + 1]![0]) / 2 : all[i]![0];
-    if (accuracy > best.accuracy + 1e-12 || (Math.abs(accuracy - best.accuracy) <= 1e-12 && f1 > best.f1)) best = { threshold, accuracy, f1, positives: P, negatives: N };
+    if (accuracy > best.accuracy + 1e-12 || (Math.abs(accuracy - best.accuracy) <= 1e-12 && f1 > best.f1))
+      best = { threshold, accuracy, f1, positives: P, negatives: N };
   }
   return best;
 }
 
 /** Scores held-out positives and one type-constrained corrupted negative each, and calibrates. */
-export function calibrateOnTriples(model: KgeModel, graph: KnowledgeGraph, valid: Triples, train: Triples, seed = 1): Calibration {
+export function calibrateOnTriples(
+  model: KgeModel,
+  graph: KnowledgeGraph,
+  valid: Triples,
+  train: Triples,
+  seed = 1,
+): Calibration {
   const rng = createRng(seed);
   const candidates = tailsByRelation(train, model.relationCount);
   const positives: number[] = [];
   const negatives: number[] = [];
   for (let i = 0; i < valid.heads.length; i++) {
-    const h = valid.heads[i]!, r = valid.relations[i]!, t = valid.tails[i]!;
+    const h = valid.heads[i]!,
+      r = valid.relations[i]!,
+      t = valid.tails[i]!;
     positives.push(score(model, h, r, t));
     negatives.push(score(model, h, r, corruptTail(graph, candidates, h, r, t, rng)));
   }

@@ -41,23 +41,30 @@ export function score(model: KgeModel, h: number, r: number, t: number, trig?: T
   const { dim, entities: E, relations: R } = model;
   if (model.kind === 'distmult') {
     let sum = 0;
-    const ho = h * dim, ro = r * dim, to = t * dim;
+    const ho = h * dim,
+      ro = r * dim,
+      to = t * dim;
     for (let i = 0; i < dim; i++) sum += E[ho + i]! * R[ro + i]! * E[to + i]!;
     return sum;
   }
   if (model.kind === 'transe') {
     let distance = 0;
-    const ho = h * dim, ro = r * dim, to = t * dim;
+    const ho = h * dim,
+      ro = r * dim,
+      to = t * dim;
     for (let i = 0; i < dim; i++) distance += Math.abs(E[ho + i]! + R[ro + i]! - E[to + i]!);
     return model.gamma - distance;
   }
   const w = 2 * dim;
-  const ho = h * w, to = t * w, ro = r * dim;
+  const ho = h * w,
+    to = t * w,
+    ro = r * dim;
   let distance = 0;
   for (let i = 0; i < dim; i++) {
     const c = trig ? trig.cos[ro + i]! : Math.cos(R[ro + i]!);
     const s = trig ? trig.sin[ro + i]! : Math.sin(R[ro + i]!);
-    const hr = E[ho + i]!, hi = E[ho + dim + i]!;
+    const hr = E[ho + i]!,
+      hi = E[ho + dim + i]!;
     const a = hr * c - hi * s - E[to + i]!;
     const b = hr * s + hi * c - E[to + dim + i]!;
     distance += Math.sqrt(a * a + b * b);
@@ -69,12 +76,25 @@ export function score(model: KgeModel, h: number, r: number, t: number, trig?: T
  * Adds coefficient * d(score)/d(params) into the gradient buffers (same layout as the model).
  * coefficient = dLoss/dScore, so the buffers end up holding dLoss/dParams.
  */
-export function accumulateGradient(model: KgeModel, h: number, r: number, t: number, coefficient: number, gE: Float32Array, gR: Float32Array, trig?: Trig): void {
+export function accumulateGradient(
+  model: KgeModel,
+  h: number,
+  r: number,
+  t: number,
+  coefficient: number,
+  gE: Float32Array,
+  gR: Float32Array,
+  trig?: Trig,
+): void {
   const { dim, entities: E, relations: R } = model;
   if (model.kind === 'distmult') {
-    const ho = h * dim, ro = r * dim, to = t * dim;
+    const ho = h * dim,
+      ro = r * dim,
+      to = t * dim;
     for (let i = 0; i < dim; i++) {
-      const hv = E[ho + i]!, rv = R[ro + i]!, tv = E[to + i]!;
+      const hv = E[ho + i]!,
+        rv = R[ro + i]!,
+        tv = E[to + i]!;
       gE[ho + i]! += coefficient * rv * tv;
       gR[ro + i]! += coefficient * hv * tv;
       gE[to + i]! += coefficient * hv * rv;
@@ -82,7 +102,9 @@ export function accumulateGradient(model: KgeModel, h: number, r: number, t: num
     return;
   }
   if (model.kind === 'transe') {
-    const ho = h * dim, ro = r * dim, to = t * dim;
+    const ho = h * dim,
+      ro = r * dim,
+      to = t * dim;
     for (let i = 0; i < dim; i++) {
       const d = E[ho + i]! + R[ro + i]! - E[to + i]!;
       const sign = d > 0 ? 1 : d < 0 ? -1 : 0;
@@ -93,15 +115,19 @@ export function accumulateGradient(model: KgeModel, h: number, r: number, t: num
     return;
   }
   const w = 2 * dim;
-  const ho = h * w, to = t * w, ro = r * dim;
+  const ho = h * w,
+    to = t * w,
+    ro = r * dim;
   for (let i = 0; i < dim; i++) {
     const c = trig ? trig.cos[ro + i]! : Math.cos(R[ro + i]!);
     const s = trig ? trig.sin[ro + i]! : Math.sin(R[ro + i]!);
-    const hr = E[ho + i]!, hi = E[ho + dim + i]!;
+    const hr = E[ho + i]!,
+      hi = E[ho + dim + i]!;
     const a = hr * c - hi * s - E[to + i]!;
     const b = hr * s + hi * c - E[to + dim + i]!;
     const m = Math.sqrt(a * a + b * b) + 1e-9;
-    const da = a / m, db = b / m; // d distance / d(a, b); score = gamma - distance
+    const da = a / m,
+      db = b / m; // d distance / d(a, b); score = gamma - distance
     gE[ho + i]! -= coefficient * (da * c + db * s);
     gE[ho + dim + i]! -= coefficient * (-da * s + db * c);
     gE[to + i]! += coefficient * da;
@@ -110,7 +136,14 @@ export function accumulateGradient(model: KgeModel, h: number, r: number, t: num
   }
 }
 
-export function createModel(kind: KgeKind, entityCount: number, relationCount: number, dim: number, next: () => number, gamma?: number): KgeModel {
+export function createModel(
+  kind: KgeKind,
+  entityCount: number,
+  relationCount: number,
+  dim: number,
+  next: () => number,
+  gamma?: number,
+): KgeModel {
   const model: KgeModel = {
     kind,
     dim,

@@ -3,7 +3,16 @@
 // rows a batch touches. Single-threaded and deterministic per seed (fixed order and summation).
 import { createRng, type Rng } from '../../stats/random.js';
 import type { KnowledgeGraph } from '../graph.js';
-import { accumulateGradient, createModel, entityWidth, rotateTrig, score, type KgeKind, type KgeModel, type Trig } from './models.js';
+import {
+  accumulateGradient,
+  createModel,
+  entityWidth,
+  rotateTrig,
+  score,
+  type KgeKind,
+  type KgeModel,
+  type Trig,
+} from './models.js';
 
 export interface Triples {
   heads: Uint32Array;
@@ -27,7 +36,11 @@ export interface TrainOptions {
 }
 
 export function subsetTriples(all: Triples, indices: ArrayLike<number>): Triples {
-  const out: Triples = { heads: new Uint32Array(indices.length), relations: new Uint16Array(indices.length), tails: new Uint32Array(indices.length) };
+  const out: Triples = {
+    heads: new Uint32Array(indices.length),
+    relations: new Uint16Array(indices.length),
+    tails: new Uint32Array(indices.length),
+  };
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i]!;
     out.heads[i] = all.heads[k]!;
@@ -42,11 +55,17 @@ export function subsetTriples(all: Triples, indices: ArrayLike<number>): Triples
  * undirected fact (h, r, t) and (t, r, h), as PrimeKG stores them, on the same side, so a held-out
  * fact's reverse row cannot leak into training.
  */
-export function splitTriples(graph: KnowledgeGraph, fractions: { valid: number; test: number }, seed = 1, options: { byFact?: boolean } = {}): { train: Triples; valid: Triples; test: Triples } {
+export function splitTriples(
+  graph: KnowledgeGraph,
+  fractions: { valid: number; test: number },
+  seed = 1,
+  options: { byFact?: boolean } = {},
+): { train: Triples; valid: Triples; test: Triples } {
   const all = graph.triples();
   const rows = all.heads.length;
   const key = (i: number) => {
-    const h = all.heads[i]!, t = all.tails[i]!;
+    const h = all.heads[i]!,
+      t = all.tails[i]!;
     return options.byFact ? `${Math.min(h, t)},${all.relations[i]},${Math.max(h, t)}` : String(i);
   };
   const groups = new Map<string, number[]>();
@@ -74,7 +93,14 @@ export function tailsByRelation(triples: Triples, relationCount: number): Uint32
 }
 
 /** A tail seen with r that is not linked to h by r in the graph (uniform fallback after 10 tries). */
-export function corruptTail(graph: KnowledgeGraph, candidates: Uint32Array[], h: number, r: number, t: number, rng: Rng): number {
+export function corruptTail(
+  graph: KnowledgeGraph,
+  candidates: Uint32Array[],
+  h: number,
+  r: number,
+  t: number,
+  rng: Rng,
+): number {
   const pool = candidates[r]!;
   for (let attempt = 0; attempt < 10; attempt++) {
     const e = pool.length > 1 ? pool[rng.int(pool.length)]! : rng.int(graph.nodeCount);
@@ -98,7 +124,11 @@ export class KgeTrainer {
   private step = 0;
   readonly options: Required<Omit<TrainOptions, 'onEpoch' | 'gamma'>> & { gamma?: number };
 
-  constructor(readonly graph: KnowledgeGraph, readonly train: Triples, options: TrainOptions = {}) {
+  constructor(
+    readonly graph: KnowledgeGraph,
+    readonly train: Triples,
+    options: TrainOptions = {},
+  ) {
     this.options = {
       kind: options.kind ?? 'rotate',
       dim: options.dim ?? 64,
@@ -111,7 +141,14 @@ export class KgeTrainer {
       gamma: options.gamma,
     };
     this.rng = createRng(this.options.seed);
-    this.model = createModel(this.options.kind, graph.nodeCount, Math.max(1, graph.relations.length), this.options.dim, this.rng.next, options.gamma);
+    this.model = createModel(
+      this.options.kind,
+      graph.nodeCount,
+      Math.max(1, graph.relations.length),
+      this.options.dim,
+      this.rng.next,
+      options.gamma,
+    );
     const { entities, relations } = this.model;
     this.gE = new Float32Array(entities.length);
     this.gR = new Float32Array(relations.length);
@@ -144,7 +181,9 @@ export class KgeTrainer {
       const trig: Trig | undefined = this.model.kind === 'rotate' ? rotateTrig(this.model) : undefined;
       for (let k = start; k < end; k++) {
         const i = order[k]!;
-        const h = this.train.heads[i]!, r = this.train.relations[i]!, t = this.train.tails[i]!;
+        const h = this.train.heads[i]!,
+          r = this.train.relations[i]!,
+          t = this.train.tails[i]!;
         const negative = corruptTail(this.graph, this.candidates, h, r, t, this.rng);
         // Positive (label 1), then its negative (label 0): dLoss/dScore = sigmoid(score) - label.
         const sp = score(this.model, h, r, t, trig);
@@ -168,9 +207,20 @@ export class KgeTrainer {
   private apply(rowsE: number[], rowsR: number[]): void {
     this.step++;
     const { lr, l2 } = this.options;
-    const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-    const c1 = 1 - Math.pow(b1, this.step), c2 = 1 - Math.pow(b2, this.step);
-    const update = (params: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, row: number, width: number, decay: number) => {
+    const b1 = 0.9,
+      b2 = 0.999,
+      eps = 1e-8;
+    const c1 = 1 - Math.pow(b1, this.step),
+      c2 = 1 - Math.pow(b2, this.step);
+    const update = (
+      params: Float32Array,
+      g: Float32Array,
+      m: Float32Array,
+      v: Float32Array,
+      row: number,
+      width: number,
+      decay: number,
+    ) => {
       for (let k = row * width; k < (row + 1) * width; k++) {
         const grad = g[k]! + decay * params[k]!;
         g[k] = 0;
@@ -212,7 +262,11 @@ function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
 }
 
-export function trainKge(graph: KnowledgeGraph, train: Triples, options: TrainOptions = {}): { model: KgeModel; losses: number[] } {
+export function trainKge(
+  graph: KnowledgeGraph,
+  train: Triples,
+  options: TrainOptions = {},
+): { model: KgeModel; losses: number[] } {
   const trainer = new KgeTrainer(graph, train, options);
   const { losses } = trainer.fit(options.onEpoch);
   return { model: trainer.model, losses };
