@@ -13,7 +13,7 @@ import { SIMILARITY_COLUMNS, type DbId } from '../src/benchmarks/ehr-chatqa/sche
 import { ensureTaskFiles } from '../src/benchmarks/ehr-chatqa/tasks.js';
 import { EhrTools } from '../src/benchmarks/ehr-chatqa/tools.js';
 import { ValueIndex } from '../src/benchmarks/ehr-chatqa/value-index.js';
-import { SqlRunner } from '../src/benchmarks/ehr-chatqa/sql-runner.js';
+import { SqlRunner } from '../src/scoring/sql-sandbox.js';
 import { newTaskState } from '../src/core/solvers.js';
 import type { Sample } from '../src/core/index.js';
 import { createTestContext } from '../src/runner/context.js';

@@ -7,7 +7,7 @@ import { ensureDatabase, openReadOnly } from '../../src/benchmarks/ehr-chatqa/db
 import { SIMILARITY_COLUMNS } from '../../src/benchmarks/ehr-chatqa/schema.js';
 import { EhrTools } from '../../src/benchmarks/ehr-chatqa/tools.js';
 import { ValueIndex } from '../../src/benchmarks/ehr-chatqa/value-index.js';
-import { SqlRunner } from '../../src/benchmarks/ehr-chatqa/sql-runner.js';
+import { SqlRunner } from '../../src/scoring/sql-sandbox.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'ehr-tools-'));
 const dbPath = ensureDatabase(cacheDir, 'mimic_iv_star');

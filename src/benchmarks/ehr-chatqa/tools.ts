@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { defineTool, toolSpec, type Tool, type ToolSpec } from '../../core/index.js';
 import { pyRepr, pyRowsRepr, pyStrRepr, type SqlCell } from '../../scoring/sql-result.js';
 import { openReadOnly } from './db.js';
-import type { SqlRunner } from './sql-runner.js';
-import { sharedRunner } from './sql-runner.js';
+import type { SqlRunner } from '../../scoring/sql-sandbox.js';
+import { sharedRunner } from '../../scoring/sql-sandbox.js';
 import type { ValueIndex } from './value-index.js';
 import { fixtureWebSearch, pyJsonList, type WebSearch } from './web-search.js';
 

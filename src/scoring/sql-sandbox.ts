@@ -5,7 +5,7 @@
 // fed over IPC; a query past its timeout gets the process SIGKILLed and a fresh one is started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { SqlCell } from '../../scoring/sql-result.js';
+import type { SqlCell } from './sql-result.js';
 
 export type SqlOutcome =
   | { ok: true; columns: string[]; rows: SqlCell[][]; total: number; truncated: boolean; durationMs: number }
