@@ -1,5 +1,6 @@
 // A benchmark registers itself with one object; the runner never learns benchmark names.
 // An agent is a solver a user picks (`--solver kgarevion`), joined to benchmarks by tags.
+import type { z } from 'zod';
 import type { JsonObject } from './json.js';
 import type { Dataset, Sample } from './sample.js';
 import type { Metric } from './metrics.js';
@@ -18,6 +19,21 @@ export interface BenchmarkOptions {
    */
   onDataError?: (error: Error) => void;
 }
+
+/**
+ * The number a benchmark's paper reports first, as a reference into the run summary: a scorer's metric
+ * (`summary.metrics[scorer]` row named `metric`) or, with `task: true`, a task metric named `metric`.
+ * The terminal and the viewer show headline metrics first; everything else is behind --verbose.
+ */
+export interface HeadlineMetric {
+  scorer: string;
+  metric: string;
+  label?: string;
+  task?: boolean;
+}
+
+/** `--arg` options declared once: a zod object with types, defaults and `.describe()` texts. */
+export type ArgsSchema = z.ZodObject<z.ZodRawShape>;
 
 export type SolverFactory = (options: BenchmarkOptions) => Solver;
 
@@ -44,6 +60,10 @@ export interface Benchmark {
   generateConfig?: GenerateConfig;
   /** Help for `--arg` keys, shown by `medkit list` and `medkit eval --help`. */
   argsHelp?: Record<string, string>;
+  /** The declared `--arg` options (validated before the run: unknown keys and wrong types are errors). */
+  args?: ArgsSchema;
+  /** The metric(s) the paper reports first. */
+  headline?: HeadlineMetric[];
 }
 
 export interface Agent {
@@ -53,6 +73,8 @@ export interface Agent {
   accepts: string[];
   createSolver(options: BenchmarkOptions): Solver;
   roles?: ModelRole[];
+  /** The agent's own declared `--arg` options (merged with the benchmark's). */
+  args?: ArgsSchema;
 }
 
 /** Parses a user-supplied dataset file (`medkit data check <loader> <path>`). */
