@@ -8,7 +8,7 @@ import { generateMimic } from './gen-mimic.js';
 import type { DbId } from './schema.js';
 
 /** Bump when the generator's output changes; the cache folder is keyed by it. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const GENERATOR_SEED = 20250923;
 
 export const DB_FILES: Record<DbId, string> = { mimic_iv_star: 'mimic_iv_star.sqlite', eicu_star: 'eicu_star.sqlite' };
@@ -28,6 +28,7 @@ export function ensureDatabase(cacheDir: string, dbId: DbId): string {
   try {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
+    db.pragma('foreign_keys = OFF'); // the upstream keys reference non-unique columns: documentation, not constraints
     if (dbId === 'mimic_iv_star') generateMimic(db, GENERATOR_SEED);
     else generateEicu(db, GENERATOR_SEED + 1);
     db.close();
