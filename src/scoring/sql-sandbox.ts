@@ -70,7 +70,8 @@ db.pragma('query_only = ON');
 db.pragma('foreign_keys = OFF'); // as Python's sqlite3 (upstream): a DELETE fails as a write, not on key checks
 db.pragma('trusted_schema = OFF');
 db.pragma('temp_store = MEMORY');
-const databases = () => db.prepare('SELECT COUNT(*) AS n FROM pragma_database_list').get().n;
+// The temp schema appears once a statement compiles against it; with temp_store = MEMORY it has no file.
+const databases = () => db.prepare("SELECT COUNT(*) AS n FROM pragma_database_list WHERE name <> 'temp' OR file <> ''").get().n;
 const baseline = databases();
 const size = (cell) =>
   typeof cell === 'string' ? Buffer.byteLength(cell) : cell instanceof Uint8Array ? cell.length : cell === null ? 1 : 8;
@@ -104,7 +105,7 @@ process.on('message', (request) => {
   }
   // Belt and braces behind the statement check: nothing attached, query_only still on.
   if (databases() !== baseline || db.pragma('query_only', { simple: true }) !== 1)
-    process.send({ id, error: 'refused by the SQL sandbox: the connection changed (a database attached or query_only off); executor replaced' }, () => process.exit(70));
+    process.send({ id, fatal: true, error: 'refused by the SQL sandbox: the connection changed (a database attached or query_only off); executor replaced' }, () => process.exit(70));
   else process.send(reply);
 });
 process.send({ ready: true });
@@ -230,9 +231,10 @@ export class SqlRunner {
         truncated?: boolean;
         bytesCapped?: boolean;
         bytes?: number;
+        fatal?: boolean;
       }) => {
         if (message.id !== id) return;
-        if (message.error !== undefined) return fail(message.error, true);
+        if (message.error !== undefined) return fail(message.error, message.fatal !== true);
         finish(
           {
             ok: true,

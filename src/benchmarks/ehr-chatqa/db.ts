@@ -28,7 +28,6 @@ export function ensureDatabase(cacheDir: string, dbId: DbId): string {
   try {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
-    db.pragma('foreign_keys = OFF'); // the upstream keys reference non-unique columns: documentation, not constraints
     if (dbId === 'mimic_iv_star') generateMimic(db, GENERATOR_SEED);
     else generateEicu(db, GENERATOR_SEED + 1);
     db.close();
