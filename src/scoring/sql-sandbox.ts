@@ -234,6 +234,8 @@ export class SqlRunner {
         fatal?: boolean;
       }) => {
         if (message.id !== id) return;
+        // A peak between two polls still counts: the high-water mark is checked once more here.
+        if (overMemory()) return;
         if (message.error !== undefined) return fail(message.error, message.fatal !== true);
         finish(
           {
@@ -250,6 +252,13 @@ export class SqlRunner {
         );
       };
       const onExit = (code: number | null) => fail(`the query process exited (${code ?? 'signal'})`, false);
+      const overMemory = (): boolean => {
+        const peak = executor.child.pid === undefined ? undefined : peakResidentBytes(executor.child.pid);
+        if (peak === undefined || peak <= this.limits.maxMemoryBytes) return false;
+        this.killed++;
+        fail(`the query used more than ${mebibytes(this.limits.maxMemoryBytes)} of memory and was stopped`, false);
+        return true;
+      };
       let timer: NodeJS.Timeout | undefined;
       let watchdog: NodeJS.Timeout | undefined;
       // Keeps the event loop alive (the child is unref'd) and bounds a start that never completes.
@@ -265,13 +274,7 @@ export class SqlRunner {
             this.killed++;
             fail('timeout', false, true);
           }, options.timeoutMs);
-          const { maxMemoryBytes } = this.limits;
-          watchdog = setInterval(() => {
-            const resident = executor.child.pid === undefined ? undefined : residentBytes(executor.child.pid);
-            if (resident === undefined || resident <= maxMemoryBytes) return;
-            this.killed++;
-            fail(`the query used more than ${mebibytes(maxMemoryBytes)} of memory and was stopped`, false);
-          }, 100);
+          watchdog = setInterval(overMemory, 100);
           executor.child.send({
             id,
             query,
@@ -293,10 +296,14 @@ export class SqlRunner {
   }
 }
 
-/** Resident set size of a process from /proc (Linux); undefined elsewhere. */
-function residentBytes(pid: number): number | undefined {
+/**
+ * Peak resident set size of a process (VmHWM from /proc, Linux; undefined elsewhere). The peak, not the current
+ * size: a query that allocates and frees between two polls is still caught. An executor over the ceiling is
+ * killed, so the next query starts from a fresh process's peak.
+ */
+function peakResidentBytes(pid: number): number | undefined {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
