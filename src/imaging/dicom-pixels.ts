@@ -74,9 +74,7 @@ export function readPalette(dataSet: DataSet, file: string): Palette {
         throw new ImagingError(file, `${name} palette LUT data holds ${element.length} bytes for ${entries} entries`);
       for (let index = 0; index < entries; index++)
         lut[index] =
-          bytesPerEntry === 2
-            ? (dataSet.uint16(dataTag, index) ?? 0)
-            : dataSet.byteArray[element.dataOffset + index];
+          bytesPerEntry === 2 ? (dataSet.uint16(dataTag, index) ?? 0) : dataSet.byteArray[element.dataOffset + index];
       return lut;
     }
     const segmented = dataSet.elements[segmentedTag];
@@ -85,7 +83,9 @@ export function readPalette(dataSet: DataSet, file: string): Palette {
     const words: number[] = [];
     const size = bits === 8 ? 1 : 2;
     for (let index = 0; index < Math.floor(segmented.length / size); index++)
-      words.push(size === 2 ? (dataSet.uint16(segmentedTag, index) ?? 0) : dataSet.byteArray[segmented.dataOffset + index]);
+      words.push(
+        size === 2 ? (dataSet.uint16(segmentedTag, index) ?? 0) : dataSet.byteArray[segmented.dataOffset + index],
+      );
     return Uint16Array.from(expandSegmentedLut(words, file, name));
   });
   if (luts.some((lut) => lut.length !== luts[0].length))

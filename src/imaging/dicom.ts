@@ -215,14 +215,14 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
               : syntax.encoding === 'jpeg-lossless'
                 ? decodeJpegLosslessFrame(file, encoded, rows, columns, samplesPerPixel, bitsAllocated)
                 : await decodeWasmFrame(
-                file,
-                syntax.encoding as 'jpeg-ls' | 'jpeg2000',
-                encoded,
-                rows,
-                columns,
-                samplesPerPixel,
-                bitsAllocated,
-              ),
+                    file,
+                    syntax.encoding as 'jpeg-ls' | 'jpeg2000',
+                    encoded,
+                    rows,
+                    columns,
+                    samplesPerPixel,
+                    bitsAllocated,
+                  ),
       );
     }
   }

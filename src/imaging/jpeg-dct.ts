@@ -146,7 +146,9 @@ export function decodeDctJpeg(file: string, bytes: Uint8Array): DctImage {
         c.coefficients = new Int32Array(c.blocksPerLine * c.blocksPerColumn * 64);
       }
     } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      fail(`SOF marker FF${marker.toString(16).toUpperCase()} (progressive, lossless or arithmetic coding) is not sequential DCT`);
+      fail(
+        `SOF marker FF${marker.toString(16).toUpperCase()} (progressive, lossless or arithmetic coding) is not sequential DCT`,
+      );
     } else if (marker === 0xda) {
       if (!components.length) fail('scan before the frame header (no SOF)');
       const scanComponents: Component[] = [];
@@ -256,9 +258,7 @@ function decodeScan(
     }
   };
   const single = scan.length === 1;
-  const unitsPerLine = single
-    ? Math.ceil(Math.ceil((width * scan[0].h) / maxH) / 8)
-    : Math.ceil(width / (8 * maxH));
+  const unitsPerLine = single ? Math.ceil(Math.ceil((width * scan[0].h) / maxH) / 8) : Math.ceil(width / (8 * maxH));
   const unitsPerColumn = single
     ? Math.ceil(Math.ceil((height * scan[0].v) / maxV) / 8)
     : Math.ceil(height / (8 * maxV));
@@ -269,7 +269,10 @@ function decodeScan(
       // Byte-align, skip to and over the RSTn marker, reset the DC predictions.
       count = 0;
       bits = 0;
-      while (position + 1 < bytes.length && !(bytes[position] === 0xff && bytes[position + 1] >= 0xd0 && bytes[position + 1] <= 0xd7))
+      while (
+        position + 1 < bytes.length &&
+        !(bytes[position] === 0xff && bytes[position + 1] >= 0xd0 && bytes[position + 1] <= 0xd7)
+      )
         position++;
       position += 2;
       markerHit = false;
@@ -283,7 +286,14 @@ function decodeScan(
         for (let v = 0; v < c.v; v++) for (let h = 0; h < c.h; h++) decodeBlock(c, row * c.v + v, col * c.h + h);
   }
   // Continue after the entropy-coded data: the next marker that is not RSTn.
-  while (position + 1 < bytes.length && !(bytes[position] === 0xff && bytes[position + 1] !== 0 && (bytes[position + 1] < 0xd0 || bytes[position + 1] > 0xd7)))
+  while (
+    position + 1 < bytes.length &&
+    !(
+      bytes[position] === 0xff &&
+      bytes[position + 1] !== 0 &&
+      (bytes[position + 1] < 0xd0 || bytes[position + 1] > 0xd7)
+    )
+  )
     position++;
   return position;
 }
@@ -314,7 +324,7 @@ function idctIslow(
     if (y >= height) break;
     butterfly(ws, row * 8, 1, ws, row * 8, 1, CONST_BITS + pass1 + 3, true, centre, maxSample, rangeMask);
     for (let col = 0; col < 8 && x0 + col < width; col++)
-      out[((y * width + x0 + col) * stride) + component] = ws[row * 8 + col];
+      out[(y * width + x0 + col) * stride + component] = ws[row * 8 + col];
   }
 }
 
@@ -373,7 +383,7 @@ function butterfly(
     if (limit) {
       // jdmaster.c's table: x + CENTERJSAMPLE clamped, with x wrapped into [−2(MAX+1), 2(MAX+1)).
       value = ((value + 2 * (maxSample + 1)) & rangeMask) - 2 * (maxSample + 1) + centre;
-      value = value < 0 ? 0 : value > maxSample ? maxSample : value;
+      value = value < 0 ? 0 : Math.min(value, maxSample);
     }
     output[outAt + k * outStep] = value;
   }
