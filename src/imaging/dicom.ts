@@ -337,25 +337,36 @@ function toValues(
   const count = pixels * samples;
   const out = new Float32Array(count);
   const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  if (!byPlane && bitsStored === bitsAllocated && (bitsAllocated === 8 || bigEndian !== hostLittle)) {
-    // Fast path: a typed view (copied when unaligned) and one multiply-add per sample.
-    const bytesNeeded = count * (bitsAllocated / 8);
-    const aligned = raw.byteOffset % (bitsAllocated / 8) === 0 ? raw : raw.slice(0, bytesNeeded);
+  if (!byPlane && (bitsAllocated === 8 || bigEndian !== hostLittle)) {
+    // Fast path: a typed view straight on the decoded bytes (copied only when unaligned) and one
+    // multiply-add per sample; unused high bits are masked and the sign extended in integer arithmetic.
+    const bytesPerSample = bitsAllocated / 8;
+    const aligned =
+      raw.byteOffset % bytesPerSample === 0 ? raw : new Uint8Array(raw.subarray(0, count * bytesPerSample)); // Buffer#slice would not copy
+    const masked = bitsStored < bitsAllocated;
     const Ctor =
       bitsAllocated === 8
-        ? signed
+        ? signed && !masked
           ? Int8Array
           : Uint8Array
         : bitsAllocated === 16
-          ? signed
+          ? signed && !masked
             ? Int16Array
             : Uint16Array
-          : signed
+          : signed && !masked
             ? Int32Array
             : Uint32Array;
     const typed = new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
-    if (slope === 1) for (let index = 0; index < count; index++) out[index] = typed[index] + intercept;
-    else for (let index = 0; index < count; index++) out[index] = typed[index] * slope + intercept;
+    if (!masked) {
+      if (slope === 1) for (let index = 0; index < count; index++) out[index] = typed[index] + intercept;
+      else for (let index = 0; index < count; index++) out[index] = typed[index] * slope + intercept;
+      return out;
+    }
+    const mask = 2 ** bitsStored - 1;
+    const signBit = signed ? 2 ** (bitsStored - 1) : 0;
+    // (v & mask) ^ signBit − signBit sign-extends a bitsStored-bit two's-complement value (identity when unsigned).
+    for (let index = 0; index < count; index++)
+      out[index] = (((typed[index] & mask) ^ signBit) - signBit) * slope + intercept;
     return out;
   }
   const data = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);

@@ -333,6 +333,9 @@ test('pydicom test files: pixel-exact with pydicom + GDCM for every new decode p
     'liver_expb_1frame.dcm', // 1-bit, big endian
     'SC_rgb_dcmtk_+eb+cy+s2.dcm', // JPEG Baseline stored as YBR_FULL_422
     'SC_rgb_dcmtk_+eb+cy+n1.dcm', // JPEG Baseline stored as YBR_FULL
+    'rtdose_1frame.dcm', // 32-bit samples at an offset not divisible by 4 (was "start offset of Uint32Array")
+    'MR_small.dcm', // 16 bits stored: the typed fast path
+    'JPEG2000.dcm', // 12-bit stored in 16 (masked fast path)
   ];
   for (const name of cases) {
     const file = join(PYDICOM_FILES, name);
