@@ -219,6 +219,25 @@ test('sequential DCT decoder (jpeg-dct.ts) equals libjpeg-turbo (sharp) on an 8-
   assert.throws(() => decodeDctJpeg('prog.jpg', progressive), /prog\.jpg: .*FFC2 \(progressive/);
 });
 
+test('sequential DCT decoder: restart intervals (cjpeg -restart) decode exactly as libjpeg-turbo', {
+  skip: runs('cjpeg', ['-version']) ? false : 'cjpeg not installed; skipping (apt-get install libjpeg-turbo-progs)',
+}, async () => {
+  const [width, height] = [37, 29];
+  const grey = Uint8Array.from(
+    { length: width * height },
+    (_, i) => ((i % width) * 7 + Math.floor(i / width) * 13) % 256,
+  );
+  const pgm = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`), grey]);
+  for (const restart of ['1B', '2']) {
+    const result = spawnSync('cjpeg', ['-grayscale', '-restart', restart, '-quality', '60'], { input: pgm });
+    assert.equal(result.status, 0, String(result.stderr));
+    const jpeg = new Uint8Array(result.stdout);
+    assert.ok(Buffer.from(jpeg).includes(Buffer.from([0xff, 0xdd])), 'the codestream has a DRI marker');
+    const { data: expected } = await sharp(jpeg).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    assert.deepEqual(Array.from(decodeDctJpeg(`restart-${restart}.jpg`, jpeg).data), Array.from(expected), restart);
+  }
+});
+
 test('JPEG Lossless / Extended with garbage codestreams fail naming the file', async () => {
   for (const [uid, pattern] of [
     [
