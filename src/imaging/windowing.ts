@@ -46,7 +46,6 @@ export function applyWindow(
   const width = Math.max(1, window.width);
   const c = window.center - 0.5;
   const low = c - (width - 1) / 2;
-  const high = c + (width - 1) / 2;
   const out = options.out ?? new Uint8Array(values.length);
   const invert = options.invert ?? false;
   const span = width - 1;
