@@ -18,6 +18,7 @@ import { decodeDctJpeg } from '../../src/imaging/jpeg-dct.js';
 const SHARED_CT = join(import.meta.dirname, '../../../shared/data/dicom/CT_small.dcm');
 const PYDICOM_FILES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 const REFERENCE_SCRIPT = join(import.meta.dirname, '../support/pydicom-reference.py');
+const PALETTE_SCRIPT = join(import.meta.dirname, '../support/pydicom-palette.py');
 const runs = (command: string, args: string[]) => spawnSync(command, args, { encoding: 'utf8' }).status === 0;
 const python = ['/usr/bin/python3', 'python3'].find((exe) => runs(exe, ['-c', 'import pydicom, numpy, gdcm']));
 const dcmtk = runs('dcmcjpeg', ['--version']) && runs('dcmdjpeg', ['--version']);
@@ -312,9 +313,7 @@ test("dcmtk 12-bit JPEG Extended (.51): pixel-exact with dcmtk's own decoder (IJ
 test('GDCM JPEG Lossless (gdcmconv --jpeg): values equal the uncompressed CT', {
   skip: !gdcm
     ? 'GDCM tools (gdcmconv) not installed; skipping (apt-get install libgdcm-tools)'
-    : skipDcmtk && !existsSync(SHARED_CT)
-      ? 'shared data absent; skipping'
-      : false,
+    : !existsSync(SHARED_CT) && `shared data not found at ${SHARED_CT}; skipping`,
 }, async () => {
   const original = await readDicom(SHARED_CT);
   await withTemp(async (dir) => {
@@ -340,7 +339,7 @@ function pydicomValues(file: string): Float64Array {
   }
 }
 
-test('pydicom test files: pixel-exact with pydicom + GDCM for every new decode path', {
+test('pydicom test files and palettes: pixel-exact with pydicom + GDCM for every new decode path', {
   skip: skipPydicom,
 }, async () => {
   const cases = [
@@ -356,8 +355,17 @@ test('pydicom test files: pixel-exact with pydicom + GDCM for every new decode p
     'MR_small.dcm', // 16 bits stored: the typed fast path
     'JPEG2000.dcm', // 12-bit stored in 16 (masked fast path)
   ];
-  for (const name of cases) {
-    const file = join(PYDICOM_FILES, name);
+  // pydicom's well-known palettes applied to 0..255: plain 8-bit LUTs (hotiron) and segmented ones (spring).
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-palette-'));
+  const files = cases.map((name) => join(PYDICOM_FILES, name));
+  for (const palette of ['hotiron', 'spring']) {
+    const out = join(dir, `${palette}.dcm`);
+    const made = spawnSync(python as string, [PALETTE_SCRIPT, out, palette], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    files.push(out);
+  }
+  for (const file of files) {
+    const name = file.split('/').pop() as string;
     if (!existsSync(file)) continue;
     const expected = pydicomValues(file);
     const image = await readDicom(file);
@@ -367,4 +375,5 @@ test('pydicom test files: pixel-exact with pydicom + GDCM for every new decode p
     for (let index = 0; index < ours.length; index++) if (ours[index] !== expected[index]) differing++;
     assert.equal(differing, 0, `${name}: ${differing} of ${ours.length} values differ from pydicom`);
   }
+  rmSync(dir, { recursive: true, force: true });
 });
