@@ -13,7 +13,7 @@ import {
   decodeWasmFrame,
   transferSyntax,
 } from './dicom-codecs.js';
-import { paletteToRgb, readPalette, unpackBits, upsampleYbr422 } from './dicom-pixels.js';
+import { paletteToRgb, readPalette, toValues, unpackBits, upsampleYbr422, ybrToRgb } from './dicom-pixels.js';
 import type { Raster } from './raster.js';
 import { applyWindow, resolveWindow, windowLabel, type Window, type WindowChoice } from './windowing.js';
 
@@ -319,87 +319,6 @@ function encapsulatedFrame(
       `cannot read frame ${frame + 1} of ${frames} from encapsulated pixel data: ${problemOf(error)}`,
       { cause: error },
     );
-  }
-}
-
-function toValues(
-  raw: Uint8Array,
-  pixels: number,
-  samples: number,
-  bitsAllocated: number,
-  bitsStored: number,
-  signed: 0 | 1,
-  bigEndian: boolean,
-  byPlane: boolean,
-  slope: number,
-  intercept: number,
-): Float32Array {
-  const count = pixels * samples;
-  const out = new Float32Array(count);
-  const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  if (!byPlane && (bitsAllocated === 8 || bigEndian !== hostLittle)) {
-    // Fast path: a typed view straight on the decoded bytes (copied only when unaligned) and one
-    // multiply-add per sample; unused high bits are masked and the sign extended in integer arithmetic.
-    const bytesPerSample = bitsAllocated / 8;
-    const aligned =
-      raw.byteOffset % bytesPerSample === 0 ? raw : new Uint8Array(raw.subarray(0, count * bytesPerSample)); // Buffer#slice would not copy
-    const masked = bitsStored < bitsAllocated;
-    const Ctor =
-      bitsAllocated === 8
-        ? signed && !masked
-          ? Int8Array
-          : Uint8Array
-        : bitsAllocated === 16
-          ? signed && !masked
-            ? Int16Array
-            : Uint16Array
-          : signed && !masked
-            ? Int32Array
-            : Uint32Array;
-    const typed = new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
-    if (!masked) {
-      if (slope === 1) for (let index = 0; index < count; index++) out[index] = typed[index] + intercept;
-      else for (let index = 0; index < count; index++) out[index] = typed[index] * slope + intercept;
-      return out;
-    }
-    const mask = 2 ** bitsStored - 1;
-    const signBit = signed ? 2 ** (bitsStored - 1) : 0;
-    // (v & mask) ^ signBit − signBit sign-extends a bitsStored-bit two's-complement value (identity when unsigned).
-    for (let index = 0; index < count; index++)
-      out[index] = (((typed[index] & mask) ^ signBit) - signBit) * slope + intercept;
-    return out;
-  }
-  const data = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const bytes = bitsAllocated / 8;
-  const storedMask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;
-  const signBit = 2 ** (bitsStored - 1);
-  const full = 2 ** bitsStored;
-  for (let index = 0; index < count; index++) {
-    // Interleaved target index; by-plane sources are read plane after plane.
-    const source = byPlane ? (index % samples) * pixels + Math.floor(index / samples) : index;
-    let value =
-      bytes === 1
-        ? raw[source]
-        : bytes === 2
-          ? data.getUint16(source * 2, !bigEndian)
-          : data.getUint32(source * 4, !bigEndian);
-    if (bitsStored < bitsAllocated) value = bitsStored >= 32 ? value : value % (storedMask + 1);
-    if (signed && value >= signBit) value -= full;
-    out[index] = value * slope + intercept;
-  }
-  return out;
-}
-
-/** YBR_FULL → RGB (PS3.3 C.7.6.3.1.2), rounded half up and clamped to 0..255 as pydicom's convert_color_space does. */
-function ybrToRgb(values: Float32Array): void {
-  const clamp = (value: number) => (value <= 0 ? 0 : value >= 255 ? 255 : Math.floor(value + 0.5));
-  for (let index = 0; index + 2 < values.length; index += 3) {
-    const y = values[index];
-    const cb = values[index + 1] - 128;
-    const cr = values[index + 2] - 128;
-    values[index] = clamp(y + 1.402 * cr);
-    values[index + 1] = clamp(y - 0.344136 * cb - 0.714136 * cr);
-    values[index + 2] = clamp(y + 1.772 * cb);
   }
 }
 
