@@ -12,3 +12,4 @@ export * from './solvers.js';
 export * from './data-files.js';
 export * from './json-file.js';
 export * from './log.js';
+export * from './secrets.js';

@@ -3,7 +3,7 @@
 // summarise. Interrupts (Ctrl-C, an abort) stop new units, drop unfinished ones and leave a run
 // that --resume finishes.
 import type { RunSpec, RunSummary, Sample, SampleRecord, Task, UsageByRole } from '../core/index.js';
-import { emptyUsage, RunFailedError } from '../core/index.js';
+import { emptyUsage, redactSecrets, RunFailedError } from '../core/index.js';
 import type { RoleBindings } from './context.js';
 import { silentProgress, type ProgressReporter } from './progress.js';
 import {
@@ -167,7 +167,8 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   const finished = new Date();
   const status: RunSummary['status'] = failure !== undefined ? 'failed' : signal.aborted ? 'interrupted' : 'complete';
   const notes = [...(options.notes ?? [])];
-  if (failure !== undefined) notes.push(`run stopped: ${failure instanceof Error ? failure.message : String(failure)}`);
+  if (failure !== undefined)
+    notes.push(`run stopped: ${redactSecrets(failure instanceof Error ? failure.message : String(failure))}`);
   if (status === 'interrupted')
     notes.push(`interrupted; finish it with: medkit eval --resume ${options.outDir ?? '<dir>'}`);
   const summaryMetrics = summariseTable(table, task, options.spec.seed);
