@@ -81,6 +81,15 @@ function metadataNeededBy(task: Task): Set<string> {
   return names;
 }
 
+function emptyDatasetError(spec: RunSpec, dataErrors: readonly string[]): RunFailedError {
+  const args = Object.entries(spec.task.args ?? {}).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  const source = `${spec.benchmark}'s dataset${args.length > 0 ? ` (${args.join(', ')})` : ''}`;
+  if (dataErrors.length === 0) return new RunFailedError(`${source} has no samples (is the file empty?)`);
+  return new RunFailedError(
+    `${source} has no valid samples: all ${dataErrors.length} rows read were invalid; the first: ${dataErrors[0]}`,
+  );
+}
+
 export async function runTask(task: Task, options: RunTaskOptions): Promise<RunSummary> {
   const started = new Date();
   const progress = options.progress ?? silentProgress;
@@ -163,6 +172,10 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   }
   await Promise.all(inFlight);
   writer?.close();
+  // A dataset that yields nothing (an empty file, or every row invalid) is an error, not a complete run
+  // of zero samples whose metrics look like an answer.
+  if (failure === undefined && !signal.aborted && samples === 0 && options.limit !== 0)
+    failure = emptyDatasetError(options.spec, options.dataErrors ?? []);
 
   const finished = new Date();
   const status: RunSummary['status'] = failure !== undefined ? 'failed' : signal.aborted ? 'interrupted' : 'complete';
