@@ -34,8 +34,27 @@ export function isLocalBaseURL(baseURL: string): boolean {
 
 export const LOCAL_PLACEHOLDER_KEY = 'medkit-local-no-key';
 
+/** Credentials inside a base URL (`https://user:secret@host`, `?api-key=…`) are secrets too: spec.json records the URL. */
+function registerUrlSecrets(baseURL: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    return;
+  }
+  const values = [
+    url.password,
+    ...[...url.searchParams].filter(([name]) => /key|token|secret|sig/i.test(name)).map(([, value]) => value),
+  ];
+  for (const value of values) {
+    registerSecret(value);
+    registerSecret(encodeURIComponent(value));
+  }
+}
+
 /** The key to send: the option, else the environment variable, else a placeholder for local servers. */
 export function resolveApiKey(options: { apiKey: string | undefined; keyVariable: string; baseURL: string }): string {
+  registerUrlSecrets(options.baseURL);
   const key = options.apiKey ?? process.env[options.keyVariable];
   if (key !== undefined && key !== '') {
     registerSecret(key); // a server that echoes it back in an error never gets it into a log

@@ -30,6 +30,19 @@ test('redactSecrets: registered values (also JSON-escaped), key shapes; short va
   assert.equal(redactSecrets('a sk- b'), 'a sk- b');
 });
 
+test('credentials inside a base URL are registered, so spec.json never shows them', async () => {
+  const { resolveApiKey } = await import('../../src/models/provider-errors.js');
+  resolveApiKey({
+    apiKey: 'k',
+    keyVariable: 'OPENAI_API_KEY',
+    baseURL: 'https://user:url-password-8c1f@gateway.example/v1?api-key=query-key-55aa1&region=eu',
+  });
+  assert.equal(
+    redactSecrets('https://user:url-password-8c1f@gateway.example/v1?api-key=query-key-55aa1&region=eu'),
+    `https://user:${REDACTED}@gateway.example/v1?api-key=${REDACTED}&region=eu`,
+  );
+});
+
 test('a key echoed in an error body is redacted from the message and the cause (openai, anthropic)', async () => {
   const key = 'medkit-test-key-7f3a9c2e41d0';
   const server = await startLoopbackServer();
