@@ -35,6 +35,7 @@ import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
 import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
+import { serveCommand } from './models/reference-vision/command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -88,4 +89,5 @@ export const commands: CliCommand[] = [
   agentCommand,
   medthinkExportCommand,
   medsynRubricCommand,
+  serveCommand,
 ];
