@@ -35,6 +35,7 @@ import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
 import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
+import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
@@ -45,6 +46,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [medthinkvqa.name]: medthinkvqa,
   [medthinkvqaSynthetic.name]: medthinkvqaSynthetic,
   [medsynvqa.name]: medsynvqa,
+  [gradedPhantom.name]: gradedPhantom,
   [ehrChatqa.name]: ehrChatqa,
   [kgqaMini.name]: kgqaMini,
   [mirage.name]: mirage,
