@@ -36,6 +36,7 @@ import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
+import { medvr } from './agents/medvr/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
@@ -61,6 +62,7 @@ export const benchmarks: Record<string, Benchmark> = {
 export const agents: Record<string, Agent> = {
   [kgarevion.name]: kgarevion,
   [galax.name]: galax,
+  [medvr.name]: medvr,
 };
 
 export const loaders: Record<string, DatasetLoader> = {

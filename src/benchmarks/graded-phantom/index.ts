@@ -2,35 +2,48 @@
 // by size, so that "small findings are only visible when zoomed" is a measurable effect (issue 14).
 // README.md states the contract.
 import { z } from 'zod';
-import { assistantMessage, defineBenchmark, generate, type BenchmarkOptions, type Solver } from '../../core/index.js';
+import {
+  assistantMessage,
+  ConfigError,
+  defineBenchmark,
+  generate,
+  type BenchmarkOptions,
+  type Solver,
+} from '../../core/index.js';
 import { closedAnswerScorer } from '../../scoring/closed-answer.js';
 import { groundingIoUScorer } from '../../scoring/grounding.js';
 import { ensureGradedSet, FAMILIES, itemToSample, readGradedItems, SIZE_GROUPS } from './synthetic.js';
 
-export const gradedPhantomArgs = z
-  .object({
-    per_group: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(500)
-      .default(40)
-      .describe('images per size group (none, small, medium, large); default 40'),
-    group: z
-      .enum(['all', ...(Object.keys(SIZE_GROUPS) as [string, ...string[]])])
-      .default('all')
-      .describe('keep one size group: none (no nodule), small (3–6 px), medium (8–12 px), large (16–24 px)'),
-    family: z
-      .enum(['all', ...FAMILIES])
-      .default('all')
-      .describe('keep one question family: presence, count, side, location, size'),
-  })
-  .strict();
+export const gradedPhantomArgs = z.object({
+  per_group: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(40)
+    .describe('images per size group (none, small, medium, large); default 40'),
+  group: z
+    .enum(['all', ...(Object.keys(SIZE_GROUPS) as [string, ...string[]])])
+    .default('all')
+    .describe('keep one size group: none (no nodule), small (3–6 px), medium (8–12 px), large (16–24 px)'),
+  family: z
+    .enum(['all', ...FAMILIES])
+    .default('all')
+    .describe('keep one question family: presence, count, side, location, size'),
+});
 
 export type GradedPhantomArgs = z.infer<typeof gradedPhantomArgs>;
 
 export function parseGradedArgs(options: BenchmarkOptions): GradedPhantomArgs {
-  return gradedPhantomArgs.parse(options.args);
+  // Only this benchmark's keys: an agent's own --arg options (medvr's samples...) travel in the same object.
+  const known = Object.keys(gradedPhantomArgs.shape);
+  const own = Object.fromEntries(Object.entries(options.args).filter(([key]) => known.includes(key)));
+  const parsed = gradedPhantomArgs.safeParse(own);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`--arg ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 /** Without a model: the most common answer of each family on this set (no pixels read). */
