@@ -131,7 +131,8 @@ export async function runTrajectory(
     const lastStep = step === options.max_steps;
     if (lastStep) messages[0] = systemMessage(NO_TOOL_PROMPT);
     const output = await context.generate({
-      messages,
+      // a copy: the request is a snapshot (providers and scripted models may keep it)
+      messages: [...messages],
       config,
       ...(native && !lastStep ? { tools: [zoomToolSpec], toolChoice: 'auto' as const } : {}),
     });
