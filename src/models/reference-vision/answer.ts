@@ -3,7 +3,7 @@
 // and, when unsure and offered the zoom tool, ask to zoom into its most suspicious unexamined region.
 // Pure apart from decoding images; deterministic for a given body (sampling is seeded).
 import { createRng, hashSeed } from '../../stats/random.js';
-import { analyseImage, DEFAULT_VISION, type Detection, type ImageAnalysis, type VisionSettings } from './vision.js';
+import { analyseImage, DEFAULT_VISION, inLungField, type Detection, type ImageAnalysis, type VisionSettings } from './vision.js';
 import { parseRequest, ZOOM_TOOL_NAME, type ParsedRequest, type WireBody } from './request.js';
 
 export const REFERENCE_LABEL = 'reference vision model (deterministic pixel rules, not a language model)';
@@ -89,8 +89,13 @@ export async function decide(
             }
           : { ...detection, positioned: view.kind !== 'view' };
       if (request.mask && mapped.positioned && !insideMask(request.mask, primary.raster, mapped.x, mapped.y)) continue;
+      // A crop is judged by the primary image's anatomy: nodules lie in the lung fields.
+      if (view.kind === 'zoom' && !inLungField(primaryAnalysis, mapped.x, mapped.y)) continue;
       const twin = findings.find(
-        (other) => other.positioned && mapped.positioned && Math.hypot(other.x - mapped.x, other.y - mapped.y) < 8,
+        (other) =>
+          other.positioned &&
+          mapped.positioned &&
+          Math.hypot(other.x - mapped.x, other.y - mapped.y) < Math.max(8, 0.6 * (other.diameter + mapped.diameter)),
       );
       if (twin) {
         if (mapped.confidence > twin.confidence) Object.assign(twin, mapped);

@@ -39,6 +39,8 @@ export interface ImageAnalysis {
   scale: number;
   /** Candidates sorted by response, strongest first (also weak ones: zoom targets). */
   candidates: Detection[];
+  /** Lung-field mask on the analysis grid (all ones when the image shows no lung field, e.g. a tight crop). */
+  field: Uint8Array;
   /** Vertical extent of the lung fields per image half, in received pixels (null: none found). */
   fields: { left: FieldExtent | null; right: FieldExtent | null };
 }
@@ -120,8 +122,23 @@ export async function analyseImage(
     gridHeight,
     scale,
     candidates: candidates.slice(0, 32),
+    field: inField,
     fields: fieldExtents(inField, gridWidth, gridHeight, scale),
   };
+}
+
+/** Whether a point (received pixels) lies in the lung field, allowing `margin` grid pixels. */
+export function inLungField(analysis: ImageAnalysis, x: number, y: number, margin = 1): boolean {
+  const gx = Math.floor(x / analysis.scale);
+  const gy = Math.floor(y / analysis.scale);
+  for (let dy = -margin; dy <= margin; dy++)
+    for (let dx = -margin; dx <= margin; dx++) {
+      const px = gx + dx;
+      const py = gy + dy;
+      if (px >= 0 && py >= 0 && px < analysis.gridWidth && py < analysis.gridHeight && analysis.field[py * analysis.gridWidth + px])
+        return true;
+    }
+  return false;
 }
 
 /** Width of the blob at half its height above the local background (a ring at 3σ), mean of x and y. */
@@ -152,11 +169,32 @@ function halfMaxWidth(image: Float32Array, width: number, height: number, x: num
  */
 function lungField(smooth: Float32Array, width: number, height: number): Uint8Array {
   const field = new Uint8Array(width * height);
+  // The air outside the body, grown by `margin` grid pixels: the smoothed body outline passes through
+  // the same grey band as the lungs, and the lungs lie well inside the body.
+  const margin = Math.max(2, Math.round(Math.min(width, height) / 32));
+  const outside = new Int32Array((width + 1) * (height + 1));
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      outside[(y + 1) * (width + 1) + x + 1] =
+        (smooth[y * width + x] <= 20 ? 1 : 0) +
+        outside[y * (width + 1) + x + 1] +
+        outside[(y + 1) * (width + 1) + x] -
+        outside[y * (width + 1) + x];
+  const nearAir = (x: number, y: number) => {
+    const x0 = Math.max(0, x - margin);
+    const y0 = Math.max(0, y - margin);
+    const x1 = Math.min(width, x + margin + 1);
+    const y1 = Math.min(height, y + margin + 1);
+    return outside[y1 * (width + 1) + x1] - outside[y0 * (width + 1) + x1] - outside[y1 * (width + 1) + x0] + outside[y0 * (width + 1) + x0] > 0;
+  };
   let count = 0;
-  for (let i = 0; i < field.length; i++) {
-    if (smooth[i] > 20 && smooth[i] < 92) {
-      field[i] = 1;
-      count++;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (smooth[i] > 20 && smooth[i] < 92 && !nearAir(x, y)) {
+        field[i] = 1;
+        count++;
+      }
     }
   }
   if (count < field.length * 0.05) field.fill(1);
