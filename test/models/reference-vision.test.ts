@@ -165,3 +165,11 @@ test('a request without an image, and unknown model options, get one clear sente
   );
   await assert.rejects(createModel('reference-vision:res=abc'), /res: expected a positive number, got 'abc'/);
 });
+
+test('the lung field leaves out the body outline (a crop there once found "nodules" on the shoulder)', async () => {
+  const { analyseImage, inLungField, DEFAULT_VISION } = await import('../../src/models/reference-vision/vision.js');
+  const analysis = await analyseImage(phantom(0, 'graded-0-none-013').raster, DEFAULT_VISION);
+  // The body ellipse (centre 0.5w, 0.58h; radii 0.47w, 0.55h) meets x = 149 near y = 45.
+  assert.equal(inLungField(analysis, 149, 45, 0), false);
+  assert.equal(inLungField(analysis, 0.31 * 512, 0.47 * 512, 0), true);
+});
