@@ -3,7 +3,14 @@
 // and, when unsure and offered the zoom tool, ask to zoom into its most suspicious unexamined region.
 // Pure apart from decoding images; deterministic for a given body (sampling is seeded).
 import { createRng, hashSeed } from '../../stats/random.js';
-import { analyseImage, DEFAULT_VISION, inLungField, type Detection, type ImageAnalysis, type VisionSettings } from './vision.js';
+import {
+  analyseImage,
+  DEFAULT_VISION,
+  inLungField,
+  type Detection,
+  type ImageAnalysis,
+  type VisionSettings,
+} from './vision.js';
 import { parseRequest, ZOOM_TOOL_NAME, type ParsedRequest, type WireBody } from './request.js';
 
 export const REFERENCE_LABEL = 'reference vision model (deterministic pixel rules, not a language model)';
@@ -131,8 +138,9 @@ export async function decide(
     }
   }
   const head = distribution[0];
-  const where =
-    best && best.positioned ? ` at (${round(best.x)}, ${round(best.y)}), about ${round(best.diameter)} px across` : '';
+  const where = best?.positioned
+    ? ` at (${round(best.x)}, ${round(best.y)}), about ${round(best.diameter)} px across`
+    : '';
   const reasoning =
     `${request.views.length} image(s) seen at ≤${settings.resolution} px` +
     (request.mask

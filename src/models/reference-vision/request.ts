@@ -76,7 +76,7 @@ export function asMask(raster: Raster): Mask | null {
 
 async function decodeDataUrl(url: string, where: string): Promise<Raster> {
   const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
-  if (!match || !match[2])
+  if (!match?.[2])
     throw new ReferenceVisionRequestError(
       `${where}: only base64 data: URLs are read (the reference model never fetches a URL or opens a file)`,
     );

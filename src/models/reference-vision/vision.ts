@@ -135,7 +135,13 @@ export function inLungField(analysis: ImageAnalysis, x: number, y: number, margi
     for (let dx = -margin; dx <= margin; dx++) {
       const px = gx + dx;
       const py = gy + dy;
-      if (px >= 0 && py >= 0 && px < analysis.gridWidth && py < analysis.gridHeight && analysis.field[py * analysis.gridWidth + px])
+      if (
+        px >= 0 &&
+        py >= 0 &&
+        px < analysis.gridWidth &&
+        py < analysis.gridHeight &&
+        analysis.field[py * analysis.gridWidth + px]
+      )
         return true;
     }
   return false;
@@ -185,7 +191,13 @@ function lungField(smooth: Float32Array, width: number, height: number): Uint8Ar
     const y0 = Math.max(0, y - margin);
     const x1 = Math.min(width, x + margin + 1);
     const y1 = Math.min(height, y + margin + 1);
-    return outside[y1 * (width + 1) + x1] - outside[y0 * (width + 1) + x1] - outside[y1 * (width + 1) + x0] + outside[y0 * (width + 1) + x0] > 0;
+    return (
+      outside[y1 * (width + 1) + x1] -
+        outside[y0 * (width + 1) + x1] -
+        outside[y1 * (width + 1) + x0] +
+        outside[y0 * (width + 1) + x0] >
+      0
+    );
   };
   let count = 0;
   for (let y = 0; y < height; y++) {
