@@ -97,6 +97,25 @@ test('against the reference model over loopback: zooms find a small nodule, crop
   }
 });
 
+test('native tool calls: the reference model zooms through the API tool, answered with a tool message and the crop', async () => {
+  const out = join(folder, 'run-native');
+  const summary = await runEval({
+    benchmark: bench([await imageSample('native', 4)]),
+    models: { agent: 'reference-vision' },
+    solver: 'medvr',
+    args: { tool_format: 'native' },
+    outDir: out,
+    cache: false,
+    cacheDir: join(folder, 'cache'),
+  });
+  assert.equal(summary.counts.errors, 0);
+  const [record] = [...readSampleRecords(out)];
+  const medvr = record!.metadata.medvr as { zooms: number; invalid_calls: number };
+  assert.ok(medvr.zooms >= 1 && medvr.invalid_calls === 0, JSON.stringify(medvr));
+  assert.ok(record!.transcript.messages.some((message) => (message as { role: string }).role === 'tool'));
+  assert.equal(record!.scores.closed_answer!.value, 1, record!.output);
+});
+
 test('bad tool calls get an error message and are counted; an undecodable image is a per-sample error; the run goes on', async () => {
   const calls = [
     '<tool_call>{"name": "image_zoom_in_tool", "arguments": {"bbox_2d": [300, 300, 100, 100]}}</tool_call>',
