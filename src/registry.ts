@@ -38,6 +38,9 @@ import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
 import { medvr } from './agents/medvr/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
+import { atttokClassification } from './methods/atttok/evaluation.js';
+import { atttokCommand } from './methods/atttok/cli.js';
+import { retmaeCommand } from './methods/retmae/cli.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -57,6 +60,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [counselbenchAdv.name]: counselbenchAdv,
   [targetQaSynthetic.name]: targetQaSynthetic,
   [medmcqMini.name]: medmcqMini,
+  [atttokClassification.name]: atttokClassification,
 };
 
 export const agents: Record<string, Agent> = {
@@ -94,4 +98,6 @@ export const commands: CliCommand[] = [
   medthinkExportCommand,
   medsynRubricCommand,
   serveCommand,
+  atttokCommand,
+  retmaeCommand,
 ];
