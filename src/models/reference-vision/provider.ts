@@ -5,7 +5,8 @@ import type OpenAI from 'openai';
 import { ConfigError, ProviderCallError } from '../../core/errors.js';
 import type { ModelV1 } from '../../core/model.js';
 import { fromOpenAICompletion, toOpenAIBody } from '../openai-wire.js';
-import { answerChatCompletion, DEFAULT_SETTINGS, REFERENCE_LABEL, type ReferenceVisionSettings } from './answer.js';
+import { DEFAULT_SETTINGS, REFERENCE_LABEL, type ReferenceVisionSettings } from './answer.js';
+import { answerChatCompletion } from './completion.js';
 import { ReferenceVisionRequestError, type WireBody } from './request.js';
 
 export const REFERENCE_VISION_PROVIDER = 'reference-vision';

@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../core/errors.js';
-import { answerChatCompletion, DEFAULT_SETTINGS, REFERENCE_LABEL, type ReferenceVisionSettings } from './answer.js';
+import { DEFAULT_SETTINGS, REFERENCE_LABEL, type ReferenceVisionSettings } from './answer.js';
+import { answerChatCompletion } from './completion.js';
 import { ReferenceVisionRequestError, type WireBody } from './request.js';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
