@@ -75,6 +75,10 @@ export interface Agent {
   roles?: ModelRole[];
   /** The agent's own declared `--arg` options (merged with the benchmark's). */
   args?: ArgsSchema;
+  /** Scorers the agent adds to any benchmark it runs on (e.g. how much of its evidence was checked). */
+  scorers?: (options: BenchmarkOptions) => Scorer[];
+  /** Task metrics the agent adds to any benchmark it runs on. */
+  metrics?: (options: BenchmarkOptions) => Metric[];
 }
 
 /** Parses a user-supplied dataset file (`medkit data check <loader> <path>`). */

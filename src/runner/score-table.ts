@@ -65,8 +65,20 @@ export class ScoreTable {
     seen.add(key);
   }
 
+  /**
+   * Keys with a summary row. A record-valued scorer that returned null for some unit also gets a bare
+   * `name` column of NaN; it is left out when the scorer has `name.*` keys (an empty "rubric mean" row).
+   */
   scorerKeys(): string[] {
-    return [...this.columns.keys()];
+    const keys = [...this.columns.keys()];
+    return keys.filter(
+      (key) => !(this.columns.get(key)!.every(Number.isNaN) && keys.some((other) => other.startsWith(`${key}.`))),
+    );
+  }
+
+  /** The scorer a key came from ('rubric.overall_score' → 'rubric'). */
+  scorerOf(key: string): string {
+    return this.keyScorer.get(key) ?? key;
   }
 
   units(key: string, filter?: (row: number) => boolean): ScoredUnit[] {
@@ -138,14 +150,16 @@ export interface SummaryMetrics {
 export function summariseTable(table: ScoreTable, task: Task, seed: number, level = 0.95): SummaryMetrics {
   const metrics: SummaryMetrics['metrics'] = {};
   const groups: SummaryMetrics['groups'] = {};
-  const options = { epochs: task.epochs, level, seed };
-  for (const key of table.scorerKeys()) metrics[key] = summariseScores(table.column(key), options);
+  const base = { epochs: task.epochs, level, seed };
+  const noSuccess = new Set(task.scorers.filter((scorer) => scorer.successRates === false).map((s) => s.name));
+  const optionsFor = (key: string) => ({ ...base, passK: !noSuccess.has(table.scorerOf(key)) });
+  for (const key of table.scorerKeys()) metrics[key] = summariseScores(table.column(key), optionsFor(key));
   for (const groupKey of table.groupBy) {
     groups[groupKey] = {};
     for (const groupValue of table.groupValueList(groupKey)) {
       const inGroup = (row: number) => table.groupOf(groupKey, row) === groupValue;
       const perKey: Record<string, MetricResult[]> = {};
-      for (const key of table.scorerKeys()) perKey[key] = summariseScores(table.column(key, inGroup), options);
+      for (const key of table.scorerKeys()) perKey[key] = summariseScores(table.column(key, inGroup), optionsFor(key));
       groups[groupKey][groupValue] = perKey;
     }
   }
