@@ -21,7 +21,7 @@ import { locateDataset, readRows } from './rows.js';
 import { renderTemplate, sampleBuilder, parseTemplate } from './samples.js';
 import { catalogueScorers } from './scorers.js';
 import { taskFileSchema, type ArgDeclaration, type TaskFile } from './schema.js';
-import { parseAt, readYamlSource } from './yaml-source.js';
+import { closest, parseAt, readYamlSource } from './yaml-source.js';
 
 /** The zod schema of a task's `--arg` options: `path` (another dataset) and the ones the file declares. */
 export function taskArgsSchema(declared: Record<string, ArgDeclaration> = {}): ArgsSchema {
@@ -37,8 +37,8 @@ export function taskArgsSchema(declared: Record<string, ArgDeclaration> = {}): A
           : declaration.type === 'integer'
             ? z.number().int()
             : z.number();
-    if (declaration.description) type = type.describe(declaration.description);
-    shape[name] = declaration.default === undefined ? type : type.default(declaration.default as never);
+    if (declaration.default !== undefined) type = type.default(declaration.default as never);
+    shape[name] = declaration.description ? type.describe(declaration.description) : type;
   }
   return z.strictObject(shape);
 }
@@ -98,10 +98,17 @@ export function loadTaskFile(path: string): Benchmark {
   const parseArgs = (args: JsonObject): JsonObject => {
     const parsed = argsSchema.safeParse(args);
     if (parsed.success) return parsed.data as JsonObject;
-    const issue = parsed.error.issues[0]!;
-    const key = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
-    const known = Object.keys(argsSchema.shape).join(', ');
-    throw new ConfigError(`${file}: --arg ${key}: ${issue.message} (this task's args: ${known})`);
+    const known = Object.keys(argsSchema.shape);
+    const issue = parsed.error.issues.find((item) => item.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      const suggestion = closest(issue.keys[0]!, known);
+      throw new ConfigError(
+        `${file}: --arg ${issue.keys[0]}: unknown${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; this task's args: ${known.join(', ')}`,
+      );
+    }
+    throw new ConfigError(
+      `${file}: --arg ${issue.path.join('.')}: ${issue.message} (this task's args: ${known.join(', ')})`,
+    );
   };
 
   return defineBenchmark({

@@ -3,7 +3,7 @@
 // benchmark-shaped export, or the one named after '#': ./benchmarks.ts#triage). TypeScript is
 // compiled by tsx, which is loaded only here and only for a .ts file.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigError, SampleFormatError, type Benchmark } from '../core/index.js';
@@ -42,6 +42,21 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
+/** Whether the nearest package.json above `file` says "type": "module" (Node's rule for .js and .ts). */
+function inModulePackage(file: string): boolean {
+  for (let directory = dirname(file); ; directory = dirname(directory)) {
+    const manifest = join(directory, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(directory) === directory) return false;
+  }
+}
+
 /** Line of the benchmark's definition in the source, so a shape error points at it. */
 function definitionLine(file: string, exportName: string): number {
   const text = readFileSync(file, 'utf8');
@@ -67,7 +82,11 @@ export async function loadBenchmarkModule(reference: string): Promise<Benchmark>
     exports = await importModule(file);
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    throw new ConfigError(`${file}: the module failed to load: ${message.split('\n')[0]}`, { cause: error });
+    const hint =
+      /\.(ts|js)$/.test(file) && !inModulePackage(file)
+        ? ' (it was loaded as CommonJS: name it .mts / .mjs, or add "type": "module" to its package.json)'
+        : '';
+    throw new ConfigError(`${file}: the module failed to load: ${message.split('\n')[0]}${hint}`, { cause: error });
   }
   let name: string;
   if (wanted !== undefined) {

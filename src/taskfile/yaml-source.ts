@@ -52,16 +52,64 @@ export function readYamlSource(file: string): YamlSource {
 export function parseAt<T>(source: YamlSource, schema: z.ZodType<T>, value: unknown, at: FieldPath = []): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  // A misspelt key also makes the intended key missing: report the misspelling, it is the cause.
+  const issue = parsed.error.issues.find((item) => item.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
   const path = [...at, ...(issue.path as (string | number)[])];
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
+    const known = knownKeys(schema, issue.path as (string | number)[]);
+    const suggestion = closest(key, known);
     throw new SampleFormatError(
       source.file,
       source.keyLine(path, key),
       [...path, key].join('.'),
-      `unknown key '${key}'${issue.keys.length > 1 ? ` (also: ${issue.keys.slice(1).join(', ')})` : ''}`,
+      `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}` +
+        (known.length ? `; known: ${known.join(', ')}` : ''),
     );
   }
   throw source.error(path, issue.message);
+}
+
+/** The keys an object schema allows at `path` (object shapes only; [] where it cannot tell). */
+function knownKeys(schema: z.ZodType, path: (string | number)[]): string[] {
+  let current: unknown = schema;
+  for (const step of path) {
+    const shape = (current as { shape?: Record<string, unknown> }).shape;
+    if (!shape || typeof step !== 'string') return [];
+    current = unwrap(shape[step]);
+  }
+  const shape = (unwrap(current) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { unwrap?: () => unknown; def?: { type?: string } } | undefined;
+  while (current?.unwrap && (current.def?.type === 'optional' || current.def?.type === 'default'))
+    current = current.unwrap() as typeof current;
+  return current;
+}
+
+/** The known word within two edits of `word` (Levenshtein), if exactly one is closest. */
+export function closest(word: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+      const current = [i];
+      for (let j = 1; j <= b.length; j++)
+        current[j] = Math.min(
+          previous[j]! + 1,
+          current[j - 1]! + 1,
+          previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
+      previous = current;
+    }
+    return previous[b.length]!;
+  };
+  const ranked = known.map((candidate) => ({
+    candidate,
+    edits: distance(word.toLowerCase(), candidate.toLowerCase()),
+  }));
+  const best = Math.min(...ranked.map((entry) => entry.edits));
+  const winners = ranked.filter((entry) => entry.edits === best);
+  return best <= 2 && winners.length === 1 ? winners[0]!.candidate : undefined;
 }
