@@ -2,6 +2,7 @@
 // mistakes a user makes, each answered with file:line: field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -284,4 +285,29 @@ test('a SQL task runs the model query and the gold query against the SQLite file
   db.close();
   const summary = await runEval({ benchmark: join(directory, 'task.yaml'), cache: false });
   assert.equal(summary.metrics.sql![0]!.value, 1);
+});
+
+test('medkit eval <task file>: the example runs; a bad file exits 2 with one line naming file, line and field', () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const medkit = (args: string[]) =>
+    spawnSync(process.execPath, [join(repo, 'bin', 'medkit.js'), ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+  const good = medkit(['eval', 'examples/my-task.yaml', '--no-cache']);
+  assert.equal(good.status, 0, good.stderr);
+  assert.match(good.stdout, /my-task v1 +complete +solver=baseline/);
+  assert.match(good.stdout, /choice mean/);
+  const directory = folder({
+    'task.yaml': MCQ_TASK.replace('target: answer', 'taget: answer'),
+    'questions.jsonl': jsonl(questions),
+  });
+  const bad = medkit(['eval', join(directory, 'task.yaml')]);
+  assert.equal(bad.status, 2);
+  assert.match(
+    bad.stderr,
+    new RegExp(`medkit: .*task\\.yaml:7: taget: unknown key 'taget' \\(did you mean 'target'\\?\\)`),
+  );
+  assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
 });
