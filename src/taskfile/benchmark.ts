@@ -116,27 +116,32 @@ export function loadTaskFile(path: string): Benchmark {
     version: task.version ?? 1,
     description: task.description ?? `task file ${basename(file)}`,
     tags: ['task-file', ...(task.choices ? ['mcq'] : ['text']), ...(task.images ? ['image'] : [])],
-    async *dataset({ args, onDataError }): AsyncGenerator<Sample> {
+    // Args, the dataset path and the first row are checked before the run starts (no half-made run
+    // folder for a typo); the rest of the rows stream.
+    async dataset({ args, onDataError }) {
       const parsedArgs = parseArgs(args);
       const override = typeof parsedArgs.path === 'string' ? parsedArgs.path : undefined;
       const location = locateDataset(task.dataset, baseDir, source, override);
       const toSample = sampleBuilder(task, source, location.folder);
-      const lenient = onDataError ? { lenient: true, onError: onDataError } : {};
-      let produced = 0;
-      for await (const row of readRows(location, lenient)) {
-        let sample: Sample;
-        try {
-          sample = toSample(row, parsedArgs);
-        } catch (error) {
-          // A first row that does not fit means the task and the data disagree (a misspelt field):
-          // stop now. Later bad rows are skipped and reported, as every benchmark does in eval.
-          if (!onDataError || produced === 0 || !(error instanceof SampleFormatError)) throw error;
-          onDataError(error);
-          continue;
+      const rows = readRows(location, onDataError ? { lenient: true, onError: onDataError } : {});
+      // A first row that does not fit means the task and the data disagree (a misspelt field): stop.
+      const first = await rows.next();
+      const firstSample = first.done ? undefined : toSample(first.value, parsedArgs);
+      return (async function* (): AsyncGenerator<Sample> {
+        if (firstSample) yield firstSample;
+        for await (const row of rows) {
+          let sample: Sample;
+          try {
+            sample = toSample(row, parsedArgs);
+          } catch (error) {
+            // Later bad rows are skipped and reported, as every benchmark does in eval.
+            if (!onDataError || !(error instanceof SampleFormatError)) throw error;
+            onDataError(error);
+            continue;
+          }
+          yield sample;
         }
-        produced++;
-        yield sample;
-      }
+      })();
     },
     solvers: {
       baseline: () => baselineSolver(task),
