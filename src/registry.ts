@@ -35,6 +35,8 @@ import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
 import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
+import { atttokClassification } from './methods/atttok/evaluation.js';
+import { atttokCommand } from './methods/atttok/cli.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -53,6 +55,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [counselbenchAdv.name]: counselbenchAdv,
   [targetQaSynthetic.name]: targetQaSynthetic,
   [medmcqMini.name]: medmcqMini,
+  [atttokClassification.name]: atttokClassification,
 };
 
 export const agents: Record<string, Agent> = {
@@ -88,4 +91,5 @@ export const commands: CliCommand[] = [
   agentCommand,
   medthinkExportCommand,
   medsynRubricCommand,
+  atttokCommand,
 ];
