@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MedkitError, type Sample } from '../../src/core/index.js';
 import { runEval } from '../../src/eval.js';
+import { scriptedModel } from '../../src/models/scripted.js';
 import { loadTaskFile } from '../../src/taskfile/benchmark.js';
 
 const SHARED_IMAGES = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'images');
@@ -310,4 +311,28 @@ test('medkit eval <task file>: the example runs; a bad file exits 2 with one lin
     new RegExp(`medkit: .*task\\.yaml:7: taget: unknown key 'taget' \\(did you mean 'target'\\?\\)`),
   );
   assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('a rubric task is graded by the grader role; without one its scores are null and the notes say so', async () => {
+  const rubrics = [
+    { criterion: 'Recommends intravenous fluids', points: 5 },
+    { criterion: 'Mentions sepsis as the likely cause', points: 5 },
+  ];
+  const directory = folder({
+    'task.yaml':
+      'dataset: cases.jsonl\nprompt: "{{case}}"\nscorers: [rubric]\nbaseline: {reply: "Give IV fluids now."}\n',
+    'cases.jsonl': jsonl([{ id: 'c1', case: 'Febrile, BP 80/40. What now?', rubrics }]),
+  });
+  const grader = scriptedModel([], {
+    match: [{ contains: 'intravenous fluids', reply: '{"explanation": "it does", "criteria_met": true}' }],
+    fallback: '{"explanation": "it does not", "criteria_met": false}',
+  });
+  const graded = await runEval({ benchmark: join(directory, 'task.yaml'), models: { grader }, cache: false });
+  assert.equal(graded.metrics['rubric.overall_score']![0]!.value, 0.5);
+  const ungraded = await runEval({ benchmark: join(directory, 'task.yaml'), cache: false });
+  assert.equal(ungraded.metrics['rubric.overall_score']?.[0]?.n ?? 0, 0);
+  assert.ok(
+    ungraded.notes.some((note) => /role 'grader' has no model: rubric scores are null/.test(note)),
+    ungraded.notes.join('\n'),
+  );
 });
