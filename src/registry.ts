@@ -37,6 +37,7 @@ import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
 import { atttokCommand } from './methods/atttok/cli.js';
+import { retmaeCommand } from './methods/retmae/cli.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -92,4 +93,5 @@ export const commands: CliCommand[] = [
   medthinkExportCommand,
   medsynRubricCommand,
   atttokCommand,
+  retmaeCommand,
 ];
