@@ -57,8 +57,8 @@ export function sqlResultScorer({ database, compare = 'rows', timeoutMs = 10_000
         const reference = await runQuery(database, gold, timeoutMs, context, 'reference query');
         // A reference that fails is the task's bug, not the model's: the unit fails and says so.
         if (!reference.ok) throw new Error(`sql scorer: the reference query failed: ${reference.error}`);
-        if (reference.total > KEEP_ROWS)
-          throw new Error(`sql scorer: the reference result has ${reference.total} rows (> ${KEEP_ROWS})`);
+        if (reference.total > KEEP_ROWS || reference.bytesCapped)
+          throw new Error(`sql scorer: the reference result (${reference.total} rows) is too large to compare`);
         gold = reference.rows;
       }
       const predicted = await runQuery(database, query, timeoutMs, context, 'model query');
@@ -70,8 +70,13 @@ export function sqlResultScorer({ database, compare = 'rows', timeoutMs = 10_000
             ? `the query ran past ${timeoutMs} ms`
             : `the query failed: ${predicted.error}`,
         };
-      if (predicted.total > KEEP_ROWS)
-        return { value: 0, answer: query, explanation: `the query returned ${predicted.total} rows (> ${KEEP_ROWS})` };
+      // Rows held back (past KEEP_ROWS or the sandbox's byte cap) cannot be compared: a miss, said so.
+      if (predicted.total > KEEP_ROWS || predicted.bytesCapped)
+        return {
+          value: 0,
+          answer: query,
+          explanation: `the query returned ${predicted.total} rows: too large to compare`,
+        };
       const matched =
         compare === 'first-column-set'
           ? firstColumnSetMatch(gold, predicted.rows)

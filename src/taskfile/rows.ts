@@ -1,9 +1,8 @@
 // The rows of a task's dataset: a JSONL file, a CSV file with a header row, or a folder holding
 // one JSONL file (and the images its rows name). Rows stream with their file and line.
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { CsvError, parse as parseCsv } from 'csv-parse';
-import { readJsonLines, SampleFormatError, type LineLocation, type ReadOptions } from '../core/index.js';
+import { parseCsvText, readJsonLines, SampleFormatError, type LineLocation, type ReadOptions } from '../core/index.js';
 import type { TaskFile } from './schema.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -70,27 +69,21 @@ export async function* readRows(location: DatasetLocation, options: ReadOptions 
   yield* readCsvRows(location.file);
 }
 
+/** CSV through core's reader (the one CSV parser): a header row, then one record per row, each with its start line. */
 async function* readCsvRows(file: string): AsyncGenerator<DataRow> {
-  const parser = createReadStream(file).pipe(
-    parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true, raw: true, trim: false }),
-  );
-  try {
-    for await (const { record, info, raw } of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number };
-      raw: string;
-    }>) {
-      // info.lines is the line a record ends on; a quoted field may span lines.
-      const spanned = (raw.replace(/\r?\n$/, '').match(/\n/g) ?? []).length;
-      yield { fields: record, at: { file, line: info.lines - spanned } };
-    }
-  } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines ?? 1;
-      throw new SampleFormatError(file, line, '(row)', error.message.replace(/^Invalid Record Length: /, ''), {
-        cause: error,
-      });
-    }
-    throw error;
+  const rows = parseCsvText(readFileSync(file, 'utf8'), file);
+  const header = rows[0]?.fields.map((name) => name.trim()) ?? [];
+  for (const row of rows.slice(1)) {
+    if (row.fields.length !== header.length)
+      throw new SampleFormatError(
+        file,
+        row.line,
+        '(row)',
+        `has ${row.fields.length} fields, the header has ${header.length}`,
+      );
+    yield {
+      fields: Object.fromEntries(header.map((name, column) => [name, row.fields[column]!])),
+      at: { file, line: row.line },
+    };
   }
 }
