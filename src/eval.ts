@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
+  agentRefusal,
   ConfigError,
   LOG_FORMAT_VERSION,
   MODEL_ROLES,
@@ -100,17 +101,14 @@ export function resolveSolver(
   if (own) return { name, solver: own(options) };
   const agent = agents[name];
   if (agent) {
-    if (!agent.accepts.some((tag) => benchmark.tags.includes(tag))) {
-      throw new ConfigError(
-        `agent '${name}' accepts ${agent.accepts.join(', ')} benchmarks; '${benchmark.name}' is ${benchmark.tags.join(', ')}`,
-      );
-    }
+    const refusal = agentRefusal(agent, benchmark);
+    if (refusal) throw new ConfigError(refusal);
     return { name, solver: agent.createSolver(options) };
   }
   const known = [
     ...Object.keys(benchmark.solvers),
     ...Object.values(agents)
-      .filter((a) => a.accepts.some((tag) => benchmark.tags.includes(tag)))
+      .filter((a) => agentRefusal(a, benchmark) === null)
       .map((a) => a.name),
   ];
   throw new ConfigError(`unknown solver '${name}' for ${benchmark.name}. Known: ${known.join(', ')}`);
