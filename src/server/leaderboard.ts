@@ -80,9 +80,9 @@ function argsDifference(a: Record<string, unknown>, b: Record<string, unknown>):
     .join(', ');
 }
 
-export function leaderboard(store: RunStore, benchmark: string, seed = 0): Leaderboard {
-  const listings = store
-    .listings()
+/** `runs` restricts the board to those runs (a bundle's choice); by default every run in the folder. */
+export function leaderboard(store: RunStore, benchmark: string, seed = 0, runs?: readonly string[]): Leaderboard {
+  const listings = (runs ? runs.map((run) => store.listing(run)) : store.listings())
     .filter((listing) => listing.benchmark === benchmark && !listing.problem)
     .sort((a, b) => (a.created < b.created ? 1 : -1));
   const summaries = listings.map((listing) => store.summary(listing.run));
