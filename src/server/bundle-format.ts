@@ -34,6 +34,7 @@ export interface BundleRow {
   answers: Record<string, string>;
   groups: Record<string, string>;
   output: string;
+  outputLength?: number;
   error: string | null;
   tokens: number;
   cost: number;

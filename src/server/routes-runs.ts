@@ -102,6 +102,8 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
         ),
         groups: record.groups ?? {},
         output: preview(record.output),
+        /** Characters of the whole output: more than the preview's means the table fetches it on expand. */
+        outputLength: typeof record.output === 'string' ? record.output.length : 0,
         error: record.error ?? null,
         tokens: record.tokens ?? 0,
         cost: record.cost ?? 0,

@@ -21,18 +21,30 @@ export function defaultColumns(scoreKeys: string[], headline: { scorer: string }
   return [...first, ...rest].slice(0, Math.max(DEFAULT_SCORE_COLUMNS, first.length));
 }
 
-function ClipText({ text, kind }: { text: string; kind: string }) {
+/** Text clipped to two lines; expand shows it whole, fetching the full text when the row has a preview only. */
+function ClipText({ text, kind, full }: { text: string; kind: string; full?: (() => Promise<string>) | undefined }) {
   const [open, setOpen] = useState(false);
+  const [whole, setWhole] = useState<string | null>(null);
   if (!text) return null;
-  const long = text.length > CLIP || text.includes('\n');
+  const long = text.length > CLIP || text.includes('\n') || full !== undefined;
+  const toggle = async () => {
+    if (!open && full && whole === null) {
+      try {
+        setWhole(await full());
+      } catch (error) {
+        setWhole(`${text}\n(the whole text could not be loaded: ${error instanceof Error ? error.message : error})`);
+      }
+    }
+    setOpen(!open);
+  };
   return h(
     'div',
     { class: `cell-text ${kind}` },
-    h('div', { class: open ? 'text' : 'text clip' }, text),
+    h('div', { class: open ? 'text' : 'text clip' }, open ? (whole ?? text) : text),
     long
       ? h(
           'button',
-          { type: 'button', class: 'expand', 'aria-expanded': open, onClick: () => setOpen(!open) },
+          { type: 'button', class: 'expand', 'aria-expanded': open, onClick: toggle },
           open ? 'collapse' : 'expand',
         )
       : null,
@@ -143,7 +155,20 @@ function SampleTable({ run, page, info, query }: { run: string; page: Json; info
                       .join(', '),
                   )
                 : null,
-              h('td', { class: 'output' }, h(ClipText, { text: item.output ?? '', kind: 'output' })),
+              h(
+                'td',
+                { class: 'output' },
+                h(ClipText, {
+                  text: item.output ?? '',
+                  kind: 'output',
+                  // the row carries a 240-character preview: the whole output comes with the sample
+                  full:
+                    (item.outputLength ?? 0) > (item.output ?? '').length - 1
+                      ? async () =>
+                          (await get('/api/sample', { run, id: item.id, epoch: item.epoch })).record.output as string
+                      : undefined,
+                }),
+              ),
               h('td', { class: 'error' }, h(ClipText, { text: item.error ?? '', kind: 'error' })),
               h('td', { class: 'num' }, fmt(item.tokens)),
             ),
