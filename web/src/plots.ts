@@ -22,8 +22,22 @@ function PlotFigure({ make, kind, label }: { make: () => SVGSVGElement | HTMLEle
   return h('div', { class: 'plot-holder', ref: holder });
 }
 
-const figure = (kind: string, label: string, make: () => SVGSVGElement | HTMLElement) =>
-  h(PlotFigure, { kind, label, make });
+const figure = (kind: string, label: string, make: () => SVGSVGElement | HTMLElement, legend = true) =>
+  h(
+    'div',
+    { class: 'plot-figure' },
+    h(PlotFigure, { kind, label, make }),
+    legend
+      ? h(
+          'div',
+          { class: 'plot-legend' },
+          h('span', { class: 'swatch a' }),
+          ' run A ',
+          h('span', { class: 'swatch b' }),
+          ' run B',
+        )
+      : null,
+  );
 
 export interface Histogram {
   edges: number[];
@@ -114,7 +128,7 @@ export function passKPlot(series: { a: (Interval & { k: number })[]; b: (Interva
       className: 'mk-plot',
       width: 420,
       height: 200,
-      x: { label: 'k', ticks: [...new Set(data.map((d) => d.k))] },
+      x: { label: 'k', ticks: [...new Set(data.map((d) => d.k))], tickFormat: 'd' },
       y: { domain: [0, 1], grid: true, label: 'pass^k' },
       color: colour,
       marks: [
@@ -139,27 +153,31 @@ export interface RankedValue {
 
 /** A leaderboard's headline per run with its 95% CI, best first. */
 export function leaderboardPlot(rows: RankedValue[], label: string) {
-  return figure('leaderboard', `${label} per run with 95% CI`, () =>
-    Plot.plot({
-      className: 'mk-plot',
-      width: 640,
-      height: 40 + rows.length * 26,
-      marginLeft: 220,
-      y: { domain: rows.map((row) => row.run), label: null },
-      x: { grid: true, label: `${label} (95% CI)` },
-      marks: [
-        Plot.ruleY(
-          rows.filter((row) => row.lower !== null && row.upper !== null),
-          { y: 'run', x1: 'lower', x2: 'upper', stroke: COLOURS.A, strokeWidth: 2 },
-        ),
-        Plot.dot(rows, {
-          y: 'run',
-          x: 'value',
-          r: 4,
-          fill: (row: RankedValue) => (row.top ? COLOURS.B : COLOURS.A),
-          title: (row: RankedValue) => `${row.run}: ${row.value.toFixed(3)}`,
-        }),
-      ],
-    }),
+  return figure(
+    'leaderboard',
+    `${label} per run with 95% CI`,
+    () =>
+      Plot.plot({
+        className: 'mk-plot',
+        width: 640,
+        height: 40 + rows.length * 26,
+        marginLeft: 220,
+        y: { domain: rows.map((row) => row.run), label: null },
+        x: { grid: true, label: `${label} (95% CI)` },
+        marks: [
+          Plot.ruleY(
+            rows.filter((row) => row.lower !== null && row.upper !== null),
+            { y: 'run', x1: 'lower', x2: 'upper', stroke: COLOURS.A, strokeWidth: 2 },
+          ),
+          Plot.dot(rows, {
+            y: 'run',
+            x: 'value',
+            r: 4,
+            fill: (row: RankedValue) => (row.top ? COLOURS.B : COLOURS.A),
+            title: (row: RankedValue) => `${row.run}: ${row.value.toFixed(3)}`,
+          }),
+        ],
+      }),
+    false,
   );
 }

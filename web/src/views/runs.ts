@@ -10,13 +10,20 @@ type Run = any;
 
 const headlineOf = (run: Run) => run.headline?.[0] ?? null;
 
+/** Columns hidden below 900 px (style.css), so the list stays readable on a narrow window. */
+const WIDE_ONLY = new Set(['samples', 'cost', 'created']);
+
+/** A run path with break opportunities after each '/', so a long name wraps at its parts. */
+const breakable = (name: string) =>
+  name.split('/').flatMap((part, index) => (index ? [h('wbr', {}), `/${part}`] : [part]));
+
 const COLUMNS: [key: string, label: string, value: (run: Run) => string | number][] = [
   ['run', 'Run', (run) => run.run],
+  ['status', 'Status', (run) => `${run.status}${run.errors ? ' errors' : ''}`],
   ['benchmark', 'Benchmark', (run) => `${run.benchmark} ${run.solverName}`],
   ['models', 'Models', (run) => modelsText(run.models)],
   ['headline', 'Headline (95% CI)', (run) => headlineOf(run)?.value ?? Number.NEGATIVE_INFINITY],
   ['errors', 'Errors', (run) => run.errors ?? -1],
-  ['status', 'Status', (run) => `${run.status}${run.errors ? ' errors' : ''}`],
   ['samples', 'Samples', (run) => run.counts?.samples ?? 0],
   ['cost', 'Cost (USD)', (run) => run.cost],
   ['created', 'Date', (run) => run.created],
@@ -41,7 +48,7 @@ function RunsTable({ runs, root, initial }: { runs: Run[]; root: string; initial
   };
   const benchmarks = [...new Set(runs.map((run) => run.benchmark as string))].sort();
   const needle = state.filter.toLowerCase();
-  const column = COLUMNS.find(([key]) => key === state.sort) ?? COLUMNS[8]!;
+  const column = COLUMNS.find(([key]) => key === state.sort) ?? COLUMNS.at(-1)!;
   const shown = runs
     .filter((run) => !state.benchmark || run.benchmark === state.benchmark)
     .filter(
@@ -83,8 +90,13 @@ function RunsTable({ runs, root, initial }: { runs: Run[]; root: string; initial
       h(
         'td',
         { class: 'run-name' },
-        link('run', { run: run.run }, run.run),
+        link('run', { run: run.run }, breakable(run.run)),
         run.problem ? h('div', { class: 'error' }, run.problem) : null,
+      ),
+      h(
+        'td',
+        {},
+        h('span', { class: `status ${statusClass(run.status, run.errors)}` }, statusText(run.status, run.errors)),
       ),
       h(
         'td',
@@ -129,14 +141,9 @@ function RunsTable({ runs, root, initial }: { runs: Run[]; root: string; initial
             )
           : null,
       ),
-      h(
-        'td',
-        {},
-        h('span', { class: `status ${statusClass(run.status, run.errors)}` }, statusText(run.status, run.errors)),
-      ),
-      h('td', { class: 'num' }, fmt(run.counts?.samples ?? null)),
-      h('td', { class: 'num' }, run.cost ? run.cost.toFixed(4) : '0'),
-      h('td', { class: 'date' }, run.created ? run.created.replace('T', ' ').slice(0, 16) : '–'),
+      h('td', { class: 'num wide-only' }, fmt(run.counts?.samples ?? null)),
+      h('td', { class: 'num wide-only' }, run.cost ? run.cost.toFixed(4) : '0'),
+      h('td', { class: 'date wide-only' }, run.created ? run.created.replace('T', ' ').slice(0, 16) : '–'),
     );
   };
 
@@ -216,6 +223,7 @@ function RunsTable({ runs, root, initial }: { runs: Run[]; root: string; initial
                     'th',
                     {
                       'data-key': key,
+                      class: WIDE_ONLY.has(key) ? 'wide-only' : undefined,
                       'aria-sort': state.sort === key ? (state.desc ? 'descending' : 'ascending') : undefined,
                     },
                     h(
