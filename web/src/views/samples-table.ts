@@ -129,7 +129,15 @@ function SampleTable({ run, page, info, query }: { run: string; page: Json; info
             {},
             h('th', {}, 'Sample'),
             h('th', {}, 'Epoch'),
-            columns.map((key) => h('th', { class: 'score', title: key, 'data-key': key }, key)),
+            columns.map((key) => {
+              // 'cxr_qba.answer_rouge_l': the scorer small above its key, so narrow columns stay legible
+              const dot = key.indexOf('.');
+              return h(
+                'th',
+                { class: 'score', title: key, 'data-key': key },
+                dot > 0 ? [h('div', { class: 'scorer' }, key.slice(0, dot)), key.slice(dot + 1)] : key,
+              );
+            }),
             hasGroups ? h('th', {}, 'Groups') : null,
             h('th', {}, 'Output'),
             h('th', {}, 'Error'),
