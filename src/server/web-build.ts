@@ -33,10 +33,17 @@ export async function buildWebApp(webDir: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-/** A cached build per web folder, rebuilt when a file under web/src is newer than the last build. */
+const caches = new Map<string, () => Promise<string>>();
+
+/**
+ * A cached build per web folder (shared by every viewer in the process), rebuilt when a file under
+ * web/src is newer than the last build.
+ */
 export function webAppCache(webDir: string): () => Promise<string> {
+  const existing = caches.get(webDir);
+  if (existing) return existing;
   let built: { stamp: number; text: Promise<string> } | undefined;
-  return () => {
+  const get = () => {
     const stamp = newestSource(join(webDir, 'src'));
     if (!built || built.stamp !== stamp) {
       const text = buildWebApp(webDir);
@@ -47,4 +54,6 @@ export function webAppCache(webDir: string): () => Promise<string> {
     }
     return built.text;
   };
+  caches.set(webDir, get);
+  return get;
 }

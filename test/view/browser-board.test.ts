@@ -196,7 +196,7 @@ describe('runs list, leaderboard, sample table and bundle in Chromium', { skip }
     await open(`${index}#/sample?run=alpha&id=q1&epoch=1`);
     await page.waitForFunction(() => {
       const img = document.querySelector('.event.image-region img.base') as HTMLImageElement | null;
-      return img !== null && img.complete && img.naturalWidth === 64;
+      return img?.complete === true && img.naturalWidth === 64;
     });
     await page.waitForSelector('.event.image-region svg.boxes rect');
     assert.match((await page.locator('.event.image-region img.base').getAttribute('src')) ?? '', /^data\/img\//);
