@@ -81,7 +81,9 @@ export const viewCommand: CliCommand = {
   register(program: Command) {
     program
       .command('view')
-      .description('web app for runs: metrics with CIs, every sample with its evidence, run comparison, expert ratings')
+      .description(
+        'web app for runs: headline metrics with CIs, errors, leaderboards, every sample with its evidence, run comparison, expert ratings; --bundle writes a static copy',
+      )
       .argument(
         '[paths...]',
         'folder holding run directories (default: $MEDKIT_RUNS_DIR or runs/); with --bundle: the runs or folders of runs to put in it',
