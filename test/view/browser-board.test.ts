@@ -128,7 +128,7 @@ describe('runs list, leaderboard, sample table and bundle in Chromium', { skip }
     assert.match(await page.locator(`#leaderboard-table tr[data-run="${runs.strong}"]`).innerText(), /top run/);
     const weak = page.locator(`#leaderboard-table tr[data-run="${runs.weak}"]`);
     assert.match(await weak.locator('td.paired').innerText(), /^-0\.400 \[-0\.\d{3}, -?0\.\d{3}\]$/);
-    assert.match(await weak.innerText(), /\t10$/, '10 shared (sample, epoch) units');
+    assert.match(await weak.innerText(), /-0\.400 \[[^\]]+\]\t[\d.]+\t[\d.]+\t10\t/, '10 shared (sample, epoch) units');
     assert.match(
       await page.locator(`#leaderboard-table tr[data-run="${runs.other}"] td.unpaired`).innerText(),
       /unpaired: different task args \(path="my-questions\.jsonl"\)/,
@@ -162,8 +162,11 @@ describe('runs list, leaderboard, sample table and bundle in Chromium', { skip }
     assert.ok(clipped, 'a long output is clipped');
     const before = await output.evaluate((cell) => cell.getBoundingClientRect().height);
     await output.locator('button.expand').click();
-    assert.equal(await output.locator('button.expand').innerText(), 'collapse');
-    assert.match(await output.locator('.text').innerText(), /END-w1$/);
+    await output.locator('button.expand:text-is("collapse")').waitFor();
+    // the row holds a 240-character preview; expand fetches the whole output
+    await page.waitForFunction(() =>
+      /END-w1$/.test(document.querySelector('#run table.samples td.output .text')?.textContent ?? ''),
+    );
     const after = await output.evaluate((cell) => cell.getBoundingClientRect().height);
     assert.ok(after > before * 2, `expanded row ${after} px, clipped ${before} px`);
     await shot('14-run-wide-700');

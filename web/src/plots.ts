@@ -153,15 +153,17 @@ export interface RankedValue {
 
 /** A leaderboard's headline per run with its 95% CI, best first. */
 export function leaderboardPlot(rows: RankedValue[], label: string) {
+  // room for the longest run name (about 8 px a character at 12 px), within reason
+  const margin = Math.min(380, 24 + 8 * Math.max(...rows.map((row) => row.run.length)));
   return figure(
     'leaderboard',
     `${label} per run with 95% CI`,
     () =>
       Plot.plot({
         className: 'mk-plot',
-        width: 640,
+        width: 440 + margin,
         height: 40 + rows.length * 26,
-        marginLeft: 220,
+        marginLeft: margin,
         y: { domain: rows.map((row) => row.run), label: null },
         x: { grid: true, label: `${label} (95% CI)` },
         marks: [

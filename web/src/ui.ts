@@ -68,3 +68,8 @@ export function modelsText(models: Record<string, string>): string {
     .map(([role, model]) => `${role}=${model}`)
     .join(' ');
 }
+
+/** A run path with break opportunities before each '/', so a long name wraps at its parts. */
+export function breakable(name: string) {
+  return name.split('/').flatMap((part, index) => (index ? [h('wbr', {}), `/${part}`] : [part]));
+}

@@ -4,7 +4,7 @@
 // task args or versions are ranked but marked unpaired, with the reason.
 import { get } from '../api.js';
 import { leaderboardPlot } from '../plots.js';
-import { ci, fmt, h, link, modelsText, statusClass, statusText } from '../ui.js';
+import { breakable, ci, fmt, h, link, modelsText, statusClass, statusText } from '../ui.js';
 
 type Json = any;
 
@@ -72,14 +72,14 @@ export async function leaderboardView(params: Record<string, string>) {
             [
               '#',
               'Run',
-              'Models',
               `${label} [95% CI]`,
-              'n',
-              'Status',
               'Δ vs top [95% paired CI]',
               'p (bootstrap)',
               'p (Wilcoxon)',
               'Shared units',
+              'n',
+              'Status',
+              'Models',
             ].map((text) => h('th', {}, text)),
           ),
         ),
@@ -94,23 +94,12 @@ export async function leaderboardView(params: Record<string, string>) {
               h(
                 'td',
                 {},
-                link('run', { run: row.run }, row.run),
+                link('run', { run: row.run }, breakable(row.run)),
                 row.run !== board.top && board.top
                   ? h('div', {}, link('compare', { a: board.top, b: row.run }, 'compare with top'))
                   : null,
               ),
-              h('td', { class: 'models' }, modelsText(row.models), h('div', { class: 'muted' }, row.solverName)),
               h('td', { class: 'num' }, ci(row.headline)),
-              h('td', { class: 'num' }, fmt(row.headline?.n ?? null)),
-              h(
-                'td',
-                {},
-                h(
-                  'span',
-                  { class: `status ${statusClass(row.status, row.errors)}` },
-                  statusText(row.status, row.errors),
-                ),
-              ),
               row.paired
                 ? [
                     h(
@@ -127,6 +116,17 @@ export async function leaderboardView(params: Record<string, string>) {
                     { colSpan: 4, class: row.unpaired ? 'unpaired muted' : 'muted' },
                     row.run === board.top ? 'top run' : `unpaired: ${row.unpaired ?? 'no value'}`,
                   ),
+              h('td', { class: 'num' }, fmt(row.headline?.n ?? null)),
+              h(
+                'td',
+                {},
+                h(
+                  'span',
+                  { class: `status ${statusClass(row.status, row.errors)}` },
+                  statusText(row.status, row.errors),
+                ),
+              ),
+              h('td', { class: 'models' }, modelsText(row.models), h('div', { class: 'muted' }, row.solverName)),
             ),
           ),
         ),

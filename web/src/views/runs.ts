@@ -4,7 +4,7 @@
 // unit is green. Filter and sort live in the hash, so a view of the list is a link.
 import { useState } from 'preact/hooks';
 import { get } from '../api.js';
-import { ci, fmt, h, hashOf, link, modelsText, navigate, statusClass, statusText } from '../ui.js';
+import { breakable, ci, fmt, h, hashOf, link, modelsText, navigate, statusClass, statusText } from '../ui.js';
 
 type Run = any;
 
@@ -12,10 +12,6 @@ const headlineOf = (run: Run) => run.headline?.[0] ?? null;
 
 /** Columns hidden below 900 px (style.css), so the list stays readable on a narrow window. */
 const WIDE_ONLY = new Set(['samples', 'cost', 'created']);
-
-/** A run path with break opportunities after each '/', so a long name wraps at its parts. */
-const breakable = (name: string) =>
-  name.split('/').flatMap((part, index) => (index ? [h('wbr', {}), `/${part}`] : [part]));
 
 const COLUMNS: [key: string, label: string, value: (run: Run) => string | number][] = [
   ['run', 'Run', (run) => run.run],

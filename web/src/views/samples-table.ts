@@ -28,6 +28,7 @@ function ClipText({ text, kind, full }: { text: string; kind: string; full?: (()
   if (!text) return null;
   const long = text.length > CLIP || text.includes('\n') || full !== undefined;
   const toggle = async () => {
+    setOpen(!open);
     if (!open && full && whole === null) {
       try {
         setWhole(await full());
@@ -35,7 +36,6 @@ function ClipText({ text, kind, full }: { text: string; kind: string; full?: (()
         setWhole(`${text}\n(the whole text could not be loaded: ${error instanceof Error ? error.message : error})`);
       }
     }
-    setOpen(!open);
   };
   return h(
     'div',
