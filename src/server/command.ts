@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { ConfigError } from '../core/index.js';
 import type { CliCommand } from '../cli/command.js';
 import { createViewer } from './app.js';
+import { runsRoot } from '../runner/run-dir.js';
 
 export interface StartOptions {
   runsDir: string;
@@ -20,7 +21,7 @@ export interface StartOptions {
 export async function startViewer(options: StartOptions): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(options.runsDir))
     throw new ConfigError(
-      `${options.runsDir}: no such folder (write runs there with medkit eval --out ${options.runsDir}/NAME)`,
+      `${options.runsDir}: no such folder yet (medkit eval writes runs to ${runsRoot()}/<benchmark>/... by default; run one first, or name another folder)`,
     );
   const host = options.host ?? '127.0.0.1';
   const viewer = createViewer({
@@ -65,7 +66,11 @@ export const viewCommand: CliCommand = {
     program
       .command('view')
       .description('web app for runs: metrics with CIs, every sample with its evidence, run comparison, expert ratings')
-      .argument('[runs-dir]', 'folder holding run directories (each with spec.json)', 'runs')
+      .argument(
+        '[runs-dir]',
+        'folder holding run directories (each with spec.json); default: $MEDKIT_RUNS_DIR or runs/, where medkit eval writes',
+        runsRoot(),
+      )
       .option('--port <n>', 'port (0 = any free port)', '7860')
       .option('--host <host>', 'interface to bind; other than 127.0.0.1 exposes your runs to the network', '127.0.0.1')
       .option(

@@ -1,6 +1,7 @@
 // The KGARevion agent: `--solver kgarevion` on any MCQ / yes-no benchmark, and `medkit agent kgarevion`.
 // Args: verifier (exact | kge | llm | composite), maxRound, revise, unlinkable (keep | reject | drop),
 // primekg (path to a user-supplied kg.csv; default: medkit's mini-KG).
+import { z } from 'zod';
 import {
   ConfigError,
   defineAgent,
@@ -144,5 +145,19 @@ export const kgarevion = defineAgent({
     'KGARevion (Su et al., ICLR 2025): Generate triplets, Review them against a KG (Revise inside), Answer; full kg-triplet audit trail',
   accepts: ['mcq', 'yes-no', 'kgqa'],
   roles: ['judge'],
+  args: z.strictObject({
+    verifier: z
+      .enum(['exact', 'kge', 'llm', 'composite'])
+      .default('exact')
+      .describe('how Review checks a triplet: KG edge lookup, a trained RotatE score, an LLM judge, or exact then KGE'),
+    unlinkable: z
+      .enum(['keep', 'reject', 'drop'])
+      .default('keep')
+      .describe('a triplet that does not link to the KG: keep (as upstream, pTrue 0.5), reject (to Revise) or drop'),
+    maxRound: z.number().int().nonnegative().default(1).describe('Revise rounds per rejected triplet'),
+    revise: z.boolean().default(true).describe('run the Revise step'),
+    jsonAttempts: z.number().int().positive().default(5).describe('tries for a parseable JSON reply per step'),
+    primekg: z.string().optional().describe("a PrimeKG kg.csv to review against (default: medkit's mini-KG)"),
+  }),
   createSolver: kgarevionSolver,
 });

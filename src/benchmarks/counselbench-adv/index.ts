@@ -2,6 +2,7 @@
 // T = 0.7 by the online-therapist persona (no length limit), and a JSON Yes/No judge decides
 // whether each answer shows the mode's failure. Score: per question, share of Yes; per mode,
 // trigger rate. See README.md.
+import { z } from 'zod';
 import {
   assistantMessage,
   defineBenchmark,
@@ -76,11 +77,22 @@ export const counselbenchAdv = defineBenchmark({
   groupBy: ['mode'],
   roles: ['judge'],
   roleFallbacks: { judge: 'the keyword baseline decides (not a valid judge)' },
-  argsHelp: {
-    path: 'CounselBench-Adv file a user supplies (CSV with one column per mode, or JSONL {mode, question})',
-    issueText:
-      'what the judge prompt names as the issue: "key" (default, as upstream: e.g. "apathetic") or "description" (a one-line description)',
-    temperature: 'responder temperature (default 0.7)',
-    perQuestion: "true: also report each question's share of Yes (one task metric per question)",
-  },
+  args: z.strictObject({
+    path: z
+      .string()
+      .optional()
+      .describe('CounselBench-Adv file a user supplies (CSV with one column per mode, or JSONL {mode, question})'),
+    issueText: z
+      .enum(['key', 'description'])
+      .default('key')
+      .describe(
+        'what the judge prompt names as the issue: "key" (as upstream: e.g. "apathetic") or a one-line description',
+      ),
+    temperature: z.number().min(0).default(0.7).describe('responder temperature'),
+    perQuestion: z
+      .boolean()
+      .default(false)
+      .describe("also report each question's share of Yes (one task metric per question)"),
+  }),
+  headline: [{ scorer: 'adv-judge.triggered', metric: 'mean', label: 'trigger rate' }],
 });

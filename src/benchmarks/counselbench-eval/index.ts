@@ -2,6 +2,7 @@
 // Data: embedded questions written for medkit (default), the CounselChat selection
 // (--arg counselchat=<csv>), or a CounselBench-Eval ratings file (--arg path=<file>, rate its
 // responses with --solver given). See README.md for the contract and what differs from upstream.
+import { z } from 'zod';
 import { defineBenchmark, type BenchmarkOptions, type Sample, type Scorer } from '../../core/index.js';
 import { counselCommentClassifier } from './classify.js';
 import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
@@ -61,20 +62,62 @@ export const counselbenchEval = defineBenchmark({
   roleFallbacks: {
     judge: 'the lexicon baseline rates the answers (not a valid judge); span and comment steps score null',
   },
-  argsHelp: {
-    path: 'CounselBench-Eval ratings file (CSV/JSONL) a user supplies; rate its responses with --solver given',
-    counselchat: 'CounselChat CSV: use the CounselBench question selection (top topics × 5 by upvotes)',
-    strict:
-      'with counselchat: fail when a top topic has fewer than 5 usable questions (upstream behaviour) instead of skipping it',
-    spans:
-      'true: also ask the judge to copy toxic / inconsistent / medical-advice sentences (overlap with expert spans by SequenceMatcher ratio)',
-    classify:
-      'true: classify expert comments of low-scored responses (overall ≤ 2) into the 7 categories (needs a ratings file)',
-    jury: 'roles whose models rate as a jury besides the judge, e.g. judge,grader,validator (give each with --role)',
-    juryCombine: 'how the jury combines per dimension: mean (default) or majority',
-    temperature: 'responder temperature (default 0.7)',
-    maxWords: 'regenerate answers longer than this many words (default 250; 0 = no limit)',
-    maxTries: 'at most this many generations per answer (default 20); the last is kept and flagged',
-    judgeTemperature: 'judge temperature (default 0)',
-  },
+  args: z.strictObject({
+    path: z
+      .string()
+      .optional()
+      .describe('CounselBench-Eval ratings file (CSV/JSONL) a user supplies; rate its responses with --solver given'),
+    counselchat: z
+      .string()
+      .optional()
+      .describe('CounselChat CSV: use the CounselBench question selection (top topics × 5 by upvotes)'),
+    strict: z
+      .boolean()
+      .default(false)
+      .describe(
+        'with counselchat: fail when a top topic has fewer than 5 usable questions (upstream behaviour) instead of skipping it',
+      ),
+    spans: z
+      .boolean()
+      .default(false)
+      .describe(
+        'also ask the judge to copy toxic / inconsistent / medical-advice sentences (overlap with expert spans by SequenceMatcher ratio)',
+      ),
+    classify: z
+      .boolean()
+      .default(false)
+      .describe(
+        'classify expert comments of low-scored responses (overall ≤ 2) into the 7 categories (needs a ratings file)',
+      ),
+    jury: z
+      .string()
+      .optional()
+      .describe(
+        'roles whose models rate as a jury besides the judge, e.g. judge,grader,validator (give each with --role)',
+      ),
+    juryCombine: z.enum(['mean', 'majority']).default('mean').describe('how the jury combines per dimension'),
+    temperature: z.number().min(0).default(0.7).describe('responder temperature'),
+    maxWords: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(MAX_WORDS)
+      .describe('regenerate answers longer than this many words (0 = no limit)'),
+    maxTries: z
+      .number()
+      .int()
+      .positive()
+      .default(MAX_TRIES)
+      .describe('at most this many generations per answer; the last is kept and flagged'),
+    judgeTemperature: z.number().min(0).default(0).describe('judge temperature'),
+  }),
+  // The paper reports per-dimension means first (six expert dimensions).
+  headline: [
+    { scorer: 'counsel-judge.overall', metric: 'mean', label: 'overall' },
+    { scorer: 'counsel-judge.empathy', metric: 'mean', label: 'empathy' },
+    { scorer: 'counsel-judge.specificity', metric: 'mean', label: 'specificity' },
+    { scorer: 'counsel-judge.medical_advice', metric: 'mean', label: 'medical advice' },
+    { scorer: 'counsel-judge.factual_consistency', metric: 'mean', label: 'factual consistency' },
+    { scorer: 'counsel-judge.toxicity', metric: 'mean', label: 'toxicity' },
+  ],
 });

@@ -1,5 +1,6 @@
 // EHR-ChatQA: a tool-calling DB agent serves a simulated clinician over star-schema MIMIC-IV and
 // eICU databases (synthetic by default, a user's upstream checkout with --arg upstreamDir=DIR).
+import { z } from 'zod';
 import { defineBenchmark, type BenchmarkOptions, type Sample } from '../../core/index.js';
 import { ehrMetrics, GROUP_KEYS } from './metrics.js';
 import type { DbId } from './schema.js';
@@ -65,18 +66,41 @@ export const ehrChatqa = defineBenchmark({
     validator: 'episodes are not validated or re-run',
   },
   generateConfig: { temperature: 0 },
-  argsHelp: {
-    database: 'mimic | eicu | both (default both)',
-    taskType: 'increqa | adaptqa | both (default both)',
-    rewardScope: 'any (upstream: any executed query / any tagged reply counts) | final (only the last)',
-    upstreamDir:
-      'a checkout of glee4810/EHR-ChatQA: reads src/envs/<db>/<db>.sqlite and eval_{incre,adapt}.jsonl from it',
-    maxSteps: 'agent steps per episode (default 30)',
-    agentTimeS: 'cumulative agent model time per episode, seconds (default 600)',
-    maxRetry: 're-runs of episodes the validator blames on the user (default 10)',
-    sqlTimeout: 'sql_execute timeout cap, seconds (default 60)',
-    userVerify: 'true | false: the LLM user verifier and reflections (default true)',
-    embeddings:
-      "ngram (offline character n-grams, default) | a role (e.g. agent) whose provider's embedding endpoint indexes values for value_similarity_search",
-  },
+  args: z.strictObject({
+    database: z
+      .enum(['mimic', 'eicu', 'both', 'mimic_iv_star', 'eicu_star'])
+      .default('both')
+      .describe('which databases'),
+    taskType: z
+      .enum(['increqa', 'adaptqa', 'both', 'incre', 'adapt'])
+      .default('both')
+      .describe('IncreQA, AdaptQA or both'),
+    rewardScope: z
+      .enum(['any', 'final'])
+      .default('any')
+      .describe('any (upstream: any executed query / any tagged reply counts) or final (only the last)'),
+    upstreamDir: z
+      .string()
+      .optional()
+      .describe(
+        'a checkout of glee4810/EHR-ChatQA: reads src/envs/<db>/<db>.sqlite and eval_{incre,adapt}.jsonl from it',
+      ),
+    maxSteps: z.number().int().positive().default(30).describe('agent steps per episode'),
+    agentTimeS: z.number().positive().default(600).describe('cumulative agent model time per episode, seconds'),
+    maxRetry: z.number().int().positive().default(10).describe('re-runs of episodes the validator blames on the user'),
+    sqlTimeout: z.number().positive().default(60).describe('sql_execute timeout cap, seconds'),
+    userVerify: z.boolean().default(true).describe('the LLM user verifier and reflections'),
+    embeddings: z
+      .string()
+      .default('ngram')
+      .describe(
+        "ngram (offline character n-grams) or a role (e.g. agent) whose provider's embedding endpoint indexes values for value_similarity_search",
+      ),
+  }),
+  // The paper reports pass@k and pass^k (k = 5 trials); SR = pass@1 = the mean reward.
+  headline: [
+    { scorer: 'reward', metric: 'mean', label: 'SR' },
+    { scorer: 'reward', metric: 'pass@k', label: 'pass@k' },
+    { scorer: 'reward', metric: 'pass^k', label: 'pass^k' },
+  ],
 });

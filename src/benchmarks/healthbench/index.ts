@@ -3,6 +3,7 @@
 // positive points; clipped mean with bootstrap_std). Without a path, two demo conversations
 // written for medkit run, so the pipeline can be tried. --epochs N = upstream --n-repeats.
 import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
 import {
   assistantMessage,
   ConfigError,
@@ -161,12 +162,36 @@ export const healthbench = defineBenchmark({
   groupBy: ['theme'],
   roles: ['grader'],
   roleFallbacks: { grader: 'rubric items are not graded (scores are null)' },
-  argsHelp: {
-    meta: "HealthBench meta-eval JSONL (oss_meta_eval): grade each row's criterion; then medkit judge-agreement <run> for balanced F1 vs physicians",
-    path: 'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',
-    graderTemperature: "grader temperature (default 0.5, upstream's sampler default; 0 makes grades cacheable)",
-    maxAttempts: 'grader calls per rubric item before the item is an error (default 5; upstream retries forever)',
-    graderTemplate:
-      "a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream's GRADER_TEMPLATE",
-  },
+  args: z.strictObject({
+    meta: z
+      .string()
+      .optional()
+      .describe(
+        "HealthBench meta-eval JSONL (oss_meta_eval): grade each row's criterion; then medkit judge-agreement <run> for balanced F1 vs physicians",
+      ),
+    path: z
+      .string()
+      .optional()
+      .describe(
+        'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',
+      ),
+    graderTemperature: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("grader temperature (default 0.5, upstream's sampler default; 0 makes grades cacheable)"),
+    maxAttempts: z
+      .number()
+      .int()
+      .positive()
+      .default(5)
+      .describe('grader calls per rubric item before the item is an error (upstream retries forever)'),
+    graderTemplate: z
+      .string()
+      .optional()
+      .describe(
+        "a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream's GRADER_TEMPLATE",
+      ),
+  }),
+  headline: [{ scorer: 'rubric', metric: 'clipped mean overall_score', task: true, label: 'overall score (clipped)' }],
 });
