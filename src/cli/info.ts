@@ -6,19 +6,20 @@ import { argsHelp, suggestKeys, type ArgHelp } from '../runner/args.js';
 
 export const WIDTH = 100;
 
-/** Words wrapped to `width`, every line after the first indented by `indent`. */
-export function wrap(text: string, width: number, indent = 0): string {
+/** Words wrapped to `width` columns: the first line after `prefix`, the others indented by `indent`. */
+export function wrap(text: string, width: number, indent = 0, prefix = ''): string {
   const lines: string[] = [];
-  let line = '';
+  let line = prefix;
+  let empty = true;
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    const room = width - (lines.length ? indent : 0);
-    if (line && line.length + 1 + word.length > room) {
+    if (!empty && line.length + 1 + word.length > width) {
       lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
+      line = ' '.repeat(indent) + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
   }
-  if (line) lines.push(line);
-  return lines.map((text, index) => (index ? ' '.repeat(indent) + text : text)).join('\n');
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** A line cut to `width` with an ellipsis (lists stay one line per item). */
@@ -40,7 +41,7 @@ export function optionsTable(options: ArgHelp[], indent = 2): string[] {
     const typeAndDefault =
       `${option.type}` + (option.default !== undefined ? ` (default ${formatDefault(option.default)})` : '');
     const text = `${typeAndDefault}: ${option.description}`;
-    lines.push(head + wrap(text, WIDTH - head.length, head.length));
+    lines.push(wrap(text, WIDTH, head.length, head));
   }
   return lines;
 }
@@ -78,7 +79,7 @@ export function benchmarkInfo(benchmark: Benchmark): string {
   lines.push(wrap(`roles: ${roles.join(', ')}`, WIDTH, 2));
   for (const role of benchmark.roles ?? []) {
     const fallback = benchmark.roleFallbacks?.[role];
-    if (fallback) lines.push(wrap(`  without a ${role} model: ${fallback}`, WIDTH, 4));
+    if (fallback) lines.push(wrap(`without a ${role} model: ${fallback}`, WIDTH, 4, '  '));
   }
   lines.push('options (--arg key=value; a config file takes the same keys under args:):');
   if (benchmark.args) lines.push(...optionsTable(argsHelp(benchmark.args)));

@@ -139,7 +139,8 @@ export function validateArgs(
         `${source.where}${key}: ${source.owner} has no option '${key}'${didYouMean}${options} (medkit info ${source.owner.split(' ')[0]}).`,
       );
     }
-    input[key] = options.fromText?.has(key) && typeof value === 'string' ? coerceArgText(shape[key]!, value) : value;
+    // Text becomes the declared type wherever it comes from (`n: "12"` in YAML, args from code).
+    input[key] = typeof value === 'string' ? coerceArgText(shape[key]!, value) : value;
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
