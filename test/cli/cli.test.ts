@@ -231,6 +231,8 @@ test('a provider failing 30% of calls in every way: the run completes and each u
         '--concurrency',
         '8',
         '--no-cache',
+        '--fail-on-error',
+        '0.1',
         '--out',
         out,
       ],
@@ -292,6 +294,10 @@ test('Ctrl-C flushes, writes an interrupted summary and leaves a run --resume fi
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);
     assert.match(stderr, /stopping after the units in flight/);
+    assert.match(
+      stderr,
+      new RegExp(`finish the run with: medkit eval --resume ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.status, 'interrupted');
     assert.ok(summary.counts.units < 84);
