@@ -42,7 +42,7 @@ export function createProgress(
   const every = (options.plainEverySeconds ?? 10) * 1000;
   let total: number | undefined;
   let started = now();
-  let lastDraw = 0;
+  let lastDraw = Number.NEGATIVE_INFINITY; // the first unit always shows
   return {
     start(expected) {
       total = expected;
