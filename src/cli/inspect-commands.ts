@@ -6,12 +6,13 @@ import { ConfigError, runSummarySchema, type RunSummary, type Sample } from '../
 import { providers } from '../models/registry.js';
 import { agents, benchmarks, loaders } from '../registry.js';
 import { compareRuns } from '../runner/compare.js';
-import { readSampleRecords, SUMMARY_FILE } from '../runner/run-dir.js';
+import { readRunSpec, readSampleRecords, SPEC_FILE, SUMMARY_FILE } from '../runner/run-dir.js';
 import { fit, infoFor, WIDTH } from './info.js';
 import { formatNumber, formatSummary, table } from './report.js';
 
 export function readSummary(directory: string): RunSummary {
   const path = join(directory, SUMMARY_FILE);
+  if (!existsSync(path) && !existsSync(join(directory, SPEC_FILE))) readRunSpec(directory); // says what a run folder is
   if (!existsSync(path))
     throw new ConfigError(
       `${directory}: no ${SUMMARY_FILE} (a run still going, or killed: finish it with medkit eval --resume ${directory})`,
