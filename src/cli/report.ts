@@ -61,7 +61,7 @@ function headlineTable(headline: HeadlineValue[]): string {
   return table(rows);
 }
 
-/** The headline per group: one column per headline metric when few, else one row per (group, metric). */
+/** The headline per group: one column per headline metric when that fits 100 columns, else a row per metric. */
 function headlineGroupTables(all: HeadlineValue[]): string[] {
   const groupKeys = [...new Set(all.flatMap((value) => Object.keys(value.groups)))];
   const tables: string[] = [];
@@ -70,24 +70,25 @@ function headlineGroupTables(all: HeadlineValue[]): string[] {
     const headline = all.filter((value) => Object.keys(value.groups[groupKey] ?? {}).length > 0);
     const values = [...new Set(headline.flatMap((value) => Object.keys(value.groups[groupKey] ?? {})))].sort();
     if (values.length === 0) continue;
-    if (headline.length <= 2) {
-      const rows = [[groupKey, ...headline.map((value) => value.label), 'n']];
-      for (const groupValue of values) {
-        const cells = headline.map((value) => value.groups[groupKey]?.[groupValue]);
-        const n = cells.find((cell) => cell !== undefined)?.n;
-        rows.push([groupValue, ...cells.map((cell) => (cell ? formatMetric(cell) : '—')), String(n ?? '')]);
-      }
-      tables.push(table(rows));
-    } else {
-      const rows = [[groupKey, 'metric', 'value [95% CI]', 'n']];
-      for (const groupValue of values) {
-        for (const value of headline) {
-          const cell = value.groups[groupKey]?.[groupValue];
-          if (cell) rows.push([groupValue, value.label, formatMetric(cell), String(cell.n)]);
-        }
-      }
-      tables.push(table(rows));
+    const wideRows = [[groupKey, ...headline.map((value) => value.label), 'n']];
+    for (const groupValue of values) {
+      const cells = headline.map((value) => value.groups[groupKey]?.[groupValue]);
+      const n = cells.find((cell) => cell !== undefined)?.n;
+      wideRows.push([groupValue, ...cells.map((cell) => (cell ? formatMetric(cell) : '—')), String(n ?? '')]);
     }
+    const wide = table(wideRows);
+    if (wide.split('\n').every((line) => line.length <= 100)) {
+      tables.push(wide);
+      continue;
+    }
+    const rows = [[groupKey, 'metric', 'value [95% CI]', 'n']];
+    for (const groupValue of values) {
+      for (const value of headline) {
+        const cell = value.groups[groupKey]?.[groupValue];
+        if (cell) rows.push([groupValue, value.label, formatMetric(cell), String(cell.n)]);
+      }
+    }
+    tables.push(table(rows));
   }
   return tables;
 }

@@ -84,7 +84,7 @@ test('ehr-chatqa: SR, pass@5 and pass^5 lead, then per database', () => {
   assert.match(result.stdout, /^SR\s+\d\.\d{3} \[/m);
   assert.match(result.stdout, /^pass@5\s+\d\.\d{3} \[/m);
   assert.match(result.stdout, /^pass\^5\s+\d\.\d{3} \[/m);
-  assert.match(result.stdout, /^database\s+metric\s+value \[95% CI\]\s+n$/m);
+  assert.match(result.stdout, /^database\s+SR\s+pass@5\s+pass\^5\s+n$/m);
   assert.doesNotMatch(result.stdout, /gap@5\[tag=/);
 });
 
