@@ -35,6 +35,9 @@ import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
 import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
+import { atttokClassification } from './methods/atttok/evaluation.js';
+import { atttokCommand } from './methods/atttok/cli.js';
+import { retmaeCommand } from './methods/retmae/cli.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -53,6 +56,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [counselbenchAdv.name]: counselbenchAdv,
   [targetQaSynthetic.name]: targetQaSynthetic,
   [medmcqMini.name]: medmcqMini,
+  [atttokClassification.name]: atttokClassification,
 };
 
 export const agents: Record<string, Agent> = {
@@ -88,4 +92,6 @@ export const commands: CliCommand[] = [
   agentCommand,
   medthinkExportCommand,
   medsynRubricCommand,
+  atttokCommand,
+  retmaeCommand,
 ];

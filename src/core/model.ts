@@ -15,6 +15,11 @@ export interface GenerateConfig {
   topLogprobs?: number;
   /** Per-request timeout in ms; the runner enforces it. */
   timeoutMs?: number;
+  /**
+   * Additive biases on token ids (OpenAI `logit_bias`, −100..100; ids are the server tokenizer's), e.g. to
+   * constrain decoding to a set of special tokens. Providers without it ignore it and say so in their README.
+   */
+  logitBias?: Record<string, number>;
 }
 
 export interface GenerateRequest {

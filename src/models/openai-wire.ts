@@ -103,6 +103,7 @@ export async function toOpenAIBody(
   if (format?.type === 'json_schema') {
     body.response_format = { type: 'json_schema', json_schema: { name: format.name, schema: format.schema } };
   }
+  if (config.logitBias && Object.keys(config.logitBias).length > 0) body.logit_bias = config.logitBias;
   if (config.topLogprobs !== undefined) {
     body.logprobs = true;
     if (config.topLogprobs > 0) body.top_logprobs = config.topLogprobs;
