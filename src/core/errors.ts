@@ -41,6 +41,7 @@ export const UNREACHABLE_CODES: readonly string[] = [
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EADDRNOTAVAIL',
+  'EBADPORT', // fetch's blocked-port list (medkit's name; undici gives the message 'bad port' only)
 ];
 
 export function isUnreachableError(error: unknown): boolean {

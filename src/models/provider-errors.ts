@@ -62,6 +62,8 @@ export function systemErrorCode(error: unknown): string | undefined {
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    // fetch refuses ports on the browsers' blocked list (9, 25, 6000...) before connecting, with no code.
+    if ((current as { message?: unknown }).message === 'bad port') return 'EBADPORT';
     const errors = (current as { errors?: unknown }).errors; // AggregateError: one per address tried
     if (Array.isArray(errors) && errors.length > 0) current = errors[0];
     else current = (current as { cause?: unknown }).cause;
@@ -76,6 +78,8 @@ function unreachableAdvice(baseURL: string, keyVariable: string, code: string | 
     return `could not reach ${baseURL}: connection refused (nothing listens there). Is the server running, and is the port in ${setting} right?`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return `could not reach ${baseURL}: the host name does not resolve (DNS ${code}). Check the host in ${setting}, and your network.`;
+  if (code === 'EBADPORT')
+    return `could not reach ${baseURL}: fetch refuses this port (on its blocked-port list). Use another port in ${setting}.`;
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
     return `could not reach ${baseURL}: no route to the host (${code}). Check ${setting}, your network or VPN.`;
   return undefined;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderCallError, type GenerateRequest } from '../../src/core/index.js';
 import { openaiModel } from '../../src/models/openai.js';
+import { systemErrorCode } from '../../src/models/provider-errors.js';
 import { scriptedModel } from '../../src/models/scripted.js';
 import { DEFAULT_RETRY_POLICY, withRetry } from '../../src/runner/middleware.js';
 import { createProgress, progressText } from '../../src/runner/progress.js';
@@ -42,6 +43,18 @@ test('connection refused: the message names the URL and what to check, and the e
     new RegExp(`could not reach ${baseURL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: connection refused`),
   );
   assert.match(error.message, /Is the server running.*--base-url or OPENAI_BASE_URL/);
+});
+
+test("fetch's blocked ports (9, 25...) and DNS failures are recognised under the SDK's wrapping", () => {
+  assert.equal(systemErrorCode(new TypeError('fetch failed', { cause: new Error('bad port') })), 'EBADPORT');
+  const dns = Object.assign(new Error('getaddrinfo ENOTFOUND no-such-host.invalid'), { code: 'ENOTFOUND' });
+  assert.equal(
+    systemErrorCode(new Error('Connection error.', { cause: new TypeError('fetch failed', { cause: dns }) })),
+    'ENOTFOUND',
+  );
+  const both = new AggregateError([Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })]);
+  assert.equal(systemErrorCode(new TypeError('fetch failed', { cause: both })), 'ECONNREFUSED');
+  assert.equal(systemErrorCode(new Error('something else')), undefined);
 });
 
 test('an unreachable server gets two quick retries, not the full backoff (a 503 still gets all of them)', async () => {
