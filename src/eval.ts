@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
+  agentRefusal,
   ConfigError,
   LOG_FORMAT_VERSION,
   MODEL_ROLES,
@@ -150,17 +151,14 @@ export function resolveSolver(
   if (own) return { name, solver: own(options) };
   const agent = agents[name];
   if (agent) {
-    if (!agent.accepts.some((tag) => benchmark.tags.includes(tag))) {
-      throw new ConfigError(
-        `agent '${name}' accepts ${agent.accepts.join(', ')} benchmarks; '${benchmark.name}' is ${benchmark.tags.join(', ')}`,
-      );
-    }
+    const refusal = agentRefusal(agent, benchmark);
+    if (refusal) throw new ConfigError(refusal);
     return { name, solver: agent.createSolver(options) };
   }
   const known = [
     ...Object.keys(benchmark.solvers),
     ...Object.values(agents)
-      .filter((a) => a.accepts.some((tag) => benchmark.tags.includes(tag)))
+      .filter((a) => agentRefusal(a, benchmark) === null)
       .map((a) => a.name),
   ];
   throw new ConfigError(`unknown solver '${name}' for ${benchmark.name}. Known: ${known.join(', ')}`);
@@ -284,6 +282,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       resumed?.epochs ?? options.epochs,
       generateConfig,
     );
+    const preflight = (await benchmark.preflight?.(benchmarkOptions, Object.keys(roles) as ModelRole[])) ?? {};
     const notes: string[] = [];
     if (!hasAgentModel) {
       notes.push(
@@ -294,9 +293,13 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
     }
     for (const role of task.roles ?? []) {
       if (roles[role]) continue;
-      const fallback = benchmark.roleFallbacks?.[role] ?? 'steps that need it fail with an error naming the role';
+      const fallback =
+        preflight.roleFallbacks?.[role] ??
+        benchmark.roleFallbacks?.[role] ??
+        'steps that need it fail with an error naming the role';
       notes.push(`role '${role}' has no model: ${fallback} (give one with ${roleFlag(role)})`);
     }
+    notes.push(...(preflight.notes ?? []));
     const spec: RunSpec = resumed ?? {
       logFormat: LOG_FORMAT_VERSION,
       runId: randomUUID(),

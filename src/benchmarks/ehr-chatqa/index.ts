@@ -1,10 +1,10 @@
 // EHR-ChatQA: a tool-calling DB agent serves a simulated clinician over star-schema MIMIC-IV and
 // eICU databases (synthetic by default, a user's upstream checkout with --arg upstreamDir=DIR).
-import { z } from 'zod';
-import { defineBenchmark, type BenchmarkOptions, type Sample } from '../../core/index.js';
+import { ConfigError, defineBenchmark, type BenchmarkOptions, type Sample } from '../../core/index.js';
 import { ehrMetrics, GROUP_KEYS } from './metrics.js';
 import type { DbId } from './schema.js';
-import { databasePath, ehrScorer, ehrSolver, settingsFrom } from './solver.js';
+import { databasePath, EHR_ARGS, settingsFrom } from './settings.js';
+import { ehrScorer, ehrSolver, missingTurnsProblem } from './solver.js';
 import { ensureTaskFiles, readTaskFile, taskKey, upstreamPaths } from './tasks.js';
 import type { EhrTask } from './task-types.js';
 
@@ -41,7 +41,8 @@ export function loadTasks(options: BenchmarkOptions): { tasks: EhrTask[]; dbPath
 
 export const ehrChatqa = defineBenchmark({
   name: 'ehr-chatqa',
-  version: 1,
+  // 2: upstream DDL types and keys, column_search and AdaptQA spans as upstream, the user_turns check.
+  version: 2,
   description:
     'EHR-ChatQA: an agent answers a simulated clinician over star-schema MIMIC-IV/eICU SQLite databases with six tools (IncreQA: re-executed SQL; AdaptQA: <answer> containment). Synthetic databases and tasks by default.',
   tags: ['ehr-agent', 'text-to-sql', 'multi-turn'],
@@ -65,38 +66,31 @@ export const ehrChatqa = defineBenchmark({
     user: "the scripted user speaks each task's user_turns",
     validator: 'episodes are not validated or re-run',
   },
+  preflight(options, roles) {
+    const settings = settingsFrom(options);
+    if (roles.includes('user')) {
+      if (settings.scriptedUser === 'instruction')
+        throw new ConfigError(
+          "--arg user=instruction is the scripted user's non-interactive mode and cannot be combined with --role user=<provider:model>: drop one of them",
+        );
+      return {};
+    }
+    if (settings.scriptedUser === 'instruction') {
+      const what =
+        "the scripted user sends each task's whole hidden instruction as its first message, asks for a double-check, then ends";
+      return {
+        notes: [
+          `NON-INTERACTIVE run (--arg user=instruction): ${what}. This is an easier benchmark than EHR-ChatQA, whose LLM user reveals the instruction step by step; scores are not comparable with interactive runs.`,
+        ],
+        roleFallbacks: { user: `${what} (non-interactive)` },
+      };
+    }
+    const problem = missingTurnsProblem(loadTasks(options).tasks);
+    if (problem !== undefined) throw new ConfigError(problem);
+    return {};
+  },
   generateConfig: { temperature: 0 },
-  args: z.strictObject({
-    database: z
-      .enum(['mimic', 'eicu', 'both', 'mimic_iv_star', 'eicu_star'])
-      .default('both')
-      .describe('which databases'),
-    taskType: z
-      .enum(['increqa', 'adaptqa', 'both', 'incre', 'adapt'])
-      .default('both')
-      .describe('IncreQA, AdaptQA or both'),
-    rewardScope: z
-      .enum(['any', 'final'])
-      .default('any')
-      .describe('any (upstream: any executed query / any tagged reply counts) or final (only the last)'),
-    upstreamDir: z
-      .string()
-      .optional()
-      .describe(
-        'a checkout of glee4810/EHR-ChatQA: reads src/envs/<db>/<db>.sqlite and eval_{incre,adapt}.jsonl from it',
-      ),
-    maxSteps: z.number().int().positive().default(30).describe('agent steps per episode'),
-    agentTimeS: z.number().positive().default(600).describe('cumulative agent model time per episode, seconds'),
-    maxRetry: z.number().int().positive().default(10).describe('re-runs of episodes the validator blames on the user'),
-    sqlTimeout: z.number().positive().default(60).describe('sql_execute timeout cap, seconds'),
-    userVerify: z.boolean().default(true).describe('the LLM user verifier and reflections'),
-    embeddings: z
-      .string()
-      .default('ngram')
-      .describe(
-        "ngram (offline character n-grams) or a role (e.g. agent) whose provider's embedding endpoint indexes values for value_similarity_search",
-      ),
-  }),
+  args: EHR_ARGS,
   // The paper reports pass@k and pass^k (k = 5 trials); SR = pass@1 = the mean reward.
   headline: [
     { scorer: 'reward', metric: 'mean', label: 'SR' },
