@@ -38,6 +38,7 @@ import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
 import { atttokCommand } from './methods/atttok/cli.js';
 import { retmaeCommand } from './methods/retmae/cli.js';
+import { photonShortcut } from './methods/photon/shortcut.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -57,6 +58,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [targetQaSynthetic.name]: targetQaSynthetic,
   [medmcqMini.name]: medmcqMini,
   [atttokClassification.name]: atttokClassification,
+  [photonShortcut.name]: photonShortcut,
 };
 
 export const agents: Record<string, Agent> = {
