@@ -38,6 +38,7 @@ import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
 import { atttokCommand } from './methods/atttok/cli.js';
 import { retmaeCommand } from './methods/retmae/cli.js';
+import { photonCommand } from './methods/photon/cli.js';
 import { photonShortcut } from './methods/photon/shortcut.js';
 
 export const benchmarks: Record<string, Benchmark> = {
@@ -96,4 +97,5 @@ export const commands: CliCommand[] = [
   medsynRubricCommand,
   atttokCommand,
   retmaeCommand,
+  photonCommand,
 ];

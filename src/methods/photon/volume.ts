@@ -195,39 +195,60 @@ export function resampleAxis(
   return { data: out, dims: outDims };
 }
 
-/** The whole pipeline on a decoded NIfTI (values in HU for CT). */
-export function preprocessVolume(
+/**
+ * The README's data preparation (what Photon's trainer reads): RAI, 1 mm isotropic, centred crop/pad to 364³, HU
+ * clipped to [−1000, 1000]. Values stay in HU; [0, 1] scaling and the resize happen in the loader.
+ */
+export function prepareVolume(
   volume: Pick<Volume, 'file' | 'dims' | 'spacing' | 'orientation' | 'data'>,
   options: PhotonVolumeOptions = {},
-): PhotonVolume {
+): { data: Float32Array; dims: [number, number, number]; spacingMm: number; steps: string[] } {
   const orientation = options.orientation ?? 'RAI';
   const mm = options.spacingMm ?? 1;
   const cube = options.cube ?? 364;
   const padHu = options.padHu ?? -1000;
   const [low, high] = options.huRange ?? [-1000, 1000];
-  const shape = options.shape ?? PHOTON_SHAPE;
-  if (!(mm > 0 && cube >= 1 && high > low && shape.every((side) => Number.isInteger(side) && side > 0)))
-    throw new ImagingError(volume.file, 'photon pipeline: spacing, cube, HU range and shape must be positive');
+  if (!(mm > 0 && cube >= 1 && high > low))
+    throw new ImagingError(volume.file, 'photon pipeline: spacing, cube and HU range must be positive');
   if (volume.spacing.some((s) => !(s > 0)))
     throw new ImagingError(volume.file, `voxel spacing must be positive, got [${volume.spacing.join(', ')}] mm`);
   const steps: string[] = [`orientation ${volume.orientation} → ${orientation}`];
-  let current = reorient(volume, orientation);
-  let { data } = current;
-  let dims = current.dims;
-  const spacing = current.spacing;
+  const oriented = reorient(volume, orientation);
+  let { data, dims } = oriented;
   for (const axis of [0, 1, 2] as const) {
-    ({ data, dims } = resampleAxis(data, dims, axis, spacingCropMap(dims[axis], spacing[axis], mm, cube), padHu));
+    ({ data, dims } = resampleAxis(
+      data,
+      dims,
+      axis,
+      spacingCropMap(dims[axis], oriented.spacing[axis], mm, cube),
+      padHu,
+    ));
   }
   steps.push(
-    `resampled [${current.dims.join(', ')}] at [${spacing.map((s) => s.toFixed(3)).join(', ')}] mm to ${mm} mm, crop/pad to ${cube}³ (pad ${padHu} HU)`,
+    `resampled [${oriented.dims.join(', ')}] at [${oriented.spacing.map((s) => s.toFixed(3)).join(', ')}] mm to ${mm} mm, crop/pad to ${cube}³ (pad ${padHu} HU)`,
   );
-  current = { dims, spacing: [mm, mm, mm], data };
-  const span = high - low;
-  for (let index = 0; index < data.length; index++) {
-    const v = data[index]!;
-    data[index] = ((v < low ? low : v > high ? high : v) - low) / span;
-  }
-  steps.push(`clipped to [${low}, ${high}], scaled to [0, 1]`);
+  for (let index = 0; index < data.length; index++) data[index] = Math.min(high, Math.max(low, data[index]!));
+  steps.push(`clipped to [${low}, ${high}]`);
+  return { data, dims, spacingMm: mm, steps };
+}
+
+/** The whole pipeline on a decoded NIfTI (values in HU for CT): `prepareVolume`, then [0, 1] and the resize. */
+export function preprocessVolume(
+  volume: Pick<Volume, 'file' | 'dims' | 'spacing' | 'orientation' | 'data'>,
+  options: PhotonVolumeOptions = {},
+): PhotonVolume {
+  const [low, high] = options.huRange ?? [-1000, 1000];
+  const shape = options.shape ?? PHOTON_SHAPE;
+  if (!shape.every((side) => Number.isInteger(side) && side > 0))
+    throw new ImagingError(
+      volume.file,
+      `photon pipeline: shape must be three positive integers, got [${shape.join(', ')}]`,
+    );
+  const prepared = prepareVolume(volume, options);
+  let { data, dims } = prepared;
+  const steps = prepared.steps;
+  for (let index = 0; index < data.length; index++) data[index] = (data[index]! - low) / (high - low);
+  steps.push('scaled to [0, 1]');
   // Resize: axis 0 (width) → shape[2], axis 1 (height) → shape[1], axis 2 (depth) → shape[0].
   const targets = [shape[2], shape[1], shape[0]];
   for (const axis of [0, 1, 2] as const) {

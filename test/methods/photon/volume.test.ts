@@ -141,3 +141,37 @@ describe('Photon volume pipeline', () => {
     assert.throws(() => preprocessVolume(volume), /flat\.nii: voxel spacing must be positive/);
   });
 });
+
+describe('Photon ms-swift export', () => {
+  it('writes ms-swift video rows, prepared volumes (RAI, 1 mm, cube, HU) and the config overrides; bad rows name the line', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { exportSwift } = await import('../../../src/methods/photon/export.js');
+    const dir = mkdtempSync(join(tmpdir(), 'photon-export-'));
+    const hu = new Int16Array(8 * 8 * 8).fill(2000);
+    writeFileSync(join(dir, 'ct.nii'), encodeNifti(hu, [8, 8, 8], [2, 2, 2]));
+    const line = (answer: string) => JSON.stringify({ volume: 'ct.nii', question: 'Is there a nodule?', answer });
+    writeFileSync(join(dir, 'data.jsonl'), `${line('No.')}\n${line('Yes.')}\n`);
+    const result = await exportSwift(join(dir, 'data.jsonl'), join(dir, 'out'), { cube: 32 }); // 364 by default
+    assert.deepEqual(result, { rows: 2, volumes: 1 });
+    const rows = readFileSync(join(dir, 'out', 'train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text));
+    assert.deepEqual(rows[0].messages, [
+      { role: 'user', content: '<video> Is there a nodule?' },
+      { role: 'assistant', content: 'No.' },
+    ]);
+    const prepared = await readNifti(rows[0].videos[0]);
+    assert.deepEqual(prepared.dims, [32, 32, 32]);
+    assert.equal(prepared.orientation, 'RAI');
+    const centre = 16 + 32 * (16 + 32 * 16);
+    assert.equal(prepared.data[centre], 1000); // 2000 HU clipped
+    assert.equal(prepared.data[0], -1000); // padding is air
+    const overrides = JSON.parse(readFileSync(join(dir, 'out', 'config-overrides.json'), 'utf8'));
+    assert.equal(overrides.vision_config.temporal_patch_size, 14);
+    writeFileSync(join(dir, 'bad.jsonl'), `${line('x')}\n{"volume": "ct.nii", "question": "q"}\n`);
+    await assert.rejects(exportSwift(join(dir, 'bad.jsonl'), join(dir, 'out2')), /bad\.jsonl:2: answer/);
+  });
+});
