@@ -172,6 +172,6 @@ describe('Photon ms-swift export', () => {
     const overrides = JSON.parse(readFileSync(join(dir, 'out', 'config-overrides.json'), 'utf8'));
     assert.equal(overrides.vision_config.temporal_patch_size, 14);
     writeFileSync(join(dir, 'bad.jsonl'), `${line('x')}\n{"volume": "ct.nii", "question": "q"}\n`);
-    await assert.rejects(exportSwift(join(dir, 'bad.jsonl'), join(dir, 'out2')), /bad\.jsonl:2: answer/);
+    await assert.rejects(exportSwift(join(dir, 'bad.jsonl'), join(dir, 'out2'), { cube: 32 }), /bad\.jsonl:2: answer/);
   });
 });
