@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
+  agentRefusal,
   ConfigError,
   LOG_FORMAT_VERSION,
   MODEL_ROLES,
@@ -33,6 +34,7 @@ import {
 } from './runner/middleware.js';
 import { createProgress, silentProgress, type ProgressReporter } from './runner/progress.js';
 import { readRunSpec } from './runner/run-dir.js';
+import { benchmarkSource, isBenchmarkFile, loadBenchmarkFile } from './resolve-benchmark.js';
 import { runTask } from './runner/run-task.js';
 
 export const BASELINE = 'baseline';
@@ -82,6 +84,11 @@ export function findBenchmark(name: string): Benchmark {
   return benchmark;
 }
 
+/** A registered benchmark name, a task file (.yaml) or a benchmark module (.ts / .js): `medkit eval <this>`. */
+export async function resolveBenchmark(reference: string): Promise<Benchmark> {
+  return isBenchmarkFile(reference) ? loadBenchmarkFile(reference) : findBenchmark(reference);
+}
+
 /** The solver for a run: baseline without a model, else --solver (the benchmark's or an agent), else default. */
 export function resolveSolver(
   benchmark: Benchmark,
@@ -94,17 +101,14 @@ export function resolveSolver(
   if (own) return { name, solver: own(options) };
   const agent = agents[name];
   if (agent) {
-    if (!agent.accepts.some((tag) => benchmark.tags.includes(tag))) {
-      throw new ConfigError(
-        `agent '${name}' accepts ${agent.accepts.join(', ')} benchmarks; '${benchmark.name}' is ${benchmark.tags.join(', ')}`,
-      );
-    }
+    const refusal = agentRefusal(agent, benchmark);
+    if (refusal) throw new ConfigError(refusal);
     return { name, solver: agent.createSolver(options) };
   }
   const known = [
     ...Object.keys(benchmark.solvers),
     ...Object.values(agents)
-      .filter((a) => a.accepts.some((tag) => benchmark.tags.includes(tag)))
+      .filter((a) => agentRefusal(a, benchmark) === null)
       .map((a) => a.name),
   ];
   throw new ConfigError(`unknown solver '${name}' for ${benchmark.name}. Known: ${known.join(', ')}`);
@@ -141,14 +145,21 @@ export async function buildTask(
   };
 }
 
+const sourceOf = (benchmark: Benchmark) => {
+  const source = benchmarkSource(benchmark);
+  return source ? { source } : {};
+};
+
 export async function runEval(options: EvalOptions): Promise<RunSummary> {
   let resumed: RunSpec | undefined;
   if (options.resume) resumed = readRunSpec(options.resume);
-  const benchmark = resumed
-    ? findBenchmark(resumed.benchmark)
-    : typeof options.benchmark === 'string'
-      ? findBenchmark(options.benchmark)
-      : options.benchmark;
+  // A resumed run finds its benchmark again by name, or by the task file or module it came from.
+  const benchmark =
+    resumed && typeof options.benchmark !== 'object'
+      ? await resolveBenchmark(resumed.task.source ?? resumed.benchmark)
+      : typeof options.benchmark === 'string'
+        ? await resolveBenchmark(options.benchmark)
+        : options.benchmark;
   const seed = resumed?.seed ?? options.seed ?? 0;
   const args = (resumed?.task.args as JsonObject | undefined) ?? options.args ?? {};
   const requested: Partial<Record<ModelRole, string | Model>> = resumed
@@ -221,6 +232,10 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       resumed?.epochs ?? options.epochs,
       generateConfig,
     );
+    // An agent picked as the solver adds its own scorers and task metrics (e.g. KGARevion's KG coverage).
+    const agent = benchmark.solvers[solverName] ? undefined : agents[solverName];
+    if (agent?.scorers) task.scorers.push(...agent.scorers(benchmarkOptions));
+    if (agent?.metrics) task.metrics = [...(task.metrics ?? []), ...agent.metrics(benchmarkOptions)];
     const preflight = (await benchmark.preflight?.(benchmarkOptions, Object.keys(roles) as ModelRole[])) ?? {};
     const notes: string[] = [];
     if (!hasAgentModel) {
@@ -243,7 +258,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       logFormat: LOG_FORMAT_VERSION,
       runId: randomUUID(),
       benchmark: benchmark.name,
-      task: { name: task.name, version: task.version, args },
+      task: { name: task.name, version: task.version, args, ...sourceOf(benchmark) },
       plan: {
         solver: { name: solver.name, params: solver.params },
         scorers: task.scorers.map((scorer) => ({ name: scorer.name, params: scorer.params })),

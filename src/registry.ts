@@ -35,6 +35,9 @@ import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
 import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
+import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
+import { medvr } from './agents/medvr/index.js';
+import { serveCommand } from './models/reference-vision/command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
 import { atttokCommand } from './methods/atttok/cli.js';
 import { retmaeCommand } from './methods/retmae/cli.js';
@@ -49,6 +52,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [medthinkvqa.name]: medthinkvqa,
   [medthinkvqaSynthetic.name]: medthinkvqaSynthetic,
   [medsynvqa.name]: medsynvqa,
+  [gradedPhantom.name]: gradedPhantom,
   [ehrChatqa.name]: ehrChatqa,
   [kgqaMini.name]: kgqaMini,
   [mirage.name]: mirage,
@@ -65,6 +69,7 @@ export const benchmarks: Record<string, Benchmark> = {
 export const agents: Record<string, Agent> = {
   [kgarevion.name]: kgarevion,
   [galax.name]: galax,
+  [medvr.name]: medvr,
 };
 
 export const loaders: Record<string, DatasetLoader> = {
@@ -95,6 +100,7 @@ export const commands: CliCommand[] = [
   agentCommand,
   medthinkExportCommand,
   medsynRubricCommand,
+  serveCommand,
   atttokCommand,
   retmaeCommand,
   photonCommand,

@@ -83,12 +83,41 @@ export interface Benchmark {
 export interface Agent {
   name: string;
   description: string;
-  /** Benchmark tags this agent can solve. */
+  /** Benchmark tags this agent can solve (any one suffices). */
   accepts: string[];
+  /** Tags a benchmark must carry, all of them (e.g. image agents: 'closed-answer' and 'single-image'). */
+  requires?: string[];
   createSolver(options: BenchmarkOptions): Solver;
   roles?: ModelRole[];
   /** The agent's own declared `--arg` options (merged with the benchmark's). */
   args?: ArgsSchema;
+  /** Scorers the agent adds to any benchmark it runs on (e.g. how much of its evidence was checked). */
+  scorers?: (options: BenchmarkOptions) => Scorer[];
+  /** Task metrics the agent adds to any benchmark it runs on. */
+  metrics?: (options: BenchmarkOptions) => Metric[];
+}
+
+/** What the shared tags promise, quoted when an agent refuses a benchmark. */
+export const BENCHMARK_TAG_MEANINGS: Record<string, string> = {
+  'image-vqa': 'questions about images',
+  'closed-answer': 'the answer is a choice or a short closed answer (yes/no, a side, a number, an option)',
+  'single-image': 'each question is about one image (or names the one it is about)',
+  mcq: 'multiple-choice questions',
+};
+
+/**
+ * Why an agent cannot solve a benchmark, or null when it can: at least one of `accepts` and every
+ * tag of `requires` must be on the benchmark. The message names the missing tags and what they mean.
+ */
+export function agentRefusal(agent: Agent, benchmark: Pick<Benchmark, 'name' | 'tags'>): string | null {
+  const missing = (agent.requires ?? []).filter((tag) => !benchmark.tags.includes(tag));
+  const accepted = agent.accepts.length === 0 || agent.accepts.some((tag) => benchmark.tags.includes(tag));
+  if (missing.length === 0 && accepted) return null;
+  const needs = [
+    ...missing.map((tag) => `'${tag}' (${BENCHMARK_TAG_MEANINGS[tag] ?? 'see its README'})`),
+    ...(accepted ? [] : [`one of ${agent.accepts.map((tag) => `'${tag}'`).join(', ')}`]),
+  ];
+  return `agent '${agent.name}' needs a benchmark tagged ${needs.join(' and ')}; '${benchmark.name}' is tagged ${benchmark.tags.join(', ') || '(nothing)'}`;
 }
 
 /** Parses a user-supplied dataset file (`medkit data check <loader> <path>`). */

@@ -28,6 +28,12 @@ export const providers: readonly ProviderInfo[] = [
     example: 'llama:./models/model.gguf',
   },
   {
+    name: 'reference-vision',
+    description:
+      'the reference vision model: deterministic pixel rules over the OpenAI wire, in process (not a language model)',
+    example: 'reference-vision:res=128',
+  },
+  {
     name: 'scripted',
     description: 'replies from a JSON, JSONL or YAML script file (demos, tests)',
     example: 'scripted:./script.yaml',
@@ -63,6 +69,8 @@ export function parseModelSpec(spec: string): { provider: string; name: string }
     );
   }
   const colon = trimmed.indexOf(':');
+  // The reference vision model needs no name: its options, if any, follow the colon.
+  if (trimmed.toLowerCase() === 'reference-vision') return { provider: 'reference-vision', name: '' };
   if (colon < 0) {
     const asProvider = providers.find((provider) => provider.name === trimmed.toLowerCase());
     if (asProvider)
@@ -75,7 +83,8 @@ export function parseModelSpec(spec: string): { provider: string; name: string }
   const name = trimmed.slice(colon + 1).trim();
   const info = providers.find((candidate) => candidate.name === provider);
   if (!info) throw new ConfigError(`unknown model provider '${provider}' in '${trimmed}'; known providers: ${known()}`);
-  if (name === '') throw new ConfigError(`model '${trimmed}' needs a name after the provider, e.g. ${info.example}`);
+  if (name === '' && provider !== 'reference-vision')
+    throw new ConfigError(`model '${trimmed}' needs a name after the provider, e.g. ${info.example}`);
   return { provider, name };
 }
 
@@ -99,6 +108,10 @@ export async function createModel(spec: string, options: CreateModelOptions = {}
         contextSize: options.contextSize,
         seed: options.seed,
       });
+    }
+    case 'reference-vision': {
+      const { referenceVisionModel, parseReferenceVisionOptions } = await import('./reference-vision/provider.js');
+      return referenceVisionModel(parseReferenceVisionOptions(name), name);
     }
     case 'scripted': {
       const { loadScriptedModel } = await import('./scripted.js');
