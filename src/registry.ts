@@ -41,6 +41,8 @@ import { serveCommand } from './models/reference-vision/command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
 import { atttokCommand } from './methods/atttok/cli.js';
 import { retmaeCommand } from './methods/retmae/cli.js';
+import { photonCommand } from './methods/photon/cli.js';
+import { photonShortcut } from './methods/photon/shortcut.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -61,6 +63,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [targetQaSynthetic.name]: targetQaSynthetic,
   [medmcqMini.name]: medmcqMini,
   [atttokClassification.name]: atttokClassification,
+  [photonShortcut.name]: photonShortcut,
 };
 
 export const agents: Record<string, Agent> = {
@@ -100,4 +103,5 @@ export const commands: CliCommand[] = [
   serveCommand,
   atttokCommand,
   retmaeCommand,
+  photonCommand,
 ];
