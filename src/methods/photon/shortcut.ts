@@ -233,5 +233,4 @@ export const photonShortcut = defineBenchmark({
     { scorer: 'shortcut-confident', metric: 'mean', label: 'confident on corrupted volumes' },
     { scorer: 'clean-accuracy', metric: 'mean', label: 'accuracy on clean volumes' },
   ],
-  argsHelp: Object.fromEntries(Object.entries(argsSchema.shape).map(([key, value]) => [key, value.description ?? ''])),
 });
