@@ -1,6 +1,6 @@
 // The registry: every benchmark, agent, dataset loader and extra CLI command, one object each.
 // A search for a name finds it here; nothing registers itself on import.
-import type { Agent, Benchmark, DatasetLoader } from './core/index.js';
+import type { Agent, Benchmark, DatasetLoader, Reward } from './core/index.js';
 import type { CliCommand } from './cli/command.js';
 import { kgqaMini } from './benchmarks/kgqa-mini/index.js';
 import { kgarevion } from './agents/kgarevion/index.js';
@@ -41,6 +41,7 @@ import { serveCommand } from './models/reference-vision/command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
 import { atttokCommand } from './methods/atttok/cli.js';
 import { retmaeCommand } from './methods/retmae/cli.js';
+import { rewardCommand } from './training/command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -89,6 +90,13 @@ export const loaders: Record<string, DatasetLoader> = {
   [imageLoader.name]: imageLoader,
 };
 
+/** Training rewards declared on the benchmarks and agents above, by name, with their owner. */
+export const rewards: Record<string, { reward: Reward; owner: string }> = Object.fromEntries(
+  [...Object.values(benchmarks), ...Object.values(agents)].flatMap((owner) =>
+    (owner.rewards ?? []).map((reward) => [reward.name, { reward, owner: owner.name }]),
+  ),
+);
+
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
 export const commands: CliCommand[] = [
   ehrChatqaCommand,
@@ -100,4 +108,5 @@ export const commands: CliCommand[] = [
   serveCommand,
   atttokCommand,
   retmaeCommand,
+  rewardCommand,
 ];

@@ -6,6 +6,7 @@ import type { Dataset, Sample } from './sample.js';
 import type { Metric } from './metrics.js';
 import type { GenerateConfig, ModelRole } from './model.js';
 import type { Scorer, Solver } from './task.js';
+import type { Reward } from './reward.js';
 
 export interface BenchmarkOptions {
   /** Task arguments from `--arg key=value` or the config file. */
@@ -78,6 +79,8 @@ export interface Benchmark {
   args?: ArgsSchema;
   /** The metric(s) the paper reports first. */
   headline?: HeadlineMetric[];
+  /** Its scoring as RL rewards (`medkit reward list`): each calls the scorer above, never a copy. */
+  rewards?: Reward[];
 }
 
 export interface Agent {
@@ -91,6 +94,8 @@ export interface Agent {
   roles?: ModelRole[];
   /** The agent's own declared `--arg` options (merged with the benchmark's). */
   args?: ArgsSchema;
+  /** The agent's training rewards (e.g. MedVR's group reward with CCA). */
+  rewards?: Reward[];
 }
 
 /** What the shared tags promise, quoted when an agent refuses a benchmark. */

@@ -15,6 +15,7 @@ import {
 import { extractAnswer, gradeAnswer, predictedLetter } from './extract.js';
 import { loadMedsyn } from './items.js';
 import { syntheticDataset } from './synthetic.js';
+import { medsynAccuracyReward, medsynFormatReward } from './rewards.js';
 
 const str = (options: BenchmarkOptions, key: string) =>
   typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined;
@@ -114,6 +115,7 @@ export const medsynvqa = defineBenchmark({
   // Rollouts are epochs; give a temperature (e.g. --temperature 0.5) when asking for several.
   generateConfig: { temperature: 0, topP: 1, maxTokens: 4096 },
   metrics: () => [macroOverBenchmarks()],
+  rewards: [medsynAccuracyReward, medsynFormatReward],
   groupBy: ['dataset_name'],
   argsHelp: {
     data: 'a MedSynVQA-format JSONL file (images exported to files, paths relative to it); default: 20 phantom MCQs',
