@@ -28,6 +28,7 @@ export interface BenchmarkOptions {
  */
 export interface HeadlineMetric {
   scorer: string;
+  /** The metric row's name; `pass@k` / `pass^k` with a literal k mean k = the run's epochs. */
   metric: string;
   label?: string;
   task?: boolean;
@@ -73,14 +74,17 @@ export interface Benchmark {
    */
   preflight?(options: BenchmarkOptions, roles: ModelRole[]): PreflightResult | Promise<PreflightResult>;
   generateConfig?: GenerateConfig;
-  /** Help for `--arg` keys, shown by `medkit list` and `medkit eval --help`. */
-  argsHelp?: Record<string, string>;
-  /** The declared `--arg` options (validated before the run: unknown keys and wrong types are errors). */
+  /**
+   * The declared `--arg` options (validated before the run: unknown keys and wrong types are errors;
+   * `medkit info` and `medkit eval <name> --help` show them). Without one, args pass unchecked.
+   */
   args?: ArgsSchema;
   /** The metric(s) the paper reports first. */
   headline?: HeadlineMetric[];
   /** Its scoring as RL rewards (`medkit reward list`): each calls the scorer above, never a copy. */
   rewards?: Reward[];
+  /** Scorer keys kept in summary.json but left out of the terminal tables (pixel counts and the like). */
+  bookkeeping?: string[];
 }
 
 export interface Agent {
@@ -96,6 +100,10 @@ export interface Agent {
   args?: ArgsSchema;
   /** The agent's training rewards (e.g. MedVR's group reward with CCA). */
   rewards?: Reward[];
+  /** Scorers the agent adds to any benchmark it runs on (e.g. how much of its evidence was checked). */
+  scorers?: (options: BenchmarkOptions) => Scorer[];
+  /** Task metrics the agent adds to any benchmark it runs on. */
+  metrics?: (options: BenchmarkOptions) => Metric[];
 }
 
 /** What the shared tags promise, quoted when an agent refuses a benchmark. */

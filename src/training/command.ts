@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, type BenchmarkOptions, type Reward } from '../core/index.js';
+import { ConfigError, type BenchmarkOptions, type JsonObject, type JsonValue, type Reward } from '../core/index.js';
 import type { CliCommand } from '../cli/command.js';
-import { collect, parseArgValues, positiveInt } from '../cli/config.js';
+import { collect, parseKeyValues, positiveInt } from '../cli/config.js';
 import { table } from '../cli/report.js';
 import { rewards } from '../registry.js';
 import { RewardRequestError, scoreBatch } from './batch.js';
@@ -23,6 +23,19 @@ interface CommonFlags {
   arg: string[];
   seed?: number;
   cacheDir?: string;
+}
+
+/** `--arg key=value`: values that parse as JSON (numbers, booleans) become those, as for medkit eval. */
+function parseArgValues(pairs: string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, text] of Object.entries(parseKeyValues(pairs, '--arg'))) {
+    try {
+      out[key] = JSON.parse(text) as JsonValue;
+    } catch {
+      out[key] = text;
+    }
+  }
+  return out;
 }
 
 export function rewardOptions(flags: CommonFlags): BenchmarkOptions {
