@@ -1,6 +1,6 @@
 // The registry: every benchmark, agent, dataset loader and extra CLI command, one object each.
 // A search for a name finds it here; nothing registers itself on import.
-import type { Agent, Benchmark, DatasetLoader } from './core/index.js';
+import type { Agent, Benchmark, DatasetLoader, Reward } from './core/index.js';
 import type { CliCommand } from './cli/command.js';
 import { kgqaMini } from './benchmarks/kgqa-mini/index.js';
 import { kgarevion } from './agents/kgarevion/index.js';
@@ -43,6 +43,7 @@ import { atttokCommand } from './methods/atttok/cli.js';
 import { retmaeCommand } from './methods/retmae/cli.js';
 import { photonCommand } from './methods/photon/cli.js';
 import { photonShortcut } from './methods/photon/shortcut.js';
+import { rewardCommand } from './training/command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -92,6 +93,13 @@ export const loaders: Record<string, DatasetLoader> = {
   [imageLoader.name]: imageLoader,
 };
 
+/** Training rewards declared on the benchmarks and agents above, by name, with their owner. */
+export const rewards: Record<string, { reward: Reward; owner: string }> = Object.fromEntries(
+  [...Object.values(benchmarks), ...Object.values(agents)].flatMap((owner) =>
+    (owner.rewards ?? []).map((reward) => [reward.name, { reward, owner: owner.name }]),
+  ),
+);
+
 /** Subcommands a benchmark or agent adds (`medkit ehr-chatqa validate`, `medkit view`...). */
 export const commands: CliCommand[] = [
   ehrChatqaCommand,
@@ -104,4 +112,5 @@ export const commands: CliCommand[] = [
   atttokCommand,
   retmaeCommand,
   photonCommand,
+  rewardCommand,
 ];

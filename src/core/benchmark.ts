@@ -6,6 +6,7 @@ import type { Dataset, Sample } from './sample.js';
 import type { Metric } from './metrics.js';
 import type { GenerateConfig, ModelRole } from './model.js';
 import type { Scorer, Solver } from './task.js';
+import type { Reward } from './reward.js';
 
 export interface BenchmarkOptions {
   /** Task arguments from `--arg key=value` or the config file. */
@@ -80,6 +81,8 @@ export interface Benchmark {
   args?: ArgsSchema;
   /** The metric(s) the paper reports first. */
   headline?: HeadlineMetric[];
+  /** Its scoring as RL rewards (`medkit reward list`): each calls the scorer above, never a copy. */
+  rewards?: Reward[];
   /** Scorer keys kept in summary.json but left out of the terminal tables (pixel counts and the like). */
   bookkeeping?: string[];
 }
@@ -95,6 +98,8 @@ export interface Agent {
   roles?: ModelRole[];
   /** The agent's own declared `--arg` options (merged with the benchmark's). */
   args?: ArgsSchema;
+  /** The agent's training rewards (e.g. MedVR's group reward with CCA). */
+  rewards?: Reward[];
   /** Scorers the agent adds to any benchmark it runs on (e.g. how much of its evidence was checked). */
   scorers?: (options: BenchmarkOptions) => Scorer[];
   /** Task metrics the agent adds to any benchmark it runs on. */

@@ -14,3 +14,4 @@ export * from './json-file.js';
 export * from './csv-file.js';
 export * from './log.js';
 export * from './secrets.js';
+export * from './reward.js';

@@ -3,6 +3,7 @@
 import { ConfigError, defineAgent, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
 import { solveMedvr } from './agent.js';
 import { medvrArgs, type MedvrOptions } from './options.js';
+import { medvrTrainingReward } from './training-reward.js';
 
 export function medvrOptions(args: JsonObject): MedvrOptions {
   const known = Object.keys(medvrArgs.shape);
@@ -32,4 +33,5 @@ export const medvr = defineAgent({
   requires: ['closed-answer', 'single-image'],
   args: medvrArgs,
   createSolver: medvrSolver,
+  rewards: [medvrTrainingReward],
 });

@@ -7,6 +7,7 @@ import { databasePath, EHR_ARGS, settingsFrom } from './settings.js';
 import { ehrScorer, ehrSolver, missingTurnsProblem } from './solver.js';
 import { ensureTaskFiles, readTaskFile, taskKey, upstreamPaths } from './tasks.js';
 import type { EhrTask } from './task-types.js';
+import { ehrChatqaReward } from './training-reward.js';
 
 export function taskToSample(task: EhrTask, dbPath: string): Sample {
   return {
@@ -55,6 +56,7 @@ export const ehrChatqa = defineBenchmark({
     default: (options) => ehrSolver(options, 'agent'),
   },
   scorers: (options) => [ehrScorer(options)],
+  rewards: [ehrChatqaReward],
   epochs: 5,
   metrics: (options) => {
     const { tasks } = loadTasks(options);

@@ -16,6 +16,7 @@ import {
 import { extractAnswer, gradeAnswer, predictedLetter } from './extract.js';
 import { loadMedsyn } from './items.js';
 import { syntheticDataset } from './synthetic.js';
+import { medsynAccuracyReward, medsynFormatReward } from './rewards.js';
 
 const str = (options: BenchmarkOptions, key: string) =>
   typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined;
@@ -115,6 +116,7 @@ export const medsynvqa = defineBenchmark({
   // Rollouts are epochs; give a temperature (e.g. --temperature 0.5) when asking for several.
   generateConfig: { temperature: 0, topP: 1, maxTokens: 4096 },
   metrics: () => [macroOverBenchmarks()],
+  rewards: [medsynAccuracyReward, medsynFormatReward],
   groupBy: ['dataset_name'],
   args: z.strictObject({
     data: z
