@@ -1,0 +1,87 @@
+// `medkit synth [--input figures.jsonl] [--out DIR] [--preset rules-only] [--n 40] [--seed 0] [--resume]`
+// and `medkit synth stats <dir>`. Without --input: the embedded default (phantom figures, template
+// generator, rules verifier), labelled non-LLM.
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { CliCommand } from '../cli/command.js';
+import { ConfigError } from '../core/index.js';
+import { jsonlFigures, phantomFigures } from './figures.js';
+import { ITEMS_FILE, runSynth } from './pipeline.js';
+import { SYNTH_PRESETS } from './presets.js';
+import { formatSynthStats, synthStats } from './stats.js';
+
+interface SynthFlags {
+  input?: string;
+  out: string;
+  preset: string;
+  n: string;
+  seed: string;
+  concurrency: string;
+  resume?: boolean;
+}
+
+export const synthCommand: CliCommand = {
+  name: 'synth',
+  register(program: Command) {
+    const synth = program
+      .command('synth')
+      .description(
+        'MedVLSynther: generate MCQs from figures and captions, verify them with the rubric, filter, rebalance, write MedSynVQA items',
+      )
+      .option(
+        '--input <file>',
+        'JSONL of {images, caption, mentions?, key?, modality?, anatomy?}; default: phantom figures',
+      )
+      .option('--out <dir>', 'output folder', 'runs/synth')
+      .option(
+        '--preset <name>',
+        `filter preset: ${Object.values(SYNTH_PRESETS)
+          .map((p) => `${p.name} (${p.description})`)
+          .join('; ')}`,
+        'rules-only',
+      )
+      .option('--n <count>', 'phantom figures for the embedded default', '40')
+      .option('--seed <seed>', 'seed (templates, rebalancing)', '0')
+      .option('--concurrency <k>', 'figures in flight', '4')
+      .option('--resume', 'finish a killed run in --out: every figure exactly once')
+      .action(async (flags: SynthFlags) => {
+        const n = Number(flags.n);
+        const seed = Number(flags.seed);
+        const concurrency = Number(flags.concurrency);
+        if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--n ${flags.n}: expected a positive integer`);
+        if (!Number.isInteger(seed)) throw new ConfigError(`--seed ${flags.seed}: expected an integer`);
+        if (!Number.isInteger(concurrency) || concurrency < 1)
+          throw new ConfigError(`--concurrency ${flags.concurrency}: expected a positive integer`);
+        if (flags.input && flags.preset === 'rules-only')
+          console.error(
+            'note: the rules-only preset templates questions only for phantom figures; real figures need an LLM generator (not yet wired: see src/synth/README.md)',
+          );
+        const figures = flags.input
+          ? jsonlFigures(flags.input, (error) => console.error(error.message))
+          : phantomFigures(join(flags.out, 'images'), n, seed);
+        const summary = await runSynth({
+          out: flags.out,
+          figures,
+          source: flags.input ?? `phantoms (n ${n}, seed ${seed})`,
+          preset: flags.preset,
+          seed,
+          concurrency,
+          resume: flags.resume,
+        });
+        for (const note of summary.notes) console.log(`note: ${note}`);
+        console.log(
+          `${join(flags.out, ITEMS_FILE)}: ${summary.written} items (${summary.figures} figures, ${summary.failed} failed, ${summary.accepted} accepted${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''})`,
+        );
+        console.log(`evaluate: npx medkit eval medsynvqa --arg data=${join(flags.out, ITEMS_FILE)}`);
+      });
+    synth
+      .command('stats')
+      .description('counts per stage, pass rate per essential gate, score histogram, answer positions, modalities')
+      .argument('<dir>', 'a medkit synth output folder')
+      .option('--json', 'print JSON')
+      .action(async (dir: string, flags: { json?: boolean }) => {
+        const stats = await synthStats(dir);
+        console.log(flags.json ? JSON.stringify(stats, null, 2) : formatSynthStats(stats));
+      });
+  },
+};
