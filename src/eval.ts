@@ -219,6 +219,10 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       resumed?.epochs ?? options.epochs,
       generateConfig,
     );
+    // An agent picked as the solver adds its own scorers and task metrics (e.g. KGARevion's KG coverage).
+    const agent = benchmark.solvers[solverName] ? undefined : agents[solverName];
+    if (agent?.scorers) task.scorers.push(...agent.scorers(benchmarkOptions));
+    if (agent?.metrics) task.metrics = [...(task.metrics ?? []), ...agent.metrics(benchmarkOptions)];
     const preflight = (await benchmark.preflight?.(benchmarkOptions, Object.keys(roles) as ModelRole[])) ?? {};
     const notes: string[] = [];
     if (!hasAgentModel) {
