@@ -1,6 +1,7 @@
 // `medkit synth [--input figures.jsonl] [--out DIR] [--preset rules-only] [--n 40] [--seed 0] [--resume]`
 // and `medkit synth stats <dir>`. Without --input: the embedded default (phantom figures, template
 // generator, rules verifier), labelled non-LLM.
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand } from '../cli/command.js';
@@ -9,6 +10,22 @@ import { jsonlFigures, phantomFigures } from './figures.js';
 import { ITEMS_FILE, runSynth } from './pipeline.js';
 import { SYNTH_PRESETS } from './presets.js';
 import { formatSynthStats, synthStats } from './stats.js';
+import { webDatasetFigures } from './webdataset.js';
+
+/** A .tar shard, or a folder of them (BIOMEDICA's <base>/{commercial,noncommercial,other}/*.tar, one level down). */
+function shardPaths(input: string): string[] {
+  if (input.endsWith('.tar')) return [input];
+  if (!statSync(input, { throwIfNoEntry: false })?.isDirectory()) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(input, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(input, entry.name);
+    if (entry.isFile() && entry.name.endsWith('.tar')) found.push(path);
+    else if (entry.isDirectory())
+      for (const name of readdirSync(path).sort()) if (name.endsWith('.tar')) found.push(join(path, name));
+  }
+  if (!found.length) throw new ConfigError(`${input}: a folder with no .tar shards (nor in its subfolders)`);
+  return found;
+}
 
 interface SynthFlags {
   input?: string;
@@ -30,7 +47,7 @@ export const synthCommand: CliCommand = {
       )
       .option(
         '--input <file>',
-        'JSONL of {images, caption, mentions?, key?, modality?, anatomy?}; default: phantom figures',
+        'WebDataset .tar shard or folder of shards (BIOMEDICA), or JSONL of {images, caption, mentions?, key?, modality?, anatomy?}; default: phantom figures',
       )
       .option('--out <dir>', 'output folder', 'runs/synth')
       .option(
@@ -56,9 +73,13 @@ export const synthCommand: CliCommand = {
           console.error(
             'note: the rules-only preset templates questions only for phantom figures; real figures need an LLM generator (not yet wired: see src/synth/README.md)',
           );
-        const figures = flags.input
-          ? jsonlFigures(flags.input, (error) => console.error(error.message))
-          : phantomFigures(join(flags.out, 'images'), n, seed);
+        const report = (error: Error) => console.error(error.message);
+        const shards = flags.input ? shardPaths(flags.input) : [];
+        const figures = shards.length
+          ? webDatasetFigures(shards, join(flags.out, 'images'), report)
+          : flags.input
+            ? jsonlFigures(flags.input, report)
+            : phantomFigures(join(flags.out, 'images'), n, seed);
         const summary = await runSynth({
           out: flags.out,
           figures,
