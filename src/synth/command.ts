@@ -6,7 +6,19 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand } from '../cli/command.js';
 import { ConfigError } from '../core/index.js';
+import { createModel } from '../models/registry.js';
+import { ResponseCache, withCache } from '../runner/cache.js';
+import { bindModel } from '../runner/context.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  type GenerateMiddleware,
+  RateGate,
+  withGate,
+  withRetry,
+  withTimeout,
+} from '../runner/middleware.js';
 import { jsonlFigures, phantomFigures } from './figures.js';
+import { llmGenerator, llmVerifier } from './llm-roles.js';
 import { ITEMS_FILE, runSynth } from './pipeline.js';
 import { SYNTH_PRESETS } from './presets.js';
 import { formatSynthStats, synthStats } from './stats.js';
@@ -35,6 +47,37 @@ interface SynthFlags {
   seed: string;
   concurrency: string;
   resume?: boolean;
+  role: string[];
+  baseUrl?: string;
+  maxAttempts: string;
+  maxRetries: string;
+  timeoutMs: string;
+  cache: boolean;
+}
+
+/** A role model bound with the runner's middleware (cache, retries, gate of `concurrency` connections, timeout). */
+async function bindRole(spec: string, flags: SynthFlags, concurrency: number, cache: ResponseCache | undefined) {
+  const model = await createModel(spec, flags.baseUrl ? { baseURL: flags.baseUrl } : {});
+  const gate = new RateGate(concurrency);
+  const middleware: GenerateMiddleware[] = cache ? [withCache(cache, model)] : [];
+  middleware.push(
+    withRetry({ ...DEFAULT_RETRY_POLICY, maxRetries: Number(flags.maxRetries) }, gate),
+    withGate(gate),
+    withTimeout(Number(flags.timeoutMs)),
+  );
+  return bindModel(spec, model, middleware);
+}
+
+function roleSpecs(given: string[]): { generator?: string; verifier?: string } {
+  const roles: Record<string, string> = {};
+  for (const entry of given) {
+    const at = entry.indexOf('=');
+    const role = entry.slice(0, at);
+    if (at < 1 || (role !== 'generator' && role !== 'verifier'))
+      throw new ConfigError(`--role ${entry}: expected generator=<provider:model> or verifier=<provider:model>`);
+    roles[role] = entry.slice(at + 1);
+  }
+  return roles;
 }
 
 export const synthCommand: CliCommand = {
@@ -61,6 +104,17 @@ export const synthCommand: CliCommand = {
       .option('--seed <seed>', 'seed (templates, rebalancing)', '0')
       .option('--concurrency <k>', 'figures in flight', '4')
       .option('--resume', 'finish a killed run in --out: every figure exactly once')
+      .option(
+        '--role <role=model>',
+        'generator=<provider:model> or verifier=<provider:model> (repeatable); without them the non-LLM roles',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option('--base-url <url>', 'OpenAI-compatible server for openai: models (else OPENAI_BASE_URL)')
+      .option('--max-attempts <k>', 'replies per figure and role before a contract violation is recorded', '3')
+      .option('--max-retries <k>', 'retries of a failed request (rate limits, 5xx, timeouts)', '4')
+      .option('--timeout-ms <ms>', 'per request', '120000')
+      .option('--no-cache', 'do not cache responses (.medkit/cache/responses.sqlite)')
       .action(async (flags: SynthFlags) => {
         const n = Number(flags.n);
         const seed = Number(flags.seed);
@@ -80,11 +134,28 @@ export const synthCommand: CliCommand = {
           : flags.input
             ? jsonlFigures(flags.input, report)
             : phantomFigures(join(flags.out, 'images'), n, seed);
+        const specs = roleSpecs(flags.role);
+        const cache = flags.cache ? new ResponseCache(join('.medkit', 'cache', 'responses.sqlite')) : undefined;
+        const attempts = Number(flags.maxAttempts);
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort());
+        const generator = specs.generator
+          ? llmGenerator(await bindRole(specs.generator, flags, concurrency, cache), attempts, controller.signal)
+          : undefined;
+        const verifier = specs.verifier
+          ? llmVerifier(await bindRole(specs.verifier, flags, concurrency, cache), attempts, controller.signal)
+          : undefined;
+        const preset = generator && flags.preset === 'rules-only' ? 'mean9670' : flags.preset;
+        if (preset !== flags.preset)
+          console.error('note: an LLM generator was given: preset mean9670 instead of rules-only');
         const summary = await runSynth({
+          generator,
+          verifier,
           out: flags.out,
           figures,
           source: flags.input ?? `phantoms (n ${n}, seed ${seed})`,
-          preset: flags.preset,
+          preset,
+          signal: controller.signal,
           seed,
           concurrency,
           resume: flags.resume,

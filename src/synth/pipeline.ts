@@ -104,6 +104,8 @@ export interface SynthOptions {
   concurrency?: number;
   generator?: SynthGenerator;
   verifier?: SynthVerifier;
+  /** Ctrl-C: no new figures start; those in flight finish; `--resume` does the rest. */
+  signal?: AbortSignal;
 }
 
 export interface SynthSummary {
@@ -171,6 +173,10 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
   const inFlight = new Set<Promise<void>>();
   try {
     for await (const figure of options.figures) {
+      if (options.signal?.aborted) {
+        summary.notes.push('interrupted: figures not yet started are left for --resume');
+        break;
+      }
       if (done.has(figure.key)) {
         summary.resumedSkipped++;
         continue;
@@ -226,7 +232,8 @@ async function processFigure(
       assumed_passed: verdict.assumedPassed,
     };
   } catch (error) {
-    return { ...base, status: 'failed', stage: 'verify', mcq, error: (error as Error).message };
+    const raw = error instanceof GenerationFailure ? error.raw : undefined;
+    return { ...base, status: 'failed', stage: 'verify', mcq, error: (error as Error).message, raw };
   }
 }
 
