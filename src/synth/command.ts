@@ -1,7 +1,7 @@
 // `medkit synth [--input figures.jsonl] [--out DIR] [--preset rules-only] [--n 40] [--seed 0] [--resume]`
 // and `medkit synth stats <dir>`. Without --input: the embedded default (phantom figures, template
 // generator, rules verifier), labelled non-LLM.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand } from '../cli/command.js';
@@ -19,7 +19,7 @@ import {
 } from '../runner/middleware.js';
 import { jsonlFigures, phantomFigures } from './figures.js';
 import { llmGenerator, llmVerifier } from './llm-roles.js';
-import { ITEMS_FILE, runSynth } from './pipeline.js';
+import { ITEMS_FILE, runSynth, SPEC_FILE, type SynthSpec } from './pipeline.js';
 import { SYNTH_PRESETS } from './presets.js';
 import { formatSynthStats, synthStats } from './stats.js';
 import { webDatasetFigures } from './webdataset.js';
@@ -116,6 +116,20 @@ export const synthCommand: CliCommand = {
       .option('--timeout-ms <ms>', 'per request', '120000')
       .option('--no-cache', 'do not cache responses (.medkit/cache/responses.sqlite)')
       .action(async (flags: SynthFlags) => {
+        let given = roleSpecs(flags.role);
+        if (flags.resume) {
+          // the same figures and roles as the killed run: from its spec, not from today's flags
+          const specPath = join(flags.out, SPEC_FILE);
+          if (!existsSync(specPath))
+            throw new ConfigError(`${flags.out}: no ${SPEC_FILE}; is this a medkit synth run?`);
+          const spec = JSON.parse(readFileSync(specPath, 'utf8')) as SynthSpec;
+          flags.input = spec.input?.path;
+          flags.n = String(spec.input?.n ?? flags.n);
+          flags.seed = String(spec.seed);
+          flags.concurrency = String(spec.concurrency);
+          flags.preset = spec.preset.name;
+          given = spec.input?.roles ?? {};
+        }
         const n = Number(flags.n);
         const seed = Number(flags.seed);
         const concurrency = Number(flags.concurrency);
@@ -123,9 +137,9 @@ export const synthCommand: CliCommand = {
         if (!Number.isInteger(seed)) throw new ConfigError(`--seed ${flags.seed}: expected an integer`);
         if (!Number.isInteger(concurrency) || concurrency < 1)
           throw new ConfigError(`--concurrency ${flags.concurrency}: expected a positive integer`);
-        if (flags.input && flags.preset === 'rules-only')
+        if (flags.input && flags.preset === 'rules-only' && !given.generator)
           console.error(
-            'note: the rules-only preset templates questions only for phantom figures; real figures need an LLM generator (not yet wired: see src/synth/README.md)',
+            'note: the rules-only preset templates questions only for phantom figures; real figures need --role generator=<provider:model>',
           );
         const report = (error: Error) => console.error(error.message);
         const shards = flags.input ? shardPaths(flags.input) : [];
@@ -134,7 +148,7 @@ export const synthCommand: CliCommand = {
           : flags.input
             ? jsonlFigures(flags.input, report)
             : phantomFigures(join(flags.out, 'images'), n, seed);
-        const specs = roleSpecs(flags.role);
+        const specs = given;
         const cache = flags.cache ? new ResponseCache(join('.medkit', 'cache', 'responses.sqlite')) : undefined;
         const attempts = Number(flags.maxAttempts);
         const controller = new AbortController();
@@ -145,7 +159,7 @@ export const synthCommand: CliCommand = {
         const verifier = specs.verifier
           ? llmVerifier(await bindRole(specs.verifier, flags, concurrency, cache), attempts, controller.signal)
           : undefined;
-        const preset = generator && flags.preset === 'rules-only' ? 'mean9670' : flags.preset;
+        const preset = generator && flags.preset === 'rules-only' && !flags.resume ? 'mean9670' : flags.preset;
         if (preset !== flags.preset)
           console.error('note: an LLM generator was given: preset mean9670 instead of rules-only');
         const summary = await runSynth({
@@ -154,6 +168,7 @@ export const synthCommand: CliCommand = {
           out: flags.out,
           figures,
           source: flags.input ?? `phantoms (n ${n}, seed ${seed})`,
+          input: { path: flags.input, n: flags.input ? undefined : n, roles: specs },
           preset,
           signal: controller.signal,
           seed,

@@ -63,6 +63,8 @@ export interface SynthSpec {
   preset: SynthPreset;
   seed: number;
   source: string;
+  /** What `--resume` needs to rebuild the same figure stream and roles (the CLI's flags). */
+  input: { path?: string; n?: number; roles: { generator?: string; verifier?: string } };
   generator: string;
   verifier: string;
   /** sha256 (16 hex) of the role's prompt template; absent for the non-LLM roles. */
@@ -98,6 +100,7 @@ export interface SynthOptions {
   out: string;
   figures: AsyncIterable<Figure>;
   source: string;
+  input?: SynthSpec['input'];
   preset?: string;
   seed?: number;
   resume?: boolean;
@@ -138,6 +141,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
       preset,
       seed,
       source: options.source,
+      input: options.input ?? { roles: {} },
       generator: (options.generator ?? templateGenerator(seed)).name,
       verifier: (options.verifier ?? rulesVerifier).name,
       generatorPromptHash: options.generator?.promptHash,
