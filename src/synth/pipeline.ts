@@ -16,6 +16,7 @@ import {
 } from './generator.js';
 import { findPreset, type SynthPreset } from './presets.js';
 import { moveAnswer, rebalanceTargets } from './rebalance.js';
+import { DEFAULT_SUBSET_SIZES, writeNestedSubsets } from './subsets.js';
 import { RULES_VERIFIER, rulesVerify } from './rules-verifier.js';
 import { finishedKeys, readJson, readStage, StageWriter } from './stage-log.js';
 
@@ -72,6 +73,8 @@ export interface SynthSpec {
   verifierPromptHash?: string;
   concurrency: number;
   nonLlm: boolean;
+  /** Nested subsets written when there are more items (default 1K/2K/5K/10K, as released). */
+  subsetSizes?: number[];
   created: string;
 }
 
@@ -101,6 +104,7 @@ export interface SynthOptions {
   figures: AsyncIterable<Figure>;
   source: string;
   input?: SynthSpec['input'];
+  subsetSizes?: number[];
   preset?: string;
   seed?: number;
   resume?: boolean;
@@ -121,6 +125,8 @@ export interface SynthSummary {
   positionsBefore: Record<string, number>;
   positionsAfter: Record<string, number>;
   nonLlm: boolean;
+  /** Nested subset size → file. */
+  subsets?: Record<number, string>;
   notes: string[];
 }
 
@@ -147,6 +153,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
       generatorPromptHash: options.generator?.promptHash,
       verifierPromptHash: options.verifier?.promptHash,
       concurrency: options.concurrency ?? 4,
+      subsetSizes: options.subsetSizes ?? DEFAULT_SUBSET_SIZES,
       nonLlm: preset.nonLlm,
       created: new Date().toISOString(),
     };
@@ -307,5 +314,6 @@ async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Pr
   flush();
   renameSync(temporary, join(out, ITEMS_FILE));
   summary.written = index;
+  summary.subsets = await writeNestedSubsets(join(out, ITEMS_FILE), out, index, spec.seed, spec.subsetSizes);
   writeFileSync(join(out, SUMMARY_FILE), JSON.stringify({ spec, ...summary }, null, 2) + '\n');
 }

@@ -23,7 +23,12 @@ const lines = (path: string) =>
 
 test('embedded default: rules-only items round-trip through the medsynvqa loader, positions rebalanced', async () => {
   const out = tmp('default');
-  const summary = await runSynth({ out, figures: phantomFigures(join(out, 'images'), 12, 3, 96), source: 'phantoms' });
+  const summary = await runSynth({
+    out,
+    figures: phantomFigures(join(out, 'images'), 12, 3, 96),
+    source: 'phantoms',
+    subsetSizes: [3, 6, 100],
+  });
   assert.equal(summary.figures, 12);
   assert.equal(summary.failed, 0);
   assert.equal(summary.written, summary.accepted);
@@ -45,6 +50,14 @@ test('embedded default: rules-only items round-trip through the medsynvqa loader
     assert.equal(item.provenance.generator, 'template (non-LLM)');
     assert.equal(item.dataset_name, 'medkit-synth-rules-only');
   }
+  // nested subsets: 3 ⊂ 6, none of 100 (more than the items)
+  assert.deepEqual(Object.keys(summary.subsets ?? {}), ['3', '6']);
+  const small = lines(summary.subsets![3]!).map((item) => item.dataset_index);
+  const large = lines(summary.subsets![6]!).map((item) => item.dataset_index);
+  assert.equal(small.length, 3);
+  assert.equal(large.length, 6);
+  assert.ok(small.every((i) => large.includes(i)));
+  for await (const sample of loadMedsyn(summary.subsets![3]!)) assert.ok(sample.files?.image1); // image paths resolve
   const samples = [];
   for await (const sample of loadMedsyn(join(out, ITEMS_FILE))) samples.push(sample);
   assert.equal(samples.length, items.length);
