@@ -12,7 +12,7 @@ import { ESSENTIAL_TITLES } from '../../src/scoring/medvlsynther-rubric.js';
 import { phantomFigures } from '../../src/synth/figures.js';
 import { GENERATOR_PROMPT, llmGenerator, llmVerifier, promptHash } from '../../src/synth/llm-roles.js';
 import { ITEMS_FILE, runSynth, STAGE_FILE } from '../../src/synth/pipeline.js';
-import { type LoopbackTurn, startLoopbackServer } from '../support/loopback-server.js';
+import { startLoopbackServer } from '../support/loopback-server.js';
 
 const mcq = (answer: string) =>
   JSON.stringify({

@@ -62,6 +62,16 @@ test('embedded default: rules-only items round-trip through the medsynvqa loader
   for await (const sample of loadMedsyn(join(out, ITEMS_FILE))) samples.push(sample);
   assert.equal(samples.length, items.length);
   assert.equal(samples[0]!.target, items[0].answer_label);
+  // and `medkit eval medsynvqa --arg data=<items>` runs on it (its baseline: the first option)
+  const { runEval } = await import('../../src/eval.js');
+  const run = await runEval({
+    benchmark: 'medsynvqa',
+    args: { data: join(out, ITEMS_FILE) },
+    cache: false,
+    cacheDir: out,
+  });
+  assert.equal(run.status, 'complete');
+  assert.equal(run.counts.samples, items.length);
 });
 
 test('rebalance: targets are balanced and seeded; moving the key swaps two options', () => {
