@@ -35,6 +35,7 @@ import { medthinkExportCommand } from './benchmarks/medthinkvqa/export.js';
 import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
+import { synthCommand } from './synth/command.js';
 import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
 import { medvr } from './agents/medvr/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
@@ -108,6 +109,7 @@ export const commands: CliCommand[] = [
   agentCommand,
   medthinkExportCommand,
   medsynRubricCommand,
+  synthCommand,
   serveCommand,
   atttokCommand,
   retmaeCommand,
