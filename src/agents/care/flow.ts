@@ -48,13 +48,18 @@ export interface CareEvidence {
 /** The one image of a sample (a per-sample error otherwise). */
 export async function careImage(state: TaskState): Promise<CareEvidence['image']> {
   const parts = state.messages.flatMap((message) =>
-    typeof message.content === 'string' ? [] : message.content.filter((part): part is ImagePart => part.type === 'image'),
+    typeof message.content === 'string'
+      ? []
+      : message.content.filter((part): part is ImagePart => part.type === 'image'),
   );
   if (parts.length !== 1)
-    throw new MedkitError(`sample ${state.sample.id}: CARE needs exactly one image in the question, found ${parts.length}`);
+    throw new MedkitError(
+      `sample ${state.sample.id}: CARE needs exactly one image in the question, found ${parts.length}`,
+    );
   const part = parts[0]!;
   const source = part.source;
-  if (source.kind === 'hash') throw new MedkitError(`sample ${state.sample.id}: the image has no bytes (read from a log)`);
+  if (source.kind === 'hash')
+    throw new MedkitError(`sample ${state.sample.id}: the image has no bytes (read from a log)`);
   const raster = await decodeImage(source.kind === 'path' ? source.path : source.data, {
     name: `sample ${state.sample.id} image${source.kind === 'path' ? ` ${source.path}` : ''}`,
   });
@@ -81,7 +86,12 @@ export async function gatherEvidence(
   cacheDir: string,
 ): Promise<CareEvidence> {
   const image = await careImage(state);
-  const dir = join(cacheDir, 'care', 'evidence', `${state.sample.id.replace(/[^\w.-]/g, '_')}-e${state.epoch}-s${context.seed}`);
+  const dir = join(
+    cacheDir,
+    'care',
+    'evidence',
+    `${state.sample.id.replace(/[^\w.-]/g, '_')}-e${state.epoch}-s${context.seed}`,
+  );
   mkdirSync(dir, { recursive: true });
   const questionMessages = state.messages.filter((message) => message.role !== 'system');
   const question = questionText(questionMessages);
@@ -171,7 +181,15 @@ export async function answerView(
     return { kind: view.kind, path: view.path, answer, text: output.text, error: null, messages, output };
   } catch (error) {
     if (context.signal.aborted) throw error;
-    return { kind: view.kind, path: view.path, answer: null, text: '', error: (error as Error).message, messages, output: null };
+    return {
+      kind: view.kind,
+      path: view.path,
+      answer: null,
+      text: '',
+      error: (error as Error).message,
+      messages,
+      output: null,
+    };
   }
 }
 
@@ -213,12 +231,24 @@ export function recordViewAnswer(context: SolverContext, evidence: CareEvidence,
   });
 }
 
-export function finish(state: TaskState, evidence: CareEvidence, answers: ViewAnswer[], final: string | null, summary: string, extra: JsonObject = {}): TaskState {
+export function finish(
+  state: TaskState,
+  evidence: CareEvidence,
+  answers: ViewAnswer[],
+  final: string | null,
+  summary: string,
+  extra: JsonObject = {},
+): TaskState {
   const lead = answers.find((a) => a.answer === final && a.output) ?? answers.find((a) => a.output);
   const box = evidence.chosen ? maskToBox(evidence.chosen.mask) : null;
   state.metadata.care = {
     entities: evidence.entities,
-    masks: evidence.segmentations.map((s) => ({ entity: s.entity, confidence: s.confidence, kept: s.kept, error: s.error })),
+    masks: evidence.segmentations.map((s) => ({
+      entity: s.entity,
+      confidence: s.confidence,
+      kept: s.kept,
+      error: s.error,
+    })),
     chosen: evidence.chosen?.entity ?? null,
     views: answers.map((a) => ({ view: a.kind, answer: a.answer, error: a.error })),
     answer: final,
@@ -259,7 +289,12 @@ export async function solveCareFlow(
     type: 'evidence',
     kind: 'care-vote',
     title: `vote: ${final ?? 'none'}`,
-    data: { answers: answers.map((a) => ({ view: a.kind, answer: a.answer })), answer: final, tieBreak: VIEW_ORDER, note: note.trim() || null },
+    data: {
+      answers: answers.map((a) => ({ view: a.kind, answer: a.answer })),
+      answer: final,
+      tieBreak: VIEW_ORDER,
+      note: note.trim() || null,
+    },
   });
   const summary = `CARE-Flow: entities ${evidence.entities.join(', ') || 'none'}; kept mask ${evidence.chosen ? `'${evidence.chosen.entity}' (C = ${evidence.chosen.confidence.toFixed(3)})` : 'none'}; views ${answers.map((a) => `${a.kind}=${a.answer ?? '∅'}`).join(', ')}.${note}`;
   return finish(state, evidence, answers, final, summary);

@@ -72,7 +72,11 @@ export async function buildViews(
       description: `Evidence view: a binary mask of the ${entity} (white = the region), the size of the image.`,
     });
   }
-  const ones: Mask = { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height).fill(1) };
+  const ones: Mask = {
+    width: image.width,
+    height: image.height,
+    data: new Uint8Array(image.width * image.height).fill(1),
+  };
   views.push({
     kind: 'global',
     path: await writeMaskPng(ones, join(dir, 'view-global.png')),
