@@ -36,7 +36,7 @@ import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
-import { careFlow } from './agents/care/index.js';
+import { careCoord, careFlow } from './agents/care/index.js';
 import { medvr } from './agents/medvr/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
@@ -69,6 +69,7 @@ export const agents: Record<string, Agent> = {
   [galax.name]: galax,
   [medvr.name]: medvr,
   [careFlow.name]: careFlow,
+  [careCoord.name]: careCoord,
 };
 
 export const loaders: Record<string, DatasetLoader> = {

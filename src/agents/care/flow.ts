@@ -274,7 +274,14 @@ export async function solveCareFlow(
 ): Promise<TaskState> {
   const evidence = await gatherEvidence(state, context, options, segmenter, cacheDir);
   const answers: ViewAnswer[] = [];
-  for (const view of evidence.views) {
+  const wanted = options.views.split(',').map((view) => view.trim());
+  let views = evidence.views.filter((view) => wanted.includes(view.kind));
+  let fallback = '';
+  if (views.length === 0) {
+    views = evidence.views.filter((view) => view.kind === 'global');
+    fallback = ` Views ${options.views} need a kept mask: the global view answered instead.`;
+  }
+  for (const view of views) {
     const answer = await answerView(evidence, view, context);
     recordViewAnswer(context, evidence, answer);
     answers.push(answer);
@@ -284,7 +291,8 @@ export async function solveCareFlow(
       `sample ${state.sample.id}: no CARE view gave an answer; first: ${answers[0]?.error ?? answers[0]?.text.slice(0, 120) ?? 'none'}`,
     );
   const final = careVote(answers);
-  const note = evidence.chosen ? '' : ' No mask was kept (C < τ or empty): the global view alone answered.';
+  const note =
+    (evidence.chosen ? '' : ' No mask was kept (C < τ or empty): the global view alone answered.') + fallback;
   context.record({
     type: 'evidence',
     kind: 'care-vote',

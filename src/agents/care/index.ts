@@ -1,6 +1,7 @@
 // CARE as solvers a user picks: `--solver care-flow` (and care-coord) on benchmarks tagged
 // 'closed-answer' and 'single-image' (the registry refuses others with agentRefusal). README.md.
 import { ConfigError, defineAgent, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
+import { solveCareCoord } from './coord.js';
 import { solveCareFlow } from './flow.js';
 import { careArgs, type CareOptions } from './options.js';
 import { classicalSegmenter, httpSegmenter, onnxSegmenter, type Segmenter } from './segment.js';
@@ -46,4 +47,25 @@ export const careFlow = defineAgent({
   roles: ['proposer'],
   args: careArgs,
   createSolver: careFlowSolver,
+});
+
+export function careCoordSolver(benchmarkOptions: BenchmarkOptions): Solver {
+  const options = careOptions(benchmarkOptions.args);
+  const segmenter = careSegmenter(options);
+  return {
+    name: 'care-coord',
+    params: options as unknown as JsonObject,
+    solve: (state, context) => solveCareCoord(state, context, options, segmenter, benchmarkOptions.cacheDir),
+  };
+}
+
+export const careCoord = defineAgent({
+  name: 'care-coord',
+  description:
+    'CARE-Coord (Du et al., ICLR 2026): a coordinator (role coordinator; rule baseline without one) plans the evidence view, reviews reasoning against answer and may send the case back; every edit logged',
+  accepts: ['image-vqa'],
+  requires: ['closed-answer', 'single-image'],
+  roles: ['proposer', 'coordinator'],
+  args: careArgs,
+  createSolver: careCoordSolver,
 });

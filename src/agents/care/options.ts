@@ -26,6 +26,13 @@ export const careArgs = z.object({
     .min(0)
     .default(0)
     .describe('downscale the zoom crop to this longest side (0 = full resolution)'),
+  views: z
+    .string()
+    .default('zoom,mask,global')
+    .refine((text) => text.split(',').every((view) => ['zoom', 'mask', 'global'].includes(view.trim())), {
+      message: "a comma-separated subset of 'zoom,mask,global'",
+    })
+    .describe("evidence views that answer and vote (the paper's view ablation); default 'zoom,mask,global'"),
   coord_rounds: number
     .int()
     .min(0)
