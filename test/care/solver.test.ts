@@ -215,3 +215,48 @@ test('an image that fails to decode is a per-sample error; bad --arg values and 
     /agent 'care-flow' needs a benchmark tagged 'closed-answer'/,
   );
 });
+
+test('care-coord: a coordinator model plans and sends the case back; the edit and its outcome are logged', async () => {
+  const coordinator = scriptedModel([
+    '<answer>{"view": "global"}</answer>',
+    '<answer>{"verdict": "revise", "view": "zoom", "reason": "the nodule may be too small for the global view"}</answer>',
+  ]);
+  const out = join(folder, 'run-coord');
+  const summary = await runEval({
+    benchmark: bench([await imageSample('coord', 4)]),
+    models: { agent: 'reference-vision', coordinator },
+    solver: 'care-coord',
+    outDir: out,
+    cache: false,
+    cacheDir: join(folder, 'cache'),
+  });
+  assert.equal(summary.counts.errors, 0);
+  const [record] = [...readSampleRecords(out)];
+  const coord = (
+    record!.metadata.care as { coord: { plan: string; initial: string; final: string; edit_outcome: string } }
+  ).coord;
+  assert.equal(coord.plan, 'global');
+  assert.equal(coord.initial, 'no', 'the 4-px nodule is not seen at the global view');
+  assert.equal(coord.final, 'yes', 'the zoom view sent back by the coordinator finds it');
+  assert.equal(coord.edit_outcome, 'wrong→right');
+  const steps = evidenceOf(record!.transcript.events, 'care-coord').map((event) => event.data.step);
+  assert.deepEqual(steps, ['plan', 'review', 'edit']);
+  assert.match(JSON.stringify(coordinator.calls[1]!.messages), /View used: global/);
+});
+
+test('care-coord without a coordinator model: the rule coordinator plans zoom when a mask was kept', async () => {
+  const out = join(folder, 'run-coord-rule');
+  await runEval({
+    benchmark: bench([await imageSample('coord-rule', 20)]),
+    models: { agent: 'reference-vision' },
+    solver: 'care-coord',
+    outDir: out,
+    cache: false,
+    cacheDir: join(folder, 'cache'),
+  });
+  const [record] = [...readSampleRecords(out)];
+  const plan = evidenceOf(record!.transcript.events, 'care-coord')[0]!;
+  assert.equal(plan.data.view, 'zoom');
+  assert.match(String(plan.data.note), /rule coordinator/);
+  assert.equal(record!.scores.closed_answer!.value, 1);
+});
