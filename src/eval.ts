@@ -219,6 +219,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       resumed?.epochs ?? options.epochs,
       generateConfig,
     );
+    const preflight = (await benchmark.preflight?.(benchmarkOptions, Object.keys(roles) as ModelRole[])) ?? {};
     const notes: string[] = [];
     if (!hasAgentModel) {
       notes.push(
@@ -229,9 +230,13 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
     }
     for (const role of task.roles ?? []) {
       if (roles[role]) continue;
-      const fallback = benchmark.roleFallbacks?.[role] ?? 'steps that need it fail with an error naming the role';
+      const fallback =
+        preflight.roleFallbacks?.[role] ??
+        benchmark.roleFallbacks?.[role] ??
+        'steps that need it fail with an error naming the role';
       notes.push(`role '${role}' has no model: ${fallback} (give one with --role ${role}=<provider:model>)`);
     }
+    notes.push(...(preflight.notes ?? []));
     const spec: RunSpec = resumed ?? {
       logFormat: LOG_FORMAT_VERSION,
       runId: randomUUID(),

@@ -159,7 +159,8 @@ export function registerInspectCommands(program: Command): void {
       ];
       if (first) lines.push('first item:', preview(first));
       for (const problem of problems) lines.push(`bad line: ${problem}`);
+      if (total === 0) lines.push(`error: ${path} has no ${problems.length > 0 ? 'valid ' : ''}items`);
       process.stdout.write(lines.join('\n') + '\n');
-      if (problems.length > 0) process.exitCode = 1;
+      if (problems.length > 0 || total === 0) process.exitCode = 1;
     });
 }

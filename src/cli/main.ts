@@ -1,6 +1,6 @@
 // The medkit CLI. Every command has --help; errors a user can fix print one clear line, not a stack.
 import { Command, CommanderError } from 'commander';
-import { MedkitError } from '../core/index.js';
+import { MedkitError, redactSecrets } from '../core/index.js';
 import { commands } from '../registry.js';
 import { registerEval } from './eval-command.js';
 import { registerInspectCommands } from './inspect-commands.js';
@@ -25,12 +25,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // commander printed it already
     if (MedkitError.isInstance(error)) {
-      process.stderr.write(`medkit: ${error.message}\n`);
+      process.stderr.write(`medkit: ${redactSecrets(error.message)}\n`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
     process.stderr.write(`medkit: unexpected error: ${message}\n`);
-    if (process.env.MEDKIT_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    if (process.env.MEDKIT_DEBUG) process.stderr.write(`${redactSecrets((error as Error).stack ?? '')}\n`);
     else process.stderr.write('(set MEDKIT_DEBUG=1 for the stack trace)\n');
     return 1;
   }

@@ -37,6 +37,14 @@ export type ArgsSchema = z.ZodObject<z.ZodRawShape>;
 
 export type SolverFactory = (options: BenchmarkOptions) => Solver;
 
+/** What a benchmark's preflight adds to a run it accepts. */
+export interface PreflightResult {
+  /** Notes the run log must carry (e.g. that the data made the run non-interactive). */
+  notes?: string[];
+  /** Replaces `roleFallbacks` texts for this run, where the data changes what a fallback does. */
+  roleFallbacks?: Partial<Record<ModelRole, string>>;
+}
+
 export interface Benchmark {
   name: string;
   version: number;
@@ -57,6 +65,12 @@ export interface Benchmark {
   roles?: ModelRole[];
   /** What the benchmark does when a role in `roles` has no model (the run notes quote it). */
   roleFallbacks?: Partial<Record<ModelRole, string>>;
+  /**
+   * Checked before the first unit, knowing which roles have a model (`roles`): throws ConfigError to refuse
+   * a run whose data and roles do not fit together (the message says what to give); returns what the run's
+   * notes must say.
+   */
+  preflight?(options: BenchmarkOptions, roles: ModelRole[]): PreflightResult | Promise<PreflightResult>;
   generateConfig?: GenerateConfig;
   /** Help for `--arg` keys, shown by `medkit list` and `medkit eval --help`. */
   argsHelp?: Record<string, string>;

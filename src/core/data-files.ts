@@ -5,6 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
 import { ConfigError, SampleFormatError } from './errors.js';
+import { stripBom } from './json-file.js';
 
 export interface LineLocation {
   file: string;
@@ -34,8 +35,9 @@ export async function* readJsonLines(
   if (!existsSync(file)) throw new ConfigError(`${file}: no such file`);
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let lineNumber = 0;
-  for await (const text of lines) {
+  for await (const raw of lines) {
     lineNumber++;
+    const text = lineNumber === 1 ? stripBom(raw) : raw; // a UTF-8 BOM is accepted
     if (text.trim() === '') continue;
     const at = { file, line: lineNumber };
     try {
@@ -57,16 +59,18 @@ export async function* readJsonLines(
  */
 export function parseJsonLinesText(text: string, file: string): { value: unknown; at: LineLocation }[] {
   const rows: { value: unknown; at: LineLocation }[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      rows.push({ value: JSON.parse(line), at: { file, line: index + 1 } });
-    } catch (cause) {
-      throw new SampleFormatError(file, index + 1, '(whole line)', `is not JSON (${(cause as Error).message})`, {
-        cause,
-      });
-    }
-  });
+  stripBom(text)
+    .split('\n')
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      try {
+        rows.push({ value: JSON.parse(line), at: { file, line: index + 1 } });
+      } catch (cause) {
+        throw new SampleFormatError(file, index + 1, '(whole line)', `is not JSON (${(cause as Error).message})`, {
+          cause,
+        });
+      }
+    });
   return rows;
 }
 

@@ -35,17 +35,19 @@ export class ConfigError extends MedkitError {
   override readonly name = 'ConfigError';
 }
 
-/** A data file is malformed. The message starts with file:line so terminals make it a link. */
+/** A data file is malformed. The message starts with file:line (or file:line:column) so terminals make it a link. */
 export class SampleFormatError extends MedkitError {
   override readonly name = 'SampleFormatError';
+  readonly column: number | undefined;
   constructor(
     readonly file: string,
     readonly line: number,
     readonly field: string,
     problem: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { column?: number },
   ) {
-    super(`${file}:${line}: ${field}: ${problem}`, options);
+    super(`${file}:${line}${options?.column !== undefined ? `:${options.column}` : ''}: ${field}: ${problem}`, options);
+    this.column = options?.column;
   }
 }
 

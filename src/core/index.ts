@@ -11,4 +11,6 @@ export * from './benchmark.js';
 export * from './solvers.js';
 export * from './data-files.js';
 export * from './json-file.js';
+export * from './csv-file.js';
 export * from './log.js';
+export * from './secrets.js';

@@ -1,11 +1,23 @@
 // Transfer syntaxes (UID → name, whether medkit decodes it) and the pixel codecs: RLE Lossless
-// (PS3.5 Annex G) by hand, JPEG Baseline through sharp, JPEG-LS and JPEG 2000 through the
-// cornerstone CharLS / OpenJPEG builds (pure JS, loaded on first use).
+// (PS3.5 Annex G) by hand, JPEG Baseline (and 8-bit Extended) through sharp, 12-bit JPEG Extended
+// through jpeg-dct.ts (IJG's decoding, ported), JPEG Lossless through cornerstone's
+// jpeg-lossless-decoder-js, JPEG-LS and JPEG 2000 through the cornerstone CharLS / OpenJPEG builds
+// (pure JS, loaded on first use).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { ImagingError } from './errors.js';
+import { decodeDctJpeg } from './jpeg-dct.js';
 
-export type PixelEncoding = 'native' | 'rle' | 'jpeg-baseline' | 'jpeg-ls' | 'jpeg2000' | 'unsupported';
+export type PixelEncoding =
+  | 'native'
+  | 'rle'
+  | 'jpeg-baseline'
+  | 'jpeg-extended'
+  | 'jpeg-lossless'
+  | 'jpeg-ls'
+  | 'jpeg2000'
+  | 'unsupported';
 
 export interface TransferSyntax {
   uid: string;
@@ -20,12 +32,12 @@ const TABLE: [string, string, PixelEncoding][] = [
   ['1.2.840.10008.1.2.2', 'Explicit VR Big Endian (retired)', 'native'],
   ['1.2.840.10008.1.2.5', 'RLE Lossless', 'rle'],
   ['1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1)', 'jpeg-baseline'],
-  ['1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)', 'unsupported'],
-  ['1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)', 'unsupported'],
+  ['1.2.840.10008.1.2.4.51', 'JPEG Extended (Process 2 & 4)', 'jpeg-extended'],
+  ['1.2.840.10008.1.2.4.57', 'JPEG Lossless, Non-Hierarchical (Process 14)', 'jpeg-lossless'],
   [
     '1.2.840.10008.1.2.4.70',
     'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])',
-    'unsupported',
+    'jpeg-lossless',
   ],
   ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless Image Compression', 'jpeg-ls'],
   ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless) Image Compression', 'jpeg-ls'],
@@ -154,8 +166,11 @@ export function loadCodec(
 ): Promise<Record<string, new () => WasmDecoder>> {
   let codec = codecs.get(name);
   if (!codec) {
-    const factory = requireCjs(name) as (options: object) => Promise<Record<string, new () => WasmDecoder>>;
-    codec = factory({ print: () => {}, printErr: () => {} });
+    // The packages' main entry is the asm.js build; the WebAssembly build (`/wasmjs` + `/wasm`) decodes
+    // 512² CT slices ~10× faster (bench/README.md). The .wasm bytes are handed over, so nothing is fetched.
+    const factory = requireCjs(`${name}/wasmjs`) as (options: object) => Promise<Record<string, new () => WasmDecoder>>;
+    const wasmBinary = readFileSync(requireCjs.resolve(`${name}/wasm`));
+    codec = factory({ print: () => {}, printErr: () => {}, wasmBinary });
     codecs.set(name, codec);
   }
   return codec;
@@ -211,4 +226,81 @@ export async function decodeWasmFrame(
   } finally {
     decoder?.delete?.();
   }
+}
+
+/** SOF precision (bits per sample) of a JPEG codestream, or undefined when no SOF0..SOF15 frame header is found. */
+function jpegPrecision(frame: Uint8Array): number | undefined {
+  for (let at = 2; at + 4 < frame.length; ) {
+    if (frame[at] !== 0xff) return undefined;
+    const marker = frame[at + 1];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return frame[at + 4];
+    at += 2 + ((frame[at + 2] << 8) | frame[at + 3]);
+  }
+  return undefined;
+}
+
+/**
+ * JPEG Extended (Process 2 & 4) frame → interleaved little-endian samples: 8-bit codestreams through
+ * sharp (libjpeg-turbo, as Baseline), 12-bit ones through the IJG port in jpeg-dct.ts.
+ */
+export async function decodeJpegExtendedFrame(
+  file: string,
+  frame: Uint8Array,
+  rows: number,
+  columns: number,
+  samplesPerPixel: number,
+  bitsAllocated: number,
+): Promise<Uint8Array> {
+  const precision = jpegPrecision(frame);
+  if (precision === 8) {
+    const eight = await decodeJpegBaselineFrame(file, frame, rows, columns, samplesPerPixel);
+    if (bitsAllocated === 8) return eight;
+    const wide = new Uint16Array(eight.length);
+    wide.set(eight);
+    return new Uint8Array(wide.buffer);
+  }
+  const image = decodeDctJpeg(file, frame);
+  if (image.width !== columns || image.height !== rows || image.components !== samplesPerPixel)
+    throw new ImagingError(
+      file,
+      `JPEG frame is ${image.width}×${image.height}×${image.components}, the header says ${columns}×${rows}×${samplesPerPixel}`,
+    );
+  if (bitsAllocated !== 16)
+    throw new ImagingError(file, `12-bit JPEG in ${bitsAllocated} bits allocated (16 expected)`);
+  return new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+}
+
+interface LosslessDecoder {
+  decode(buffer: ArrayBuffer, offset: number, length: number, bytesPerSample: number): Uint8Array | Uint16Array;
+}
+let losslessDecoder: (new () => LosslessDecoder) | undefined;
+
+/** JPEG Lossless (Process 14, any predictor) frame → interleaved little-endian samples (cornerstone's decoder). */
+export function decodeJpegLosslessFrame(
+  file: string,
+  frame: Uint8Array,
+  rows: number,
+  columns: number,
+  samplesPerPixel: number,
+  bitsAllocated: number,
+): Uint8Array {
+  losslessDecoder ??= (requireCjs('@cornerstonejs/jpeg-lossless-decoder-js') as { Decoder: new () => LosslessDecoder })
+    .Decoder;
+  const bytesPerSample = bitsAllocated <= 8 ? 1 : 2;
+  const expected = rows * columns * samplesPerPixel * bytesPerSample;
+  let decoded: Uint8Array | Uint16Array;
+  try {
+    decoded = new losslessDecoder().decode(frame.buffer as ArrayBuffer, frame.byteOffset, frame.length, bytesPerSample);
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    throw new ImagingError(file, `cannot decode JPEG Lossless frame: ${problem} (corrupt or truncated?)`, {
+      cause: error,
+    });
+  }
+  if (!decoded || decoded.byteLength < expected)
+    throw new ImagingError(
+      file,
+      `JPEG Lossless frame decoded to ${decoded?.byteLength ?? 0} bytes, ${columns}×${rows}×${samplesPerPixel} needs ${expected} (corrupt or truncated?)`,
+    );
+  return new Uint8Array(decoded.buffer, decoded.byteOffset, expected);
 }

@@ -96,6 +96,12 @@ export interface DicomWriteInput {
   sopInstanceUid?: string;
   /** A name, or any UID (its pixel data is then written as one opaque encapsulated fragment). */
   transferSyntax?: DicomSyntaxName | string;
+  /** Bits Allocated when it is not implied by `pixels` (1 for packed bits; tests only). */
+  bitsAllocated?: number;
+  /** Native pixel data written as given, without the length check (packed bits, YBR_FULL_422, short data; tests only). */
+  rawPixelData?: Uint8Array;
+  /** More data-set elements (little-endian bytes or text), e.g. palette LUTs; written in tag order. */
+  extraElements?: { tag: number; vr: string; bytes?: Uint8Array; text?: string }[];
 }
 
 type Value = { vr: string; bytes: Uint8Array } | { vr: string; text: string } | { vr: 'US'; us: number };
@@ -200,7 +206,7 @@ function rleFrame(frame: Uint8Array, pixels: number, samples: number, bytesPerSa
 export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
   const frames = input.frames ?? 1;
   const samples = input.samplesPerPixel ?? 1;
-  const bits = input.pixels instanceof Uint8Array ? 8 : 16;
+  const bits = input.bitsAllocated ?? (input.pixels instanceof Uint8Array ? 8 : 16);
   const signed = input.pixels instanceof Int16Array;
   const syntaxName = input.transferSyntax ?? 'explicit-le';
   const uid = SYNTAX_UIDS[syntaxName as DicomSyntaxName] ?? syntaxName;
@@ -216,7 +222,7 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
   const ds = (values: number[]) => values.map((v) => String(+v.toFixed(6))).join('\\');
   const frameBytes = input.rows * input.columns * samples * (bits / 8);
   const raw = new Uint8Array(input.pixels.buffer, input.pixels.byteOffset, input.pixels.byteLength);
-  if (raw.length !== frameBytes * frames)
+  if (!input.rawPixelData && raw.length !== frameBytes * frames)
     throw new Error(`encodeDicom: ${raw.length} pixel bytes, expected ${frameBytes * frames}`);
 
   const entries: [number, Value][] = [
@@ -255,6 +261,12 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
       [0x00281053, { vr: 'DS', text: ds([input.rescaleSlope ?? 1]) }],
     );
   }
+  for (const extra of input.extraElements ?? [])
+    entries.push([
+      extra.tag,
+      extra.bytes ? { vr: extra.vr, bytes: extra.bytes } : { vr: extra.vr, text: extra.text ?? '' },
+    ]);
+  entries.sort((a, b) => a[0] - b[0]);
   const parts = entries.map(([tag, value]) => element(tag, value, explicit, bigEndian));
 
   const native = [
@@ -263,7 +275,9 @@ export async function encodeDicom(input: DicomWriteInput): Promise<Uint8Array> {
     SYNTAX_UIDS['big-endian'],
     SYNTAX_UIDS.deflated,
   ].includes(uid);
-  if (native) {
+  if (native && input.rawPixelData) {
+    parts.push(element(0x7fe00010, { vr: bits === 16 ? 'OW' : 'OB', bytes: input.rawPixelData }, explicit, bigEndian));
+  } else if (native) {
     let pixels = raw;
     if (bigEndian && bits === 16) {
       pixels = new Uint8Array(raw);

@@ -5,7 +5,15 @@ import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { ImagingError, UnsupportedTransferSyntaxError } from './errors.js';
 import { readImageFile } from './image.js';
-import { decodeJpegBaselineFrame, decodeRleFrame, decodeWasmFrame, transferSyntax } from './dicom-codecs.js';
+import {
+  decodeJpegBaselineFrame,
+  decodeJpegExtendedFrame,
+  decodeJpegLosslessFrame,
+  decodeRleFrame,
+  decodeWasmFrame,
+  transferSyntax,
+} from './dicom-codecs.js';
+import { paletteToRgb, readPalette, toValues, unpackBits, upsampleYbr422, ybrToRgb } from './dicom-pixels.js';
 import type { Raster } from './raster.js';
 import { applyWindow, resolveWindow, windowLabel, type Window, type WindowChoice } from './windowing.js';
 
@@ -37,7 +45,9 @@ export interface DicomImage {
   imageOrientation?: [number, number, number, number, number, number];
   instanceNumber?: number;
   sliceLocation?: number;
-  /** Modality values (stored × slope + intercept) per frame, rows × columns × samples, interleaved. */
+  /** PALETTE COLOR: bits per LUT entry (8 or 16); frameValues then hold the LUT's RGB values, and samplesPerPixel is 3. */
+  paletteBits?: number;
+  /** Modality values (stored × slope + intercept) per frame, rows × columns × samples, interleaved; RGB for colour. */
   frameValues: Float32Array[];
 }
 
@@ -146,9 +156,11 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
   const pixelRepresentation = (dataSet.uint16(TAG.pixelRepresentation) ?? 0) === 1 ? 1 : 0;
   const frames = Math.max(1, dataSet.intString(TAG.frames) ?? 1);
   const planar = dataSet.uint16(TAG.planar) ?? 0;
-  if (photometric === 'PALETTE COLOR') throw new ImagingError(file, 'PALETTE COLOR images are not supported');
-  if (![8, 16, 32].includes(bitsAllocated))
-    throw new ImagingError(file, `${bitsAllocated} bits allocated is not supported (8, 16 or 32)`);
+  if (![1, 8, 16, 32].includes(bitsAllocated))
+    throw new ImagingError(file, `${bitsAllocated} bits allocated is not supported (1, 8, 16 or 32)`);
+  if (bitsAllocated === 1 && (syntax.encoding !== 'native' || samplesPerPixel !== 1))
+    throw new ImagingError(file, '1-bit pixel data is supported uncompressed and single-sample only');
+  const palette = photometric === 'PALETTE COLOR' ? readPalette(dataSet, file) : undefined;
   const slope = dataSet.floatString(TAG.slope) ?? 1;
   const intercept = dataSet.floatString(TAG.intercept) ?? 0;
   const centres = numbers(dataSet, TAG.windowCenter);
@@ -158,21 +170,37 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
     .map((center, index) => ({ center, width: widths[index] }))
     .filter((w) => w.width >= 1);
 
-  const frameBytes = rows * columns * samplesPerPixel * (bitsAllocated / 8);
+  // Native YBR_FULL_422 stores two luminance samples per Cb/Cr pair (PS3.3 C.7.6.3.1.2): 2/3 of the full size.
+  const ybr422 = photometric === 'YBR_FULL_422' && samplesPerPixel === 3 && syntax.encoding === 'native';
+  const frameBytes = ybr422
+    ? (rows * columns * 2 * bitsAllocated) / 8
+    : bitsAllocated === 1
+      ? (rows * columns) / 8
+      : rows * columns * samplesPerPixel * (bitsAllocated / 8);
   const rawFrames: Uint8Array[] = [];
   const view = dataSet.byteArray as Uint8Array;
   if (syntax.encoding === 'native') {
-    const needed = frameBytes * frames;
+    const needed = Math.ceil(frameBytes * frames);
     const available = Math.min(pixelElement.length, view.length - pixelElement.dataOffset);
     if (available < needed) {
+      const layout = ybr422
+        ? `${rows}×${columns}×2 (YBR_FULL_422: Y Y Cb Cr per two pixels)×${bitsAllocated / 8}`
+        : bitsAllocated === 1
+          ? `${rows}×${columns} bits (1-bit packed)`
+          : `${rows}×${columns}×${samplesPerPixel}×${bitsAllocated / 8}`;
       throw new ImagingError(
         file,
-        `pixel data holds ${Math.max(0, available)} bytes, ${rows}×${columns}×${samplesPerPixel}×${bitsAllocated / 8}×${frames} frames needs ${needed} (file truncated?)`,
+        `pixel data holds ${Math.max(0, available)} bytes, ${layout}×${frames} frames needs ${needed} (file truncated?)`,
       );
     }
+    const all = view.subarray(pixelElement.dataOffset, pixelElement.dataOffset + needed);
     for (let frame = 0; frame < frames; frame++)
       rawFrames.push(
-        view.subarray(pixelElement.dataOffset + frame * frameBytes, pixelElement.dataOffset + (frame + 1) * frameBytes),
+        bitsAllocated === 1
+          ? unpackBits(all, frame * rows * columns, rows * columns)
+          : ybr422
+            ? upsampleYbr422(all.subarray(frame * frameBytes, (frame + 1) * frameBytes), rows, columns, bitsAllocated)
+            : all.subarray(frame * frameBytes, (frame + 1) * frameBytes),
       );
   } else {
     for (let frame = 0; frame < frames; frame++) {
@@ -182,38 +210,45 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
           ? decodeRleFrame(file, encoded, rows, columns, samplesPerPixel, bitsAllocated)
           : syntax.encoding === 'jpeg-baseline'
             ? await decodeJpegBaselineFrame(file, encoded, rows, columns, samplesPerPixel)
-            : await decodeWasmFrame(
-                file,
-                syntax.encoding as 'jpeg-ls' | 'jpeg2000',
-                encoded,
-                rows,
-                columns,
-                samplesPerPixel,
-                bitsAllocated,
-              ),
+            : syntax.encoding === 'jpeg-extended'
+              ? await decodeJpegExtendedFrame(file, encoded, rows, columns, samplesPerPixel, bitsAllocated)
+              : syntax.encoding === 'jpeg-lossless'
+                ? decodeJpegLosslessFrame(file, encoded, rows, columns, samplesPerPixel, bitsAllocated)
+                : await decodeWasmFrame(
+                    file,
+                    syntax.encoding as 'jpeg-ls' | 'jpeg2000',
+                    encoded,
+                    rows,
+                    columns,
+                    samplesPerPixel,
+                    bitsAllocated,
+                  ),
       );
     }
   }
   const bigEndian = syntax.uid === '1.2.840.10008.1.2.2' && syntax.encoding === 'native';
-  // decodeRleFrame already interleaves; native data follows Planar Configuration.
-  const byPlane = samplesPerPixel > 1 && planar === 1 && syntax.encoding === 'native';
-  const effectiveBits = syntax.encoding === 'jpeg-baseline' ? 8 : bitsAllocated;
+  // Decoders interleave; native data follows Planar Configuration (YBR_FULL_422 is always interleaved).
+  const byPlane = samplesPerPixel > 1 && planar === 1 && syntax.encoding === 'native' && !ybr422;
+  const effectiveBits = syntax.encoding === 'jpeg-baseline' ? 8 : bitsAllocated === 1 ? 8 : bitsAllocated;
   const frameValues = rawFrames.map((raw) =>
-    toValues(
-      raw,
-      rows * columns,
-      samplesPerPixel,
-      effectiveBits,
-      syntax.encoding === 'jpeg-baseline' ? 8 : bitsStored,
-      pixelRepresentation,
-      bigEndian,
-      byPlane,
-      slope,
-      intercept,
-    ),
+    palette
+      ? paletteToRgb(raw, rows * columns, effectiveBits, bigEndian, palette)
+      : toValues(
+          raw,
+          rows * columns,
+          samplesPerPixel,
+          effectiveBits,
+          syntax.encoding === 'jpeg-baseline' || bitsAllocated === 1 ? 8 : bitsStored,
+          pixelRepresentation,
+          bigEndian,
+          byPlane,
+          slope,
+          intercept,
+        ),
   );
-  if (samplesPerPixel === 3 && photometric === 'YBR_FULL' && syntax.encoding !== 'jpeg-baseline')
-    frameValues.forEach(ybrToRgb);
+  // libjpeg (sharp) already returns RGB for lossy JPEG; everything else stored as YBR_FULL(_422) is converted here.
+  const lossyJpeg = syntax.encoding === 'jpeg-baseline' || (syntax.encoding === 'jpeg-extended' && bitsAllocated === 8);
+  if (samplesPerPixel === 3 && (photometric === 'YBR_FULL' || ybr422) && !lossyJpeg) frameValues.forEach(ybrToRgb);
 
   const spacing = numbers(dataSet, TAG.spacing);
   const position = numbers(dataSet, TAG.position);
@@ -231,8 +266,9 @@ export async function decodeDicom(bytes: Uint8Array, file = '<DICOM bytes>'): Pr
     rows,
     columns,
     frames,
-    samplesPerPixel,
+    samplesPerPixel: palette ? 3 : samplesPerPixel,
     photometric,
+    paletteBits: palette?.bits,
     bitsAllocated,
     bitsStored,
     pixelRepresentation,
@@ -286,74 +322,6 @@ function encapsulatedFrame(
   }
 }
 
-function toValues(
-  raw: Uint8Array,
-  pixels: number,
-  samples: number,
-  bitsAllocated: number,
-  bitsStored: number,
-  signed: 0 | 1,
-  bigEndian: boolean,
-  byPlane: boolean,
-  slope: number,
-  intercept: number,
-): Float32Array {
-  const count = pixels * samples;
-  const out = new Float32Array(count);
-  const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  if (!byPlane && bitsStored === bitsAllocated && (bitsAllocated === 8 || bigEndian !== hostLittle)) {
-    // Fast path: a typed view (copied when unaligned) and one multiply-add per sample.
-    const bytesNeeded = count * (bitsAllocated / 8);
-    const aligned = raw.byteOffset % (bitsAllocated / 8) === 0 ? raw : raw.slice(0, bytesNeeded);
-    const Ctor =
-      bitsAllocated === 8
-        ? signed
-          ? Int8Array
-          : Uint8Array
-        : bitsAllocated === 16
-          ? signed
-            ? Int16Array
-            : Uint16Array
-          : signed
-            ? Int32Array
-            : Uint32Array;
-    const typed = new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
-    if (slope === 1) for (let index = 0; index < count; index++) out[index] = typed[index] + intercept;
-    else for (let index = 0; index < count; index++) out[index] = typed[index] * slope + intercept;
-    return out;
-  }
-  const data = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const bytes = bitsAllocated / 8;
-  const storedMask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;
-  const signBit = 2 ** (bitsStored - 1);
-  const full = 2 ** bitsStored;
-  for (let index = 0; index < count; index++) {
-    // Interleaved target index; by-plane sources are read plane after plane.
-    const source = byPlane ? (index % samples) * pixels + Math.floor(index / samples) : index;
-    let value =
-      bytes === 1
-        ? raw[source]
-        : bytes === 2
-          ? data.getUint16(source * 2, !bigEndian)
-          : data.getUint32(source * 4, !bigEndian);
-    if (bitsStored < bitsAllocated) value = bitsStored >= 32 ? value : value % (storedMask + 1);
-    if (signed && value >= signBit) value -= full;
-    out[index] = value * slope + intercept;
-  }
-  return out;
-}
-
-function ybrToRgb(values: Float32Array): void {
-  for (let index = 0; index + 2 < values.length; index += 3) {
-    const y = values[index];
-    const cb = values[index + 1] - 128;
-    const cr = values[index + 2] - 128;
-    values[index] = y + 1.402 * cr;
-    values[index + 1] = y - 0.344136 * cb - 0.714136 * cr;
-    values[index + 2] = y + 1.772 * cb;
-  }
-}
-
 export interface RenderedFrame {
   raster: Raster;
   window?: Window;
@@ -372,8 +340,10 @@ export function renderDicomFrame(image: DicomImage, frame = 0, window: WindowCho
   const values = image.frameValues[frame];
   if (image.samplesPerPixel === 3) {
     const data = new Uint8Array(values.length);
+    // 16-bit palette entries span 0..65535: scaled to 8 bits (÷257).
+    const scale = image.paletteBits === 16 ? 1 / 257 : 1;
     for (let index = 0; index < values.length; index++)
-      data[index] = Math.max(0, Math.min(255, Math.round(values[index])));
+      data[index] = Math.max(0, Math.min(255, Math.round(values[index] * scale)));
     return { raster: { width: image.columns, height: image.rows, channels: 3, data }, windowText: 'colour' };
   }
   const resolved = resolveWindow(window, values, image.windows[0]);

@@ -25,7 +25,7 @@ export class UnsupportedTransferSyntaxError extends ImagingError {
     super(
       file,
       `unsupported transfer syntax ${uid} (${syntaxName}); medkit decodes uncompressed, deflated, RLE, JPEG Baseline, ` +
-        `JPEG-LS and JPEG 2000 DICOM. Convert it first, e.g. \`gdcmconv --raw in.dcm out.dcm\` or \`dcmdjpeg in.dcm out.dcm\``,
+        `JPEG Extended, JPEG Lossless, JPEG-LS and JPEG 2000 DICOM. Convert it first, e.g. \`gdcmconv --raw in.dcm out.dcm\` or \`dcmdjpeg in.dcm out.dcm\``,
     );
   }
 }

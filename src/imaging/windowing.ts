@@ -46,7 +46,6 @@ export function applyWindow(
   const width = Math.max(1, window.width);
   const c = window.center - 0.5;
   const low = c - (width - 1) / 2;
-  const high = c + (width - 1) / 2;
   const out = options.out ?? new Uint8Array(values.length);
   const invert = options.invert ?? false;
   const span = width - 1;
@@ -55,12 +54,33 @@ export function applyWindow(
   const offset = span > 0 ? 127.5 - c * scale + 0.5 : 255.5;
   const flip = invert ? 255 : 0;
   const sign = invert ? -1 : 1;
-  for (let index = 0; index < values.length; index++) {
-    const x = values[index];
-    const y = x <= low ? 0 : x > high ? 255 : Math.min(255, Math.max(0, Math.floor(x * scale + offset)));
-    out[index] = flip + sign * y;
+  const count = values.length;
+  if (span <= 0) {
+    // Width 1: a step at the centre (no linear part).
+    for (let index = 0; index < count; index++) out[index] = flip + sign * (values[index] <= low ? 0 : 255);
+    return out;
   }
+  // x ≤ low gives x × scale + offset ≤ 0.5 and x > high gives > 255.5, so clamping the linear part to
+  // 0..255 and truncating reproduces the three-piece function exactly, with no branch on low/high.
+  // (Separate loops per array type keep the hot loop monomorphic.)
+  if (values instanceof Float32Array) windowLoop(values, out, count, scale, offset, flip, sign);
+  else windowLoop(values, out, count, scale, offset, flip, sign);
   return out;
+}
+
+function windowLoop(
+  values: ArrayLike<number>,
+  out: Uint8Array,
+  count: number,
+  scale: number,
+  offset: number,
+  flip: number,
+  sign: number,
+): void {
+  for (let index = 0; index < count; index++) {
+    const y = values[index] * scale + offset;
+    out[index] = flip + sign * (y < 0 ? 0 : y >= 255 ? 255 : y | 0); // NaN → 0, as before
+  }
 }
 
 /** A window spanning the 0.5–99.5 percentiles of the values (a histogram pass, no full sort). */

@@ -5,7 +5,10 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { forEachCsvRow } from '../core/csv-file.js';
 import { SampleFormatError } from '../core/errors.js';
+import { stripBom } from '../core/json-file.js';
 import { GraphBuilder, type KnowledgeGraph } from './graph.js';
 import { HETIONET_METAEDGES, PRIMEKG_RELATIONS } from './schema.js';
 
@@ -42,7 +45,10 @@ export async function forEachLine(file: string, fn: (line: string, number: numbe
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let number = 0;
-  const emit = (line: string) => fn(line.endsWith('\r') ? line.slice(0, -1) : line, ++number) !== false;
+  const emit = (line: string) => {
+    const text = number === 0 ? stripBom(line) : line; // a UTF-8 BOM is accepted
+    return fn(text.endsWith('\r') ? text.slice(0, -1) : text, ++number) !== false;
+  };
   try {
     for await (const chunk of stream) {
       const text = rest + decoder.write(chunk as Buffer);
@@ -58,32 +64,6 @@ export async function forEachLine(file: string, fn: (line: string, number: numbe
   } finally {
     raw.destroy();
   }
-}
-
-/** One CSV record (RFC 4180 quoting, no embedded newlines). Returns null on an unterminated quote. */
-export function parseCsvLine(line: string): string[] | null {
-  if (!line.includes('"')) return line.split(',');
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quoted) {
-      if (char === '"') {
-        if (line[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += char;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === ',') {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  if (quoted) return null;
-  fields.push(field);
-  return fields;
 }
 
 class RowReporter {
@@ -117,17 +97,21 @@ const PRIMEKG_COLUMNS = [
   'y_source',
 ];
 
+/** A data file's bytes, gunzipped when it ends in .gz. */
+function openData(file: string): Readable {
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  return file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+}
+
 /** PrimeKG `kg.csv` (or .csv.gz). Node id = `x_index`; `x_source:x_id` becomes a cross-reference. */
 export async function loadPrimeKg(file: string, options: LoadOptions = {}): Promise<LoadedGraph> {
   const builder = new GraphBuilder({ expectedEdges: 1 << 20 });
   const report = new RowReporter(file, options);
   let columns: Map<string, number> | undefined;
   const relationOf = new Map<string, number>();
-  await forEachLine(file, (line, number) => {
-    if (line.trim() === '') return;
-    const fields = parseCsvLine(line);
+  await forEachCsvRow(openData(file), file, ({ line: number, fields }) => {
+    if (fields.length === 1 && fields[0]!.trim() === '') return;
     if (!columns) {
-      if (!fields) throw new SampleFormatError(file, number, 'header', 'unterminated quote');
       columns = new Map(fields.map((name, index) => [name.trim(), index]));
       const missing = PRIMEKG_COLUMNS.filter((name) => !columns!.has(name));
       if (missing.length)
@@ -140,7 +124,6 @@ export async function loadPrimeKg(file: string, options: LoadOptions = {}): Prom
       return;
     }
     if (options.limit !== undefined && report.stats.rows >= options.limit) return false;
-    if (!fields) return report.fail(number, 'row', 'unterminated quoted field');
     if (fields.length !== columns.size)
       return report.fail(number, 'row', `expected ${columns.size} fields, found ${fields.length}`);
     const get = (name: string) => fields[columns!.get(name)!]!;

@@ -210,6 +210,17 @@ export function anthropicModel(options: AnthropicModelOptions): ModelV1 {
     if (!message || !Array.isArray(message.content)) {
       throw new ProviderCallError(provider, response.status, 'the reply has no `content` list', { isRetryable: true });
     }
+    // No blocks and no stop reason: the server sent no answer (an empty reply with end_turn is the model's own).
+    if (message.content.length === 0 && !message.stop_reason) {
+      throw new ProviderCallError(
+        provider,
+        response.status,
+        'the reply has no content and no stop reason (no answer)',
+        {
+          isRetryable: true,
+        },
+      );
+    }
     const output = fromAnthropicMessage(message);
     const cost = computeCost(output.usage, options.prices, options.model, output.modelId);
     if (cost !== undefined) output.cost = cost;

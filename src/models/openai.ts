@@ -85,6 +85,13 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
           isRetryable: true,
         });
       }
+      // A 200 without an answer is a failed call, not an empty answer: retried, never cached or scored.
+      if (completion.choices.length === 0 || !completion.choices[0]?.message) {
+        const what = completion.choices.length === 0 ? 'an empty `choices` list' : 'a choice without a message';
+        throw new ProviderCallError(provider, response.status, `the reply has ${what} (no answer)`, {
+          isRetryable: true,
+        });
+      }
       output = fromOpenAICompletion(completion);
     }
     const cost = computeCost(output.usage, options.prices, options.model, output.modelId);

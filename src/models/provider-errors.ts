@@ -2,6 +2,7 @@
 // Providers never retry; they only say whether a retry may pass (`isRetryable`) and how long the
 // server asked to wait (`retryAfterMs`), and the runner's policy acts on that.
 import { ConfigError, ProviderCallError } from '../core/errors.js';
+import { redactSecrets, registerSecret } from '../core/secrets.js';
 
 /** The parts of a Stainless SDK (openai, @anthropic-ai/sdk) error we read. */
 interface SdkErrorClasses {
@@ -33,10 +34,32 @@ export function isLocalBaseURL(baseURL: string): boolean {
 
 export const LOCAL_PLACEHOLDER_KEY = 'medkit-local-no-key';
 
+/** Credentials inside a base URL (`https://user:secret@host`, `?api-key=…`) are secrets too: spec.json records the URL. */
+function registerUrlSecrets(baseURL: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    return;
+  }
+  const values = [
+    url.password,
+    ...[...url.searchParams].filter(([name]) => /key|token|secret|sig/i.test(name)).map(([, value]) => value),
+  ];
+  for (const value of values) {
+    registerSecret(value);
+    registerSecret(encodeURIComponent(value));
+  }
+}
+
 /** The key to send: the option, else the environment variable, else a placeholder for local servers. */
 export function resolveApiKey(options: { apiKey: string | undefined; keyVariable: string; baseURL: string }): string {
+  registerUrlSecrets(options.baseURL);
   const key = options.apiKey ?? process.env[options.keyVariable];
-  if (key !== undefined && key !== '') return key;
+  if (key !== undefined && key !== '') {
+    registerSecret(key); // a server that echoes it back in an error never gets it into a log
+    return key;
+  }
   if (isLocalBaseURL(options.baseURL)) return LOCAL_PLACEHOLDER_KEY;
   throw new ConfigError(
     `${options.keyVariable} is not set; export it or pass --api-key (needed for ${options.baseURL}).`,
@@ -58,25 +81,54 @@ export function parseRetryAfter(headers: Pick<Headers, 'get'> | undefined, now =
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The first line of a server's error text, short enough for a terminal. */
+/** The first line of a server's error text, secrets redacted (before cutting: no half key survives), short enough for a terminal. */
 function shortDetail(text: string): string {
-  const line = text.split('\n')[0] ?? '';
+  const line = redactSecrets(text).split('\n')[0] ?? '';
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * The SDK error kept as `cause`, with any echoed key redacted from its message and parsed body, so
+ * printing the cause chain (util.inspect, a debugger) shows no key either.
+ */
+function scrubbed<T>(error: T): T {
+  if (!(error instanceof Error)) return error;
+  error.message = redactSecrets(error.message);
+  if (error.stack) error.stack = redactSecrets(error.stack);
+  // The SDKs keep the body and parts of it (`error`, Anthropic's `apiMessage`) as own fields.
+  const fields = error as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'string') fields[name] = redactSecrets(value);
+    else if (typeof value === 'object' && value !== null && !(value instanceof Headers) && !(value instanceof Error)) {
+      try {
+        fields[name] = JSON.parse(redactSecrets(JSON.stringify(value)));
+      } catch {
+        fields[name] = undefined;
+      }
+    }
+  }
+  return error;
 }
 
 /**
  * Turns what an SDK call threw into a medkit error. An abort rethrows the signal's reason, so the
  * runner sees its own timeout error; anything unrecognised (a bug, not the network) is rethrown as is.
  */
-export function toProviderError(error: unknown, context: ProviderContext, signal?: AbortSignal): unknown {
-  if (signal?.aborted) return signal.reason ?? error;
+export function toProviderError(raw: unknown, context: ProviderContext, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason ?? raw;
+  const error = scrubbed(raw);
   const { provider, baseURL, keyVariable, sdk } = context;
   if (error instanceof sdk.APIUserAbortError) return error;
   if (error instanceof sdk.APIConnectionError) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return new ProviderCallError(provider, undefined, `could not reach ${baseURL} (${error.message}${cause})`, {
-      cause: error,
-    });
+    return new ProviderCallError(
+      provider,
+      undefined,
+      `could not reach ${baseURL} (${shortDetail(error.message + cause)})`,
+      {
+        cause: error,
+      },
+    );
   }
   if (error instanceof sdk.APIError) {
     const status = error.status;
@@ -126,7 +178,7 @@ export async function readJsonBody(response: Response, provider: string): Promis
     throw new ProviderCallError(
       provider,
       response.status,
-      `the reply body is not valid JSON (${text.length} bytes, starts ${JSON.stringify(text.slice(0, 60))})`,
+      `the reply body is not valid JSON (${text.length} bytes, starts ${JSON.stringify(redactSecrets(text).slice(0, 60))})`,
       { cause, isRetryable: true },
     );
   }

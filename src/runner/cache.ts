@@ -33,18 +33,47 @@ export class ResponseCache {
     );
   }
 
+  /** The stored output, or undefined; an entry that is not a valid output (written by an older medkit) is a miss. */
   read(key: string): ModelOutput | undefined {
     const row = this.readStatement.get(key);
-    return row ? (JSON.parse(row.value) as ModelOutput) : undefined;
+    if (!row) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(row.value);
+    } catch {
+      return undefined;
+    }
+    return isCacheableOutput(value) ? value : undefined;
   }
 
-  write(key: string, output: ModelOutput): void {
+  /** Stores a valid output; returns false (and stores nothing) for anything else. */
+  write(key: string, output: ModelOutput): boolean {
+    if (!isCacheableOutput(output)) return false;
     this.writeStatement.run(key, JSON.stringify(output), new Date().toISOString());
+    return true;
   }
 
   close(): void {
     this.database.close();
   }
+}
+
+const CACHEABLE_FINISH = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'unknown']);
+
+/**
+ * Whether an output may be replayed from the cache: well-formed, not a failed call, and not empty
+ * (no text, no tool calls, no finish reason: what a reply without `choices` used to become). A replayed
+ * empty reply would turn one bad response into a wrong answer in every later run.
+ */
+export function isCacheableOutput(output: unknown): output is ModelOutput {
+  if (typeof output !== 'object' || output === null) return false;
+  const candidate = output as Partial<ModelOutput>;
+  if (typeof candidate.text !== 'string' || !Array.isArray(candidate.toolCalls)) return false;
+  if (!candidate.toolCalls.every((call) => typeof call?.id === 'string' && typeof call.name === 'string')) return false;
+  if (typeof candidate.finishReason !== 'string' || !CACHEABLE_FINISH.has(candidate.finishReason)) return false;
+  const usage = candidate.usage;
+  if (!usage || !Number.isFinite(usage.inputTokens) || !Number.isFinite(usage.outputTokens)) return false;
+  return !(candidate.text === '' && candidate.toolCalls.length === 0 && candidate.finishReason === 'unknown');
 }
 
 export function cacheKey(model: Model, request: GenerateRequest, draw?: number): string {
@@ -76,7 +105,7 @@ export function withCache(cache: ResponseCache, model: Model, options: CacheOpti
     const hit = cache.read(key);
     if (hit) return { ...hit, cached: true };
     const output = await next(request, signal, call);
-    if (output.finishReason !== 'error') cache.write(key, { ...output, cached: false });
+    cache.write(key, { ...output, cached: false }); // only valid outputs are kept (isCacheableOutput)
     return { ...output, cached: false };
   };
 }

@@ -17,6 +17,7 @@ import {
 import { join } from 'node:path';
 import {
   ConfigError,
+  redactSecrets,
   runSpecSchema,
   sampleRecordSchema,
   SampleFormatError,
@@ -35,7 +36,7 @@ export function unitKey(id: string, epoch: number): string {
 
 function writeJsonAtomic(path: string, value: unknown): void {
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(temporary, redactSecrets(JSON.stringify(value, null, 2)) + '\n');
   renameSync(temporary, path);
 }
 
@@ -45,7 +46,8 @@ export class SampleWriter {
     this.descriptor = openSync(path, 'a');
   }
   append(record: SampleRecord): void {
-    writeSync(this.descriptor, JSON.stringify(record) + '\n');
+    // Keys a provider registered (or shaped like keys) never reach the log, whatever echoed them.
+    writeSync(this.descriptor, redactSecrets(JSON.stringify(record)) + '\n');
   }
   close(): void {
     closeSync(this.descriptor);

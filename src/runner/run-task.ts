@@ -3,7 +3,7 @@
 // summarise. Interrupts (Ctrl-C, an abort) stop new units, drop unfinished ones and leave a run
 // that --resume finishes.
 import type { RunSpec, RunSummary, Sample, SampleRecord, Task, UsageByRole } from '../core/index.js';
-import { emptyUsage, RunFailedError } from '../core/index.js';
+import { emptyUsage, redactSecrets, RunFailedError } from '../core/index.js';
 import type { RoleBindings } from './context.js';
 import { silentProgress, type ProgressReporter } from './progress.js';
 import {
@@ -79,6 +79,15 @@ function metadataNeededBy(task: Task): Set<string> {
       );
   }
   return names;
+}
+
+function emptyDatasetError(spec: RunSpec, dataErrors: readonly string[]): RunFailedError {
+  const args = Object.entries(spec.task.args ?? {}).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  const source = `${spec.benchmark}'s dataset${args.length > 0 ? ` (${args.join(', ')})` : ''}`;
+  if (dataErrors.length === 0) return new RunFailedError(`${source} has no samples (is the file empty?)`);
+  return new RunFailedError(
+    `${source} has no valid samples: all ${dataErrors.length} rows read were invalid; the first: ${dataErrors[0]}`,
+  );
 }
 
 export async function runTask(task: Task, options: RunTaskOptions): Promise<RunSummary> {
@@ -163,11 +172,16 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   }
   await Promise.all(inFlight);
   writer?.close();
+  // A dataset that yields nothing (an empty file, or every row invalid) is an error, not a complete run
+  // of zero samples whose metrics look like an answer.
+  if (failure === undefined && !signal.aborted && samples === 0 && options.limit !== 0)
+    failure = emptyDatasetError(options.spec, options.dataErrors ?? []);
 
   const finished = new Date();
   const status: RunSummary['status'] = failure !== undefined ? 'failed' : signal.aborted ? 'interrupted' : 'complete';
   const notes = [...(options.notes ?? [])];
-  if (failure !== undefined) notes.push(`run stopped: ${failure instanceof Error ? failure.message : String(failure)}`);
+  if (failure !== undefined)
+    notes.push(`run stopped: ${redactSecrets(failure instanceof Error ? failure.message : String(failure))}`);
   if (status === 'interrupted')
     notes.push(`interrupted; finish it with: medkit eval --resume ${options.outDir ?? '<dir>'}`);
   const summaryMetrics = summariseTable(table, task, options.spec.seed);

@@ -62,6 +62,15 @@ export function pyFloatStr(x: number): string {
   return `${sign}${intPart}.${frac || '0'}`;
 }
 
+/** Characters Python's str.isprintable() rejects (repr escapes them); the space is printable. */
+const PY_NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+function pyEscape(code: number): string {
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\U${code.toString(16).padStart(8, '0')}`;
+}
+
 /** Python's repr of a str. */
 export function pyStrRepr(value: string): string {
   const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
@@ -73,7 +82,23 @@ export function pyStrRepr(value: string): string {
     else if (char === '\n') out += '\\n';
     else if (char === '\r') out += '\\r';
     else if (char === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (char !== ' ' && PY_NON_PRINTABLE.test(char)) out += pyEscape(code);
+    else out += char;
+  }
+  return out + quote;
+}
+
+/** Python's repr of bytes: printable ASCII as is, \t \n \r, everything else \xNN. */
+export function pyBytesRepr(value: Uint8Array): string {
+  const quote = value.includes(0x27) && !value.includes(0x22) ? '"' : "'";
+  let out = `b${quote}`;
+  for (const byte of value) {
+    const char = String.fromCharCode(byte);
+    if (char === '\\' || char === quote) out += `\\${char}`;
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (byte < 0x20 || byte >= 0x7f) out += pyEscape(byte);
     else out += char;
   }
   return out + quote;
@@ -85,8 +110,30 @@ export function pyRepr(value: SqlCell | SqlCell[] | undefined): string {
   if (typeof value === 'number') return pyFloatStr(value);
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'string') return pyStrRepr(value);
-  if (value instanceof Uint8Array) return `b${pyStrRepr(Buffer.from(value).toString('latin1'))}`;
+  if (value instanceof Uint8Array) return pyBytesRepr(value);
   return pyTupleRepr(value);
+}
+
+/** Python's str() of a cell: a str as is, anything else as its repr. */
+export function pyStr(value: SqlCell): string {
+  return typeof value === 'string' ? value : pyRepr(value);
+}
+
+/** The characters Python's str.strip() removes (str.isspace()). */
+const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+/** A regular-expression class of Python's whitespace (what `\s` matches in a Python str pattern). */
+export const PY_SPACE_CLASS = `[${PY_SPACE}]`;
+const PY_STRIP = new RegExp(`^${PY_SPACE_CLASS}+|${PY_SPACE_CLASS}+$`, 'g');
+const PY_RSTRIP = new RegExp(`${PY_SPACE_CLASS}+$`);
+
+/** Python's str.strip() with no argument (JavaScript's trim() differs on \x1c-\x1f, \x85 and \ufeff). */
+export function pyStrip(value: string): string {
+  return value.replace(PY_STRIP, '');
+}
+
+/** Python's str.rstrip() with no argument. */
+export function pyRstrip(value: string): string {
+  return value.replace(PY_RSTRIP, '');
 }
 
 export function pyTupleRepr(row: SqlCell[]): string {

@@ -6,8 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { PathRefused, resolveInside } from './paths.js';
+import { redactSecrets, registerSecretsFromEnv } from '../core/index.js';
+import { PathRefused, resolveFileInside, resolveInside } from './paths.js';
 import { RunStore } from './runs.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { registerRatingRoutes } from './routes-ratings.js';
@@ -30,6 +32,9 @@ export interface Viewer {
   ratings: RatingStore;
   close(): void;
 }
+
+/** Request bodies (assignments, ratings) are small JSON; anything larger is refused before it is read. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -69,7 +74,12 @@ export function createViewer(options: ViewerOptions): Viewer {
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (!existsSync(join(webDir, 'index.html'))) throw new Error(`${webDir}: no index.html (the web app folder)`);
   const store = new RunStore(options.runsDir);
-  const ratings = new RatingStore(options.ratingsDb ?? join(store.root, RATINGS_DB));
+  // The default ratings file lives in the runs folder: a symlink there must not make us write elsewhere.
+  const defaultDb = join(store.root, RATINGS_DB);
+  if (!options.ratingsDb && existsSync(defaultDb)) resolveFileInside(store.root, defaultDb);
+  const ratings = new RatingStore(options.ratingsDb ?? defaultDb);
+  // Keys in this process's environment are never echoed, even when an old run log holds one.
+  registerSecretsFromEnv();
   const imageRoots = [store.root, ...(options.imageRoots ?? [])];
   const app = new Hono();
 
@@ -78,6 +88,19 @@ export function createViewer(options: ViewerOptions): Viewer {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
   });
   app.onError((error, c) => errorResponse(c, error));
+
+  // Every JSON answer (run logs, errors, exports) passes through redactSecrets: no API key is echoed.
+  app.use('*', async (c, next) => {
+    await next();
+    const type = c.res.headers.get('content-type') ?? '';
+    if (!/json/i.test(type)) return;
+    const { status } = c.res;
+    const headers = new Headers(c.res.headers);
+    headers.delete('content-length');
+    const text = redactSecrets(await c.res.text());
+    c.res = undefined as unknown as Response; // else Hono copies the old headers (a stale length) onto the new one
+    c.res = new Response(text, { status, headers });
+  });
 
   // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own Host.
   // CSRF: a cross-site form can POST text/plain but not application/json without a preflight we
@@ -103,6 +126,13 @@ export function createViewer(options: ViewerOptions): Viewer {
     }
     return next();
   });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes`, field: '(body)' }, 413),
+    }),
+  );
 
   const serveStatic = (c: Context, relative: string) => {
     if (relative.includes('%')) throw new PathRefused(relative, 'encoded characters');

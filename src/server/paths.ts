@@ -51,6 +51,18 @@ export function resolveInside(root: string, given: string): string {
   return real;
 }
 
+/**
+ * Real path of `file` (a path the server built, e.g. a run's samples.jsonl) when it is a regular file
+ * whose real path lies inside `root`; a symlink leading out of the folder is refused, not followed.
+ */
+export function resolveFileInside(root: string, file: string): string {
+  if (!existsSync(file)) throw new PathRefused(file, 'no such file');
+  const real = realpathSync(file);
+  if (!isInside(realpathSync(root), real)) throw new PathRefused(file, 'symlink leaves the runs folder');
+  if (!statSync(real).isFile()) throw new PathRefused(file, 'not a regular file');
+  return real;
+}
+
 /** Real path of an absolute or relative path recorded in a log, if it lies inside one of `roots`. */
 export function resolveRecorded(recorded: string, bases: readonly string[], roots: readonly string[]): string {
   if (typeof recorded !== 'string' || recorded.length === 0 || recorded.includes('\0'))

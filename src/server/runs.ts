@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import type { MetricResult, RunSpec, RunSummary } from '../core/index.js';
 import { runSpecSchema, runSummarySchema } from '../core/index.js';
 import { SAMPLES_FILE, SPEC_FILE, SUMMARY_FILE } from '../runner/run-dir.js';
-import { NotFound, PathRefused, resolveInside } from './paths.js';
+import { NotFound, PathRefused, resolveFileInside, resolveInside } from './paths.js';
 import { indexSamples, isStale, type SampleIndex } from './sample-index.js';
 
 export interface RunListing {
@@ -67,16 +67,35 @@ export class RunStore {
     return names.sort();
   }
 
-  /** The directory of a run named by a client; throws PathRefused when it is not one. */
+  /**
+   * The directory of a run named by a client; throws PathRefused when it is not one, or when one of
+   * its files (spec.json, samples.jsonl, summary.json) is a symlink to something outside the runs
+   * folder: everything that reads a run (pages, compare, agreement) goes through here.
+   */
   runDir(run: string): string {
     const directory = resolveInside(this.root, run);
     if (!statSync(directory).isDirectory() || !existsSync(join(directory, SPEC_FILE)))
       throw new PathRefused(run, 'not a run directory');
+    for (const name of [SPEC_FILE, SAMPLES_FILE, SUMMARY_FILE]) {
+      const file = join(directory, name);
+      if (!existsSync(file)) continue;
+      try {
+        resolveFileInside(this.root, file);
+      } catch (error) {
+        if (error instanceof PathRefused) throw new PathRefused(`${run}/${name}`, error.reason);
+        throw error;
+      }
+    }
     return directory;
   }
 
+  /** The checked real path of one of a run's files. */
+  runFile(run: string, name: string): string {
+    return resolveFileInside(this.root, join(this.runDir(run), name));
+  }
+
   spec(run: string): RunSpec {
-    const value = readJson(join(this.runDir(run), SPEC_FILE));
+    const value = readJson(this.runFile(run, SPEC_FILE));
     const parsed = runSpecSchema.safeParse(value);
     if (!parsed.success)
       throw new Error(
@@ -88,13 +107,14 @@ export class RunStore {
   summary(run: string): RunSummary | null {
     const path = join(this.runDir(run), SUMMARY_FILE);
     if (!existsSync(path)) return null;
-    const value = readJson(path);
+    const value = readJson(this.runFile(run, SUMMARY_FILE));
     return runSummarySchema.safeParse(value).success ? (value as RunSummary) : null;
   }
 
   index(run: string): SampleIndex {
     const path = join(this.runDir(run), SAMPLES_FILE);
     if (!existsSync(path)) throw new NotFound(`${run}: no ${SAMPLES_FILE} yet`);
+    this.runFile(run, SAMPLES_FILE);
     const previous = this.indexes.get(path);
     if (previous && !isStale(previous)) return previous;
     const index = indexSamples(path, previous);

@@ -232,12 +232,12 @@ test('HealthBench meta-eval: grader vs physician labels, balanced F1 as upstream
 
 test('ADV judge validation: a review template of 2 units per mode, labelled, goes back through judge-agreement', async () => {
   const { reviewTemplate } = await import('../../src/benchmarks/counselbench-eval/review.js');
-  const { parseCsv } = await import('../../src/benchmarks/counselbench-eval/csv.js');
+  const { parseCsvText } = await import('../../src/core/csv-file.js');
   const outDir = join(root, 'adv-judge'); // written by the ADV test above
   const { csv, counts } = reviewTemplate(outDir, { groupKey: 'mode', perGroup: 2, keys: ['triggered'] });
   assert.deepEqual(Object.values(counts), [2, 2, 2, 2, 2, 2]);
   assert.equal(reviewTemplate(outDir, { groupKey: 'mode', perGroup: 2, keys: ['triggered'] }).csv, csv); // seeded
-  const rows = parseCsv(csv);
+  const rows = parseCsvText(csv, 'review.csv');
   assert.deepEqual(rows[0]!.fields, ['id', 'epoch', 'mode', 'question', 'response', 'rater', 'triggered']);
   // A reviewer who agrees with the judge except on one therapy response.
   const labelled = [

@@ -15,7 +15,7 @@ import { counselCommentClassifier } from '../../src/benchmarks/counselbench-eval
 import { readCounselChat, selectCounselBenchQuestions } from '../../src/benchmarks/counselbench-eval/counselchat.js';
 import { readEvalFile } from '../../src/benchmarks/counselbench-eval/loaders.js';
 import { EMBEDDED_QUESTIONS, questionSample } from '../../src/benchmarks/counselbench-eval/questions.js';
-import { parseCsv } from '../../src/benchmarks/counselbench-eval/csv.js';
+import { parseCsvText } from '../../src/core/csv-file.js';
 import { fakeModel, words } from './helpers.js';
 
 const COUNSELCHAT = join(import.meta.dirname, '../../../shared/data/counselchat/20200325_counsel_chat.csv');
@@ -156,7 +156,7 @@ test('benchmark object: embedded dataset, solvers and scorers', async () => {
 });
 
 test('CSV parser: quoted commas, doubled quotes and newlines, CRLF', () => {
-  const rows = parseCsv('a,b,c\r\n1,"x, ""y""\nz",3\n4,,6\n');
+  const rows = parseCsvText('a,b,c\r\n1,"x, ""y""\nz",3\n4,,6\n', 'f.csv');
   assert.deepEqual(
     rows.map((row) => row.fields),
     [
@@ -169,7 +169,10 @@ test('CSV parser: quoted commas, doubled quotes and newlines, CRLF', () => {
     rows.map((row) => row.line),
     [1, 2, 4],
   );
-  assert.throws(() => parseCsv('a\n"open', 'f.csv'), /f\.csv:2: a quoted field is never closed/);
+  assert.throws(
+    () => parseCsvText('a\n"open', 'f.csv'),
+    /f\.csv:2: \(row\): a quoted field opened on this line is never closed/,
+  );
 });
 
 test('CounselChat selection on the real 2020-03-25 CSV', {

@@ -8,7 +8,13 @@ import {
   pyRound,
   pyRowsRepr,
 } from '../../src/scoring/sql-result.js';
-import { adaptReward, answerSpan, increReward, normalizeAnswer } from '../../src/benchmarks/ehr-chatqa/rewards.js';
+import {
+  adaptReward,
+  answerSpan,
+  increReward,
+  NUMBER_WORDS,
+  normalizeAnswer,
+} from '../../src/benchmarks/ehr-chatqa/rewards.js';
 
 test('pyRound matches Python round (ties to even on the exact binary value)', () => {
   assert.equal(pyRound(1.03125, 4), 1.0312); // toFixed gives 1.0313
@@ -124,8 +130,9 @@ test('AdaptQA worked examples of the reference', () => {
 });
 
 test('AdaptQA spans, number words and scopes', () => {
-  assert.equal(answerSpan('x ```answer\n 42\n``` y'), '42\n');
+  assert.equal(answerSpan('x ```answer\n 42\n``` y'), '\n 42\n');
   assert.equal(answerSpan('```\nfoo```'), 'foo');
+  assert.equal(answerSpan('``` \t\nfoo```'), 'foo');
   assert.equal(answerSpan('no tags'), undefined);
   assert.equal(normalizeAnswer('3.0'), '3');
   assert.equal(normalizeAnswer(' 72.666666 '), '72.6667');
@@ -133,6 +140,7 @@ test('AdaptQA spans, number words and scopes', () => {
   // Twelve is not in upstream's table: the word form fails.
   assert.equal(adaptReward([[12]], ['<answer>twelve</answer>']).reward, 0);
   assert.equal(adaptReward([[247]], ['<answer>two hundred and forty-seven</answer>']).reward, 1);
+  assert.equal(adaptReward([[28]], ['<answer>twenty eight</answer>']).reward, 1);
   // Several gold rows must all be contained.
   assert.equal(adaptReward([['a'], ['b']], ['<answer>a and b</answer>']).reward, 1);
   // First passing message wins under 'any'; 'final' reads only the last tagged reply.
@@ -140,4 +148,68 @@ test('AdaptQA spans, number words and scopes', () => {
   assert.deepEqual(adaptReward([[5]], replies).matched, 0);
   assert.equal(adaptReward([[5]], replies, 'final').reward, 0);
   assert.equal(adaptReward([[4]], replies, 'final').reward, 1);
+});
+
+test('AdaptQA span: a bare fence needs a newline after it, as upstream', () => {
+  // Upstream (src/envs/base.py) gives 0: "```19```" opens no span, and there is no <answer>.
+  assert.equal(answerSpan('The count is ```19```'), undefined);
+  assert.equal(adaptReward([[19]], ['The count is ```19```']).reward, 0);
+  // Upstream gives 1: the code fence opens no span (no newline after ```), the <answer> tag does.
+  assert.equal(answerSpan('```python\nx``` <answer>19</answer>'), '19');
+  assert.equal(adaptReward([[19]], ['```python\nx``` <answer>19</answer>']).reward, 1);
+  assert.equal(adaptReward([[19]], ['Here:\n```\n19\n```']).reward, 1);
+  assert.equal(adaptReward([[19]], ['```answer19```']).reward, 1);
+});
+
+test("AdaptQA number words are upstream's table exactly", () => {
+  // numeric_to_words of upstream src/envs/base.py (commit 5696da8c), as a set of (words, digits).
+  const upstream = [
+    ['two hundred and forty-seven', '247'],
+    ['two hundred forty-seven', '247'],
+    ['six hundred and fifty-nine', '659'],
+    ['six hundred fifty-nine', '659'],
+    ['thirty five', '35'],
+    ['thirty-five', '35'],
+    ['forty-eight', '48'],
+    ['forty eight', '48'],
+    ['thirty-seven', '37'],
+    ['thirty seven', '37'],
+    ['twenty-eight', '28'],
+    ['twenty eight', '28'],
+    ['seventy-two', '72'],
+    ['seventy two', '72'],
+    ['eleven', '11'],
+    ['thirty', '30'],
+    ['three', '3'],
+    ['four', '4'],
+    ['five', '5'],
+    ['six', '6'],
+    ['seven', '7'],
+    ['eight', '8'],
+    ['nine', '9'],
+    ['ten', '10'],
+    ['fourteen', '14'],
+    ['sixteen', '16'],
+    ['nineteen', '19'],
+    ['zero', '0'],
+    ['two', '2'],
+    ['one', '1'],
+  ];
+  assert.deepEqual(Object.entries(NUMBER_WORDS).sort(), upstream.sort());
+  // Not in the table: space forms of the hundreds, and prototype keys.
+  assert.equal(adaptReward([[247]], ['<answer>two hundred forty seven</answer>']).reward, 0);
+  assert.equal(adaptReward([['constructor']], ['<answer>constructor</answer>']).reward, 1);
+  assert.equal(adaptReward([[5]], ['<answer>toString</answer>']).reward, 0);
+});
+
+test('AdaptQA leftover check follows Python strip/rstrip', () => {
+  // rstrip('.') removes every trailing dot; strip() removes Python whitespace (\x1c-\x1f, \x85 too).
+  assert.equal(adaptReward([[5]], ['<answer>5..</answer>']).reward, 1);
+  assert.equal(adaptReward([[5]], ['<answer>\x1c5\x85</answer>']).reward, 1);
+  assert.equal(adaptReward([[5]], ['<answer>\ufeff5</answer>']).reward, 0); // not whitespace in Python
+  // Golds are deleted longest first, once each.
+  assert.equal(adaptReward([['a'], ['ab']], ['<answer>ab, a</answer>']).reward, 1);
+  // No gold rows: upstream scores a reply whose span leaves nothing (validate flags such tasks).
+  assert.equal(adaptReward([], ['<answer> and </answer>']).reward, 1);
+  assert.equal(adaptReward([], ['<answer>x</answer>']).reward, 0);
 });

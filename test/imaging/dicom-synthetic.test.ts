@@ -113,18 +113,18 @@ test('bad files: truncated, corrupt, empty, missing, zero-size, unsupported synt
     decodeDicom(await encodeDicom({ rows: 0, columns: 16, pixels: new Int16Array(0) }), 'zero.dcm'),
     /zero\.dcm: image has zero size/,
   );
-  const lossless = await encodeDicom({
+  const htj2k = await encodeDicom({
     rows: 4,
     columns: 4,
     pixels: new Uint8Array(16),
-    transferSyntax: '1.2.840.10008.1.2.4.70',
+    transferSyntax: '1.2.840.10008.1.2.4.201',
   });
-  await assert.rejects(decodeDicom(lossless, 'ljpeg.dcm'), (error: unknown) => {
+  await assert.rejects(decodeDicom(htj2k, 'htj2k.dcm'), (error: unknown) => {
     assert.ok(error instanceof UnsupportedTransferSyntaxError);
-    assert.equal(error.uid, '1.2.840.10008.1.2.4.70');
+    assert.equal(error.uid, '1.2.840.10008.1.2.4.201');
     assert.match(
       error.message,
-      /^ljpeg\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.4\.70 \(JPEG Lossless, Non-Hierarchical, First-Order Prediction/,
+      /^htj2k\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.4\.201 \(High-Throughput JPEG 2000/,
     );
     return true;
   });

@@ -5,14 +5,52 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SampleFormatError } from '../../src/core/errors.js';
-import { loadHetionet, loadPrimeKg, parseCsvLine } from '../../src/kg/loaders.js';
+import { loadHetionet, loadPrimeKg } from '../../src/kg/loaders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medkit-kg-'));
 const HEADER = 'relation,display_relation,x_index,x_id,x_type,x_name,x_source,y_index,y_id,y_type,y_name,y_source';
 
-test('parseCsvLine handles quotes and doubled quotes', () => {
-  assert.deepEqual(parseCsvLine('a,"b, c","d ""e"""'), ['a', 'b, c', 'd "e"']);
-  assert.equal(parseCsvLine('a,"open'), null);
+test('PrimeKG kg.csv through csv-parse: BOM, CRLF, quoted commas, quotes and newlines, blank lines', async () => {
+  const file = join(dir, 'quoted.csv');
+  const rows = [
+    HEADER,
+    'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,"pain, ""acute""",MONDO',
+    '',
+    'indication,indication,10,DB00945,drug,Aspirin,DrugBank,31,124,disease,"two\r\nlines",MONDO',
+    'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2',
+  ];
+  writeFileSync(file, `\uFEFF${rows.join('\r\n')}\r\n`);
+  const seen: SampleFormatError[] = [];
+  const { graph, stats } = await loadPrimeKg(file, { lenient: true, onError: (error) => seen.push(error) });
+  assert.equal(stats.rows, 2);
+  assert.equal(graph.nodeName(graph.indexOf('30')), 'pain, "acute"');
+  assert.equal(graph.nodeName(graph.indexOf('31')), 'two\r\nlines');
+  // The short row starts on line 6: the quoted CRLF on line 4 is one row over two lines.
+  assert.deepEqual(
+    seen.map((error) => error.message),
+    [`${file}:6: row: expected 12 fields, found 11`],
+  );
+});
+
+test('PrimeKG: an unterminated quote is a data error naming file:line, also in lenient mode', async () => {
+  const file = join(dir, 'open-quote.csv');
+  writeFileSync(
+    file,
+    [
+      HEADER,
+      'drug_protein,target,10,DB00945,drug,Aspirin,DrugBank,20,5743,gene/protein,PTGS2,NCBI',
+      'indication,indication,10,DB00945,drug,Aspirin,DrugBank,30,123,disease,"pain, acute,MONDO',
+      'drug_protein,target,20,5743,gene/protein,PTGS2,NCBI,10,DB00945,drug,Aspirin,DrugBank',
+    ].join('\n'),
+  );
+  for (const lenient of [false, true]) {
+    await assert.rejects(loadPrimeKg(file, { lenient }), (error: unknown) => {
+      assert.ok(error instanceof SampleFormatError, String(error));
+      assert.equal(error.line, 3);
+      assert.match(error.message, /open-quote\.csv:3: \(row\): a quoted field opened on this line is never closed/);
+      return true;
+    });
+  }
 });
 
 test('PrimeKG kg.csv: nodes, relations with display, reverse rows, xrefs', async () => {

@@ -190,6 +190,8 @@ describe('anthropicModel: faults and keys', () => {
     { fault: { type: 'malformed-json' }, status: 200, isRetryable: true, retryAfterMs: undefined },
     { fault: { type: 'truncated' }, status: undefined, isRetryable: true, retryAfterMs: undefined },
     { fault: { type: 'disconnect' }, status: undefined, isRetryable: true, retryAfterMs: undefined },
+    // A 200 with no content blocks and no stop reason carries no answer: retried, never an empty answer.
+    { fault: { type: 'empty-reply' }, status: 200, isRetryable: true, retryAfterMs: undefined },
   ] as const;
   for (const expected of cases) {
     test(`${JSON.stringify(expected.fault)} → status ${expected.status}, retryable ${expected.isRetryable}`, async () => {

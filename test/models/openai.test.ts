@@ -276,6 +276,9 @@ describe('openaiModel: faults become ProviderCallError with the retry decision',
     { fault: { type: 'malformed-json' }, status: 200, isRetryable: true, retryAfterMs: undefined },
     { fault: { type: 'truncated' }, status: undefined, isRetryable: true, retryAfterMs: undefined },
     { fault: { type: 'disconnect' }, status: undefined, isRetryable: true, retryAfterMs: undefined },
+    // A 200 with `choices: []` or a choice without a message carries no answer: retried, never an empty answer.
+    { fault: { type: 'empty-reply' }, status: 200, isRetryable: true, retryAfterMs: undefined },
+    { fault: { type: 'empty-reply', shape: 'no-message' }, status: 200, isRetryable: true, retryAfterMs: undefined },
   ] as const;
   for (const expected of cases) {
     test(`${JSON.stringify(expected.fault)} → status ${expected.status}, retryable ${expected.isRetryable}`, async () => {

@@ -24,7 +24,7 @@ after(async () => {
 test('providers lists name, description and example for `medkit list`', () => {
   assert.deepEqual(
     providers.map((provider) => provider.name),
-    ['openai', 'anthropic', 'llama', 'scripted'],
+    ['openai', 'anthropic', 'llama', 'reference-vision', 'scripted'],
   );
   for (const provider of providers) {
     assert.ok(provider.description.length > 10);
@@ -65,7 +65,7 @@ test('unknown providers, missing prefixes and missing names → ConfigError list
   const cases: [string, RegExp][] = [
     [
       'gemini:pro',
-      /^unknown model provider 'gemini' in 'gemini:pro'; known providers: openai, anthropic, llama, scripted$/,
+      /^unknown model provider 'gemini' in 'gemini:pro'; known providers: openai, anthropic, llama, reference-vision, scripted$/,
     ],
     ['gpt-4o', /^model 'gpt-4o' needs a provider prefix, e\.g\. openai:gpt-4o; known providers: /],
     ['openai', /^model 'openai' needs a name after the provider, e\.g\. openai:gpt-4o-mini$/],
@@ -94,4 +94,9 @@ test('medkit/models re-exports every provider and the registry', () => {
   ]) {
     assert.ok(name in models, name);
   }
+});
+
+test('reference-vision needs no name; its options follow the colon', () => {
+  assert.deepEqual(parseModelSpec('reference-vision'), { provider: 'reference-vision', name: '' });
+  assert.deepEqual(parseModelSpec('reference-vision:res=96'), { provider: 'reference-vision', name: 'res=96' });
 });

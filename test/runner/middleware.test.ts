@@ -132,3 +132,50 @@ test('the cache: deterministic calls hit across epochs; sampled calls only when 
     cache.close();
   }
 });
+
+test('an empty reply is retried through the runner and never cached; only valid outputs are replayed', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { ResponseCache, withCache, cacheKey, isCacheableOutput } = await import('../../src/runner/cache.js');
+  const { openaiModel } = await import('../../src/models/openai.js');
+  const { startLoopbackServer } = await import('../support/loopback-server.js');
+  const server = await startLoopbackServer({ script: 'the answer' });
+  const cache = new ResponseCache(join(mkdtempSync(join(tmpdir(), 'medkit-cache-')), 'responses.sqlite'));
+  try {
+    const model = openaiModel({ model: 'm', baseURL: server.baseURL });
+    const generate = composeMiddleware(model, [withCache(cache, model), withRetry(fast)]);
+    const signal = new AbortController().signal;
+    server.setFaults([{ type: 'empty-reply' }, { type: 'empty-reply', shape: 'no-message' }]);
+    const output = await generate(request, signal, { sampleId: 's1', epoch: 1 });
+    assert.equal(output.text, 'the answer');
+    assert.equal(server.requests.length, 3, 'two empty replies, then the answer');
+    assert.equal(cache.read(cacheKey(model, request))?.text, 'the answer');
+
+    // What an empty `choices` list used to become must not be stored, nor replayed when an old cache holds it.
+    const empty: ModelOutput = {
+      text: '',
+      toolCalls: [],
+      finishReason: 'unknown',
+      usage: { inputTokens: 0, outputTokens: 0 },
+    };
+    assert.equal(isCacheableOutput(empty), false);
+    assert.equal(isCacheableOutput({ ...ok, finishReason: 'error' }), false);
+    assert.equal(isCacheableOutput({ text: 'x' }), false);
+    assert.equal(cache.write('k-empty', empty), false);
+    assert.equal(cache.read('k-empty'), undefined);
+    const other: GenerateRequest = { messages: [{ role: 'user', content: 'other' }], config: {} };
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(cache.path);
+    raw
+      .prepare('INSERT INTO responses (key, value, created) VALUES (?, ?, ?)')
+      .run(cacheKey(model, other), JSON.stringify(empty), new Date().toISOString());
+    raw.close();
+    const fresh = await generate(other, signal, { sampleId: 's2', epoch: 1 });
+    assert.equal(fresh.cached, false, 'an invalid stored entry is a miss');
+    assert.equal(fresh.text, 'the answer');
+  } finally {
+    cache.close();
+    await server.close();
+  }
+});

@@ -36,8 +36,10 @@ export type Fault =
   | { type: 'latency'; ms: number }
   /** 429; `retryAfter` goes in Retry-After as given (seconds or an HTTP date), `retryAfterMs` in retry-after-ms. */
   | { type: 'rate-limit'; retryAfter?: string; retryAfterMs?: number }
-  /** 500, or another status. */
-  | { type: 'server-error'; status?: number; retryAfter?: string }
+  /** 500, or another status; `echoKey` puts the API key the request sent into the error text, as some proxies do. */
+  | { type: 'server-error'; status?: number; retryAfter?: string; echoKey?: boolean }
+  /** 200 whose body has no answer: `choices: []` (OpenAI) or `content: []` with no stop reason (Anthropic); `no-message`: a choice without a message. */
+  | { type: 'empty-reply'; shape?: 'no-choices' | 'no-message' }
   /** Read the request and never answer (until close()). */
   | { type: 'hang' }
   /** 200 with a body (or stream event) that is not JSON. */
@@ -282,16 +284,31 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       }
       case 'server-error': {
         const status = fault.status ?? 500;
+        const sentKey =
+          request.headers['x-api-key'] ?? String(request.headers.authorization ?? '').replace(/^Bearer /, '');
         sendJson(
           response,
           status,
-          errorBody(errorApi, status, `loopback server error ${status}`),
+          errorBody(errorApi, status, `loopback server error ${status}${fault.echoKey ? ` for key ${sentKey}` : ''}`),
           fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
         );
         return;
       }
     }
 
+    if (fault?.type === 'empty-reply' && endpoint === 'chat') {
+      const base = { id: 'empty', model: body.model ?? 'loopback' };
+      if (api === 'anthropic')
+        sendJson(response, 200, { ...base, type: 'message', role: 'assistant', content: [], stop_reason: null });
+      else
+        sendJson(response, 200, {
+          ...base,
+          object: 'chat.completion',
+          created: 1_700_000_000,
+          choices: fault.shape === 'no-message' ? [{ index: 0, finish_reason: 'stop' }] : [],
+        });
+      return;
+    }
     if (endpoint === 'embeddings') {
       const inputs: string[] = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')];
       const data = inputs.map((input, index) => {

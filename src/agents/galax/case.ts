@@ -2,7 +2,14 @@
 // lists, KG disease proteins and relations) and, optionally, per-gene omics values. Validated with
 // zod; errors name the file (or sample), the line where known, and the field.
 import { z } from 'zod';
-import { SampleFormatError, parseJsonLinesText, type JsonValue, type Sample } from '../../core/index.js';
+import {
+  SampleFormatError,
+  parseJsonFile,
+  parseJsonLinesText,
+  stripBom,
+  type JsonValue,
+  type Sample,
+} from '../../core/index.js';
 
 const symbolList = z.array(z.string().min(1));
 const omicsValues = z.record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number'));
@@ -79,15 +86,10 @@ export function caseOfSample(sample: Sample): TargetCase {
 
 /** Parses omics profiles from JSON text (one object, an array, or JSON lines). */
 export function parseOmicsProfiles(text: string, file: string): OmicsProfile[] {
-  const trimmed = text.trim();
+  const trimmed = stripBom(text).trim();
   if (trimmed === '') throw new SampleFormatError(file, 1, '(file)', 'empty file: expected omics profiles');
   if (trimmed.startsWith('[') || (!trimmed.includes('\n') && trimmed.startsWith('{'))) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch (error) {
-      throw new SampleFormatError(file, 1, '(file)', `not JSON: ${(error as Error).message}`);
-    }
+    const parsed = parseJsonFile(file, text); // a syntax error names line:column
     if (!Array.isArray(parsed)) return [parseWith(omicsProfileSchema, parsed, file, 1)];
     return parsed.map((item, index) => parseWith(omicsProfileSchema, item, file, 1, `[${index}]`));
   }

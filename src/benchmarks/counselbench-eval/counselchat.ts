@@ -5,8 +5,7 @@
 // random (pandas, random_state=42), medkit takes file order — documented in README.md.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { ConfigError, SampleFormatError, type Sample } from '../../core/index.js';
-import { csvRecords } from './csv.js';
+import { ConfigError, SampleFormatError, csvRecords, type Sample } from '../../core/index.js';
 import { MAX_WORDS, wordCount } from './prompts.js';
 import { questionInput } from './questions.js';
 

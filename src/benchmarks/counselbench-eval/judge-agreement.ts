@@ -6,9 +6,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, SampleFormatError, runSpecSchema, sampleRecordSchema } from '../../core/index.js';
+import {
+  ConfigError,
+  SampleFormatError,
+  csvRecords,
+  parseJsonLinesText,
+  runSpecSchema,
+  sampleRecordSchema,
+} from '../../core/index.js';
 import type { CliCommand } from '../../cli/command.js';
-import { csvRecords } from './csv.js';
 import { formatAgreement, judgeAgreement, unitOf, type HumanRating, type JudgeValues } from './agreement.js';
 import { reviewTemplate } from './review.js';
 import { aggregateScores } from './aggregate.js';
@@ -122,14 +128,11 @@ export function readHumanRatings(
   const text = readFileSync(file, 'utf8');
   const rows: { line: number; values: Record<string, unknown> }[] = [];
   if (file.endsWith('.jsonl') || file.endsWith('.json')) {
-    text.split('\n').forEach((line, index) => {
-      if (line.trim() === '') return;
-      try {
-        rows.push({ line: index + 1, values: JSON.parse(line) as Record<string, unknown> });
-      } catch {
-        throw new SampleFormatError(file, index + 1, '(whole line)', 'is not JSON');
-      }
-    });
+    for (const { value, at } of parseJsonLinesText(text, file)) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new SampleFormatError(file, at.line, '(whole line)', 'expected a JSON object');
+      rows.push({ line: at.line, values: value as Record<string, unknown> });
+    }
   } else rows.push(...csvRecords(text, file).records);
   const ratings: HumanRating[] = [];
   const errors: string[] = [];

@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import {
   ConfigError,
   SampleFormatError,
+  csvRecords,
   defineLoader,
   parseJsonLinesText,
   type JsonObject,
   type Sample,
 } from '../../core/index.js';
-import { csvRecords } from './csv.js';
 import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
 import { questionInput } from './questions.js';
 import { DIMENSIONS, UNSURE, expertRecordSchema, type ExpertRecord } from './ratings.js';

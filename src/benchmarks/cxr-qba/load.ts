@@ -11,6 +11,7 @@ import {
   defineLoader,
   imageFromPath,
   mediaTypeForPath,
+  parseJsonFile as parseWholeJsonFile,
   textPart,
   userMessage,
   type JsonObject,
@@ -96,11 +97,7 @@ function parseJsonFile(file: string): { value: unknown; text: string } {
   } catch (error) {
     throw new SampleFormatError(file, 1, '(file)', `cannot read: ${(error as Error).message}`);
   }
-  try {
-    return { value: JSON.parse(text), text };
-  } catch (error) {
-    throw new SampleFormatError(file, 1, '(file)', `is not JSON (${(error as Error).message})`);
-  }
+  return { value: parseWholeJsonFile(file, text), text }; // BOM accepted; a syntax error names line:column
 }
 
 function lineOf(text: string, needle: string): number {

@@ -7,7 +7,7 @@ import { defineLoader } from '../../core/index.js';
 import type { CliCommand } from '../../cli/command.js';
 import { openReadOnly } from './db.js';
 import { taskToSample } from './index.js';
-import { databasePath, settingsFrom } from './solver.js';
+import { databasePath, settingsFrom } from './settings.js';
 import { ensureTaskFiles, readTaskFile, upstreamPaths, validateTasks, type TaskProblem } from './tasks.js';
 
 export interface ValidateReport {

@@ -8,7 +8,7 @@ import { generateMimic } from './gen-mimic.js';
 import type { DbId } from './schema.js';
 
 /** Bump when the generator's output changes; the cache folder is keyed by it. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const GENERATOR_SEED = 20250923;
 
 export const DB_FILES: Record<DbId, string> = { mimic_iv_star: 'mimic_iv_star.sqlite', eicu_star: 'eicu_star.sqlite' };

@@ -33,6 +33,7 @@ export const EICU_PATIENTS = 120;
 const HOSPITALS = 8;
 
 export function generateEicu(db: Database.Database, seed: number): Record<string, number> {
+  db.pragma('foreign_keys = OFF'); // the upstream keys reference non-unique columns: documentation only
   db.exec(EICU_DDL);
   const rng = createRng(seed);
   const w = new TableWriter();

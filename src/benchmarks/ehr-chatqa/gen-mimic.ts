@@ -43,6 +43,7 @@ interface Admission {
 }
 
 export function generateMimic(db: Database.Database, seed: number): Record<string, number> {
+  db.pragma('foreign_keys = OFF'); // the upstream keys reference non-unique columns: documentation only
   db.exec(MIMIC_DDL);
   const rng = createRng(seed);
   const w = new TableWriter();

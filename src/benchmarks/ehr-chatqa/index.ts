@@ -1,9 +1,10 @@
 // EHR-ChatQA: a tool-calling DB agent serves a simulated clinician over star-schema MIMIC-IV and
 // eICU databases (synthetic by default, a user's upstream checkout with --arg upstreamDir=DIR).
-import { defineBenchmark, type BenchmarkOptions, type Sample } from '../../core/index.js';
+import { ConfigError, defineBenchmark, type BenchmarkOptions, type Sample } from '../../core/index.js';
 import { ehrMetrics, GROUP_KEYS } from './metrics.js';
 import type { DbId } from './schema.js';
-import { databasePath, ehrScorer, ehrSolver, settingsFrom } from './solver.js';
+import { databasePath, EHR_ARGS, settingsFrom } from './settings.js';
+import { ehrScorer, ehrSolver, missingTurnsProblem } from './solver.js';
 import { ensureTaskFiles, readTaskFile, taskKey, upstreamPaths } from './tasks.js';
 import type { EhrTask } from './task-types.js';
 
@@ -40,7 +41,8 @@ export function loadTasks(options: BenchmarkOptions): { tasks: EhrTask[]; dbPath
 
 export const ehrChatqa = defineBenchmark({
   name: 'ehr-chatqa',
-  version: 1,
+  // 2: upstream DDL types and keys, column_search and AdaptQA spans as upstream, the user_turns check.
+  version: 2,
   description:
     'EHR-ChatQA: an agent answers a simulated clinician over star-schema MIMIC-IV/eICU SQLite databases with six tools (IncreQA: re-executed SQL; AdaptQA: <answer> containment). Synthetic databases and tasks by default.',
   tags: ['ehr-agent', 'text-to-sql', 'multi-turn'],
@@ -64,19 +66,35 @@ export const ehrChatqa = defineBenchmark({
     user: "the scripted user speaks each task's user_turns",
     validator: 'episodes are not validated or re-run',
   },
-  generateConfig: { temperature: 0 },
-  argsHelp: {
-    database: 'mimic | eicu | both (default both)',
-    taskType: 'increqa | adaptqa | both (default both)',
-    rewardScope: 'any (upstream: any executed query / any tagged reply counts) | final (only the last)',
-    upstreamDir:
-      'a checkout of glee4810/EHR-ChatQA: reads src/envs/<db>/<db>.sqlite and eval_{incre,adapt}.jsonl from it',
-    maxSteps: 'agent steps per episode (default 30)',
-    agentTimeS: 'cumulative agent model time per episode, seconds (default 600)',
-    maxRetry: 're-runs of episodes the validator blames on the user (default 10)',
-    sqlTimeout: 'sql_execute timeout cap, seconds (default 60)',
-    userVerify: 'true | false: the LLM user verifier and reflections (default true)',
-    embeddings:
-      "ngram (offline character n-grams, default) | a role (e.g. agent) whose provider's embedding endpoint indexes values for value_similarity_search",
+  preflight(options, roles) {
+    const settings = settingsFrom(options);
+    if (roles.includes('user')) {
+      if (settings.scriptedUser === 'instruction')
+        throw new ConfigError(
+          "--arg user=instruction is the scripted user's non-interactive mode and cannot be combined with --role user=<provider:model>: drop one of them",
+        );
+      return {};
+    }
+    if (settings.scriptedUser === 'instruction') {
+      const what =
+        "the scripted user sends each task's whole hidden instruction as its first message, asks for a double-check, then ends";
+      return {
+        notes: [
+          `NON-INTERACTIVE run (--arg user=instruction): ${what}. This is an easier benchmark than EHR-ChatQA, whose LLM user reveals the instruction step by step; scores are not comparable with interactive runs.`,
+        ],
+        roleFallbacks: { user: `${what} (non-interactive)` },
+      };
+    }
+    const problem = missingTurnsProblem(loadTasks(options).tasks);
+    if (problem !== undefined) throw new ConfigError(problem);
+    return {};
   },
+  generateConfig: { temperature: 0 },
+  args: EHR_ARGS,
+  argsHelp: Object.fromEntries(
+    Object.entries(EHR_ARGS.shape).map(([key, schema]) => {
+      const fallback = (schema as { def?: { defaultValue?: unknown } }).def?.defaultValue;
+      return [key, `${schema.description ?? ''}${fallback === undefined ? '' : ` (default ${String(fallback)})`}`];
+    }),
+  ),
 });

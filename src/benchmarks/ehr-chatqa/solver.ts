@@ -5,85 +5,20 @@ import type { BenchmarkOptions, JsonObject, Score, Scorer, Solver, SolverContext
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, MODEL_ROLES, type ModelRole } from '../../core/index.js';
-import { ensureDatabase, openReadOnly } from './db.js';
+import { openReadOnly } from './db.js';
 import { runEpisode, type Episode } from './env.js';
 import { toolCallingAgent } from './agent.js';
 import { baselineAgent } from './baseline.js';
 import { agentSystemPrompt } from './prompts.js';
-import { adaptReward, increReward, type ExecutedQuery, type RewardScope } from './rewards.js';
+import { adaptReward, increReward, type ExecutedQuery } from './rewards.js';
 import { SIMILARITY_COLUMNS, type DbId } from './schema.js';
-import { upstreamPaths } from './tasks.js';
+import { taskKey } from './tasks.js';
+import { databasePath, type EhrSettings, settingsFrom } from './settings.js';
 import type { EhrTask } from './task-types.js';
 import { EhrTools } from './tools.js';
 import { llmUser, scriptedUser } from './users.js';
 import { validateEpisode, type Validation } from './validator.js';
 import { ngramEmbeddings, ValueIndex, type EmbeddingProvider } from './value-index.js';
-
-export interface EhrSettings {
-  databases: DbId[];
-  taskTypes: ('incre' | 'adapt')[];
-  rewardScope: RewardScope;
-  maxSteps: number;
-  agentTimeMs: number;
-  maxRetry: number;
-  sqlTimeoutS: number;
-  userVerify: boolean;
-  /** 'ngram' (offline default) or a role whose provider embeds values for value_similarity_search. */
-  embeddings: string;
-  upstreamDir?: string;
-  cacheDir: string;
-}
-
-export function settingsFrom(options: BenchmarkOptions): EhrSettings {
-  const args = options.args;
-  const get = (key: string) => (args[key] === undefined || args[key] === null ? undefined : String(args[key]));
-  const database = get('database') ?? 'both';
-  const databases: Record<string, DbId[]> = {
-    mimic: ['mimic_iv_star'],
-    eicu: ['eicu_star'],
-    both: ['mimic_iv_star', 'eicu_star'],
-    mimic_iv_star: ['mimic_iv_star'],
-    eicu_star: ['eicu_star'],
-  };
-  if (!databases[database]) throw new ConfigError(`--arg database=${database}: expected mimic, eicu or both`);
-  const taskType = (get('taskType') ?? 'both').toLowerCase();
-  const types: Record<string, ('incre' | 'adapt')[]> = {
-    increqa: ['incre'],
-    incre: ['incre'],
-    adaptqa: ['adapt'],
-    adapt: ['adapt'],
-    both: ['incre', 'adapt'],
-  };
-  if (!types[taskType]) throw new ConfigError(`--arg taskType=${taskType}: expected increqa, adaptqa or both`);
-  const scope = get('rewardScope') ?? get('reward-scope') ?? 'any';
-  if (scope !== 'any' && scope !== 'final') throw new ConfigError(`--arg rewardScope=${scope}: expected any or final`);
-  const number = (key: string, fallback: number) => {
-    const value = get(key);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0)
-      throw new ConfigError(`--arg ${key}=${value}: expected a positive number`);
-    return parsed;
-  };
-  const upstreamDir = get('upstreamDir') ?? get('upstream-dir');
-  return {
-    databases: databases[database]!,
-    taskTypes: types[taskType]!,
-    rewardScope: scope,
-    maxSteps: number('maxSteps', 30),
-    agentTimeMs: number('agentTimeS', 600) * 1000,
-    maxRetry: number('maxRetry', 10),
-    sqlTimeoutS: number('sqlTimeout', 60),
-    userVerify: get('userVerify') !== 'false',
-    embeddings: get('embeddings') ?? 'ngram',
-    cacheDir: options.cacheDir,
-    ...(upstreamDir ? { upstreamDir } : {}),
-  };
-}
-
-export function databasePath(settings: Pick<EhrSettings, 'upstreamDir' | 'cacheDir'>, dbId: DbId): string {
-  return settings.upstreamDir ? upstreamPaths(settings.upstreamDir, dbId).db : ensureDatabase(settings.cacheDir, dbId);
-}
 
 /** An upstream checkout's own `db_rules.txt`, when it has one (else medkit's paraphrase). */
 function upstreamDbRules(settings: EhrSettings, dbId: DbId): string | undefined {
@@ -91,6 +26,9 @@ function upstreamDbRules(settings: EhrSettings, dbId: DbId): string | undefined 
   const path = join(settings.upstreamDir, 'src', 'envs', dbId, 'db_rules.txt');
   return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
 }
+
+/** Bytes of rows a re-executed query may return for the IncreQA comparison (upstream: unlimited). */
+export const REWARD_RESULT_BYTES = 64 * 1024 * 1024;
 
 const environments = new Map<string, Promise<EhrTools>>();
 
@@ -157,6 +95,25 @@ function episodeSummary(episode: Episode): JsonObject {
   };
 }
 
+/**
+ * Why a run without a user model cannot use these tasks, or undefined. Upstream task files have no
+ * user_turns: a scripted user would have to send the hidden instruction, an easier, non-interactive
+ * benchmark; that needs the explicit opt-in `--arg user=instruction`.
+ */
+export function missingTurnsProblem(tasks: EhrTask[]): string | undefined {
+  const without = tasks.filter((task) => !task.user_turns?.length);
+  if (without.length === 0) return undefined;
+  return `${without.length} of ${tasks.length} tasks (e.g. ${taskKey(without[0]!)}) have no user_turns and no user model was given: give a simulated user with --role user=<provider:model> (EHR-ChatQA's protocol: an LLM user reveals the hidden instruction step by step). Without one the scripted user could only send each task's whole hidden instruction, an easier, non-interactive benchmark; to run that variant on purpose, add --arg user=instruction`;
+}
+
+/** What the scripted user says: the task's user_turns, or (opt-in) its whole hidden instruction. */
+function scriptedTurns(settings: EhrSettings, task: EhrTask): string[] {
+  if (settings.scriptedUser === 'instruction') return [task.instruction];
+  const problem = missingTurnsProblem([task]);
+  if (problem !== undefined) throw new ConfigError(problem);
+  return task.user_turns!;
+}
+
 export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent'): Solver {
   const settings = settingsFrom(options);
   return {
@@ -167,6 +124,7 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
       agentTimeMs: settings.agentTimeMs,
       maxRetry: settings.maxRetry,
       userVerify: settings.userVerify,
+      scriptedUser: settings.scriptedUser,
     },
     async solve(state, context) {
       const task = state.sample.metadata?.task as unknown as EhrTask;
@@ -176,10 +134,14 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
       const systemPrompt = agentSystemPrompt(task.db_id, task.task_type, upstreamDbRules(settings, task.db_id));
       const useAgentModel = mode === 'agent' && context.hasRole('agent');
       const useUserModel = context.hasRole('user');
+      const script = useUserModel ? [] : scriptedTurns(settings, task);
       if (!useUserModel)
         context.record({
           type: 'info',
-          message: "no user model given: the scripted user speaks the task's user_turns",
+          message:
+            settings.scriptedUser === 'instruction'
+              ? `NON-INTERACTIVE (--arg user=instruction): no user model given, so the scripted user sends the task's whole hidden instruction as its first message`
+              : "no user model given: the scripted user speaks the task's user_turns",
         });
       if (mode === 'agent' && !useAgentModel)
         context.record({ type: 'info', message: 'no agent model given: the baseline agent answers' });
@@ -194,7 +156,7 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
         const agent = useAgentModel ? toolCallingAgent(context) : baselineAgent(task.db_id, task.task_type);
         const user = useUserModel
           ? llmUser(context, { instruction: task.instruction, mistakes, verify: settings.userVerify })
-          : scriptedUser(task.user_turns ?? [task.instruction]);
+          : scriptedUser(script);
         episode = await runEpisode({
           systemPrompt,
           tools,
@@ -226,7 +188,7 @@ export function ehrSolver(options: BenchmarkOptions, mode: 'baseline' | 'agent')
         ...state.metadata,
         ...episodeSummary(episode),
         agent: useAgentModel ? 'tool-calling' : 'baseline',
-        user: useUserModel ? 'llm' : 'scripted',
+        user: useUserModel ? 'llm' : settings.scriptedUser === 'instruction' ? 'scripted-instruction' : 'scripted',
         retry: retryReasons.length,
         retryReasons,
         retryExhausted,
@@ -307,8 +269,13 @@ export function ehrScorer(options: BenchmarkOptions): Scorer {
           timeoutMs: settings.sqlTimeoutS * 1000,
           keep: 100_000,
           cap: 100_000,
+          maxBytes: REWARD_RESULT_BYTES,
         });
-        return outcome.ok ? { query, rows: outcome.rows } : { query, error: outcome.error };
+        if (!outcome.ok) return { query, error: outcome.error };
+        // Upstream compares the first 100 rows after sorting: a cut result could compare wrongly.
+        if (outcome.bytesCapped)
+          return { query, error: `result over the ${REWARD_RESULT_BYTES}-byte cap: not compared` };
+        return { query, rows: outcome.rows };
       };
       const rewards = await episodeRewards(task, metadata, run);
       const value = settings.rewardScope === 'final' ? rewards.final : rewards.any;

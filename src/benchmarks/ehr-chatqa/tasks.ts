@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { SampleFormatError } from '../../core/index.js';
+import { parseJsonFile, SampleFormatError } from '../../core/index.js';
 import { createRng, hashSeed } from '../../stats/random.js';
 import { normalizeRows } from '../../scoring/sql-result.js';
 import { ensureDatabase, GENERATOR_SEED, openReadOnly, syntheticDir } from './db.js';
@@ -79,12 +79,7 @@ const taskSchema = z.object({
 /** Reads a task file (a JSON array, whatever its suffix). Errors name the file, the line, the task id and the field. */
 export function readTaskFile(path: string): EhrTask[] {
   const text = readFileSync(path, 'utf8');
-  let items: unknown;
-  try {
-    items = JSON.parse(text);
-  } catch (error) {
-    throw new SampleFormatError(path, 1, '(file)', `not valid JSON: ${(error as Error).message}`);
-  }
+  const items = parseJsonFile(path, text); // BOM accepted; a syntax error names line:column
   if (!Array.isArray(items)) throw new SampleFormatError(path, 1, '(file)', 'expected a JSON array of tasks');
   const seen = new Set<string>();
   return items.map((item, index) => {

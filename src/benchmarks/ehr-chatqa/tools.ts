@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { defineTool, toolSpec, type Tool, type ToolSpec } from '../../core/index.js';
-import { pyRepr, pyRowsRepr, pyStrRepr, type SqlCell } from '../../scoring/sql-result.js';
+import { pyRepr, pyRowsRepr, pyRstrip, pyStr, pyStrip, pyStrRepr, type SqlCell } from '../../scoring/sql-result.js';
 import { openReadOnly } from './db.js';
 import type { SqlRunner } from '../../scoring/sql-sandbox.js';
 import { sharedRunner } from '../../scoring/sql-sandbox.js';
@@ -35,10 +35,8 @@ export interface ToolOutcome {
   durationMs: number;
 }
 
-/** Python's str() of a cell (sample rows in column_search). */
-function pyStr(cell: SqlCell): string {
-  return typeof cell === 'string' ? cell : pyRepr(cell);
-}
+/** Bytes of rows a tool sends to the agent (upstream: unlimited); the rest is counted in a note. */
+export const TOOL_RESULT_BYTES = 1024 * 1024;
 
 export class EhrTools {
   readonly db: Database.Database;
@@ -138,18 +136,24 @@ export class EhrTools {
     return [...this.tables.keys()].join(', ');
   }
 
+  /**
+   * Upstream's column_search, byte for byte: each comma-separated name (stripped) gets a CREATE TABLE
+   * rebuilt from PRAGMA table_info / foreign_key_list / index_list plus 3 sample rows, or its own error
+   * line; blocks are joined by two blank lines. Names are matched case-insensitively against the schema
+   * (upstream interpolates them into SQL) and shown as the agent wrote them, as upstream does.
+   */
   columnSearch(tableNames: string): string {
-    const names = tableNames
+    return tableNames
       .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean);
-    const unknown = names.filter((name) => !this.tables.has(name));
-    if (unknown.length > 0)
-      return `Error: table_names {${[...new Set(unknown)].map(pyStrRepr).join(', ')}} not found in database`;
-    return names.map((name) => this.tableInfo(name)).join('\n\n\n');
+      .map((name) => {
+        const shown = pyStrip(name);
+        const table = [...this.tables.keys()].find((known) => known.toLowerCase() === shown.toLowerCase());
+        return table ? this.tableInfo(table, shown) : `Error: table_names {'${shown}'} not found in database`;
+      })
+      .join('\n\n\n');
   }
 
-  private tableInfo(table: string): string {
+  private tableInfo(table: string, shown: string): string {
     const columns = this.db.prepare(`PRAGMA table_info("${table}")`).all() as {
       name: string;
       type: string;
@@ -157,44 +161,34 @@ export class EhrTools {
       pk: number;
     }[];
     const keys = this.db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as {
-      id: number;
-      seq: number;
       table: string;
       from: string;
-      to: string;
+      to: string | null;
     }[];
-    const indexes = this.db.prepare(`PRAGMA index_list("${table}")`).all() as {
-      name: string;
-      unique: number;
-      origin: string;
-    }[];
-    const type = (raw: string) => raw.toUpperCase().replace(/INT(?!EGER)/g, 'INTEGER');
-    const lines = columns.map((c) => `${c.name} ${type(c.type)}${c.notnull ? ' NOT NULL' : ''}`);
-    const pk = columns
-      .filter((c) => c.pk > 0)
-      .sort((a, b) => a.pk - b.pk)
-      .map((c) => c.name);
-    if (pk.length > 0) lines.push(`PRIMARY KEY (${pk.join(', ')})`);
-    const byId = new Map<number, typeof keys>();
-    for (const key of keys) byId.set(key.id, [...(byId.get(key.id) ?? []), key]);
-    for (const group of [...byId.values()].reverse()) {
-      const sorted = group.sort((a, b) => a.seq - b.seq);
-      lines.push(
-        `FOREIGN KEY(${sorted.map((k) => k.from).join(', ')}) REFERENCES ${sorted[0]!.table} (${sorted.map((k) => k.to).join(', ')})`,
-      );
+    const indexes = this.db.prepare(`PRAGMA index_list("${table}")`).all() as { name: string; origin: string }[];
+    // Upstream quirks kept: every "INT" becomes "INTEGER" (BIGINT -> BIGINTEGER), any TIMESTAMP type is
+    // TIMESTAMP, primary-key columns in table order, one FOREIGN KEY line per PRAGMA row (a composite key
+    // gives one line per column), UNIQUE shows an index's first column only.
+    const type = (declared: string) => {
+      const upper = declared ? declared.toUpperCase().replaceAll('INT', 'INTEGER') : '';
+      return upper.includes('TIMESTAMP') ? 'TIMESTAMP' : upper;
+    };
+    let schema = `CREATE TABLE ${shown} (`;
+    schema += columns.map((c) => pyRstrip(`\n\t${c.name} ${type(c.type)} ${c.notnull ? 'NOT NULL' : ''}`)).join(',');
+    const primary = columns.filter((c) => c.pk > 0).map((c) => c.name);
+    if (primary.length > 0) schema += `,\n\tPRIMARY KEY (${primary.join(', ')})`;
+    for (const key of keys) schema += `,\n\tFOREIGN KEY (${key.from}) REFERENCES ${key.table} (${key.to ?? 'None'})`;
+    for (const index of indexes.filter((i) => i.origin === 'u')) {
+      const first = this.db.prepare(`PRAGMA index_info("${index.name.replaceAll('"', '""')}")`).get() as
+        | { name: string | null }
+        | undefined;
+      if (first) schema += `,\n\tUNIQUE (${first.name ?? 'None'})`;
     }
-    for (const index of indexes.filter((i) => i.unique && i.origin === 'u')) {
-      const cols = (this.db.prepare(`PRAGMA index_info("${index.name}")`).all() as { name: string }[]).map(
-        (c) => c.name,
-      );
-      lines.push(`UNIQUE (${cols.join(', ')})`);
-    }
+    schema = `${schema.replace(/[,\n]+$/, '')}\n)`;
     const statement = this.db.prepare(`SELECT * FROM "${table}" LIMIT 3`).raw(true);
     statement.safeIntegers(true);
-    const sample = (statement.all() as SqlCell[][]).map((row) =>
-      row.map((cell) => pyStr(cell).slice(0, 100)).join('\t'),
-    );
-    return `CREATE TABLE ${table} (\n\t${lines.join(', \n\t')}\n)\n\n/*\n3 rows from ${table} table:\n${columns.map((c) => c.name).join('\t')}\n${sample.join('\n')}\n*/`;
+    const sample = (statement.all() as SqlCell[][]).map((row) => row.map(pyStr).join('\t'));
+    return `${schema}\n/*\n3 rows from ${shown} table:\n${columns.map((c) => c.name).join('\t')}\n${sample.join('\n')}\n*/`;
   }
 
   /** The name check upstream lacks: returns an error text, or undefined when table.column exists. */
@@ -205,24 +199,24 @@ export class EhrTools {
     return undefined;
   }
 
-  valueSubstringSearch(table: string, column: string, value: string, k = 100): string {
+  /** Runs in the SQL sandbox like sql_execute (a LIKE pattern is agent text: it gets the same timeout). */
+  async valueSubstringSearch(table: string, column: string, value: string, k = 100): Promise<string> {
     const problem = this.checkColumn(table, column);
     if (problem) return `Error retrieving matching values: ${problem}`;
-    try {
-      const statement = this.db
-        .prepare(`SELECT DISTINCT "${column}" FROM "${table}" WHERE "${column}" LIKE ? COLLATE NOCASE LIMIT ?`)
-        .raw(true);
-      statement.safeIntegers(true);
-      const values = [
-        ...new Set(
-          (statement.all(`%${value}%`, k) as SqlCell[][]).map((row) => row[0]).filter((cell) => cell !== null),
-        ),
-      ];
-      if (values.length === 0) return `No values in ${table}.${column} contain '${value}'.`;
-      return `Values in ${table}.${column} containing '${value}': [${values.map((cell) => pyRepr(cell)).join(', ')}].`;
-    } catch (error) {
-      return `Error retrieving matching values: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    const outcome = await this.runner.execute(
+      `SELECT DISTINCT "${column}" FROM "${table}" WHERE "${column}" LIKE ? COLLATE NOCASE LIMIT ?`,
+      {
+        timeoutMs: (this.options.maxTimeoutS ?? 60) * 1000,
+        keep: k,
+        params: [`%${value}%`, k],
+        maxBytes: TOOL_RESULT_BYTES,
+      },
+    );
+    if (!outcome.ok)
+      return `Error retrieving matching values: ${outcome.timedOut ? 'the search timed out' : outcome.error}`;
+    const values = [...new Set(outcome.rows.map((row) => row[0]).filter((cell) => cell !== null))];
+    if (values.length === 0) return `No values in ${table}.${column} contain '${value}'.`;
+    return `Values in ${table}.${column} containing '${value}': [${values.map((cell) => pyRepr(cell)).join(', ')}].`;
   }
 
   async valueSimilaritySearch(table: string, column: string, value: string, k = 100): Promise<string> {
@@ -240,15 +234,22 @@ export class EhrTools {
 
   async sqlExecute(query: string, k = 100, timeoutS = 60): Promise<string> {
     const timeout = Math.min(timeoutS, this.options.maxTimeoutS ?? 60);
-    const outcome = await this.runner.execute(query, { timeoutMs: timeout * 1000, keep: k });
+    const outcome = await this.runner.execute(query, {
+      timeoutMs: timeout * 1000,
+      keep: k,
+      maxBytes: TOOL_RESULT_BYTES,
+    });
     if (!outcome.ok)
       return outcome.timedOut
         ? `Error: Query execution timed out after ${formatSeconds(timeout)} seconds`
         : `Error: ${outcome.error}`;
-    const text = pyRowsRepr(outcome.rows.slice(0, k));
+    const shown = outcome.rows.slice(0, k);
+    const text = pyRowsRepr(shown);
+    const total = outcome.truncated ? `at least ${outcome.total}` : String(outcome.total);
+    if (outcome.bytesCapped)
+      return `${text}\n\nNote: There are ${outcome.total - shown.length} results not shown (out of ${total} total results); output is capped at ${TOOL_RESULT_BYTES} bytes.`;
     if (outcome.total <= k) return text;
-    const more = outcome.truncated ? `at least ${outcome.total}` : String(outcome.total);
-    return `${text}\n\nNote: There are ${outcome.total - k} results not shown (out of ${more} total results).`;
+    return `${text}\n\nNote: There are ${outcome.total - k} results not shown (out of ${total} total results).`;
   }
 
   async webSearchTool(query: string): Promise<string> {

@@ -6,6 +6,7 @@ import { createReadStream, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { CliCommand } from '../../cli/command.js';
+import { stripBom } from '../../core/index.js';
 import { ACCEPT_MIN_SCORE, acceptItem, scoreRubric, type VerifierOutput } from './rubric.js';
 
 export interface RubricFilterResult {
@@ -35,8 +36,9 @@ export async function filterRubricFile(
   const result: RubricFilterResult = { read: 0, kept: 0, unscorable: 0, badLines: [] };
   const kept: string[] = [];
   let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+  for await (const raw of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     line++;
+    const text = line === 1 ? stripBom(raw) : raw;
     if (!text.trim()) continue;
     let record: Record<string, unknown>;
     try {

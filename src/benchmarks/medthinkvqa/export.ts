@@ -6,7 +6,7 @@ import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { ConfigError } from '../../core/index.js';
+import { ConfigError, stripBom } from '../../core/index.js';
 import type { CliCommand } from '../../cli/command.js';
 
 export interface Prediction {
@@ -29,7 +29,7 @@ function readRow(source: string, cache: Map<string, string[]>): Record<string, u
   let lines = cache.get(file!);
   if (!lines) {
     try {
-      lines = readFileSync(file!, 'utf8').split('\n');
+      lines = stripBom(readFileSync(file!, 'utf8')).split('\n');
     } catch (error) {
       throw new ConfigError(`${file}: cannot read the test file the run used (${(error as Error).message})`);
     }

@@ -5,7 +5,7 @@
 // Target-QA itself is DepMap-derived (non-commercial) and is never shipped.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { defineLoader, SampleFormatError, type JsonValue, type Sample } from '../../core/index.js';
+import { defineLoader, parseJsonFile, SampleFormatError, type JsonValue, type Sample } from '../../core/index.js';
 import { targetQuestion, type TargetCaseJson } from './prompt.js';
 
 const symbols = z.union([z.array(z.string()), z.literal('non-existed').transform(() => [] as string[])]);
@@ -51,14 +51,7 @@ export function parseTargetQa(
   file: string,
   options: { lenient?: boolean; onError?: (error: Error) => void } = {},
 ): Sample[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : 1;
-    throw new SampleFormatError(file, line, '(file)', `not JSON: ${(error as Error).message}`);
-  }
+  const parsed = parseJsonFile(file, text); // BOM accepted; a syntax error names line:column
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new SampleFormatError(file, 1, '(root)', 'expected an object keyed by sample id');
   }

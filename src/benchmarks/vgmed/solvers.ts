@@ -9,6 +9,7 @@ import {
   userMessage,
   imageFromPath,
   mediaTypeForPath,
+  stripBom,
   type Solver,
   type TaskState,
 } from '../../core/index.js';
@@ -92,7 +93,7 @@ export interface AttentionEntry {
 export function readAttentionFile(path: string): Map<string, AttentionEntry> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = stripBom(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new ConfigError(`${path}: cannot read the attention file (${(error as Error).message})`);
   }
