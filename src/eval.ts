@@ -34,6 +34,7 @@ import {
 } from './runner/middleware.js';
 import { createProgress, silentProgress, type ProgressReporter } from './runner/progress.js';
 import { readRunSpec } from './runner/run-dir.js';
+import { benchmarkSource, isBenchmarkFile, loadBenchmarkFile } from './resolve-benchmark.js';
 import { runTask } from './runner/run-task.js';
 
 export const BASELINE = 'baseline';
@@ -81,6 +82,11 @@ export function findBenchmark(name: string): Benchmark {
     );
   }
   return benchmark;
+}
+
+/** A registered benchmark name, a task file (.yaml) or a benchmark module (.ts / .js): `medkit eval <this>`. */
+export async function resolveBenchmark(reference: string): Promise<Benchmark> {
+  return isBenchmarkFile(reference) ? loadBenchmarkFile(reference) : findBenchmark(reference);
 }
 
 /** The solver for a run: baseline without a model, else --solver (the benchmark's or an agent), else default. */
@@ -139,14 +145,21 @@ export async function buildTask(
   };
 }
 
+const sourceOf = (benchmark: Benchmark) => {
+  const source = benchmarkSource(benchmark);
+  return source ? { source } : {};
+};
+
 export async function runEval(options: EvalOptions): Promise<RunSummary> {
   let resumed: RunSpec | undefined;
   if (options.resume) resumed = readRunSpec(options.resume);
-  const benchmark = resumed
-    ? findBenchmark(resumed.benchmark)
-    : typeof options.benchmark === 'string'
-      ? findBenchmark(options.benchmark)
-      : options.benchmark;
+  // A resumed run finds its benchmark again by name, or by the task file or module it came from.
+  const benchmark =
+    resumed && typeof options.benchmark !== 'object'
+      ? await resolveBenchmark(resumed.task.source ?? resumed.benchmark)
+      : typeof options.benchmark === 'string'
+        ? await resolveBenchmark(options.benchmark)
+        : options.benchmark;
   const seed = resumed?.seed ?? options.seed ?? 0;
   const args = (resumed?.task.args as JsonObject | undefined) ?? options.args ?? {};
   const requested: Partial<Record<ModelRole, string | Model>> = resumed
@@ -219,6 +232,10 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       resumed?.epochs ?? options.epochs,
       generateConfig,
     );
+    // An agent picked as the solver adds its own scorers and task metrics (e.g. KGARevion's KG coverage).
+    const agent = benchmark.solvers[solverName] ? undefined : agents[solverName];
+    if (agent?.scorers) task.scorers.push(...agent.scorers(benchmarkOptions));
+    if (agent?.metrics) task.metrics = [...(task.metrics ?? []), ...agent.metrics(benchmarkOptions)];
     const preflight = (await benchmark.preflight?.(benchmarkOptions, Object.keys(roles) as ModelRole[])) ?? {};
     const notes: string[] = [];
     if (!hasAgentModel) {
@@ -241,7 +258,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       logFormat: LOG_FORMAT_VERSION,
       runId: randomUUID(),
       benchmark: benchmark.name,
-      task: { name: task.name, version: task.version, args },
+      task: { name: task.name, version: task.version, args, ...sourceOf(benchmark) },
       plan: {
         solver: { name: solver.name, params: solver.params },
         scorers: task.scorers.map((scorer) => ({ name: scorer.name, params: scorer.params })),

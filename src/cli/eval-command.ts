@@ -33,7 +33,10 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('run a benchmark; without --model its non-LLM baseline answers (and the output says so)')
-    .argument('[benchmark]', 'benchmark name (medkit list); not needed with --resume')
+    .argument(
+      '[benchmark]',
+      'benchmark name (medkit list), task file (.yaml) or module (.ts, .js); not needed with --resume',
+    )
     .option(
       '-m, --model <provider:model>',
       'model for the agent role: openai:<model>, anthropic:<model>, llama:<file.gguf>, scripted:<file>, or baseline',

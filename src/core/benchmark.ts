@@ -91,6 +91,10 @@ export interface Agent {
   roles?: ModelRole[];
   /** The agent's own declared `--arg` options (merged with the benchmark's). */
   args?: ArgsSchema;
+  /** Scorers the agent adds to any benchmark it runs on (e.g. how much of its evidence was checked). */
+  scorers?: (options: BenchmarkOptions) => Scorer[];
+  /** Task metrics the agent adds to any benchmark it runs on. */
+  metrics?: (options: BenchmarkOptions) => Metric[];
 }
 
 /** What the shared tags promise, quoted when an agent refuses a benchmark. */

@@ -15,7 +15,8 @@ export interface RunSpec {
   logFormat: number;
   runId: string;
   benchmark: string;
-  task: { name: string; version: number; args: JsonObject };
+  /** `source`: the task file or module (absolute path) of a benchmark that is not registered; --resume loads it. */
+  task: { name: string; version: number; args: JsonObject; source?: string };
   /** Solver and scorers with their params, so the run can be rebuilt from its log. */
   plan: { solver: { name: string; params: JsonObject }; scorers: { name: string; params: JsonObject }[] };
   /** Model string per role; 'baseline (non-LLM)' where the benchmark's baseline solver answered. */

@@ -22,6 +22,11 @@ export interface MetricResult {
   /** Units left out (null values) and why, so aggregates say what they dropped. */
   dropped?: number;
   note?: string;
+  /**
+   * A line the runner copies into the run notes (the terminal prints them): a warning a reader must
+   * not miss (most triplets went unchecked) or how a model behind the metric was obtained.
+   */
+  runNote?: string;
 }
 
 export interface MetricContext {

@@ -95,6 +95,11 @@ export interface Score {
 export interface Scorer {
   readonly name: string;
   readonly params: JsonObject;
+  /**
+   * false when a 0/1 value is not a success (a judge's "Yes, the failure occurred", a constant
+   * marker): the summary then reports no pass@k / pass^k rows for its keys. Default true.
+   */
+  readonly successRates?: boolean;
   score(state: TaskState, context: SolverContext): Promise<Score>;
 }
 

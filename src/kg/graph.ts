@@ -1,6 +1,7 @@
 // The graph store: interned node ids, types and relations; edges in two CSR arrays (out and in),
 // each row sorted by neighbour, so PrimeKG (129k nodes, 8.1M edge rows) fits in ~100 MB of typed
 // arrays plus the node strings. Build once with GraphBuilder, then query; the graph is immutable.
+import { createHash } from 'node:crypto';
 
 /** A relation as stored: PrimeKG's `relation` with its `display_relation` (drug_protein/target...). */
 export interface RelationInfo {
@@ -227,6 +228,7 @@ export class KnowledgeGraph {
   private readonly parts: GraphParts;
   private typeIndex?: Map<number, Uint32Array>;
   private nameIndex?: Map<string, number[]>;
+  private hash?: string;
   /** Scratch stamps for traversals (see subgraph.ts); one traversal at a time. */
   stamps?: Uint32Array;
   stampGeneration = 0;
@@ -393,6 +395,23 @@ export class KnowledgeGraph {
     const heads = new Uint32Array(neighbours.length);
     for (let i = 0; i < this.nodeCount; i++) heads.fill(i, offsets[i], offsets[i + 1]);
     return { heads, relations, tails: neighbours };
+  }
+
+  /**
+   * SHA-256 of what KG embeddings depend on: node ids in index order, relations, and every edge row.
+   * Two graphs with the same hash get the same embeddings, so trained models are cached under it.
+   */
+  contentHash(): string {
+    if (this.hash === undefined) {
+      const hash = createHash('sha256');
+      hash.update(`nodes ${this.nodeCount}\n${this.parts.ids.join('\n')}\n`);
+      hash.update(`relations ${this.relations.map((r) => `${r.name}\t${r.display}`).join('\n')}\n`);
+      const { offsets, neighbours, relations } = this.parts.out;
+      for (const array of [offsets, neighbours, relations])
+        hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+      this.hash = hash.digest('hex');
+    }
+    return this.hash;
   }
 
   /** Bytes held in typed arrays (strings and maps excluded). */

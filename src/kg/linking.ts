@@ -1,6 +1,8 @@
-// Entity linking (names, synonyms, cross-references, fuzzy trigram + edit-distance scores) and
-// relation linking onto KGARevion's 18 relations. Pure TS; replaces upstream's scispaCy/UMLS linker
-// and UMLSBert relation embeddings (see src/agents/kgarevion/README.md).
+// Entity linking (names, synonyms, cross-references, normalised forms; fuzzy trigram + edit-distance
+// scores only when asked) and relation linking onto KGARevion's 18 relations. Pure TS; replaces
+// upstream's scispaCy/UMLS linker and UMLSBert relation embeddings (see src/agents/kgarevion/README.md).
+// Fuzzy matching is off by default because it merges distinct entities (prednisolone → Prednisone
+// at 0.75, insulins → Insulin glargine): a wrong link then "verifies" a triplet about another drug.
 import type { KnowledgeGraph } from './graph.js';
 import { KGAREVION_RELATIONS, RELATION_SCHEMA, kgarevionRelationOf, type KgarevionRelation } from './schema.js';
 
@@ -8,17 +10,43 @@ export interface LinkCandidate {
   node: number;
   name: string;
   type: string;
-  /** 1 = exact name or cross-reference; synonyms 0.97; fuzzy matches below 0.9. */
+  /** 1 = exact name or cross-reference; synonyms 0.97; normalised forms 0.95; fuzzy matches below 0.9. */
   score: number;
-  matchedOn: 'name' | 'synonym' | 'xref' | 'fuzzy';
+  matchedOn: 'name' | 'synonym' | 'xref' | 'normalised' | 'fuzzy';
   matchedText: string;
 }
 
 export interface LinkOptions {
   types?: readonly string[];
   limit?: number;
-  /** Fuzzy candidates under this score are dropped (default 0.6). */
-  minScore?: number;
+  /**
+   * Fuzzy matching (trigram Dice + edit distance) when no exact, synonym, cross-reference or normalised
+   * form matches, keeping candidates scoring at least this (e.g. 0.85). Off when undefined (default).
+   */
+  fuzzy?: number;
+}
+
+/** Score of a normalised-form match (plural and spacing differences only). */
+export const NORMALISED_SCORE = 0.95;
+
+/**
+ * A second, looser key for exact lookup: each word of the link key singularised ("statins" →
+ * "statin", "arteries" → "artery"; words ending in ss/us/is kept) and the spaces removed ("beta
+ * blocker" = "beta-blocker" = "betablocker"). Only whole-key equality counts, never similarity.
+ */
+export function normalisedKey(key: string): string {
+  return key
+    .split(' ')
+    .map((word) =>
+      word.length <= 3 || /(ss|us|is)$/.test(word)
+        ? word
+        : word.endsWith('ies')
+          ? `${word.slice(0, -3)}y`
+          : word.endsWith('s')
+            ? word.slice(0, -1)
+            : word,
+    )
+    .join('');
 }
 
 /** Lower case, accents and possessives removed, punctuation as spaces. */
@@ -55,6 +83,7 @@ export function levenshteinRatio(a: string, b: string): number {
 
 export class EntityLinker {
   private readonly exact = new Map<string, { node: number; on: 'name' | 'synonym'; text: string }[]>();
+  private readonly normalised = new Map<string, { node: number; text: string }[]>();
   private readonly xref = new Map<string, number[]>();
   private readonly keys: { key: string; node: number; text: string }[] = [];
   private readonly gramIndex = new Map<string, number[]>();
@@ -66,6 +95,10 @@ export class EntityLinker {
       const list = this.exact.get(key) ?? [];
       if (!list.some((entry) => entry.node === node)) list.push({ node, on, text });
       this.exact.set(key, list);
+      const loose = normalisedKey(key);
+      const looseList = this.normalised.get(loose) ?? [];
+      if (!looseList.some((entry) => entry.node === node)) looseList.push({ node, text });
+      this.normalised.set(loose, looseList);
       const id = this.keys.length;
       this.keys.push({ key, node, text });
       for (const gram of trigrams(key)) {
@@ -87,10 +120,9 @@ export class EntityLinker {
     }
   }
 
-  /** Candidates, best first. Exact name/synonym/xref hits come before fuzzy ones. */
+  /** Candidates, best first: exact name/synonym/xref hits, else normalised forms, else (only with `fuzzy`) fuzzy ones. */
   link(text: string, options: LinkOptions = {}): LinkCandidate[] {
     const limit = options.limit ?? 5;
-    const minScore = options.minScore ?? 0.6;
     const typeOk = (node: number) => !options.types || options.types.includes(this.graph.nodeType(node));
     const out = new Map<number, LinkCandidate>();
     const offer = (candidate: LinkCandidate) => {
@@ -116,7 +148,11 @@ export class EntityLinker {
     const key = linkKey(text);
     for (const hit of this.exact.get(key) ?? [])
       offer(candidate(hit.node, hit.on === 'name' ? 1 : 0.97, hit.on, hit.text));
-    if (out.size === 0 && key.length >= 3) {
+    if (out.size === 0 && key.length >= 3)
+      for (const hit of this.normalised.get(normalisedKey(key)) ?? [])
+        offer(candidate(hit.node, NORMALISED_SCORE, 'normalised', hit.text));
+    const fuzzy = options.fuzzy;
+    if (out.size === 0 && key.length >= 3 && fuzzy !== undefined) {
       const shared = new Map<number, number>();
       const grams = trigrams(key);
       for (const gram of grams)
@@ -125,14 +161,14 @@ export class EntityLinker {
       for (const [id, count] of shared) {
         const entry = this.keys[id]!;
         const dice = (2 * count) / (grams.length + trigrams(entry.key).length);
-        if (dice < minScore * 0.6) continue;
+        if (dice < fuzzy * 0.6) continue;
         scored.push([id, dice]);
       }
       scored.sort((a, b) => b[1] - a[1]);
       for (const [id, dice] of scored.slice(0, 50)) {
         const entry = this.keys[id]!;
         const score = 0.9 * (0.5 * dice + 0.5 * levenshteinRatio(key, entry.key));
-        if (score >= minScore) offer(candidate(entry.node, Number(score.toFixed(4)), 'fuzzy', entry.text));
+        if (score >= fuzzy) offer(candidate(entry.node, Number(score.toFixed(4)), 'fuzzy', entry.text));
       }
     }
     return [...out.values()].sort((a, b) => b.score - a.score || a.node - b.node).slice(0, limit);

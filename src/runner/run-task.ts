@@ -185,6 +185,7 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   if (status === 'interrupted')
     notes.push(`interrupted; finish it with: medkit eval --resume ${options.outDir ?? '<dir>'}`);
   const summaryMetrics = summariseTable(table, task, options.spec.seed);
+  for (const result of summaryMetrics.taskMetrics) if (result.runNote) notes.push(`${result.name}: ${result.runNote}`);
   const summary: RunSummary = {
     logFormat: options.spec.logFormat,
     runId: options.spec.runId,

@@ -5,7 +5,7 @@
 //   IoU = |P∩T| / |P∪T|   IoP = |P∩T| / |P| (intersection over prediction)   IoT = |P∩T| / |T|
 // Two aggregates, always labelled: `micro` pools pixel areas over items (sum ∩ / sum ∪ ...), and
 // `hit rate @t` is the share of items whose per-item overlap is >= t (default 0.3).
-import type { Metric, MetricResult, ScoredUnit } from '../core/index.js';
+import type { Metric, MetricResult, ScoredUnit, Scorer } from '../core/index.js';
 import { microOverlap, overlapFromCounts, type Box, type Overlap } from '../imaging/boxes.js';
 
 /** A pixel xyxy box (src/imaging's `Box`) with an optional label. */
@@ -162,4 +162,35 @@ export function extractBoxes(text: string): PixelBox[] {
     x2: Number(match[3]),
     y2: Number(match[4]),
   }));
+}
+
+/**
+ * Scorer `box_iou`: the boxes a model wrote (extractBoxes) against the target boxes (the same shapes, as
+ * JSON), as {iou, iop, iot, hit@threshold}; pixel counts go to metadata for `boxOverlapMicroMetric`.
+ * An answer with no box scores 0 (a miss), a sample without target boxes is not scored.
+ */
+export function boxIouScorer({ threshold = 0.3 }: { threshold?: number } = {}): Scorer {
+  return {
+    name: 'box_iou',
+    params: { threshold, boxes: 'pixel xyxy; union of boxes per side' },
+    async score(state) {
+      const target = extractBoxes(JSON.stringify(state.sample.target ?? null));
+      if (target.length === 0) return { value: null, explanation: 'the sample has no target boxes' };
+      const predicted = extractBoxes(state.output.text);
+      const overlap = boxSetOverlap(predicted, target);
+      return {
+        value: {
+          iou: overlap.iou,
+          iop: overlap.iop,
+          iot: overlap.iot,
+          [`hit@${threshold}`]: overlap.iou >= threshold ? 1 : 0,
+        },
+        answer: JSON.stringify(predicted.map((box) => [box.x1, box.y1, box.x2, box.y2])),
+        explanation: predicted.length
+          ? `${predicted.length} predicted box(es) vs ${target.length} target box(es): IoU ${overlap.iou.toFixed(3)}`
+          : 'no box found in the answer (scored as no overlap)',
+        metadata: overlapMetadata(overlap),
+      };
+    },
+  };
 }

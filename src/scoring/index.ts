@@ -9,4 +9,6 @@ export * from './jury.js';
 export * from './rouge.js';
 export * from './rubric.js';
 export * from './sql-result.js';
+export * from './sql-scorer.js';
 export * from './step-judge.js';
+export * from './text-match.js';

@@ -2,6 +2,7 @@
 // Tokenisation follows Google's rouge_score default (lowercase, every run of characters other
 // than a-z and 0-9 is a separator, no stemming), so numbers can be checked against it.
 // ROUGE-Lsum (union LCS over sentences) is not implemented.
+import { targetValues, type Scorer } from '../core/index.js';
 
 export interface RougeScore {
   precision: number;
@@ -52,4 +53,22 @@ export function rougeLMax(candidate: string, references: readonly string[]): Rou
     if (score.f1 > best.f1) best = score;
   }
   return best;
+}
+
+/** Scorer `rouge_l`: ROUGE-L F1 of the answer against the best of the sample's targets (precision, recall in metadata). */
+export function rougeScorer(): Scorer {
+  return {
+    name: 'rouge_l',
+    params: { variant: 'ROUGE-L F1, rouge_score tokenizer, no stemming, best over targets' },
+    async score(state) {
+      const references = targetValues(state.sample).filter((text) => text.trim() !== '');
+      if (references.length === 0) return { value: null, explanation: 'the sample has no reference text' };
+      const best = rougeLMax(state.output.text, references);
+      return {
+        value: best.f1,
+        explanation: `ROUGE-L F1 ${best.f1.toFixed(3)} (P ${best.precision.toFixed(3)}, R ${best.recall.toFixed(3)})`,
+        metadata: { precision: best.precision, recall: best.recall },
+      };
+    },
+  };
 }

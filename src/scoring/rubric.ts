@@ -218,17 +218,44 @@ export function rubricExampleMetrics(
   return metrics;
 }
 
+/**
+ * The keys an example's value would have (overall_score, its example tags, its rubric tags with
+ * positive points), all null: an example that could not be graded is dropped from exactly those
+ * rows, and stays out of the rows of tags it does not have.
+ */
+export function unscoredValue(items: readonly RubricItem[], exampleTags: readonly string[] = []): Record<string, null> {
+  const value: Record<string, null> = { overall_score: null };
+  for (const tag of exampleTags) value[tag] = null;
+  for (const tag of Object.keys(
+    rubricTagScores(
+      items,
+      items.map(() => true),
+    ),
+  ))
+    value[tag] = null;
+  return value;
+}
+
 export interface RubricGraderOptions extends GradeOptions {
   /** Where the rubric is in the sample (default metadata.rubrics). */
   rubricsOf?: (state: TaskState) => RubricItem[];
   exampleTagsOf?: (state: TaskState) => string[];
 }
 
-/** The conversation the grader sees: the sample's turns, then the completion as the assistant's turn. */
+/**
+ * The conversation the grader sees, as upstream's `actual_queried_prompt_messages`: the messages
+ * actually sent to the responder (a system message its solver added included), then the completion
+ * as the assistant's turn. A solver that sent nothing (a given completion) leaves the sample's turns.
+ */
 export function gradedConversation(state: TaskState): ConversationTurn[] {
   const turns: ConversationTurn[] = [];
+  const sent = state.messages.at(-1)?.role === 'assistant' ? state.messages.slice(0, -1) : state.messages;
   const input =
-    typeof state.sample.input === 'string' ? [{ role: 'user', content: state.sample.input }] : state.sample.input;
+    sent.length > 0
+      ? sent
+      : typeof state.sample.input === 'string'
+        ? [{ role: 'user' as const, content: state.sample.input }]
+        : state.sample.input;
   for (const message of input) {
     const content =
       typeof message.content === 'string'
@@ -261,7 +288,7 @@ export function rubricGrader(options: RubricGraderOptions = {}): Scorer {
       if (items.length === 0) return { value: null, explanation: 'the sample has no rubric items' };
       if (!context.hasRole('grader'))
         return {
-          value: null,
+          value: unscoredValue(items, exampleTagsOf(state)),
           explanation: 'rubric grading needs a grader model: --role grader=<provider:model>',
           metadata: { skipped: 'no grader role' },
         };
@@ -293,7 +320,7 @@ export function rubricGrader(options: RubricGraderOptions = {}): Scorer {
         const explanation = `${failed.length} of ${grades.length} rubric items have no grade, so the example is not scored: ${failed.map((grade) => `${formatRubricItem(grade.item)}: ${grade.error}`).join('; ')}`;
         context.record({ type: 'info', message: explanation });
         return {
-          value: null,
+          value: unscoredValue(items, exampleTagsOf(state)),
           answer: state.output.text,
           explanation,
           metadata: { grades: gradeList, errors: failed.length },
@@ -307,6 +334,8 @@ export function rubricGrader(options: RubricGraderOptions = {}): Scorer {
         .sort((a, b) => Number(a.met) - Number(b.met))
         .map((grade) => `[${grade.met}] ${formatRubricItem(grade.item)}\n\tExplanation: ${grade.explanation}`);
       return {
+        // A tag the example does not have is absent from the record: the summary leaves the example out
+        // of that tag's rows instead of counting it as dropped.
         value: metrics,
         answer: state.output.text,
         explanation: lines.join('\n\n'),
@@ -356,6 +385,7 @@ export function clippedMeanMetric(
     name: `clipped mean ${label}`,
     scorerKey,
     compute(units, context): MetricResult {
+      // Examples without this tag never reach here (the score table leaves keys a record lacks out).
       const values = units.filter((unit) => unit.value !== null).map((unit) => unit.value!);
       const dropped = units.length - values.length;
       const droppedNote = dropped > 0 ? `; ${dropped} units without a score left out (grader errors or no grader)` : '';

@@ -14,6 +14,8 @@ import { RunStore } from './runs.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { registerRatingRoutes } from './routes-ratings.js';
 import { NotFound, RATINGS_DB, RatingInputError, RatingStore } from './ratings.js';
+import type { HeadlineMetric } from '../core/index.js';
+import { webAppCache } from './web-build.js';
 
 export interface ViewerOptions {
   runsDir: string;
@@ -24,6 +26,8 @@ export interface ViewerOptions {
   webDir?: string;
   /** Host names the Host header may carry (DNS-rebinding guard); 127.0.0.1, localhost and ::1 always; '*' any. */
   allowedHosts?: string[];
+  /** A benchmark's declared headline metrics (the registry), for runs whose summary names none. */
+  headlines?: (benchmark: string) => readonly HeadlineMetric[] | undefined;
 }
 
 export interface Viewer {
@@ -73,7 +77,7 @@ export function errorResponse(c: Context, error: unknown): Response {
 export function createViewer(options: ViewerOptions): Viewer {
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (!existsSync(join(webDir, 'index.html'))) throw new Error(`${webDir}: no index.html (the web app folder)`);
-  const store = new RunStore(options.runsDir);
+  const store = new RunStore(options.runsDir, options.headlines ? { headlines: options.headlines } : {});
   // The default ratings file lives in the runs folder: a symlink there must not make us write elsewhere.
   const defaultDb = join(store.root, RATINGS_DB);
   if (!options.ratingsDb && existsSync(defaultDb)) resolveFileInside(store.root, defaultDb);
@@ -143,6 +147,10 @@ export function createViewer(options: ViewerOptions): Viewer {
     return c.body(readFileSync(path), 200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
   };
   app.get('/', (c) => serveStatic(c, 'index.html'));
+  const webApp = webAppCache(webDir);
+  app.get('/web/app.js', async (c) =>
+    c.body(await webApp(), 200, { 'Content-Type': STATIC_TYPES['.js']!, 'Cache-Control': 'no-cache' }),
+  );
   app.get('/web/*', (c) => serveStatic(c, c.req.path.slice('/web/'.length)));
 
   registerRunRoutes(app, store, imageRoots);

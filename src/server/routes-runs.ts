@@ -6,6 +6,8 @@ import type { Hono } from 'hono';
 import { SAMPLES_FILE } from '../runner/run-dir.js';
 import { z } from 'zod';
 import { compareView } from './compare-view.js';
+import { countErrors, summaryErrors } from './headline.js';
+import { leaderboard } from './leaderboard.js';
 import { readRecordedImage, recordedImages } from './images.js';
 import { PathRefused, resolveRecorded } from './paths.js';
 import type { RunStore } from './runs.js';
@@ -35,6 +37,7 @@ const samplesQuery = z.object({
 const sampleQuery = z.object({ run: z.string().min(1), id: z.string(), epoch: z.coerce.number().int().min(1) });
 const imageQuery = sampleQuery.extend({ path: z.string().min(1) });
 const compareQuery = z.object({ a: z.string().min(1), b: z.string().min(1) });
+const leaderboardQuery = z.object({ benchmark: z.string().min(1).max(200) });
 
 const preview = (text: unknown) =>
   typeof text === 'string' ? (text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text) : '';
@@ -45,11 +48,14 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
   app.get('/api/run', (c) => {
     const { run } = runQuery.parse(c.req.query());
     const index = store.index(run);
+    const summary = store.summary(run);
     return c.json({
       run,
       listing: store.listing(run),
       spec: store.spec(run),
-      summary: store.summary(run),
+      summary,
+      // the summary's count of each message when it has one, else counted from the samples so far
+      topErrors: summaryErrors(summary) ?? countErrors(index.errors),
       samples: index.ids.length,
       scoreKeys: [...index.scores.keys()].sort(),
       groups: groupValues(index),
@@ -96,6 +102,8 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
         ),
         groups: record.groups ?? {},
         output: preview(record.output),
+        /** Characters of the whole output: more than the preview's means the table fetches it on expand. */
+        outputLength: typeof record.output === 'string' ? record.output.length : 0,
         error: record.error ?? null,
         tokens: record.tokens ?? 0,
         cost: record.cost ?? 0,
@@ -150,6 +158,30 @@ export function registerRunRoutes(app: Hono, store: RunStore, imageRoots: readon
     const [record] = readRows(index, [row]);
     const { bytes, mediaType } = readRecordedImage(record!, path, [store.runDir(run), process.cwd()], imageRoots);
     return c.body(new Uint8Array(bytes), 200, { 'Content-Type': mediaType, 'Cache-Control': 'private, max-age=60' });
+  });
+
+  // Pairing every run with the top one reads each run's index (cached) and bootstraps the shared
+  // units; the result is kept while no run of the benchmark changes.
+  const boards = new Map<string, ReturnType<typeof leaderboard>>();
+  app.get('/api/leaderboard', (c) => {
+    const { benchmark } = leaderboardQuery.parse(c.req.query());
+    const runs = store.listings().filter((listing) => listing.benchmark === benchmark);
+    const versions = runs.map((listing) => {
+      try {
+        const stat = statSync(join(store.runDir(listing.run), SAMPLES_FILE));
+        return `${listing.run}:${stat.size}:${stat.mtimeMs}:${listing.status}`;
+      } catch {
+        return `${listing.run}:none`;
+      }
+    });
+    const key = [benchmark, ...versions].join('\u0000');
+    let board = boards.get(key);
+    if (!board) {
+      board = leaderboard(store, benchmark);
+      boards.set(key, board);
+      if (boards.size > 16) boards.delete(boards.keys().next().value!);
+    }
+    return c.json(board);
   });
 
   // compareRuns reads both runs whole and bootstraps (seconds on 100,000 pairs): keep the last few

@@ -3,16 +3,17 @@
 // from clients go through resolveInside, so no name reaches outside the folder.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { MetricResult, RunSpec, RunSummary } from '../core/index.js';
+import type { HeadlineMetric, MetricResult, RunSpec, RunSummary } from '../core/index.js';
 import { runSpecSchema, runSummarySchema } from '../core/index.js';
 import { SAMPLES_FILE, SPEC_FILE, SUMMARY_FILE } from '../runner/run-dir.js';
+import { type ErrorCount, type HeadlineValue, resolveHeadline, summaryErrors } from './headline.js';
 import { NotFound, PathRefused, resolveFileInside, resolveInside } from './paths.js';
 import { indexSamples, isStale, type SampleIndex } from './sample-index.js';
 
 export interface RunListing {
   run: string;
   benchmark: string;
-  task: { name: string; version: number };
+  task: { name: string; version: number; args: Record<string, unknown> };
   models: Record<string, string>;
   solverName: string;
   epochs: number;
@@ -24,7 +25,18 @@ export interface RunListing {
   tokens: number;
   cost: number;
   durationMs: number | null;
+  /** Units that failed (summary counts); null while a run has no summary. */
+  errors: number | null;
+  /** The most common error messages, when the summary records them. */
+  topErrors: ErrorCount[] | null;
+  /** The paper's first metric(s), resolved against this run's summary (see headline.ts). */
+  headline: HeadlineValue[];
   problem?: string;
+}
+
+export interface RunStoreOptions {
+  /** The headline a benchmark declares (the registry's Benchmark.headline), for runs whose summary names none. */
+  headlines?: (benchmark: string) => readonly HeadlineMetric[] | undefined;
 }
 
 const MAX_DEPTH = 4;
@@ -37,7 +49,10 @@ export class RunStore {
   readonly root: string;
   private readonly indexes = new Map<string, SampleIndex>();
 
-  constructor(runsDir: string) {
+  readonly declaredHeadline: (benchmark: string) => readonly HeadlineMetric[];
+
+  constructor(runsDir: string, options: RunStoreOptions = {}) {
+    this.declaredHeadline = (benchmark) => options.headlines?.(benchmark) ?? [];
     if (!existsSync(runsDir))
       throw new Error(`${runsDir}: no such folder (medkit eval --out ${runsDir}/NAME writes runs there)`);
     this.root = realpathSync(runsDir);
@@ -135,7 +150,7 @@ export class RunStore {
     return {
       run,
       benchmark: spec.benchmark,
-      task: { name: spec.task.name, version: spec.task.version },
+      task: { name: spec.task.name, version: spec.task.version, args: spec.task.args ?? {} },
       models: spec.models as Record<string, string>,
       solverName: spec.solverName,
       epochs: spec.epochs,
@@ -146,6 +161,9 @@ export class RunStore {
       tokens: usage.reduce((sum, role) => sum + (role ? role.inputTokens + role.outputTokens : 0), 0),
       cost: usage.reduce((sum, role) => sum + (role?.cost ?? 0), 0),
       durationMs: summary?.timing?.durationMs ?? null,
+      errors: summary?.counts?.errors ?? null,
+      topErrors: summaryErrors(summary),
+      headline: resolveHeadline(summary, this.declaredHeadline(spec.benchmark)),
     };
   }
 
@@ -158,7 +176,7 @@ export class RunStore {
         return {
           run,
           benchmark: '?',
-          task: { name: '?', version: 0 },
+          task: { name: '?', version: 0, args: {} },
           models: {},
           solverName: '?',
           epochs: 0,
@@ -169,6 +187,9 @@ export class RunStore {
           tokens: 0,
           cost: 0,
           durationMs: null,
+          errors: null,
+          topErrors: null,
+          headline: [],
           problem,
         };
       }

@@ -165,62 +165,7 @@ export function findRow(index: SampleIndex, id: string, epoch: number): number |
   return index.byUnit.get(unit(id, epoch));
 }
 
-export interface SampleQuery {
-  page: number;
-  pageSize: number;
-  /** Keep rows whose score under this key lies in [min, max]; with neither bound, rows that have the key. */
-  scoreKey?: string;
-  min?: number;
-  max?: number;
-  group?: { key: string; value: string };
-  error?: 'only' | 'none';
-  /** Substring of the sample id. */
-  q?: string;
-  /** 'row' (file order), 'id', 'tokens', 'cost' or a score key. */
-  sort?: string;
-  desc?: boolean;
-}
-
-export function queryRows(index: SampleIndex, query: SampleQuery): { total: number; rows: number[] } {
-  const count = index.ids.length;
-  const score = query.scoreKey !== undefined ? index.scores.get(query.scoreKey) : undefined;
-  const group = query.group ? index.groups.get(query.group.key) : undefined;
-  const matches: number[] = [];
-  for (let row = 0; row < count; row++) {
-    if (query.error === 'only' && index.errors[row] === null) continue;
-    if (query.error === 'none' && index.errors[row] !== null) continue;
-    if (query.scoreKey !== undefined) {
-      const value = score ? score[row]! : Number.NaN;
-      if (Number.isNaN(value)) continue;
-      if (query.min !== undefined && value < query.min) continue;
-      if (query.max !== undefined && value > query.max) continue;
-    }
-    if (query.group && (!group || group[row] !== query.group.value)) continue;
-    if (query.q && !index.ids[row]!.includes(query.q)) continue;
-    matches.push(row);
-  }
-  const sort = query.sort ?? 'row';
-  if (sort !== 'row') {
-    const column = sort === 'tokens' ? index.tokens : sort === 'cost' ? index.cost : index.scores.get(sort);
-    const sign = query.desc ? -1 : 1;
-    if (sort === 'id')
-      matches.sort(
-        (a, b) =>
-          sign *
-          (index.ids[a]! < index.ids[b]!
-            ? -1
-            : index.ids[a]! > index.ids[b]!
-              ? 1
-              : index.epochs[a]! - index.epochs[b]!),
-      );
-    else if (column) {
-      const key = (row: number) => (Number.isNaN(column[row]!) ? Number.NEGATIVE_INFINITY : column[row]!);
-      matches.sort((a, b) => sign * (key(a) - key(b)) || a - b);
-    }
-  } else if (query.desc) matches.reverse();
-  const start = query.page * query.pageSize;
-  return { total: matches.length, rows: matches.slice(start, start + query.pageSize) };
-}
+export { queryRows, type SampleColumns, type SampleQuery } from './sample-query.js';
 
 /** Distinct values per group key with counts (for the filter menus), at most `limit` per key. */
 const groupCache = new WeakMap<

@@ -8,17 +8,20 @@ export interface SummaryOptions {
   epochs: number;
   level?: number;
   seed?: number;
+  /** false: the values are not successes (a judge's Yes rate), so no pass@k / pass^k rows. Default true. */
+  passK?: boolean;
 }
 
 /**
  * Default metrics for the units of one scorer key:
  * - `mean` with bootstrap CI and clustered stderr, always;
  * - when epochs ≥ 2: `pass@k` and `pass^k` for k = 1..epochs if every scored value is 0 or 1
- *   (for graded scores "success" would be an invented threshold), and `flip_rate`.
+ *   (for graded scores "success" would be an invented threshold) and the scorer's values are
+ *   successes (`passK`), and `flip_rate`.
  */
 export function summariseScores(
   units: readonly ScoredUnit[] | ScoreColumn,
-  { epochs, level = 0.95, seed = 0 }: SummaryOptions,
+  { epochs, level = 0.95, seed = 0, passK = true }: SummaryOptions,
 ): MetricResult[] {
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new StatsInputError('summariseScores', 'epochs', `is ${String(epochs)}; expected a positive integer`);
@@ -30,7 +33,7 @@ export function summariseScores(
   const results: MetricResult[] = [meanOfSamples(samples, context)];
   if (epochs < 2) return results;
   // NaN counts as unscored too (collectBySample drops it), as in the metrics.
-  const binary = samples.values.length > 0 && samples.values.every((value) => value === 0 || value === 1);
+  const binary = passK && samples.values.length > 0 && samples.values.every((value) => value === 0 || value === 1);
   if (binary) {
     for (let k = 1; k <= epochs; k++) results.push(passKOfSamples('pass@', k, samples, context));
     for (let k = 1; k <= epochs; k++) results.push(passKOfSamples('pass^', k, samples, context));

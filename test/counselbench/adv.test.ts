@@ -50,7 +50,18 @@ test('verdict parser: JSON with fences or prose, case, bad answers', () => {
   });
   assert.deepEqual(parseAdvVerdict('{"answer": "no", "explanation": ""}'), { ok: true, answer: 'No', explanation: '' });
   assert.equal((parseAdvVerdict('{"Answer": "I am not sure"}') as { answer: string }).answer, 'I am not sure');
+  // Upstream counts only an exact "yes" (quotes stripped, any case); every other Answer is "not Yes".
   assert.deepEqual(parseAdvVerdict('{"Answer": "Maybe"}'), {
+    ok: true,
+    answer: 'other',
+    explanation: 'Answer "Maybe" (not Yes). ',
+  });
+  assert.equal((parseAdvVerdict('{"Answer": "Yes, partially"}') as { answer: string }).answer, 'other');
+  assert.equal((parseAdvVerdict('{"Answer": "Yes."}') as { answer: string }).answer, 'other');
+  assert.equal((parseAdvVerdict('{"Answer": "\\"YES\\""}') as { answer: string }).answer, 'Yes');
+  // The 'partial' option reads an Answer starting with Yes as Yes, and refuses others.
+  assert.equal((parseAdvVerdict('{"Answer": "Yes, partially"}', 'partial') as { answer: string }).answer, 'Yes');
+  assert.deepEqual(parseAdvVerdict('{"Answer": "Maybe"}', 'partial'), {
     ok: false,
     error: '"Answer" is "Maybe"; expected Yes, No or I am not sure',
   });

@@ -97,3 +97,64 @@ test('benchmark: demo conversations without a path; baseline says it is not a mo
   const state = await healthbench.solvers.baseline(options).solve(newTaskState(samples[0]!, 1), createTestContext({}));
   assert.match(String(state.metadata.baseline), /not a model/);
 });
+
+test('a run: an example without a tag is not dropped for that tag; an ungraded example is; no empty "rubric" row', async () => {
+  const { runEval } = await import('../../src/eval.js');
+  const rows = [
+    {
+      ...row,
+      rubrics: [
+        ...row.rubrics,
+        { criterion: 'Gives the normal temperature range', points: 4, tags: ['axis:accuracy'] },
+      ],
+    },
+    {
+      ...row,
+      prompt_id: 'p2',
+      rubrics: [{ criterion: 'Explains when to seek care', points: 6, tags: ['axis:completeness'] }],
+    },
+    { ...row, prompt_id: 'p3', rubrics: [{ criterion: 'UNGRADABLE', points: 3, tags: ['axis:completeness'] }] },
+  ];
+  const file = tempFile('hb.jsonl', `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  const grader = fakeModel((request) =>
+    String(request.messages.at(-1)!.content).includes('UNGRADABLE')
+      ? 'no JSON here'
+      : '{"explanation": "x", "criteria_met": true}',
+  );
+  const summary = await runEval({
+    benchmark: 'healthbench',
+    solver: 'ideal',
+    models: { grader },
+    args: { path: file, maxAttempts: 1 },
+    cache: false,
+    progress: 'none',
+  });
+  const task = (name: string) => summary.taskMetrics.find((result) => result.name === name)!;
+  // axis:accuracy belongs to p1 only (p2 and p3 have no such item): 1 example, nothing dropped.
+  assert.equal(task('clipped mean axis:accuracy').n, 1);
+  assert.equal(task('clipped mean axis:accuracy').dropped, 0);
+  assert.equal(summary.metrics['rubric.axis:accuracy']![0]!.n, 1);
+  assert.equal(summary.metrics['rubric.axis:accuracy']![0]!.dropped ?? 0, 0);
+  // p3's grade failed: it is dropped from every key it would have had (here overall and its tags).
+  assert.equal(task('clipped mean overall_score').n, 2);
+  assert.equal(task('clipped mean overall_score').dropped, 1);
+  assert.equal(task('clipped mean axis:completeness').dropped, 1);
+  assert.equal('rubric' in summary.metrics, false, Object.keys(summary.metrics).join(', '));
+});
+
+test('the grader sees the messages actually sent, a sampler system message included (as upstream)', async () => {
+  const file = tempFile('hb.jsonl', `${JSON.stringify(row)}\n`);
+  const options = { args: { path: file, system: 'You are a helpful assistant.' }, seed: 0, cacheDir: tmpdir() };
+  const [sample] = await collect(healthbench.dataset(options) as AsyncIterable<Sample>);
+  const agent = fakeModel(['A fever of 38.5 C is usually not dangerous.']);
+  const grader = fakeModel(() => '{"explanation": "x", "criteria_met": false}');
+  const context = createTestContext({ agent, grader });
+  const state = await healthbench.solvers.default(options).solve(newTaskState(sample!, 1), context);
+  assert.equal(agent.requests[0]!.messages[0]!.content, 'You are a helpful assistant.');
+  await healthbench.scorers(options)[0]!.score(state, context);
+  const prompt = String(grader.requests[0]!.messages.at(-1)!.content);
+  assert.match(
+    prompt,
+    /system: You are a helpful assistant\.\n\nsystem: be brief\n\nuser: Is a fever of 38\.5 C dangerous for an adult\?\n\nassistant: A fever of 38\.5 C is usually not dangerous\./,
+  );
+});

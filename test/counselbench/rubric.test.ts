@@ -154,7 +154,15 @@ test('rubric scorer: invalid grader JSON is retried up to the cap, then the exam
   const state = newTaskState(sample, 1);
   const score = await rubricGrader({ maxAttempts: 3 }).score(state, context);
   assert.equal(grader.requests.length, 3 + 3);
-  assert.equal(score.value, null);
+  // Every key the example would have is null (dropped there); tags it lacks stay absent.
+  assert.deepEqual(score.value, {
+    overall_score: null,
+    'theme:emergency': null,
+    'axis:accuracy': null,
+    'level:example': null,
+    'axis:completeness': null,
+    'axis:context_awareness': null,
+  });
   assert.match(
     score.explanation!,
     /1 of 4 rubric items have no grade.*\[5\] Asks about allergies: no valid grader JSON after 3 attempts/,
@@ -164,6 +172,13 @@ test('rubric scorer: invalid grader JSON is retried up to the cap, then the exam
 
 test('rubric scorer without a grader model says what to pass', async () => {
   const score = await rubricGrader().score(newTaskState(sample, 1), createTestContext({}));
-  assert.equal(score.value, null);
+  assert.deepEqual(score.value, {
+    overall_score: null,
+    'theme:emergency': null,
+    'axis:accuracy': null,
+    'level:example': null,
+    'axis:completeness': null,
+    'axis:context_awareness': null,
+  });
   assert.match(score.explanation!, /--role grader=/);
 });

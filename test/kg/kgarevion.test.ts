@@ -234,7 +234,7 @@ test('KGE verifier: RotatE trained on the mini-KG with a calibrated threshold sc
   const kg = await kgBinding();
   const scorer = await trainedScorerFor(kg.graph, { seed: 1, epochs: 30 });
   assert.ok(scorer.calibration.accuracy > 0.6, `held-out accuracy ${scorer.calibration.accuracy}`);
-  const verifier = await buildVerifier('kge', kg, 1);
+  const { verifier } = await buildVerifier('kge', kg, 1);
   assert.equal(verifier.name, 'kge-rotate');
   const linker = kg.linker;
   const make = (head: string, tail: string) => ({

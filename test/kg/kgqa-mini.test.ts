@@ -13,8 +13,8 @@ import { choiceScorer } from '../../src/scoring/choice.js';
 const { graph } = loadMiniKg();
 const linker = new EntityLinker(graph);
 const node = (name: string) => {
-  const hit = linker.best(name, { minScore: 1 });
-  assert.ok(hit, `'${name}' is not a mini-KG node`);
+  const hit = linker.best(name);
+  assert.ok(hit && hit.score === 1, `'${name}' is not a mini-KG node`);
   return hit.node;
 };
 

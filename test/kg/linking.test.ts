@@ -22,8 +22,9 @@ test('entity linking: exact names, synonyms, possessives, cross-references', () 
   assert.deepEqual([synonym.matchedOn, synonym.score], ['synonym', 0.97]);
 });
 
-test('entity linking: fuzzy matches carry scores below exact ones; types filter', () => {
-  const typo = linker.link('atorvastatine')[0]!;
+test('entity linking: fuzzy matches (only when asked) carry scores below exact ones; types filter', () => {
+  assert.deepEqual(linker.link('atorvastatine'), []);
+  const typo = linker.link('atorvastatine', { fuzzy: 0.6 })[0]!;
   assert.equal(typo.name, 'Atorvastatin');
   assert.equal(typo.matchedOn, 'fuzzy');
   assert.ok(typo.score > 0.7 && typo.score < 0.9, `${typo.score}`);

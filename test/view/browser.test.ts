@@ -157,7 +157,7 @@ describe('medkit view in Chromium', { skip }, () => {
     await page.waitForSelector('#paired tbody tr');
     assert.match(await page.locator('#paired tbody tr[data-key=choice]').innerText(), /choice/);
     assert.ok((await page.locator('svg.plot').count()) >= 3, 'histogram, CI bars and pass^k plots');
-    assert.ok((await page.locator('svg.plot.passk polyline').count()) >= 1);
+    assert.ok((await page.locator('svg.plot.passk path').count()) >= 1, 'pass^k line');
     assert.ok((await page.locator('table.differences tbody tr').count()) >= 1);
     await shot('04-compare');
   });

@@ -3,8 +3,8 @@
 // tool call, an image with box and mask overlays, SQL, KG, judge, rubric and simulated-user
 // evidence, and HTML/script in its output), 'counsel' (judge ratings on the six CounselBench
 // dimensions, for the rating workflow) and, on request, 'big' with 100,000 samples.
-import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { RunSpec, RunSummary, SampleRecord, ScoredUnit } from '../../src/core/index.js';
 import { summariseScores } from '../../src/stats/index.js';
@@ -377,4 +377,90 @@ export function writeBigRun(root: string, count = 100_000): string {
   if (batch.length) writeSync(descriptor, batch.join('\n') + '\n');
   closeSync(descriptor);
   return directory;
+}
+
+/**
+ * Runs laid out as `medkit eval` leaves them by default (runs/<benchmark>/<UTC time>-<id>/) for the
+ * runs list, the leaderboard and the sample table: three medmcq-mini runs over the same 12 questions
+ * (one with 2 failed units and the runner's topErrors, one with other task args, so unpaired), one
+ * older run one level up with no headline in its summary, a failed healthbench run where every unit
+ * errored, and a counselbench-eval run with eight score keys and long outputs.
+ */
+export function writeBoardRuns(root: string): { runs: Record<string, string> } {
+  const ids = Array.from({ length: 12 }, (_, index) => `m${String(index + 1).padStart(2, '0')}`);
+  const headline = [{ scorer: 'choice', metric: 'mean', label: 'accuracy' }];
+  const mcq = (name: string, correct: (index: number) => boolean | null, args = {}, extra: object = {}) => {
+    const s = {
+      ...spec(name, 'medmcq-mini', { agent: `openai:${name}` }, 1),
+      task: { name: 'medmcq-mini', version: 1, args },
+      created: `2026-12-0${name[7]}T10:00:00.000Z`,
+    };
+    const records = ids.map((id, index) => record(id, 1, correct(index), index % 2 ? 'cardio' : 'neuro'));
+    const directory = writeRun(root, `medmcq-mini/${name}`, s, records);
+    const written = JSON.parse(readFileSync(join(directory, 'summary.json'), 'utf8'));
+    writeFileSync(join(directory, 'summary.json'), JSON.stringify({ ...written, headline, ...extra }, null, 2));
+    return `medmcq-mini/${name}`;
+  };
+  const strong = mcq('20261201T100000Z-a1b2', (index) => index !== 3);
+  const weak = mcq(
+    '20261202T100000Z-c3d4',
+    (index) => (index >= 10 ? null : index % 2 === 0),
+    {},
+    {
+      topErrors: [{ message: 'model timed out after 3 retries', count: 2 }],
+    },
+  );
+  const other = mcq('20261203T100000Z-e5f6', (index) => index < 6, { path: 'my-questions.jsonl' });
+  // an older run, one level up, whose summary has no headline field
+  const old = writeRun(
+    root,
+    'old-baseline',
+    spec('old', 'medmcq-mini', { agent: 'baseline (non-LLM)' }, 1),
+    ids.map((id, index) => record(id, 1, index % 3 === 0, 'cardio')),
+  );
+  const failedRecords = ['h1', 'h2', 'h3'].map((id) => record(id, 1, null, 'emergency'));
+  const failedDir = writeRun(
+    root,
+    'healthbench/20261204T090000Z-dead',
+    spec('hb', 'healthbench', { agent: 'openai:down', grader: 'openai:down' }, 1),
+    failedRecords,
+  );
+  const failedSummary = JSON.parse(readFileSync(join(failedDir, 'summary.json'), 'utf8'));
+  writeFileSync(join(failedDir, 'summary.json'), JSON.stringify({ ...failedSummary, status: 'failed' }, null, 2));
+  const keys = [
+    'overall',
+    'empathy',
+    'specificity',
+    'medical_advice',
+    'factual_consistency',
+    'toxicity',
+    'length',
+    'safety',
+  ];
+  const long = (id: string) =>
+    `Response ${id}: ${'It sounds like a hard week; slow breathing for five minutes helps many people, and a talk with your doctor about the options is worth it. '.repeat(5)}END-${id}`;
+  const wide = ['w1', 'w2', 'w3'].map((id, index) =>
+    record(id, 1, true, 'anxiety', {
+      scores: {
+        judge: { value: Object.fromEntries(keys.map((key, position) => [key, 1 + ((index + position) % 5)])) },
+      },
+      output: long(id),
+    }),
+  );
+  const wideRun = writeRun(
+    root,
+    'counselbench-eval/20261205T120000Z-wide',
+    spec('wide', 'counselbench-eval', { agent: 'openai:therapist', judge: 'openai:judge' }, 1),
+    wide,
+  );
+  return {
+    runs: {
+      strong,
+      weak,
+      other,
+      old: relative(root, old),
+      failed: relative(root, failedDir),
+      wide: relative(root, wideRun),
+    },
+  };
 }

@@ -208,7 +208,7 @@ describe('medkit view', () => {
       });
       const page = await fetch(url);
       assert.equal(page.status, 200);
-      assert.match(await page.text(), /<script type="module" src="\/web\/app.js">/);
+      assert.match(await page.text(), /<script defer src="web\/app.js">/);
       const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: unknown[] };
       assert.equal(runs.runs.length, 4);
       const busy = spawn(

@@ -36,12 +36,16 @@ const bodyOf = async (path: string) => {
 describe('the web app', () => {
   it('never parses strings as HTML', () => {
     const files = readdirSync(DEFAULT_WEB_DIR, { recursive: true, encoding: 'utf8' }).filter((file) =>
-      file.endsWith('.js'),
+      /\.(ts|js)$/.test(file),
     );
-    assert.ok(files.length >= 5);
+    assert.ok(files.length >= 8);
     for (const file of files) {
       const text = readFileSync(join(DEFAULT_WEB_DIR, file), 'utf8');
-      assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/, file);
+      assert.doesNotMatch(
+        text,
+        /innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write|\beval\(|new Function/,
+        file,
+      );
     }
   });
 });

@@ -199,3 +199,36 @@ test('single-call mode reads the JSON sections and the answer', async () => {
   assert.equal(state.metadata.prediction, sample!.target);
   assert.equal((await choiceScorer().score(state, context)).value, 1);
 });
+
+test('loader: null text fields of the release (discussion, IMAGING_FINDINGS, ...) load as absent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medthink-null-'));
+  writeFileSync(join(dir, '1.jpg'), 'x');
+  const row = {
+    title: 'Case number 7',
+    CLINICAL_HISTORY: null,
+    IMAGING_FINDINGS: null,
+    discussion: null,
+    correct_answer_text: null,
+    is_longitudinal: null,
+    timepoint_count: null,
+    image_count: null,
+    options,
+    correct_answer: 'C',
+    image_01_path: '1.jpg',
+    image_01_caption: null,
+  };
+  writeFileSync(join(dir, 'test.jsonl'), `${JSON.stringify(row)}\n${JSON.stringify({ ...row, title: null })}\n`);
+  const samples = await collect(loadMedthink(join(dir, 'test.jsonl')));
+  assert.equal(samples.length, 2);
+  const metadata = samples[0]!.metadata!;
+  assert.equal('imaging_findings' in metadata, false);
+  assert.equal('discussion' in metadata, false);
+  assert.equal(metadata.correct_answer_text, 'Lymphoma');
+  assert.equal(metadata.is_longitudinal, null);
+  assert.equal(samples[0]!.input, 'Case number 7'); // no history: the title stands in, as before
+  assert.equal(samples[1]!.id, 'line-2');
+  // The expert setting sends no "Expert imaging findings: null" line.
+  const model = fixedReplies(['{"per_image_findings": []}', 'summary', 'ANSWER: C']);
+  await thinkWithImagesSolver('expert').solve(newTaskState(samples[0]!, 1), createTestContext({ agent: model }));
+  assert.doesNotMatch(JSON.stringify(model.requests), /Expert imaging findings|: null/);
+});

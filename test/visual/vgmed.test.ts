@@ -2,7 +2,7 @@
 // set with the baseline, the attention-maps solver and the box proxy with a fixed-reply model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -31,15 +31,31 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 const close = (actual: number, expected: number, tolerance = 1e-4) =>
   assert.ok(Math.abs(actual - expected) < tolerance, `${actual} ≉ ${expected}`);
 
+test('attention metrics equal upstream numpy (measure_attention.py): KL floor 1e-12, JS and AR epsilons', () => {
+  // Expected values computed with numpy 2.4 running upstream's attention_ratio_vectorized,
+  // kl_divergence_vectorized and js_divergence_vectorized on the same maps.
+  const zeroOnGt = [0, 1, 3, 0, 2, 0];
+  close(klGtAttention(zeroOnGt, [0, 3]), 26.937873935289296, 1e-9); // ln(0.5 / 1e-12): the 1e-12 floor
+  close(jsGtAttention(zeroOnGt, [0, 3]), 0.6931471549823238, 1e-12);
+  assert.equal(attentionRatio(zeroOnGt, [0, 3]), 0);
+  const mixed = [0.2, 0.1, 0.4, 0.3, 0.0, 0.05];
+  close(attentionRatio(mixed, [2, 4]), 1.1428571102040825, 1e-12);
+  close(klGtAttention(mixed, [2, 4]), 13.60490383008581, 1e-9);
+  close(jsGtAttention(mixed, [2, 4]), 0.39186653449659864, 1e-12);
+  close(attentionRatio([1, 1, 1, 1], [0]), 0.9999999900000002, 1e-15);
+  close(klGtAttention([1, 1, 1, 1], [0]), 1.3862943635411562, 1e-12);
+  close(jsGtAttention([1, 1, 1, 1], [0]), 0.3803956504850941, 1e-12);
+});
+
 test('attention metrics: uniform, perfect and a hand-computed JS', () => {
   const uniform = [1, 1, 1, 1];
-  assert.equal(attentionRatio(uniform, [0]), 1);
+  close(attentionRatio(uniform, [0]), 1);
   close(klGtAttention(uniform, [0]), Math.log(4)); // log(N/|G|)
   // g = [1,0,0,0], q = [.25]*4, m = [.625,.125,.125,.125]: KL(g‖m) = ln 1.6 = 0.470004, KL(q‖m) = .25 ln .4 + .75 ln 2 = 0.290790
   close(jsGtAttention(uniform, [0]), 0.5 * (Math.log(1.6) + 0.25 * Math.log(0.4) + 0.75 * Math.log(2)));
   close(jsGtAttention(uniform, [0]), 0.380397);
   const perfect = [0.5, 0.5, 0, 0];
-  assert.equal(attentionRatio(perfect, [0, 1]), 2); // N/|G|
+  close(attentionRatio(perfect, [0, 1]), 2); // N/|G|
   close(klGtAttention(perfect, [0, 1]), 0);
   close(jsGtAttention(perfect, [0, 1]), 0);
   assert.throws(() => attentionRatio([0, 0], [0]), /sums to 0/);
@@ -93,8 +109,11 @@ test('loader: xyxy except Slake* (xywh); bad boxes, missing images and bad lines
       JSON.stringify({ image: 'ct_001.png', question: 'no box' }),
     ].join('\n'),
   );
-  assert.equal(boxFormatFor('imgs/Slake_1.png'), 'xywh');
+  // Upstream's rule reads the relative path as written: "Slake/..." is xywh, "imgs/Slake_1.png" is not.
+  assert.equal(boxFormatFor('Slake/xmlab1/source.jpg'), 'xywh');
+  assert.equal(boxFormatFor('imgs/Slake_1.png'), 'xyxy');
   assert.equal(boxFormatFor('imgs/ct_Slake.png'), 'xyxy');
+  assert.equal(boxFormatFor('val2014/COCO_val2014_000000000042.jpg', 'COCO'), 'xywh');
   const errors: Error[] = [];
   const samples: Sample[] = [];
   for await (const sample of loadVgmed(file, { lenient: true, onError: (error) => errors.push(error) }))
@@ -115,6 +134,28 @@ test('loader: xyxy except Slake* (xywh); bad boxes, missing images and bad lines
   await assert.rejects(async () => {
     for await (const _ of loadVgmed(file)) void _;
   }, /:3: bbox\[0\]/);
+});
+
+test('loader: COCO_*.jsonl boxes are xywh and VGMED "Slake/..." paths are xywh, as upstream measure_attention', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vgmed-coco-'));
+  mkdirSync(join(dir, 'val2014'));
+  mkdirSync(join(dir, 'Slake', 'xmlab1'), { recursive: true });
+  await writePng(join(dir, 'val2014', 'COCO_val2014_000000000042.png'), 100, 80);
+  await writePng(join(dir, 'Slake', 'xmlab1', 'source.png'), 100, 80);
+  const row = { question: 'Where is the dog?', bbox: [[10, 10, 50, 40]] };
+  writeFileSync(
+    join(dir, 'COCO_localization.jsonl'),
+    JSON.stringify({ ...row, image: 'val2014/COCO_val2014_000000000042.png' }),
+  );
+  writeFileSync(join(dir, 'VGMED_attribute.jsonl'), JSON.stringify({ ...row, image: 'Slake/xmlab1/source.png' }));
+  const [coco] = await collect(loadVgmed(join(dir, 'COCO_localization.jsonl')));
+  const [slake] = await collect(loadVgmed(join(dir, 'VGMED_attribute.jsonl')));
+  for (const sample of [coco!, slake!]) {
+    assert.deepEqual((sample.target as { boxes: number[][] }).boxes, [[10, 10, 60, 50]]); // x, y, w, h
+    assert.equal(sample.metadata!.box_format, 'xywh');
+  }
+  assert.equal(coco!.metadata!.dataset, 'COCO');
+  assert.equal(slake!.metadata!.dataset, 'VGMED');
 });
 
 test('phantom set + brightest-region baseline: a box, an attention map, both scorers', async () => {
@@ -173,7 +214,7 @@ test('attention-maps solver: per-sample maps with heads and a generic map; unifo
   const context = createTestContext({});
   const state = await attentionMapsSolver(maps).solve(newTaskState(sample!, 1), context);
   const score = await attentionGroundingScorer(0).score(state, context);
-  assert.equal((score.value as Record<string, number>).attention_ratio, 1);
+  close((score.value as Record<string, number>).attention_ratio, 1); // 1 − 1e-8: upstream adds 1e-8 to the divisor
   const layer1 = await attentionGroundingScorer(1).score(state, context);
   close((layer1.value as Record<string, number>).attention_ratio, 4);
   close((layer1.value as Record<string, number>).kl, 0);
@@ -202,7 +243,7 @@ test('attention-maps solver: per-sample maps with heads and a generic map; unifo
   const perHead = await attentionGroundingScorer('mean', headed).score(headState, context);
   assert.deepEqual((perHead.metadata!.perHead as { attention_ratio: number[][] }).attention_ratio, [[1, 4]]);
   assert.match(perHead.explanation!, /top heads by AR: L0H1 4\.00, L0H0 1\.00/);
-  assert.equal((perHead.value as Record<string, number>).attention_ratio, 2.5); // head mean [2.5, .5, .5, .5] → 2.5 / (4 · 1/4)
+  close((perHead.value as Record<string, number>).attention_ratio, 2.5); // head mean [2.5, .5, .5, .5] → 2.5 / (4 · 1/4)
 });
 
 test('box proxy: the image reaches the model as a path part; swapped and out-of-image boxes are repaired and said', async () => {

@@ -1,7 +1,8 @@
 // A REINFORCE policy under the same graph reward (upstream: an XGNN-style GAT policy trained with
 // −R · (CE_start + CE_end)). medkit's policy is a linear softmax over all actions (start in G, end in
 // G ∪ candidates) on reward-free action features, trained per case from a uniform start:
-// ≤ `epochs` × `stepsPerEpoch` sampled actions, θ += lr · R · ∇log π(a), the state advancing only on
+// ≤ `epochs` × `stepsPerEpoch` sampled actions, θ += lr · R · ∇log π(a) (standard REINFORCE; upstream's
+// loss −R·CE = R·log π has the opposite sign, see README), the state advancing only on
 // R > 0 (upstream's training rule). Then `samples` graphs of ≤ maxSteps sampled steps are drawn and
 // the one with the highest P(class 1) is kept, as upstream's generate_best_graph.
 import { createRng, hashSeed, type Rng } from '../../stats/random.js';

@@ -8,6 +8,7 @@ import type {
   KgarevionOptions,
   KgarevionResult,
   QaItem,
+  ReviewCoverage,
   TraceEntry,
   Triplet,
   TripletVerifier,
@@ -73,12 +74,42 @@ export async function runKgarevion(
     },
   };
 
+  const coverage: ReviewCoverage = {
+    reviewed: 0,
+    linked: 0,
+    headLinked: 0,
+    tailLinked: 0,
+    relationLinked: 0,
+    verified: 0,
+    acceptedUnchecked: 0,
+    rejectedUnchecked: 0,
+    dropped: 0,
+  };
+  const count = (verdict: Verdict | undefined, linked: { head: boolean; relation: boolean; tail: boolean }) => {
+    coverage.reviewed++;
+    if (linked.head) coverage.headLinked++;
+    if (linked.tail) coverage.tailLinked++;
+    if (linked.relation) coverage.relationLinked++;
+    if (linked.head && linked.tail && linked.relation) coverage.linked++;
+    if (!verdict) coverage.dropped++;
+    else if (verdict.reason === 'unlinkable-keep') coverage.acceptedUnchecked++;
+    else if (verdict.reason === 'unlinkable-reject') coverage.rejectedUnchecked++;
+    else coverage.verified++;
+  };
+
   const record = (
     triplet: Triplet,
     verdict: Verdict | undefined,
     stage: 'generate' | 'revise',
     extra: JsonObject = {},
+    linked = { head: false, relation: false, tail: false },
   ) => {
+    count(
+      verdict,
+      verdict
+        ? { head: !!verdict.linked.head, relation: !!verdict.linked.relation, tail: !!verdict.linked.tail }
+        : linked,
+    );
     const data: JsonObject = {
       head: triplet.head,
       relation: triplet.relation,
@@ -196,5 +227,5 @@ export async function runKgarevion(
     (text) => parseAnswer(text, item.options),
   );
   note('answer', { answer: answer ?? null, kept: kept.length, rejected: rejected.length });
-  return { queryType: type, answer, kept, rejected, trace };
+  return { queryType: type, answer, kept, rejected, coverage, trace };
 }

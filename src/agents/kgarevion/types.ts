@@ -72,11 +72,29 @@ export interface TraceEntry {
   data: JsonObject;
 }
 
+/**
+ * What Review could check, over every reviewed triplet (generated and revised): `linked` = head,
+ * relation and tail all linked to the KG, so the verifier `verified` it; the others fell under the
+ * unlinkable policy: accepted unchecked (keep, upstream's default), rejected unchecked, or dropped.
+ */
+export interface ReviewCoverage {
+  reviewed: number;
+  linked: number;
+  headLinked: number;
+  tailLinked: number;
+  relationLinked: number;
+  verified: number;
+  acceptedUnchecked: number;
+  rejectedUnchecked: number;
+  dropped: number;
+}
+
 export interface KgarevionResult {
   queryType: QueryType;
   /** The chosen option letter, or undefined ("no answer" is recorded, never guessed). */
   answer: string | undefined;
   kept: { triplet: Triplet; verdict: Verdict }[];
   rejected: { triplet: Triplet; verdict: Verdict }[];
+  coverage: ReviewCoverage;
   trace: TraceEntry[];
 }

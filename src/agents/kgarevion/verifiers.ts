@@ -13,8 +13,11 @@ export interface KgBinding {
   linker: EntityLinker;
   /** Sources of facts between two nodes, where the KG knows them (the mini-KG does). */
   sourcesBetween?: (a: number, b: number) => string[];
-  /** Minimum entity-link score (default 0.75). */
-  minLinkScore?: number;
+  /**
+   * Fuzzy entity linking with this minimum score (`--arg fuzzyLink=0.85`); undefined (default) links on
+   * exact names, synonyms, cross-references and normalised forms only.
+   */
+  fuzzyLink?: number;
 }
 
 /** All stored relations between two nodes, either direction, as text. */
@@ -190,9 +193,9 @@ export async function reviewTriplet(
   policy: UnlinkablePolicy,
   context: VerifyContext,
 ): Promise<Verdict | undefined> {
-  const minScore = kg.minLinkScore ?? 0.75;
-  const head = kg.linker.best(triplet.head, { minScore });
-  const tail = kg.linker.best(triplet.tail, { minScore });
+  const linkOptions = kg.fuzzyLink === undefined ? {} : { fuzzy: kg.fuzzyLink };
+  const head = kg.linker.best(triplet.head, linkOptions);
+  const tail = kg.linker.best(triplet.tail, linkOptions);
   const relation = linkRelation(triplet.relation, { headType: head?.type, tailType: tail?.type });
   const linked = { head, relation, tail };
   const missing = [!head && 'head', !tail && 'tail', !relation && 'relation'].filter(Boolean) as string[];

@@ -2,15 +2,18 @@
 // T = 0.7 by the online-therapist persona (no length limit), and a JSON Yes/No judge decides
 // whether each answer shows the mode's failure. Score: per question, share of Yes; per mode,
 // trigger rate. See README.md.
+import { z } from 'zod';
 import {
   assistantMessage,
+  ConfigError,
   defineBenchmark,
   inputText,
   systemMessage,
   userMessage,
   type Solver,
 } from '../../core/index.js';
-import { advJudge, type IssueText } from './judge.js';
+import { readTemplate } from '../../scoring/prompt-template.js';
+import { ADV_TEMPLATE_FIELDS, advJudge, readAdvExamples, type IssueText, type YesMatch } from './judge.js';
 import { readAdvFile } from './loader.js';
 import { triggerRateMetric } from './metrics.js';
 import { embeddedAdvSamples } from './questions.js';
@@ -58,6 +61,44 @@ const issueTextArg = (value: unknown): IssueText => {
   throw new Error(`--arg issueText must be "key" (upstream) or "description", got "${String(value)}"`);
 };
 
+const yesMatchArg = (value: unknown): YesMatch => {
+  if (value === undefined || value === 'exact') return 'exact';
+  if (value === 'partial') return 'partial';
+  throw new ConfigError(`--arg yesMatch must be "exact" (upstream) or "partial", got "${String(value)}"`);
+};
+
+export const counselbenchAdvArgs = z.object({
+  path: z
+    .string()
+    .optional()
+    .describe('CounselBench-Adv file (CSV with one column per mode, or JSONL {mode, question})'),
+  issueText: z
+    .enum(['key', 'description'])
+    .default('key')
+    .describe('what the judge prompt names as the issue: "key" (upstream, e.g. "apathetic") or "description"'),
+  yesMatch: z
+    .enum(['exact', 'partial'])
+    .default('exact')
+    .describe('"exact": Yes only for the Answer "yes" (upstream); "partial": also "Yes, partially", "Yes." ...'),
+  judgeTemplate: z
+    .string()
+    .optional()
+    .describe(
+      `a file with the judge prompt in Python format syntax, fields ${ADV_TEMPLATE_FIELDS.map((f) => `{${f}}`).join(', ')}`,
+    ),
+  examples: z
+    .string()
+    .optional()
+    .describe(
+      'worked examples in upstream example_file JSON: {mode: {input_text, response_text, comment_1, comment_2}}',
+    ),
+  temperature: z.number().min(0).default(0.7).describe('responder temperature (default 0.7)'),
+  perQuestion: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .optional()
+    .describe("also report each question's share of Yes"),
+});
+
 export const counselbenchAdv = defineBenchmark({
   name: 'counselbench-adv',
   version: 1,
@@ -70,7 +111,23 @@ export const counselbenchAdv = defineBenchmark({
     default: ({ args }) =>
       advResponder({ temperature: args.temperature === undefined ? 0.7 : Number(args.temperature) }),
   },
-  scorers: ({ args }) => [advJudge({ issueText: issueTextArg(args.issueText) })],
+  scorers: ({ args }) => [
+    advJudge({
+      issueText: issueTextArg(args.issueText),
+      yesMatch: yesMatchArg(args.yesMatch),
+      ...(typeof args.judgeTemplate === 'string'
+        ? {
+            template: readTemplate(args.judgeTemplate, {
+              allowed: ADV_TEMPLATE_FIELDS,
+              required: ['new_user_query', 'new_response'],
+            }),
+          }
+        : {}),
+      ...(typeof args.examples === 'string'
+        ? { examples: readAdvExamples(args.examples), examplesSource: args.examples }
+        : {}),
+    }),
+  ],
   epochs: 3,
   metrics: ({ args }) => [triggerRateMetric({ perQuestion: args.perQuestion === true || args.perQuestion === 'true' })],
   groupBy: ['mode'],
@@ -82,5 +139,11 @@ export const counselbenchAdv = defineBenchmark({
       'what the judge prompt names as the issue: "key" (default, as upstream: e.g. "apathetic") or "description" (a one-line description)',
     temperature: 'responder temperature (default 0.7)',
     perQuestion: "true: also report each question's share of Yes (one task metric per question)",
+    yesMatch:
+      '"exact" (default, as upstream): a verdict is Yes only when its Answer is "yes"; "partial": any Answer starting with Yes ("Yes, partially")',
+    judgeTemplate: `a file with your judge prompt (e.g. upstream's run_llm_judge text), Python format fields ${ADV_TEMPLATE_FIELDS.map((f) => `{${f}}`).join(', ')}`,
+    examples:
+      'worked examples, one per mode, in upstream example_file JSON: {"apathetic": {"input_text", "response_text", "comment_1", "comment_2"}, ...}',
   },
+  args: counselbenchAdvArgs,
 });

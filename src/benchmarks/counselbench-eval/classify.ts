@@ -3,7 +3,13 @@
 // ratings; each comment gets the categories the judge assigns, and the item's value per category
 // is the share of its low-score comments in that category.
 import { inputText, userMessage, type Scorer } from '../../core/index.js';
-import { COMMENT_CATEGORIES, classifyPrompt, parseCategories, type CommentCategory } from './prompts.js';
+import {
+  COMMENT_CATEGORIES,
+  classifyPrompt,
+  parseCategories,
+  type CommentCategory,
+  type CounselTemplates,
+} from './prompts.js';
 import type { ExpertRecord } from './ratings.js';
 
 export const LOW_SCORE = 2;
@@ -26,10 +32,16 @@ export function lowScoreComments(
     }));
 }
 
-export function counselCommentClassifier(): Scorer {
+export function counselCommentClassifier({ templates = {} }: { templates?: CounselTemplates } = {}): Scorer {
+  const template = templates.classify_overall;
   return {
     name: 'counsel-comment-classes',
-    params: { categories: [...COMMENT_CATEGORIES], lowScore: LOW_SCORE },
+    params: {
+      categories: [...COMMENT_CATEGORIES],
+      lowScore: LOW_SCORE,
+      prompt: template?.source ?? 'classify_overall (medkit wording)',
+    },
+    successRates: false,
     async score(state, context) {
       const comments = lowScoreComments(
         (state.sample.metadata?.expertRatings ?? []) as unknown as Partial<ExpertRecord>[],
@@ -42,7 +54,13 @@ export function counselCommentClassifier(): Scorer {
       for (const { rater, comment } of comments) {
         const output = await context.generate(
           {
-            messages: [userMessage(classifyPrompt(inputText(state.sample), state.output.text, comment))],
+            messages: [
+              userMessage(
+                template
+                  ? template.fill({ user_query: inputText(state.sample), response: state.output.text, comment })
+                  : classifyPrompt(inputText(state.sample), state.output.text, comment),
+              ),
+            ],
             config: { ...context.generateConfig, temperature: 0 },
           },
           { role: 'judge', recordInput: true },

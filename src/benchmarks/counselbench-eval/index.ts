@@ -2,6 +2,7 @@
 // Data: embedded questions written for medkit (default), the CounselChat selection
 // (--arg counselchat=<csv>), or a CounselBench-Eval ratings file (--arg path=<file>, rate its
 // responses with --solver given). See README.md for the contract and what differs from upstream.
+import { z } from 'zod';
 import { defineBenchmark, type BenchmarkOptions, type Sample, type Scorer } from '../../core/index.js';
 import { counselCommentClassifier } from './classify.js';
 import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
@@ -9,7 +10,7 @@ import { counselJudge } from './judge.js';
 import { counselJury, parseJuryRoles } from './jury.js';
 import { readEvalFile } from './loaders.js';
 import { counselAggregateMetrics } from './metrics.js';
-import { MAX_TRIES, MAX_WORDS } from './prompts.js';
+import { MAX_TRIES, MAX_WORDS, readCounselTemplates } from './prompts.js';
 import { EMBEDDED_QUESTIONS, questionSample } from './questions.js';
 import { givenResponse, templateResponder, therapistResponder } from './responder.js';
 import { counselSpans } from './spans.js';
@@ -27,6 +28,38 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
   }
   return EMBEDDED_QUESTIONS.map((question) => questionSample(question, { responder: 'solver under test' }));
 }
+
+const flagArg = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]);
+
+export const counselbenchEvalArgs = z.object({
+  path: z
+    .string()
+    .optional()
+    .describe('CounselBench-Eval ratings file (CSV/JSONL); rate its responses with --solver given'),
+  counselchat: z.string().optional().describe('CounselChat CSV: the CounselBench question selection'),
+  strict: flagArg.optional().describe('with counselchat: fail when a top topic has fewer than 5 usable questions'),
+  spans: flagArg.optional().describe('also ask the judge to copy toxic / inconsistent / medical-advice sentences'),
+  classify: flagArg.optional().describe('classify expert comments of low-scored responses into the 7 categories'),
+  jury: z
+    .string()
+    .optional()
+    .describe('roles whose models rate as a jury besides the judge, e.g. judge,grader,validator'),
+  juryCombine: z.enum(['mean', 'majority']).optional().describe('how the jury combines per dimension'),
+  temperature: z.number().min(0).optional().describe('responder temperature (default 0.7)'),
+  maxWords: z.number().int().min(0).optional().describe('regenerate answers longer than this many words (default 250)'),
+  maxTries: z.number().int().positive().optional().describe('at most this many generations per answer (default 20)'),
+  judgeTemperature: z.number().min(0).optional().describe('judge temperature (default 0)'),
+  judgeTemplate: z
+    .string()
+    .optional()
+    .describe('a file with the six-dimension judge prompt (upstream single_eval); fields {user_query}, {response}'),
+  templates: z
+    .string()
+    .optional()
+    .describe(
+      'a folder of prompt files named as upstream (single_eval.txt, ask_for_*_sentence.txt, classify_overall.txt)',
+    ),
+});
 
 export const counselbenchEval = defineBenchmark({
   name: 'counselbench-eval',
@@ -46,13 +79,14 @@ export const counselbenchEval = defineBenchmark({
     given: () => givenResponse(),
   },
   scorers({ args }): Scorer[] {
-    const scorers = [counselJudge({ temperature: numberArg(args.judgeTemperature, 0) })];
+    const templates = readCounselTemplates(args);
+    const scorers = [counselJudge({ temperature: numberArg(args.judgeTemperature, 0), templates })];
     if (typeof args.jury === 'string') {
       const combine = args.juryCombine === 'majority' ? 'majority' : 'mean';
-      scorers.push(counselJury({ roles: parseJuryRoles(args.jury), combine }));
+      scorers.push(counselJury({ roles: parseJuryRoles(args.jury), combine, templates }));
     }
-    if (flag(args.spans)) scorers.push(counselSpans());
-    if (flag(args.classify)) scorers.push(counselCommentClassifier());
+    if (flag(args.spans)) scorers.push(counselSpans({ templates }));
+    if (flag(args.classify)) scorers.push(counselCommentClassifier({ templates }));
     return scorers;
   },
   metrics: () => counselAggregateMetrics(),
@@ -76,5 +110,10 @@ export const counselbenchEval = defineBenchmark({
     maxWords: 'regenerate answers longer than this many words (default 250; 0 = no limit)',
     maxTries: 'at most this many generations per answer (default 20); the last is kept and flagged',
     judgeTemperature: 'judge temperature (default 0)',
+    judgeTemplate:
+      'a file with the six-dimension judge prompt (upstream single_eval), Python format fields {user_query} and {response}',
+    templates:
+      'a folder of prompt files named as upstream: single_eval.txt, ask_for_toxic_sentence.txt, ask_for_inconsistent_sentence.txt, ask_for_medical_advice_sentence.txt, classify_overall.txt ({user_query}, {response}, {comment})',
   },
+  args: counselbenchEvalArgs,
 });

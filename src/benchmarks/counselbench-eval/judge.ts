@@ -11,7 +11,7 @@ import {
   type SolverContext,
   type TaskState,
 } from '../../core/index.js';
-import { judgePrompt } from './prompts.js';
+import { judgePrompt, type CounselTemplates } from './prompts.js';
 import { parseJudgeRating, outcomeOf, type DimensionOutcome } from './parse.js';
 import {
   DIMENSIONS,
@@ -42,7 +42,8 @@ export async function rateResponse(
     temperature = 0,
     useLexicon,
     role = 'judge',
-  }: { temperature?: number; useLexicon?: boolean; role?: ModelRole } = {},
+    templates = {},
+  }: { temperature?: number; useLexicon?: boolean; role?: ModelRole; templates?: CounselTemplates } = {},
 ): Promise<JudgeResult> {
   if (useLexicon ?? !context.hasRole(role)) {
     const rating = lexiconRating(question, response);
@@ -51,7 +52,16 @@ export async function rateResponse(
     return { judge: 'lexicon-baseline', validJudge: false, outcomes, errors: [], raw: JSON.stringify(rating) };
   }
   const output = await context.generate(
-    { messages: [userMessage(judgePrompt(question, response))], config: { ...context.generateConfig, temperature } },
+    {
+      messages: [
+        userMessage(
+          templates.single_eval
+            ? templates.single_eval.fill({ user_query: question, response })
+            : judgePrompt(question, response),
+        ),
+      ],
+      config: { ...context.generateConfig, temperature },
+    },
     { role, recordInput: true },
   );
   const parsed = parseJudgeRating(output.text);
@@ -134,16 +144,29 @@ export function recordJudgeEvidence(context: SolverContext, result: JudgeResult)
     });
 }
 
-export function counselJudge({ temperature = 0 }: { temperature?: number } = {}): Scorer {
+export function counselJudge({
+  temperature = 0,
+  templates = {},
+}: {
+  temperature?: number;
+  templates?: CounselTemplates;
+} = {}): Scorer {
   return {
     name: 'counsel-judge',
     params: {
       temperature,
-      prompt: 'single_eval (medkit wording)',
+      prompt: templates.single_eval
+        ? `single_eval from ${templates.single_eval.source}`
+        : 'single_eval (medkit wording)',
       fallback: 'lexicon baseline when no judge role (not a valid judge)',
     },
+    // Ratings and a Yes for medical advice are not successes: no pass@k rows.
+    successRates: false,
     async score(state: TaskState, context: SolverContext) {
-      const result = await rateResponse(inputText(state.sample), state.output.text, context, { temperature });
+      const result = await rateResponse(inputText(state.sample), state.output.text, context, {
+        temperature,
+        templates,
+      });
       recordJudgeEvidence(context, result);
       const { value, metadata, explanation } = judgeScore(result);
       // Expert ratings of this response (CounselBench-Eval files) travel with the score, so

@@ -5,6 +5,7 @@
 import { inputText, MODEL_ROLES, type JsonObject, type ModelRole, type Score, type Scorer } from '../../core/index.js';
 import { combineVerdicts, type JuryCombine } from '../../scoring/jury.js';
 import { judgeScore, rateResponse, recordJudgeEvidence } from './judge.js';
+import type { CounselTemplates } from './prompts.js';
 import { DIMENSIONS } from './ratings.js';
 
 export function parseJuryRoles(text: string): ModelRole[] {
@@ -23,14 +24,17 @@ export function counselJury({
   roles,
   combine = 'mean',
   temperature = 0,
+  templates = {},
 }: {
   roles: ModelRole[];
   combine?: JuryCombine;
   temperature?: number;
+  templates?: CounselTemplates;
 }): Scorer {
   return {
     name: 'counsel-jury',
-    params: { roles, combine, temperature },
+    params: { roles, combine, temperature, ...(templates.single_eval ? { prompt: templates.single_eval.source } : {}) },
+    successRates: false,
     async score(state, context): Promise<Score> {
       const present = roles.filter((role) => context.hasRole(role));
       const missing = roles.filter((role) => !context.hasRole(role));
@@ -41,7 +45,12 @@ export function counselJury({
         };
       const results = await Promise.all(
         present.map((role) =>
-          rateResponse(inputText(state.sample), state.output.text, context, { temperature, role, useLexicon: false }),
+          rateResponse(inputText(state.sample), state.output.text, context, {
+            temperature,
+            role,
+            useLexicon: false,
+            templates,
+          }),
         ),
       );
       results.forEach((result) => recordJudgeEvidence(context, result));

@@ -1,6 +1,10 @@
 // Prompts, written for medkit after the structure of the upstream prompts (persona_survey,
 // single_eval, ask_for_*_sentence, classify_overall); the wording is ours, the structure,
 // scales, key order and output format are upstream's.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../core/index.js';
+import { readTemplate, type PromptTemplate } from '../../scoring/prompt-template.js';
 import { DIMENSIONS } from './ratings.js';
 
 /** The responder persona: an online therapist giving one single-turn answer (upstream `persona_survey`). */
@@ -128,4 +132,51 @@ export function parseCategories(text: string): { categories: CommentCategory[]; 
   const none = /^\W*none\W*$/i.test(text.trim());
   if (categories.size === 0 && errors.length === 0 && !none) errors.push('no category found in the classifier output');
   return { categories: COMMENT_CATEGORIES.filter((category) => categories.has(category)), errors };
+}
+
+/**
+ * Upstream's prompt names (prompts/judge_prompts.py::get_judge_prompt) and the fields each may use,
+ * in Python `str.format` syntax as upstream writes them: `{user_query}` (the post = title + " " +
+ * text), `{response}`, and for classify_overall `{comment}` (the expert's overall comment).
+ */
+export const TEMPLATE_FIELDS = {
+  single_eval: ['user_query', 'response'],
+  ask_for_toxic_sentence: ['user_query', 'response'],
+  ask_for_inconsistent_sentence: ['user_query', 'response'],
+  ask_for_medical_advice_sentence: ['user_query', 'response'],
+  classify_overall: ['user_query', 'response', 'comment'],
+} as const;
+export type TemplateName = keyof typeof TEMPLATE_FIELDS;
+export type CounselTemplates = Partial<Record<TemplateName, PromptTemplate>>;
+
+export const SPAN_TEMPLATE: Record<SpanKind, TemplateName> = {
+  toxic: 'ask_for_toxic_sentence',
+  inconsistent: 'ask_for_inconsistent_sentence',
+  'medical-advice': 'ask_for_medical_advice_sentence',
+};
+
+/**
+ * Templates a user supplies: `--arg templates=<dir>` with any of `<prompt name>.txt` (the five names
+ * above; other files are an error, so a misspelt name is not silently ignored), and `--arg
+ * judgeTemplate=<file>` for single_eval alone (it wins over the folder's single_eval.txt).
+ */
+export function readCounselTemplates(args: { templates?: unknown; judgeTemplate?: unknown }): CounselTemplates {
+  const templates: CounselTemplates = {};
+  const fields = (name: TemplateName) => ({ allowed: TEMPLATE_FIELDS[name] });
+  if (typeof args.templates === 'string') {
+    if (!existsSync(args.templates)) throw new ConfigError(`--arg templates=${args.templates}: no such folder`);
+    for (const file of readdirSync(args.templates)) {
+      const name = file.replace(/\.txt$/, '');
+      if (!(name in TEMPLATE_FIELDS) || !file.endsWith('.txt'))
+        throw new ConfigError(
+          `${join(args.templates, file)}: not a CounselBench prompt name; use ${Object.keys(TEMPLATE_FIELDS)
+            .map((n) => `${n}.txt`)
+            .join(', ')}`,
+        );
+      templates[name as TemplateName] = readTemplate(join(args.templates, file), fields(name as TemplateName));
+    }
+  }
+  if (typeof args.judgeTemplate === 'string')
+    templates.single_eval = readTemplate(args.judgeTemplate, fields('single_eval'));
+  return templates;
 }

@@ -3,7 +3,7 @@
 // copied (`toxicity_copy`, `factual_copy`, `medical_copy`) by difflib's SequenceMatcher ratio,
 // as upstream does. Expert copies that are N/A (upstream `is_na`) are skipped.
 import { inputText, userMessage, type Score, type Scorer, type SolverContext } from '../../core/index.js';
-import { spanPrompt, type SpanKind } from './prompts.js';
+import { SPAN_TEMPLATE, spanPrompt, type CounselTemplates, type SpanKind } from './prompts.js';
 import { isNoSpan, type ExpertRecord } from './ratings.js';
 import { sequenceRatio } from './sequence-matcher.js';
 
@@ -39,10 +39,19 @@ export function spanOverlap(judgeSpan: string, expertCopies: readonly (string | 
 }
 
 /** Asks the judge for each span kind; value per kind: flag (1 = judge copied a span) and overlap with expert spans. */
-export function counselSpans(): Scorer {
+export function counselSpans({ templates = {} }: { templates?: CounselTemplates } = {}): Scorer {
+  const prompt = (kind: SpanKind, question: string, response: string) =>
+    templates[SPAN_TEMPLATE[kind]]?.fill({ user_query: question, response }) ?? spanPrompt(kind, question, response);
   return {
     name: 'counsel-spans',
-    params: { kinds: SPAN_KINDS.map((item) => item.kind), overlap: 'difflib SequenceMatcher ratio (autojunk on)' },
+    params: {
+      kinds: SPAN_KINDS.map((item) => item.kind),
+      overlap: 'difflib SequenceMatcher ratio (autojunk on)',
+      prompts: Object.fromEntries(
+        SPAN_KINDS.map(({ kind }) => [kind, templates[SPAN_TEMPLATE[kind]]?.source ?? 'medkit wording']),
+      ),
+    },
+    successRates: false,
     async score(state, context: SolverContext): Promise<Score> {
       if (!context.hasRole('judge')) {
         return {
@@ -57,7 +66,7 @@ export function counselSpans(): Scorer {
       for (const { kind, copyField, key } of SPAN_KINDS) {
         const output = await context.generate(
           {
-            messages: [userMessage(spanPrompt(kind, inputText(state.sample), state.output.text))],
+            messages: [userMessage(prompt(kind, inputText(state.sample), state.output.text))],
             config: { ...context.generateConfig, temperature: 0 },
           },
           { role: 'judge', recordInput: true },

@@ -3,11 +3,14 @@
 // positive points; clipped mean with bootstrap_std). Without a path, two demo conversations
 // written for medkit run, so the pipeline can be tried. --epochs N = upstream --n-repeats.
 import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
 import {
   assistantMessage,
+  chain,
   ConfigError,
   defineBenchmark,
   generate,
+  systemMessage,
   type BenchmarkOptions,
   type Metric,
   type Sample,
@@ -103,6 +106,60 @@ function idealCompletion(): Solver {
   };
 }
 
+/**
+ * Upstream's samplers put their own system message first (e.g. OPENAI_SYSTEM_MESSAGE_API, "You are a
+ * helpful assistant.") and the grader sees it, as it sees every message actually sent. The row's own
+ * system turns stay.
+ */
+function samplerSystemMessage(text: string): Solver {
+  return {
+    name: 'sampler-system-message',
+    params: { text },
+    async solve(state) {
+      state.messages = [systemMessage(text), ...state.messages];
+      return state;
+    },
+  };
+}
+
+export const healthbenchArgs = z.object({
+  path: z
+    .string()
+    .optional()
+    .describe(
+      'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',
+    ),
+  meta: z
+    .string()
+    .optional()
+    .describe(
+      "HealthBench meta-eval JSONL (oss_meta_eval): grade each row's criterion; then medkit judge-agreement <run>",
+    ),
+  graderTemplate: z
+    .string()
+    .optional()
+    .describe(
+      "a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream's GRADER_TEMPLATE",
+    ),
+  graderTemperature: z
+    .number()
+    .min(0)
+    .optional()
+    .describe("grader temperature (default 0.5, upstream's sampler default)"),
+  maxAttempts: z
+    .number()
+    .int()
+    .positive()
+    .default(5)
+    .describe('grader calls per rubric item (upstream retries forever)'),
+  system: z
+    .string()
+    .optional()
+    .describe(
+      'a system message the responder sends first, as upstream samplers do (e.g. "You are a helpful assistant."); the grader sees it',
+    ),
+});
+
 /** Tags found in the file, so each gets its clipped-mean metric (metric names must be known before the run). */
 function tagsIn(path: string | undefined): string[] {
   const tags = new Set<string>();
@@ -146,7 +203,12 @@ export const healthbench = defineBenchmark({
   solvers: {
     // In meta-evaluation mode the completion is given by the row, model or not.
     baseline: ({ args }) => (typeof args.meta === 'string' ? metaCompletion() : baselineReply()),
-    default: ({ args }) => (typeof args.meta === 'string' ? metaCompletion() : generate()),
+    default: ({ args }) =>
+      typeof args.meta === 'string'
+        ? metaCompletion()
+        : typeof args.system === 'string'
+          ? chain(samplerSystemMessage(args.system), generate())
+          : generate(),
     ideal: () => idealCompletion(),
   },
   scorers: ({ args }) => {
@@ -168,5 +230,8 @@ export const healthbench = defineBenchmark({
     maxAttempts: 'grader calls per rubric item before the item is an error (default 5; upstream retries forever)',
     graderTemplate:
       "a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream's GRADER_TEMPLATE",
+    system:
+      'a system message the responder sends first, as upstream samplers do (e.g. "You are a helpful assistant."); the grader sees it',
   },
+  args: healthbenchArgs,
 });

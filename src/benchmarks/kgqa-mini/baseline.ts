@@ -22,7 +22,7 @@ export function scoreOptions(
   const stem = linker.mentions(question);
   const hinted = new Set(relationsMentioned(question).flatMap((relation) => graphRelationsFor(graph, relation)));
   const scores = options.map((option) => {
-    const target = linker.best(option, { minScore: 0.9 });
+    const target = linker.best(option);
     const result: PathScore = { option, score: 0, evidence: [] };
     if (!target) return { ...result, evidence: ['option not in the KG'] };
     for (const entity of stem) {

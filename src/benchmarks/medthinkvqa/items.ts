@@ -33,18 +33,27 @@ const optionsSchema = z.union([z.string(), z.record(z.string(), z.string())]).tr
   return z.NEVER;
 });
 
+/**
+ * An optional field the release may write as null (pandas exports missing text as null): null loads
+ * as absent, like a missing key, instead of failing the whole case.
+ */
+const absentIfNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+
 export const medthinkRow = z
   .object({
-    title: z.string().optional(),
-    CLINICAL_HISTORY: z.string().default(''),
-    IMAGING_FINDINGS: z.string().optional(),
-    discussion: z.string().optional(),
+    title: absentIfNull(z.string()),
+    CLINICAL_HISTORY: z
+      .string()
+      .nullish()
+      .transform((value) => value ?? ''),
+    IMAGING_FINDINGS: absentIfNull(z.string()),
+    discussion: absentIfNull(z.string()),
     options: optionsSchema,
     correct_answer: z.enum(OPTION_LETTERS),
-    correct_answer_text: z.string().optional(),
-    is_longitudinal: z.boolean().optional(),
-    timepoint_count: z.number().optional(),
-    image_count: z.number().int().optional(),
+    correct_answer_text: absentIfNull(z.string()),
+    is_longitudinal: absentIfNull(z.boolean()),
+    timepoint_count: absentIfNull(z.number()),
+    image_count: absentIfNull(z.number().int()),
   })
   .passthrough()
   .refine(
@@ -124,8 +133,9 @@ export function medthinkSample(
     metadata: {
       title: row.title ?? null,
       clinical_history: row.CLINICAL_HISTORY,
-      imaging_findings: row.IMAGING_FINDINGS ?? null,
-      discussion: row.discussion ?? null,
+      // Absent (a missing key or null in the release) stays absent: no "null" text reaches a prompt or a ROUGE reference.
+      ...(row.IMAGING_FINDINGS !== undefined ? { imaging_findings: row.IMAGING_FINDINGS } : {}),
+      ...(row.discussion !== undefined ? { discussion: row.discussion } : {}),
       correct_answer_text: row.correct_answer_text ?? row.options[row.correct_answer] ?? null,
       images: images as unknown as JsonObject[],
       image_count: images.length,

@@ -1,14 +1,19 @@
 // VGMED's attention-grounding metrics (Guimeng-Leo-Liu/Medical-MLLMs-Fail, measure_attention.py),
-// computed from attention maps the user supplies on the model's token grid. For a map `a` over N
-// image tokens and the GT token set G (every token a GT box touches, src/imaging/tokens.ts):
-//   Attention Ratio = (Σ_{i∈G} a_i) / ((Σ_i a_i) · |G| / N)        1.0 = uniform; higher is better
-//   KL(GT‖att)      = −log|G| − (1/|G|) Σ_{i∈G} log q_i, q = a/Σa    lower is better
-//   JS(GT, att)     = ½KL(g‖m) + ½KL(q‖m), m = (g+q)/2, g = 1/|G| on G   lower is better
-// Natural logarithms (upstream's base is unconfirmed). q_i is floored at EPS before the log so a
-// token with zero attention gives a large finite KL instead of infinity. The normalised map is the
-// query map divided element-wise by the generic "describe the image" map plus EPS.
+// computed from attention maps the user supplies on the model's token grid, formula for formula as
+// upstream's numpy code. For a map `a` over N image tokens and the GT token set G (every token a GT
+// box touches, src/imaging/tokens.ts), g = 1/|G| on G and 0 elsewhere:
+//   Attention Ratio = Σ_{i∈G} a_i / ((Σ_i a_i) / N · |G| + 1e-8)                 1.0 = uniform; higher is better
+//   KL(GT‖att)      = Σ_i g'_i log(g'_i / q'_i), q = a / (Σa + 1e-8),
+//                     g' and q' clipped to [1e-12, 1] (upstream's KL floor)    lower is better
+//   JS(GT, att)     = ½Σ q log((q+ε)/(m+ε)) + ½Σ g log((g+ε)/(m+ε)), m = (g+q)/2, ε = 1e-8   lower is better
+// Natural logarithms (numpy's log). The normalised map is the query map divided element-wise by the
+// generic "describe the image" map; upstream divides with no epsilon (a zero gives inf/NaN), medkit
+// adds EPS to the divisor (documented deviation).
 
+/** Upstream's epsilon in the Attention Ratio, the JS divergence and the map normalisation (sum + 1e-8). */
 export const EPS = 1e-8;
+/** Upstream's clip floor inside the KL divergence (`np.clip(x, 1e-12, 1)`). */
+export const KL_FLOOR = 1e-12;
 
 export interface GroundingMetrics {
   attentionRatio: number;
@@ -32,35 +37,50 @@ function checkMap(map: ArrayLike<number>, gt: readonly number[], where: string):
   return sum;
 }
 
+/** Upstream `make_gt_mask`: 1/|G| on the distinct GT tokens, 0 elsewhere. */
+function gtMask(length: number, gt: readonly number[]): Float64Array {
+  const mask = new Float64Array(length);
+  for (const index of gt) mask[index] = 1;
+  let count = 0;
+  for (let i = 0; i < length; i++) count += mask[i]!;
+  for (let i = 0; i < length; i++) mask[i]! /= count;
+  return mask;
+}
+
+/** Upstream `attention_ratio_vectorized` (|G| counts the GT token list as given; medkit's lists are distinct). */
 export function attentionRatio(map: ArrayLike<number>, gt: readonly number[], where = 'attention map'): number {
   const sum = checkMap(map, gt, where);
   let inside = 0;
   for (const index of gt) inside += map[index]!;
-  return inside / ((sum * gt.length) / map.length);
+  return inside / ((sum / map.length) * gt.length + EPS);
 }
 
+/** Upstream `kl_divergence_vectorized`: KL(g‖q) over every token, both clipped to [1e-12, 1]. */
 export function klGtAttention(map: ArrayLike<number>, gt: readonly number[], where = 'attention map'): number {
   const sum = checkMap(map, gt, where);
-  let logs = 0;
-  for (const index of gt) logs += Math.log(Math.max(map[index]! / sum, EPS));
-  return -Math.log(gt.length) - logs / gt.length;
+  const g = gtMask(map.length, gt);
+  let kl = 0;
+  for (let i = 0; i < map.length; i++) {
+    const q = Math.min(Math.max(map[i]! / (sum + EPS), KL_FLOOR), 1);
+    const p = Math.min(Math.max(g[i]!, KL_FLOOR), 1);
+    kl += p * Math.log(p / q);
+  }
+  return kl;
 }
 
+/** Upstream `js_divergence_vectorized`: ε = 1e-8 inside both logs. */
 export function jsGtAttention(map: ArrayLike<number>, gt: readonly number[], where = 'attention map'): number {
   const sum = checkMap(map, gt, where);
-  const inGt = new Uint8Array(map.length);
-  for (const index of gt) inGt[index] = 1;
-  const g = 1 / gt.length;
-  let klG = 0;
+  const g = gtMask(map.length, gt);
   let klQ = 0;
+  let klG = 0;
   for (let i = 0; i < map.length; i++) {
-    const q = map[i]! / sum;
-    const p = inGt[i] ? g : 0;
-    const m = (p + q) / 2;
-    if (p > 0) klG += p * Math.log(p / m);
-    if (q > 0) klQ += q * Math.log(q / m);
+    const q = map[i]! / (sum + EPS);
+    const m = 0.5 * (q + g[i]!);
+    klQ += q * Math.log((q + EPS) / (m + EPS));
+    klG += g[i]! * Math.log((g[i]! + EPS) / (m + EPS));
   }
-  return 0.5 * klG + 0.5 * klQ;
+  return 0.5 * (klQ + klG);
 }
 
 export function groundingMetrics(map: ArrayLike<number>, gt: readonly number[], where?: string): GroundingMetrics {
@@ -71,7 +91,7 @@ export function groundingMetrics(map: ArrayLike<number>, gt: readonly number[], 
   };
 }
 
-/** Query map / (generic map + EPS), element-wise (VGMED's normalised map). */
+/** Query map / (generic map + EPS), element-wise (VGMED's normalised map; upstream has no EPS). */
 export function normaliseByGeneric(
   query: readonly number[],
   generic: readonly number[],

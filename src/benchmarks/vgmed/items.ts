@@ -1,8 +1,9 @@
 // VGMED items a user supplies (VGMED_localization.jsonl, VGMED_attribute.jsonl, and the COCO
 // control files), one per line: {"image": "<relative path>", "question": "...", "bbox" |
-// "original_bboxes": [[...], ...]}. Boxes are original-image pixels in xyxy, EXCEPT images whose
-// file name starts with "Slake", which are xywh; the loader applies that rule and records it in
-// metadata.box_format. Boxes are validated against the image size (read from the file header):
+// "original_bboxes": [[...], ...]}. Box format as upstream's measure_attention.py decides it
+// (`uses_xyxy_bbox(dataset, image_name)`): xyxy only for the VGMED files and an `image` path that does
+// not start with "Slake"; COCO files (xywh, as COCO annotations are) and VGMED rows whose relative
+// `image` path starts with "Slake" are xywh. The loader records the format in metadata.box_format. Boxes are validated against the image size (read from the file header):
 // swapped corners, boxes outside the image and missing image files are SampleFormatErrors naming
 // the file, line and field.
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
@@ -53,9 +54,23 @@ export const vgmedRow = z
 
 export type VgmedRow = z.infer<typeof vgmedRow>;
 
-/** The format rule: Slake images carry xywh boxes, every other source xyxy. */
-export function boxFormatFor(image: string): 'xyxy' | 'xywh' {
-  return basename(image).startsWith('Slake') ? 'xywh' : 'xyxy';
+export type VgmedDataset = 'VGMED' | 'COCO';
+
+/**
+ * Which upstream `--dataset` a file belongs to: upstream reads `COCO_{q_type}.jsonl` for COCO and
+ * `VGMED_{q_type}.jsonl` for VGMED, so a file name starting with "COCO" is the COCO control set.
+ */
+export function datasetOfFile(file: string): VgmedDataset {
+  return basename(file).startsWith('COCO') ? 'COCO' : 'VGMED';
+}
+
+/**
+ * Upstream `uses_xyxy_bbox`: `dataset == "VGMED" and not image_name.startswith("Slake")`, where
+ * image_name is the row's `image` as written (a relative path such as "Slake/xmlab1/source.jpg"),
+ * not its base name. Everything else (COCO, Slake) is xywh.
+ */
+export function boxFormatFor(image: string, dataset: VgmedDataset = 'VGMED'): 'xyxy' | 'xywh' {
+  return dataset === 'VGMED' && !image.startsWith('Slake') ? 'xyxy' : 'xywh';
 }
 
 export interface VgmedTarget extends JsonObject {
@@ -71,7 +86,8 @@ export function vgmedSample(
   size: { width: number; height: number },
   questionType: string,
 ): Sample {
-  const format = boxFormatFor(row.image);
+  const dataset = datasetOfFile(at.file);
+  const format = boxFormatFor(row.image, dataset);
   const field = row.original_bboxes !== undefined ? 'original_bboxes' : 'bbox';
   const raw = (row.original_bboxes ?? row.bbox)!;
   const boxes: Box[] = raw.map((values, index) => {
@@ -109,6 +125,7 @@ export function vgmedSample(
       width: size.width,
       height: size.height,
       box_format: format,
+      dataset,
       ...(row.answer !== undefined ? { answer: row.answer } : {}),
       source: `${at.file}:${at.line}`,
     },
@@ -151,7 +168,7 @@ export async function* loadVgmed(
 export const vgmedLoader = defineLoader({
   name: 'vgmed',
   description:
-    'VGMED JSONL ({image, question, bbox | original_bboxes}); xyxy pixels except Slake* images (xywh); images relative to the file',
+    'VGMED JSONL ({image, question, bbox | original_bboxes}); xyxy pixels, except COCO_* files and image paths starting with Slake (xywh, as upstream); images relative to the file',
   load: (path, options) => loadVgmed(path, options),
   splitOf: (sample) => String(sample.metadata?.question_type ?? 'unknown'),
 });

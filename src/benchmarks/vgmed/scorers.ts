@@ -4,7 +4,7 @@
 import type { JsonObject, Metric, MetricResult, Scorer, ScoredUnit } from '../../core/index.js';
 import { boxesToTokenMask, uniformGrid } from '../../imaging/tokens.js';
 import { boxOverlapMicroMetric, boxSetOverlap, overlapMetadata } from '../../scoring/box-iou.js';
-import { EPS, groundingMetrics, headMaps } from './attention.js';
+import { EPS, groundingMetrics, headMaps, KL_FLOOR } from './attention.js';
 import { readAttentionFile, type AttentionEntry } from './solvers.js';
 import type { VgmedTarget } from './items.js';
 
@@ -54,6 +54,7 @@ export function attentionGroundingScorer(layer: 'mean' | number = 'mean', headsF
     params: {
       layer,
       eps: EPS,
+      klFloor: KL_FLOOR,
       log: 'natural',
       gtTokens: 'every token a GT box touches (floor(x1/p) … ceil(x2/p)−1)',
       perHead: headsFile ?? false,

@@ -2,3 +2,4 @@
 export * from './models.js';
 export * from './train.js';
 export * from './evaluate.js';
+export * from './store.js';

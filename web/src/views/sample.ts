@@ -1,15 +1,17 @@
 // One sample: scores with answers and explanations, the final output, the conversation and every
 // event of the transcript in order.
 import { get } from '../api.js';
-import { fmt, h, json, link } from '../dom.js';
 import { event, message } from '../transcript.js';
+import { fmt, h, json, link } from '../ui.js';
 
-export async function sampleView(params) {
+type Json = any;
+
+export async function sampleView(params: Record<string, string>) {
   const { run, id, epoch } = params;
   const { record, images, row, rows, previous, next } = await get('/api/sample', { run, id, epoch: epoch ?? 1 });
-  const scores = Object.entries(record.scores ?? {});
-  const events = record.transcript?.events ?? [];
-  const counts = {};
+  const scores = Object.entries((record.scores ?? {}) as Record<string, Json>);
+  const events: Json[] = record.transcript?.events ?? [];
+  const counts: Record<string, number> = {};
   for (const ev of events)
     counts[ev.type === 'evidence' ? ev.kind : ev.type] = (counts[ev.type === 'evidence' ? ev.kind : ev.type] ?? 0) + 1;
   return h(
@@ -64,7 +66,9 @@ export async function sampleView(params) {
                   'td',
                   {},
                   score.value !== null && typeof score.value === 'object'
-                    ? Object.entries(score.value).map(([key, value]) => h('div', {}, `${key}: ${fmt(value)}`))
+                    ? Object.entries(score.value as Record<string, unknown>).map(([key, value]) =>
+                        h('div', {}, `${key}: ${fmt(value)}`),
+                      )
                     : fmt(score.value),
                 ),
                 h('td', { class: 'text' }, score.answer ?? ''),
@@ -81,7 +85,7 @@ export async function sampleView(params) {
     h(
       'div',
       { class: 'messages' },
-      (record.transcript?.messages ?? []).map((msg) => message(images, msg)),
+      ((record.transcript?.messages ?? []) as Json[]).map((msg) => message(images, msg)),
     ),
     h('h2', {}, `Events (${events.length})`),
     h(

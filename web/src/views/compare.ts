@@ -1,41 +1,48 @@
 // Two runs side by side: paired statistics per metric (B − A, paired bootstrap CI, Wilcoxon),
 // score distributions, CI bars, pass^k against k, and the largest per-sample differences.
+import { useState } from 'preact/hooks';
 import { get } from '../api.js';
-import { ci, fmt, h, link, navigate } from '../dom.js';
 import { ciPlot, histogramPlot, passKPlot } from '../plots.js';
+import { ci, fmt, h, link, navigate } from '../ui.js';
 
-function picker(runs, params) {
-  const select = (name, value) =>
+type Json = any;
+
+function Picker({ runs, a, b }: { runs: Json[]; a: string; b: string }) {
+  const [choice, setChoice] = useState({ a, b });
+  const select = (name: 'a' | 'b') =>
     h(
       'select',
-      { name, 'aria-label': `run ${name.toUpperCase()}` },
+      {
+        name,
+        'aria-label': `run ${name.toUpperCase()}`,
+        value: choice[name],
+        onChange: (event: Event) => setChoice({ ...choice, [name]: (event.currentTarget as HTMLSelectElement).value }),
+      },
       h('option', { value: '' }, `run ${name.toUpperCase()}…`),
-      runs.map((run) => h('option', { value: run.run, selected: run.run === value }, `${run.run} (${run.benchmark})`)),
+      runs.map((run) => h('option', { value: run.run }, `${run.run} (${run.benchmark})`)),
     );
-  const a = select('a', params.a);
-  const b = select('b', params.b);
   return h(
     'form',
     {
       class: 'toolbar',
-      onsubmit: (event) => {
+      onSubmit: (event: Event) => {
         event.preventDefault();
-        navigate('compare', { a: a.value, b: b.value });
+        navigate('compare', choice);
       },
     },
-    a,
-    b,
+    select('a'),
+    select('b'),
     h('button', { type: 'submit' }, 'Compare'),
   );
 }
 
-export async function compareView(params) {
+export async function compareView(params: Record<string, string>) {
   const { runs } = await get('/api/runs');
-  const head = [h('h1', {}, 'Compare two runs'), picker(runs, params)];
+  const head = [h('h1', {}, 'Compare two runs'), h(Picker, { runs, a: params.a ?? '', b: params.b ?? '' })];
   if (!params.a || !params.b)
     return h('section', { id: 'compare' }, head, h('p', { class: 'muted' }, 'Pick run A and run B.'));
   const view = await get('/api/compare', { a: params.a, b: params.b });
-  const rows = view.metrics.map((metric) =>
+  const rows = (view.metrics as Json[]).map((metric) =>
     h(
       'tr',
       { 'data-key': metric.key },
@@ -60,7 +67,7 @@ export async function compareView(params) {
       ? h(
           'ul',
           { class: 'notes' },
-          view.notes.map((note) => h('li', {}, note)),
+          (view.notes as string[]).map((note) => h('li', {}, note)),
         )
       : null,
     h('h2', {}, 'Paired statistics (B − A, samples both runs scored, epochs averaged)'),
@@ -93,12 +100,12 @@ export async function compareView(params) {
     Object.keys(view.passHatK).length
       ? [
           h('h2', {}, 'pass^k against k'),
-          Object.entries(view.passHatK).map(([key, series]) =>
+          Object.entries(view.passHatK as Record<string, Json>).map(([key, series]) =>
             h('figure', {}, passKPlot(series, `pass^k for ${key}`), h('figcaption', {}, key)),
           ),
         ]
       : h('p', { class: 'muted' }, 'pass^k needs runs with several epochs and 0/1 scores.'),
-    view.metrics.map((metric) =>
+    (view.metrics as Json[]).map((metric) =>
       h(
         'div',
         { class: 'metric-compare' },
@@ -125,7 +132,7 @@ export async function compareView(params) {
           h(
             'tbody',
             {},
-            metric.differences.map((pair) =>
+            (metric.differences as Json[]).map((pair) =>
               h(
                 'tr',
                 {},

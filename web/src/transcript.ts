@@ -1,109 +1,135 @@
 // The whole transcript of one sample, as text: messages (with images), model calls, tool calls with
 // their arguments and results, and evidence by kind (SQL result tables, KG triplets, image regions
 // with box and mask overlays, rubric items, judge rationales, simulated-user turns).
-import { fmt, h, json, s } from './dom.js';
+import type { VNode } from 'preact';
+import { useState } from 'preact/hooks';
+import { fmt, h, json } from './ui.js';
 
-const pretty = (value) => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+const pretty = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 const BOX_COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4'];
 
+type Images = Record<string, { url?: string; refused?: string }>;
+type Json = any;
+
 /** An image with SVG boxes, polygons and mask images drawn over it in image pixel coordinates. */
-export function imageWithOverlay(images, path, data = {}) {
+function Overlay({ images, path, data }: { images: Images; path: string; data: Json }) {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const served = images[path];
-  if (!served || !served.url)
-    return h('p', { class: 'error' }, `image ${path} not shown: ${served?.refused ?? 'not recorded'}`);
-  const image = h('img', { src: served.url, alt: `image ${path}`, class: 'base' });
-  const figure = h('figure', { class: 'overlay' }, h('div', { class: 'stack' }, image));
-  const draw = () => {
-    const width = Number(data.width) || image.naturalWidth;
-    const height = Number(data.height) || image.naturalHeight;
-    const overlay = s('svg', { class: 'boxes', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none' });
-    (data.masks ?? []).forEach((mask, index) => {
-      const colour = mask.color ?? BOX_COLOURS[(index + 3) % BOX_COLOURS.length];
-      if (Array.isArray(mask.points))
-        overlay.append(
-          s(
-            'polygon',
-            {
-              class: 'mask',
-              points: mask.points.map((point) => point.join(',')).join(' '),
-              fill: colour,
-              'fill-opacity': 0.35,
-              stroke: colour,
-            },
-            s('title', {}, mask.label ?? 'mask'),
-          ),
-        );
-      const maskPath = mask.image ?? mask.path;
-      if (typeof maskPath === 'string' && images[maskPath]?.url) {
-        overlay.append(
-          s(
-            'image',
-            {
-              class: 'mask',
-              href: images[maskPath].url,
-              x: 0,
-              y: 0,
-              width,
-              height,
-              opacity: 0.45,
-              preserveAspectRatio: 'none',
-            },
-            s('title', {}, mask.label ?? 'mask'),
-          ),
-        );
-      }
-    });
-    (data.boxes ?? []).forEach((box, index) => {
-      const colour = BOX_COLOURS[index % BOX_COLOURS.length];
-      const x1 = Number(box.x1),
-        y1 = Number(box.y1),
-        x2 = Number(box.x2),
-        y2 = Number(box.y2);
-      overlay.append(
-        s(
-          'g',
-          { class: 'box', 'data-label': box.label ?? '' },
-          s('rect', {
-            x: x1,
-            y: y1,
-            width: x2 - x1,
-            height: y2 - y1,
-            fill: 'none',
-            stroke: colour,
-            'stroke-width': Math.max(1, width / 200),
+  if (!served?.url) return h('p', { class: 'error' }, `image ${path} not shown: ${served?.refused ?? 'not recorded'}`);
+  const width = Number(data.width) || size?.width || 0;
+  const height = Number(data.height) || size?.height || 0;
+  const masks: Json[] = Array.isArray(data.masks) ? data.masks : [];
+  const boxes: Json[] = Array.isArray(data.boxes) ? data.boxes : [];
+  const overlay =
+    width && height
+      ? h(
+          'svg',
+          { class: 'boxes', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none' },
+          masks.map((mask, index) => {
+            const colour = mask.color ?? BOX_COLOURS[(index + 3) % BOX_COLOURS.length];
+            const maskPath = mask.image ?? mask.path;
+            return [
+              Array.isArray(mask.points)
+                ? h(
+                    'polygon',
+                    {
+                      class: 'mask',
+                      points: mask.points.map((point: number[]) => point.join(',')).join(' '),
+                      fill: colour,
+                      'fill-opacity': 0.35,
+                      stroke: colour,
+                    },
+                    h('title', {}, mask.label ?? 'mask'),
+                  )
+                : null,
+              typeof maskPath === 'string' && images[maskPath]?.url
+                ? h(
+                    'image',
+                    {
+                      class: 'mask',
+                      href: images[maskPath].url,
+                      x: 0,
+                      y: 0,
+                      width,
+                      height,
+                      opacity: 0.45,
+                      preserveAspectRatio: 'none',
+                    },
+                    h('title', {}, mask.label ?? 'mask'),
+                  )
+                : null,
+            ];
           }),
-          s(
-            'text',
-            { x: x1 + 2, y: Math.max(y1 - 3, 10), fill: colour, 'font-size': Math.max(10, width / 30) },
-            box.label ?? `box ${index + 1}`,
-          ),
-        ),
-      );
-    });
-    figure.querySelector('.stack').append(overlay);
-  };
-  if (image.complete && image.naturalWidth) draw();
-  else image.addEventListener('load', draw, { once: true });
-  const legend = (data.boxes ?? []).map((box, index) =>
-    h(
-      'li',
-      { style: { color: BOX_COLOURS[index % BOX_COLOURS.length] } },
-      `${box.label ?? `box ${index + 1}`}: (${fmt(box.x1, 1)}, ${fmt(box.y1, 1)}) – (${fmt(box.x2, 1)}, ${fmt(box.y2, 1)})`,
-    ),
-  );
+          boxes.map((box, index) => {
+            const colour = BOX_COLOURS[index % BOX_COLOURS.length];
+            const [x1, y1, x2, y2] = [box.x1, box.y1, box.x2, box.y2].map(Number) as [number, number, number, number];
+            return h(
+              'g',
+              { class: 'box', 'data-label': box.label ?? '' },
+              h('rect', {
+                x: x1,
+                y: y1,
+                width: x2 - x1,
+                height: y2 - y1,
+                fill: 'none',
+                stroke: colour,
+                'stroke-width': Math.max(1, width / 200),
+              }),
+              h(
+                'text',
+                { x: x1 + 2, y: Math.max(y1 - 3, 10), fill: colour, 'font-size': Math.max(10, width / 30) },
+                box.label ?? `box ${index + 1}`,
+              ),
+            );
+          }),
+        )
+      : null;
   return h(
     'div',
     {},
-    figure,
-    legend.length ? h('ul', { class: 'legend' }, legend) : null,
+    h(
+      'figure',
+      { class: 'overlay' },
+      h(
+        'div',
+        { class: 'stack' },
+        h('img', {
+          src: served.url,
+          alt: `image ${path}`,
+          class: 'base',
+          onLoad: (event: Event) => {
+            const image = event.currentTarget as HTMLImageElement;
+            setSize({ width: image.naturalWidth, height: image.naturalHeight });
+          },
+        }),
+        overlay,
+      ),
+    ),
+    boxes.length
+      ? h(
+          'ul',
+          { class: 'legend' },
+          boxes.map((box, index) =>
+            h(
+              'li',
+              { style: { color: BOX_COLOURS[index % BOX_COLOURS.length] } },
+              `${box.label ?? `box ${index + 1}`}: (${fmt(box.x1, 1)}, ${fmt(box.y1, 1)}) – (${fmt(box.x2, 1)}, ${fmt(box.y2, 1)})`,
+            ),
+          ),
+        )
+      : null,
     h('div', { class: 'muted path' }, path),
   );
 }
 
-function content(images, value) {
+export function imageWithOverlay(images: Images, path: string, data: Json = {}) {
+  return h(Overlay, { images, path, data });
+}
+
+function content(images: Images, value: Json) {
   if (typeof value === 'string') return h('div', { class: 'text' }, value);
   if (!Array.isArray(value)) return json(value);
-  return value.map((part) => {
+  return value.map((part: Json) => {
     if (part.type === 'text') return h('div', { class: 'text' }, part.text);
     if (part.type === 'image' && part.source?.kind === 'path')
       return h(
@@ -122,8 +148,8 @@ function content(images, value) {
   });
 }
 
-function toolCalls(calls) {
-  return (calls ?? []).map((call) =>
+function toolCalls(calls: Json) {
+  return ((calls ?? []) as Json[]).map((call) =>
     h(
       'div',
       { class: 'tool-call' },
@@ -143,7 +169,7 @@ function toolCalls(calls) {
   );
 }
 
-export function message(images, msg) {
+export function message(images: Images, msg: Json) {
   return h(
     'div',
     { class: `message ${msg.role}` },
@@ -154,13 +180,13 @@ export function message(images, msg) {
   );
 }
 
-function table(columns, rows) {
+function table(columns: Json, rows: Json) {
   const list = Array.isArray(rows) ? rows : [];
-  let header = Array.isArray(columns) ? columns.map(String) : [];
+  let header: string[] = Array.isArray(columns) ? columns.map(String) : [];
   const first = list[0];
   if (header.length === 0 && first && typeof first === 'object')
-    header = Array.isArray(first) ? first.map((_, index) => `col ${index + 1}`) : Object.keys(first);
-  const cells = (row) =>
+    header = Array.isArray(first) ? first.map((_: unknown, index: number) => `col ${index + 1}`) : Object.keys(first);
+  const cells = (row: Json): unknown[] =>
     Array.isArray(row) ? row : row && typeof row === 'object' ? header.map((column) => row[column]) : [row];
   return h(
     'table',
@@ -177,7 +203,7 @@ function table(columns, rows) {
     h(
       'tbody',
       {},
-      list.slice(0, 500).map((row) =>
+      list.slice(0, 500).map((row: Json) =>
         h(
           'tr',
           {},
@@ -198,7 +224,7 @@ function table(columns, rows) {
   );
 }
 
-const verdictBadge = (verdict) =>
+const verdictBadge = (verdict: unknown) =>
   verdict === undefined || verdict === null
     ? null
     : h(
@@ -211,7 +237,7 @@ const verdictBadge = (verdict) =>
         String(verdict),
       );
 
-const EVIDENCE = {
+const EVIDENCE: Partial<Record<string, (data: Json, images: Images) => VNode<any>>> = {
   'sql-result': (data) =>
     h(
       'div',
@@ -267,7 +293,7 @@ const EVIDENCE = {
     ),
 };
 
-export function event(images, ev) {
+export function event(images: Images, ev: Json) {
   const at = h('span', { class: 'muted at' }, ev.at ?? '');
   if (ev.type === 'model') {
     const output = ev.output ?? {};
@@ -294,7 +320,7 @@ export function event(images, ev) {
             'details',
             {},
             h('summary', {}, `input (${ev.input.length} messages)`),
-            ev.input.map((msg) => message(images, msg)),
+            ev.input.map((msg: Json) => message(images, msg)),
           )
         : null,
       h('div', { class: 'text' }, output.text ?? ''),
