@@ -36,6 +36,7 @@ import { medsynvqa } from './benchmarks/medsynvqa/index.js';
 import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
+import { medVqa } from './benchmarks/med-vqa/index.js';
 import { careCoord, careFlow } from './agents/care/index.js';
 import { medvr } from './agents/medvr/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
@@ -52,6 +53,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [medthinkvqaSynthetic.name]: medthinkvqaSynthetic,
   [medsynvqa.name]: medsynvqa,
   [gradedPhantom.name]: gradedPhantom,
+  [medVqa.name]: medVqa,
   [ehrChatqa.name]: ehrChatqa,
   [kgqaMini.name]: kgqaMini,
   [mirage.name]: mirage,
