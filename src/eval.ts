@@ -22,7 +22,7 @@ import {
 } from './core/index.js';
 import { createModel } from './models/registry.js';
 import { agents, benchmarks } from './registry.js';
-import { bindModel, type RoleBindings } from './runner/context.js';
+import { bindModel, roleFlag, type RoleBindings } from './runner/context.js';
 import { ResponseCache, withCache } from './runner/cache.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -36,6 +36,7 @@ import { createProgress, silentProgress, type ProgressReporter } from './runner/
 import { readRunSpec } from './runner/run-dir.js';
 import { benchmarkSource, isBenchmarkFile, loadBenchmarkFile } from './resolve-benchmark.js';
 import { runTask } from './runner/run-task.js';
+import { mergeArgSchemas, suggestKeys, validateArgs, type ArgsSource } from './runner/args.js';
 
 export const BASELINE = 'baseline';
 export const BASELINE_LABEL = 'baseline (non-LLM)';
@@ -46,8 +47,13 @@ export interface EvalOptions {
   models?: Partial<Record<ModelRole, string | Model>>;
   /** A named solver of the benchmark, or an agent from the registry (`kgarevion`). */
   solver?: string;
+  /** Task arguments, checked against the benchmark's (and agent's) declared `args` schema. */
   args?: JsonObject;
+  /** Task arguments as command-line text (`--arg key=value`): converted to the declared types, then checked. */
+  argsText?: Record<string, string>;
   limit?: number;
+  /** Shuffle the sample order with this seed before `limit` applies (inspect's sample shuffle). */
+  shuffle?: number;
   epochs?: number;
   concurrency?: number;
   seed?: number;
@@ -77,8 +83,10 @@ export function medkitVersion(): string {
 export function findBenchmark(name: string): Benchmark {
   const benchmark = benchmarks[name];
   if (!benchmark) {
+    const suggestions = suggestKeys(name, Object.keys(benchmarks));
+    const didYouMean = suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
     throw new ConfigError(
-      `unknown benchmark '${name}'. Known: ${Object.keys(benchmarks).sort().join(', ')} (see: medkit list)`,
+      `unknown benchmark '${name}'.${didYouMean} Known: ${Object.keys(benchmarks).sort().join(', ')} (see: medkit list)`,
     );
   }
   return benchmark;
@@ -89,6 +97,54 @@ export async function resolveBenchmark(reference: string): Promise<Benchmark> {
   return isBenchmarkFile(reference) ? loadBenchmarkFile(reference) : findBenchmark(reference);
 }
 
+/** The solver name a run uses: --solver, else default with a model, else baseline. */
+export function solverNameFor(solverName: string | undefined, hasAgentModel: boolean): string {
+  return solverName ?? (hasAgentModel ? 'default' : BASELINE);
+}
+
+/**
+ * The declared `--arg` options of a run: the benchmark's, plus the agent's when --solver names one.
+ * Options of agents not chosen come with a hint (`--solver kgarevion`) instead of "unknown".
+ */
+export function argsSchemaFor(
+  benchmark: Benchmark,
+  solverName: string,
+): { schema: Benchmark['args']; owner: string; elsewhere: Record<string, string> } {
+  const agent = benchmark.solvers[solverName] ? undefined : agents[solverName];
+  const elsewhere: Record<string, string> = {};
+  for (const other of Object.values(agents)) {
+    if (other === agent || !other.accepts.some((tag) => benchmark.tags.includes(tag))) continue;
+    for (const key of Object.keys(other.args?.shape ?? {}))
+      if (!(key in (benchmark.args?.shape ?? {})))
+        elsewhere[key] ??= `an option of agent ${other.name}; add --solver ${other.name} to use it`;
+  }
+  return {
+    schema: agent ? mergeArgSchemas(benchmark.args, agent.args) : benchmark.args,
+    owner: agent ? `${benchmark.name} + agent ${agent.name}` : benchmark.name,
+    elsewhere,
+  };
+}
+
+/**
+ * Checks a run's task arguments against the declared options (typed values from a config file or code,
+ * and `text` values from the command line) and returns them parsed, defaults filled in.
+ */
+export function checkTaskArgs(
+  benchmark: Benchmark,
+  solverName: string,
+  given: { args?: Record<string, unknown>; text?: Record<string, string> },
+  where: { args?: string; text?: string } = {},
+): JsonObject {
+  const { schema, owner, elsewhere } = argsSchemaFor(benchmark, solverName);
+  const source = (label: string): ArgsSource => ({ where: label, owner, elsewhere });
+  // Typed values first (they name their own source), then the command line's text over them.
+  const typed = validateArgs(schema, given.args ?? {}, source(where.args ?? 'args.'));
+  if (!given.text || Object.keys(given.text).length === 0) return typed;
+  const keysOfTyped = Object.keys(given.args ?? {});
+  const merged = { ...Object.fromEntries(keysOfTyped.map((key) => [key, typed[key]])), ...given.text };
+  return validateArgs(schema, merged, source(where.text ?? '--arg '), { fromText: new Set(Object.keys(given.text)) });
+}
+
 /** The solver for a run: baseline without a model, else --solver (the benchmark's or an agent), else default. */
 export function resolveSolver(
   benchmark: Benchmark,
@@ -96,7 +152,7 @@ export function resolveSolver(
   solverName: string | undefined,
   hasAgentModel: boolean,
 ): { name: string; solver: Solver } {
-  const name = solverName ?? (hasAgentModel ? 'default' : BASELINE);
+  const name = solverNameFor(solverName, hasAgentModel);
   const own = benchmark.solvers[name];
   if (own) return { name, solver: own(options) };
   const agent = agents[name];
@@ -161,7 +217,6 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
         ? await resolveBenchmark(options.benchmark)
         : options.benchmark;
   const seed = resumed?.seed ?? options.seed ?? 0;
-  const args = (resumed?.task.args as JsonObject | undefined) ?? options.args ?? {};
   const requested: Partial<Record<ModelRole, string | Model>> = resumed
     ? Object.fromEntries(
         Object.entries(resumed.models).map(([role, name]) => [role, name === BASELINE_LABEL ? BASELINE : name]),
@@ -172,6 +227,20 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       throw new ConfigError(`unknown role '${role}'; roles are ${MODEL_ROLES.join(', ')}`);
   }
 
+  const hasAgentModel = requested.agent !== undefined && requested.agent !== BASELINE;
+  const chosenSolver = solverNameFor(resumed?.solverName ?? options.solver, hasAgentModel);
+  // Checked before any model or dataset is touched: a mistyped key fails in milliseconds.
+  const args = resumed
+    ? checkTaskArgs(
+        benchmark,
+        chosenSolver,
+        { args: resumed.task.args },
+        { args: `${options.resume}/spec.json: task.args.` },
+      )
+    : checkTaskArgs(benchmark, chosenSolver, {
+        ...(options.args ? { args: options.args } : {}),
+        ...(options.argsText ? { text: options.argsText } : {}),
+      });
   const provider = { ...resumed?.provider, ...options.provider };
   const dataErrors: string[] = [];
   const cacheDir = resolve(options.cacheDir ?? join('.medkit', 'cache'));
@@ -211,13 +280,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       roles[role] = bindModel(name, model, middleware);
       modelNames[role] = name;
     }
-    const hasAgentModel = roles.agent !== undefined;
-    const { name: solverName, solver } = resolveSolver(
-      benchmark,
-      benchmarkOptions,
-      resumed?.solverName ?? options.solver,
-      hasAgentModel,
-    );
+    const { name: solverName, solver } = resolveSolver(benchmark, benchmarkOptions, chosenSolver, hasAgentModel);
     if (!hasAgentModel && solverName === BASELINE) modelNames.agent = BASELINE_LABEL;
     const generateConfig: GenerateConfig = {
       temperature: (resumed?.generateConfig.temperature as number | undefined) ?? options.temperature ?? 0,
@@ -251,7 +314,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
         preflight.roleFallbacks?.[role] ??
         benchmark.roleFallbacks?.[role] ??
         'steps that need it fail with an error naming the role';
-      notes.push(`role '${role}' has no model: ${fallback} (give one with --role ${role}=<provider:model>)`);
+      notes.push(`role '${role}' has no model: ${fallback} (give one with ${roleFlag(role)})`);
     }
     notes.push(...(preflight.notes ?? []));
     const spec: RunSpec = resumed ?? {
@@ -267,6 +330,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       solverName,
       epochs: task.epochs,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
       seed,
       generateConfig: generateConfig as JsonObject,
       ...(provider.baseURL ? { provider: { baseURL: provider.baseURL } } : {}),
@@ -282,11 +346,13 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
           : options.progress;
     const outDir = options.resume ?? options.outDir;
     const limit = resumed ? resumed.limit : options.limit;
+    const shuffle = resumed ? resumed.shuffle : options.shuffle;
     return await runTask(task, {
       roles,
       spec,
       concurrency: options.concurrency ?? 8,
       ...(limit !== undefined ? { limit } : {}),
+      ...(shuffle !== undefined ? { shuffle } : {}),
       ...(outDir ? { outDir } : {}),
       resume: options.resume !== undefined,
       retryErrors: options.retryErrors ?? false,
@@ -294,6 +360,8 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       progress,
       notes,
       dataErrors,
+      headline: benchmark.headline ?? [],
+      bookkeeping: benchmark.bookkeeping ?? [],
     });
   } finally {
     cache?.close();

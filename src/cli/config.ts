@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, MODEL_ROLES, type JsonObject, type JsonValue } from '../core/index.js';
+import { ConfigError, MODEL_ROLES } from '../core/index.js';
 
 export const evalConfigSchema = z.strictObject({
   benchmark: z.string().optional(),
@@ -22,6 +22,10 @@ export const evalConfigSchema = z.strictObject({
   temperature: z.number().min(0).optional(),
   maxTokens: z.number().int().positive().optional(),
   baseUrl: z.string().optional(),
+  /** true / a seed: shuffle before limit (`--shuffle [seed]`). */
+  shuffle: z.union([z.boolean(), z.number().int().nonnegative()]).optional(),
+  /** `--fail-on-error`: true, false, a share in (0, 1) or a count ≥ 1. */
+  failOnError: z.union([z.boolean(), z.number().positive()]).optional(),
 });
 export type EvalConfig = z.infer<typeof evalConfigSchema>;
 
@@ -50,20 +54,6 @@ export function parseKeyValues(pairs: string[], flag: string): Record<string, st
     const index = pair.indexOf('=');
     if (index <= 0) throw new ConfigError(`${flag} expects key=value, got '${pair}'`);
     result[pair.slice(0, index)] = pair.slice(index + 1);
-  }
-  return result;
-}
-
-export function parseArgValues(pairs: string[]): JsonObject {
-  const result: JsonObject = {};
-  for (const [key, text] of Object.entries(parseKeyValues(pairs, '--arg'))) {
-    let value: JsonValue = text;
-    try {
-      value = JSON.parse(text) as JsonValue;
-    } catch {
-      value = text; // plain strings need no quotes
-    }
-    result[key] = value;
   }
   return result;
 }

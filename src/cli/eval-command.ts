@@ -1,8 +1,13 @@
 // `medkit eval <benchmark>`: run a benchmark with the baseline or any model, and print the score table.
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { ConfigError, MODEL_ROLES, type ModelRole } from '../core/index.js';
-import { runEval, type EvalOptions } from '../eval.js';
-import { collect, parseArgValues, parseKeyValues, positiveInt, readConfigFile } from './config.js';
+import { BASELINE, checkTaskArgs, resolveBenchmark, runEval, solverNameFor, type EvalOptions } from '../eval.js';
+import { benchmarks } from '../registry.js';
+import { defaultRunDirectory, readRunSpec } from '../runner/run-dir.js';
+import { collect, parseKeyValues, positiveInt, readConfigFile } from './config.js';
+import { benchmarkInfo } from './info.js';
+import { parseFailOnError, runOutcome, type FailOnError } from './outcome.js';
 import { formatSummary } from './report.js';
 
 interface EvalFlags {
@@ -27,10 +32,24 @@ interface EvalFlags {
   baseUrl?: string;
   config?: string;
   json?: boolean;
+  verbose?: boolean;
+  shuffle?: string | true;
+  failOnError?: string | boolean;
+}
+
+/** `--shuffle` alone shuffles with seed 0 (or the config's); `--shuffle 7` with seed 7. */
+function shuffleSeed(value: string | true | undefined, fromConfig: number | boolean | undefined): number | undefined {
+  const given = value ?? fromConfig;
+  if (given === undefined || given === false) return undefined;
+  if (given === true) return 0;
+  const seed = Number(given);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new ConfigError(`--shuffle expects a whole-number seed, got '${given}'`);
+  return seed;
 }
 
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('run a benchmark; without --model its non-LLM baseline answers (and the output says so)')
     .argument(
@@ -46,8 +65,17 @@ export function registerEval(program: Command): void {
       '-s, --solver <name>',
       "a solver of the benchmark or an agent (e.g. kgarevion); default: 'default' with a model, 'baseline' without",
     )
-    .option('-a, --arg <key=value>', 'task argument (see medkit list); repeatable', collect, [])
-    .option('-l, --limit <n>', 'first n samples only', positiveInt('--limit'))
+    .option(
+      '-a, --arg <key=value>',
+      "task argument (the benchmark's options: medkit info <benchmark>); repeatable",
+      collect,
+      [],
+    )
+    .option('-l, --limit <n>', 'first n samples only (after --shuffle)', positiveInt('--limit'))
+    .option(
+      '--shuffle [seed]',
+      'shuffle the sample order (seed default 0) before --limit, so a sample covers every subset',
+    )
     .option('-e, --epochs <n>', 'runs per sample (pass@k, pass^k need several)', positiveInt('--epochs'))
     .option(
       '-c, --concurrency <n>',
@@ -55,7 +83,10 @@ export function registerEval(program: Command): void {
       positiveInt('--concurrency'),
     )
     .option('--seed <n>', 'run seed (default 0)', positiveInt('--seed'))
-    .option('-o, --out <dir>', 'write the run (spec.json, samples.jsonl, summary.json) here')
+    .option(
+      '-o, --out <dir>',
+      'write the run (spec.json, samples.jsonl, summary.json) here (default: $MEDKIT_RUNS_DIR or runs/, then <benchmark>/<UTC time>-<id>)',
+    )
     .option('--resume <dir>', 'finish a stopped or killed run; every (sample, epoch) ends up exactly once')
     .option('--retry-errors', 'with --resume: run failed units again')
     .option('--no-cache', 'do not read or write the response cache')
@@ -67,12 +98,25 @@ export function registerEval(program: Command): void {
     .option('--max-tokens <n>', 'output token cap per call', positiveInt('--max-tokens'))
     .option('--base-url <url>', 'base URL for openai: / anthropic: models (else OPENAI_BASE_URL / ANTHROPIC_BASE_URL)')
     .option('--config <file>', 'YAML or JSON file with the same settings (flags win)')
+    .option(
+      '--fail-on-error <share|count>',
+      'exit 0 although units failed: below this share (0.1 = 10%) or count (5) of units (default: any error exits 1)',
+    )
+    .option('--no-fail-on-error', 'exit 0 whatever the unit errors (the run records them all)')
+    .option('-v, --verbose', 'print every metric and group, not just the headline')
     .option('--json', 'print summary.json instead of the table')
     .action(async (benchmarkName: string | undefined, flags: EvalFlags) => {
       const config = flags.config ? readConfigFile(flags.config) : {};
       const name = benchmarkName ?? config.benchmark;
       if (!name && !flags.resume)
         throw new ConfigError('name a benchmark (medkit list shows them), or give --resume <dir>');
+      if (flags.resume) readRunSpec(flags.resume); // a folder that is not a run fails here, before anything starts
+      const failOnError: FailOnError =
+        typeof flags.failOnError === 'string'
+          ? parseFailOnError(flags.failOnError)
+          : flags.failOnError === false
+            ? false
+            : (config.failOnError ?? true);
       const models: NonNullable<EvalOptions['models']> = { ...(config.roles ?? {}) };
       const agentModel = flags.model ?? config.model;
       if (agentModel) models.agent = agentModel;
@@ -84,11 +128,36 @@ export function registerEval(program: Command): void {
       const temperature = flags.temperature ?? config.temperature;
       if (temperature !== undefined && !(Number(temperature) >= 0))
         throw new ConfigError(`--temperature expects a number ≥ 0, got '${temperature}'`);
+      const argsText = parseKeyValues(flags.arg, '--arg');
+      let configArgs = config.args;
+      // A registered name, a task file or a benchmark module; resolved once here for the checks and the run folder.
+      const resolved = name && !flags.resume ? await resolveBenchmark(name) : undefined;
+      if (name && resolved) {
+        // The declared options are checked before anything runs: the config file's with its own name in
+        // the message, then --arg text (converted to the declared types) in runEval.
+        const benchmark = resolved;
+        const agentModel = flags.model ?? config.model;
+        const solverName = solverNameFor(
+          flags.solver ?? config.solver,
+          agentModel !== undefined && agentModel !== BASELINE,
+        );
+        if (configArgs)
+          configArgs = checkTaskArgs(benchmark, solverName, { args: configArgs }, { args: `${flags.config}: args.` });
+        checkTaskArgs(benchmark, solverName, { ...(configArgs ? { args: configArgs } : {}), text: argsText });
+      }
+      const outDir =
+        flags.resume ??
+        flags.out ??
+        config.out ??
+        (name ? defaultRunDirectory(resolved?.name ?? name, randomUUID()) : undefined);
       const controller = new AbortController();
       let interrupts = 0;
       const onInterrupt = () => {
         interrupts++;
-        if (interrupts > 1) process.exit(130);
+        if (interrupts > 1) {
+          process.stderr.write(`\nmedkit: quit; finish the run with: medkit eval --resume ${outDir}\n`);
+          process.exit(130);
+        }
         process.stderr.write('\nmedkit: stopping after the units in flight (Ctrl-C again to quit now)...\n');
         controller.abort(new Error('interrupted'));
       };
@@ -98,7 +167,8 @@ export function registerEval(program: Command): void {
       const options: EvalOptions = {
         benchmark: name ?? '',
         models,
-        args: { ...(config.args as EvalOptions['args']), ...parseArgValues(flags.arg) },
+        ...(configArgs ? { args: configArgs as EvalOptions['args'] } : {}),
+        argsText,
         cache: flags.cache && config.cache !== false,
         signal: controller.signal,
         progress: flags.json ? 'none' : 'auto',
@@ -109,7 +179,8 @@ export function registerEval(program: Command): void {
         epochs: pick(flags.epochs, config.epochs),
         concurrency: pick(flags.concurrency, config.concurrency),
         seed: pick(flags.seed, config.seed),
-        outDir: pick(flags.out, config.out),
+        outDir,
+        shuffle: shuffleSeed(flags.shuffle, config.shuffle),
         resume: flags.resume,
         retryErrors: flags.retryErrors,
         cacheDir: pick(flags.cacheDir, config.cacheDir),
@@ -126,15 +197,24 @@ export function registerEval(program: Command): void {
       const summary = await runEval(options);
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onInterrupt);
-      process.stdout.write((flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary)) + '\n');
-      if (flags.out ?? flags.resume ?? config.out)
-        process.stdout.write(`run written to ${flags.resume ?? flags.out ?? config.out}\n`);
-      if (summary.status === 'failed') {
-        process.stderr.write(
-          `medkit: ${summary.notes.find((note) => note.startsWith('run stopped:')) ?? 'the run failed'}\n`,
-        );
-        process.exitCode = 1;
+      const verbose = flags.verbose ?? false;
+      process.stdout.write(`${flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary, { verbose })}\n`);
+      if (outDir && !flags.json) {
+        process.stdout.write(`run written to ${outDir}\n`);
+        if (!verbose && (summary.headline?.length ?? 0) > 0)
+          process.stdout.write(`every metric: medkit show ${outDir} --verbose; in the browser: medkit view\n`);
       }
-      if (summary.status === 'interrupted') process.exitCode = 130;
+      const outcome = runOutcome(summary, failOnError);
+      if (summary.status === 'interrupted' && outDir)
+        process.stderr.write(`medkit: interrupted; finish the run with: medkit eval --resume ${outDir}\n`);
+      else if (outcome.reason) process.stderr.write(`medkit: exit ${outcome.code}: ${outcome.reason}\n`);
+      process.exitCode = outcome.code;
     });
+  // `medkit eval <benchmark> --help`: commander has read the operands when it prints help.
+  command.addHelpText('after', () => {
+    const benchmark = command.args.map((arg) => benchmarks[arg]).find((found) => found !== undefined);
+    return benchmark
+      ? `\n${benchmarkInfo(benchmark)}`
+      : '\nmedkit eval <benchmark> --help (or medkit info <benchmark>) shows its --arg options, solvers and roles.';
+  });
 }

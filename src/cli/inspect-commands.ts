@@ -6,11 +6,13 @@ import { ConfigError, runSummarySchema, type RunSummary, type Sample } from '../
 import { providers } from '../models/registry.js';
 import { agents, benchmarks, loaders } from '../registry.js';
 import { compareRuns } from '../runner/compare.js';
-import { readSampleRecords, SUMMARY_FILE } from '../runner/run-dir.js';
+import { readRunSpec, readSampleRecords, SPEC_FILE, SUMMARY_FILE } from '../runner/run-dir.js';
+import { fit, infoFor, WIDTH } from './info.js';
 import { formatNumber, formatSummary, table } from './report.js';
 
 export function readSummary(directory: string): RunSummary {
   const path = join(directory, SUMMARY_FILE);
+  if (!existsSync(path) && !existsSync(join(directory, SPEC_FILE))) readRunSpec(directory); // says what a run folder is
   if (!existsSync(path))
     throw new ConfigError(
       `${directory}: no ${SUMMARY_FILE} (a run still going, or killed: finish it with medkit eval --resume ${directory})`,
@@ -27,6 +29,37 @@ export function readSummary(directory: string): RunSummary {
   return value as RunSummary;
 }
 
+/** One line per item, at most 100 columns: name, then the description cut to fit. */
+function listSection(title: string, items: [string, string][]): string[] {
+  if (items.length === 0) return [title, '  (none yet)'];
+  const nameWidth = Math.min(24, Math.max(...items.map(([name]) => name.length)));
+  return [title, ...items.map(([name, text]) => fit(`  ${name.padEnd(nameWidth)}  ${text}`, WIDTH))];
+}
+
+export function listText(): string {
+  return [
+    ...listSection(
+      'Benchmarks (medkit eval <name>; medkit info <name> for its --arg options):',
+      Object.values(benchmarks).map((b) => [b.name, b.description]),
+    ),
+    '',
+    ...listSection(
+      'Agents (medkit eval <benchmark> --solver <name> --model ...):',
+      Object.values(agents).map((a) => [a.name, `[${a.accepts.join(', ')}] ${a.description}`]),
+    ),
+    '',
+    ...listSection(
+      'Dataset loaders (medkit data check <loader> <path>):',
+      Object.values(loaders).map((l) => [l.name, l.description]),
+    ),
+    '',
+    ...listSection('Model providers (--model / --role r=...):', [
+      ...providers.map((p): [string, string] => [p.name, `${p.example}  ${p.description}`]),
+      ['baseline', "the benchmark's own non-LLM solver (the default when no --model is given)"],
+    ]),
+  ].join('\n');
+}
+
 function preview(sample: Sample): string {
   const text = JSON.stringify(sample, null, 2);
   return text.length > 2000 ? `${text.slice(0, 2000)}\n... (${text.length} characters)` : text;
@@ -35,34 +68,17 @@ function preview(sample: Sample): string {
 export function registerInspectCommands(program: Command): void {
   program
     .command('list')
-    .description('list benchmarks, agents, dataset loaders and model providers')
+    .description('list benchmarks, agents, dataset loaders and model providers, one line each (details: medkit info)')
     .action(() => {
-      const lines: string[] = ['Benchmarks (medkit eval <name>):'];
-      lines.push(table(Object.values(benchmarks).map((b) => [`  ${b.name}`, b.description, `[${b.tags.join(', ')}]`])));
-      for (const benchmark of Object.values(benchmarks)) {
-        for (const [key, help] of Object.entries(benchmark.argsHelp ?? {}))
-          lines.push(`    ${benchmark.name} --arg ${key}=…  ${help}`);
-      }
-      lines.push('', 'Agents (medkit eval <benchmark> --solver <name> --model ...):');
-      lines.push(
-        Object.values(agents).length
-          ? table(Object.values(agents).map((a) => [`  ${a.name}`, a.description, `accepts [${a.accepts.join(', ')}]`]))
-          : '  (none yet)',
-      );
-      lines.push('', 'Dataset loaders (medkit data check <loader> <path>):');
-      lines.push(
-        Object.values(loaders).length
-          ? table(Object.values(loaders).map((l) => [`  ${l.name}`, l.description]))
-          : '  (none yet)',
-      );
-      lines.push('', 'Model providers (--model / --role r=...):');
-      lines.push(table(providers.map((p) => [`  ${p.name}`, p.description, p.example])));
-      lines.push(
-        table([
-          ['  baseline', "the benchmark's own non-LLM solver (the default when no --model is given)", 'baseline'],
-        ]),
-      );
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(`${listText()}\n`);
+    });
+
+  program
+    .command('info')
+    .description("a benchmark's or agent's --arg options, solvers, roles and headline metric")
+    .argument('<name>', 'benchmark or agent (medkit list)')
+    .action((name: string) => {
+      process.stdout.write(`${infoFor(name)}\n`);
     });
 
   program
@@ -71,9 +87,10 @@ export function registerInspectCommands(program: Command): void {
     .argument('<run>', 'run directory (from medkit eval --out)')
     .option('-n, --samples <n>', 'also print this many sample lines', '0')
     .option('--errors', 'print the units that failed')
-    .action((directory: string, flags: { samples: string; errors?: boolean }) => {
+    .option('-v, --verbose', 'every metric and group (default: the headline, when the benchmark declares one)')
+    .action((directory: string, flags: { samples: string; errors?: boolean; verbose?: boolean }) => {
       const summary = readSummary(directory);
-      const lines = [formatSummary(summary)];
+      const lines = [formatSummary(summary, { verbose: flags.verbose ?? false })];
       const wanted = Number(flags.samples);
       if (wanted > 0 || flags.errors) {
         let shown = 0;

@@ -27,6 +27,7 @@ export interface BenchmarkOptions {
  */
 export interface HeadlineMetric {
   scorer: string;
+  /** The metric row's name; `pass@k` / `pass^k` with a literal k mean k = the run's epochs. */
   metric: string;
   label?: string;
   task?: boolean;
@@ -72,12 +73,15 @@ export interface Benchmark {
    */
   preflight?(options: BenchmarkOptions, roles: ModelRole[]): PreflightResult | Promise<PreflightResult>;
   generateConfig?: GenerateConfig;
-  /** Help for `--arg` keys, shown by `medkit list` and `medkit eval --help`. */
-  argsHelp?: Record<string, string>;
-  /** The declared `--arg` options (validated before the run: unknown keys and wrong types are errors). */
+  /**
+   * The declared `--arg` options (validated before the run: unknown keys and wrong types are errors;
+   * `medkit info` and `medkit eval <name> --help` show them). Without one, args pass unchecked.
+   */
   args?: ArgsSchema;
   /** The metric(s) the paper reports first. */
   headline?: HeadlineMetric[];
+  /** Scorer keys kept in summary.json but left out of the terminal tables (pixel counts and the like). */
+  bookkeeping?: string[];
 }
 
 export interface Agent {

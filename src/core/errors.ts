@@ -18,16 +18,34 @@ export class ProviderCallError extends MedkitError {
     readonly provider: string,
     readonly status: number | undefined,
     detail: string,
-    options?: ErrorOptions & { retryAfterMs?: number; isRetryable?: boolean },
+    options?: ErrorOptions & { retryAfterMs?: number; isRetryable?: boolean; connectionCode?: string },
   ) {
     super(`${provider} answered ${status ?? 'nothing'}: ${detail}`, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.connectionCode = options?.connectionCode;
     // 408, 409, 429 and 5xx may pass on a later try; 400, 401 and 404 fail the same way again.
     this.isRetryable =
       options?.isRetryable ??
       (status === undefined || status === 408 || status === 409 || status === 429 || status >= 500);
   }
   readonly retryAfterMs: number | undefined;
+  /** The system error when no connection was made (ECONNREFUSED, ENOTFOUND...): the runner retries briefly. */
+  readonly connectionCode: string | undefined;
+}
+
+/** No connection at all: nothing listens, or the host name does not resolve. A later try rarely helps. */
+export const UNREACHABLE_CODES: readonly string[] = [
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'EBADPORT', // fetch's blocked-port list (medkit's name; undici gives the message 'bad port' only)
+];
+
+export function isUnreachableError(error: unknown): boolean {
+  return error instanceof ProviderCallError && UNREACHABLE_CODES.includes(error.connectionCode ?? '');
 }
 
 /** No key, unknown provider, unreachable server: one clear message for the user, not a stack trace. */

@@ -24,6 +24,8 @@ export interface RunSpec {
   solverName: string;
   epochs: number;
   limit?: number;
+  /** Sample order shuffled with this seed before --limit applies (`--shuffle [seed]`). */
+  shuffle?: number;
   seed: number;
   generateConfig: JsonObject;
   /** Non-secret provider settings (base URL) that --resume reuses; keys are never stored. */
@@ -80,6 +82,27 @@ export interface RunSummary {
   versions: RunSpec['versions'];
   /** Human notes: baseline solver in use, roles that fell back to built-ins, dropped units. */
   notes: string[];
+  /** The benchmark's headline metric(s), resolved from `metrics` / `taskMetrics`, overall and per group. */
+  headline?: HeadlineValue[];
+  /** The most common unit error messages, most frequent first (at most 10), so a reader sees why units failed. */
+  errorMessages?: { message: string; count: number }[];
+  /** Scorer keys that are bookkeeping (pixel counts...): kept here, left out of tables. */
+  bookkeeping?: string[];
+  /** The shuffle seed when `--shuffle` reordered the samples before --limit. */
+  shuffle?: number;
+  limit?: number;
+}
+
+/** One headline metric of a run: what the paper reports first, with its value overall and per group. */
+export interface HeadlineValue {
+  label: string;
+  scorer: string;
+  metric: string;
+  task: boolean;
+  /** null when the run produced no such row (no units scored). */
+  result: MetricResult | null;
+  /** groupKey → group value → the same metric within that group. */
+  groups: Record<string, Record<string, MetricResult>>;
 }
 
 const metricResultSchema = z.looseObject({ name: z.string(), value: z.number().nullable(), n: z.number() });

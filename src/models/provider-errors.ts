@@ -61,9 +61,7 @@ export function resolveApiKey(options: { apiKey: string | undefined; keyVariable
     return key;
   }
   if (isLocalBaseURL(options.baseURL)) return LOCAL_PLACEHOLDER_KEY;
-  throw new ConfigError(
-    `${options.keyVariable} is not set; export it or pass --api-key (needed for ${options.baseURL}).`,
-  );
+  throw new ConfigError(`${options.keyVariable} is not set; export it (needed for ${options.baseURL}).`);
 }
 
 /** Milliseconds from `retry-after-ms` (OpenAI), else `retry-after` in seconds or as an HTTP date. */
@@ -79,6 +77,35 @@ export function parseRetryAfter(headers: Pick<Headers, 'get'> | undefined, now =
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(retryAfter);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The system error code (ECONNREFUSED, ENOTFOUND...) somewhere under an SDK or fetch error. */
+export function systemErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    // fetch refuses ports on the browsers' blocked list (9, 25, 6000...) before connecting, with no code.
+    if ((current as { message?: unknown }).message === 'bad port') return 'EBADPORT';
+    const errors = (current as { errors?: unknown }).errors; // AggregateError: one per address tried
+    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
+    else current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** What to check when no connection was made: names the URL and the setting it came from. */
+function unreachableAdvice(baseURL: string, keyVariable: string, code: string | undefined): string | undefined {
+  const setting = `--base-url or ${keyVariable.replace(/_API_KEY$/, '_BASE_URL')}`;
+  if (code === 'ECONNREFUSED')
+    return `could not reach ${baseURL}: connection refused (nothing listens there). Is the server running, and is the port in ${setting} right?`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `could not reach ${baseURL}: the host name does not resolve (DNS ${code}). Check the host in ${setting}, and your network.`;
+  if (code === 'EBADPORT')
+    return `could not reach ${baseURL}: fetch refuses this port (on its blocked-port list). Use another port in ${setting}.`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
+    return `could not reach ${baseURL}: no route to the host (${code}). Check ${setting}, your network or VPN.`;
+  return undefined;
 }
 
 /** The first line of a server's error text, secrets redacted (before cutting: no half key survives), short enough for a terminal. */
@@ -120,23 +147,25 @@ export function toProviderError(raw: unknown, context: ProviderContext, signal?:
   const { provider, baseURL, keyVariable, sdk } = context;
   if (error instanceof sdk.APIUserAbortError) return error;
   if (error instanceof sdk.APIConnectionError) {
+    const code = systemErrorCode(error);
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return new ProviderCallError(
       provider,
       undefined,
-      `could not reach ${baseURL} (${shortDetail(error.message + cause)})`,
+      unreachableAdvice(baseURL, keyVariable, code) ??
+        `could not reach ${baseURL} (${shortDetail(error.message + cause)})`,
       {
         cause: error,
+        ...(code ? { connectionCode: code } : {}),
       },
     );
   }
   if (error instanceof sdk.APIError) {
     const status = error.status;
     if (status === 401) {
-      return new ConfigError(
-        `${provider} at ${baseURL} rejected the API key (401); check ${keyVariable} or pass --api-key.`,
-        { cause: error },
-      );
+      return new ConfigError(`${provider} at ${baseURL} rejected the API key (401); check ${keyVariable}.`, {
+        cause: error,
+      });
     }
     // The SDK message starts with the status, which ProviderCallError already prints.
     const detail = shortDetail(error.message.replace(new RegExp(`^${status} `), ''));

@@ -95,6 +95,9 @@ export interface CacheOptions {
 }
 
 export function withCache(cache: ResponseCache, model: Model, options: CacheOptions = {}): GenerateMiddleware {
+  // Identical requests in flight at the same time (epochs of one sample, samples sharing a prompt) wait
+  // for the first one's reply instead of each reaching the server: 42 questions × 100 epochs send 42.
+  const inFlight = new Map<string, Promise<ModelOutput>>();
   // Sampled calls cached on request are keyed by the epoch of the unit making them.
   return async (request, signal, next, call) => {
     const sampled = (request.config.temperature ?? 0) > 0;
@@ -104,8 +107,22 @@ export function withCache(cache: ResponseCache, model: Model, options: CacheOpti
     const key = cacheKey(model, request, sampled ? call?.epoch : undefined);
     const hit = cache.read(key);
     if (hit) return { ...hit, cached: true };
-    const output = await next(request, signal, call);
-    cache.write(key, { ...output, cached: false }); // only valid outputs are kept (isCacheableOutput)
-    return { ...output, cached: false };
+    const pending = inFlight.get(key);
+    if (pending) {
+      // Only a reply the cache would keep is shared; after a failure or a bad reply each waiter asks itself.
+      const shared = await pending.catch(() => undefined);
+      if (shared !== undefined && isCacheableOutput(shared)) return { ...shared, cached: true };
+      return { ...(await next(request, signal, call)), cached: false };
+    }
+    const sent = next(request, signal, call).then((output) => {
+      cache.write(key, { ...output, cached: false }); // only valid outputs are kept (isCacheableOutput)
+      return output;
+    });
+    inFlight.set(key, sent);
+    try {
+      return { ...(await sent), cached: false };
+    } finally {
+      inFlight.delete(key);
+    }
   };
 }

@@ -40,12 +40,16 @@ export interface UnitContextOptions {
   call?: CallScope;
 }
 
+/** The flag that sets a role's model: --model for the agent, --role r=... for the others. */
+export function roleFlag(role: ModelRole): string {
+  return role === 'agent' ? '--model <provider:model>' : `--role ${role}=<provider:model>`;
+}
+
 export function createUnitContext(options: UnitContextOptions): SolverContext {
   const signal = options.signal ?? new AbortController().signal;
   const binding = (role: ModelRole): ModelBinding => {
     const bound = options.roles[role];
-    if (!bound)
-      throw new ConfigError(`this run has no model for role '${role}'; give one with --role ${role}=<provider:model>`);
+    if (!bound) throw new ConfigError(`this run has no model for role '${role}'; give one with ${roleFlag(role)}`);
     return bound;
   };
   const account = (role: ModelRole, output: ModelOutput) => {

@@ -2,6 +2,7 @@
 // backoff, per-request timeout, and a per-model gate that pauses everyone after a 429.
 import {
   isRetryableError,
+  isUnreachableError,
   ProviderCallError,
   TimeoutError,
   type GenerateRequest,
@@ -42,6 +43,12 @@ export interface RetryPolicy {
   /** Retry-After longer than this is capped (a server asking for an hour gets maxRetryAfterMs). */
   maxRetryAfterMs: number;
   seed?: number;
+  /**
+   * Tries after a connection that was never made (refused, DNS): a server that is down stays down, so
+   * a few quick tries (unreachableDelayMs apart) instead of the full backoff of 30 s and more.
+   */
+  unreachableRetries?: number;
+  unreachableDelayMs?: number;
   /** Called before each wait (progress, logs). */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
@@ -51,6 +58,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
+  unreachableRetries: 2,
+  unreachableDelayMs: 250,
 };
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -82,6 +91,13 @@ export function withRetry(policy: RetryPolicy = DEFAULT_RETRY_POLICY, gate?: Rat
         return await next(request, signal, call);
       } catch (error) {
         if (signal.aborted || attempt >= policy.maxRetries || !isRetryableError(error)) throw error;
+        if (isUnreachableError(error)) {
+          if (attempt >= (policy.unreachableRetries ?? 2)) throw error;
+          const delayMs = (policy.unreachableDelayMs ?? 250) * (attempt + 1);
+          policy.onRetry?.({ attempt: attempt + 1, delayMs, error });
+          await sleep(delayMs, signal);
+          continue;
+        }
         const retryAfter = error instanceof ProviderCallError ? error.retryAfterMs : undefined;
         const delayMs =
           retryAfter !== undefined

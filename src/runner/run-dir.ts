@@ -8,13 +8,14 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   renameSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   ConfigError,
   redactSecrets,
@@ -67,7 +68,13 @@ export function createRunDirectory(directory: string, spec: RunSpec): void {
 
 export function readRunSpec(directory: string): RunSpec {
   const path = join(directory, SPEC_FILE);
-  if (!existsSync(path)) throw new ConfigError(`${directory}: no ${SPEC_FILE}; is this a medkit run directory?`);
+  if (!existsSync(path)) {
+    const below = runsBelow(directory);
+    const hint = below.length
+      ? ` It holds ${below.length} run(s); the newest: ${below[below.length - 1]}`
+      : ` A run folder is what medkit eval writes (${runsRoot()}/<benchmark>/<time>-<id>, or --out DIR).`;
+    throw new ConfigError(`${directory} is not a medkit run (no ${SPEC_FILE}).${hint}`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
@@ -185,4 +192,44 @@ export function* readSampleRecords(directory: string): Generator<SampleRecord> {
     }
     yield value as SampleRecord;
   }
+}
+
+/** Run folders up to two levels below a folder (a runs root or a benchmark's folder), oldest first by name. */
+export function runsBelow(directory: string): string[] {
+  const found: string[] = [];
+  const walk = (folder: string, depth: number) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+      const child = join(folder, entry.name);
+      if (existsSync(join(child, SPEC_FILE))) found.push(child);
+      else if (depth < 2) walk(child, depth + 1);
+    }
+  };
+  walk(directory, 1);
+  // Default run names start with a UTC timestamp, so the name order is the time order within a benchmark.
+  return found.sort((a, b) => (basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0));
+}
+
+/** Where runs go without --out: $MEDKIT_RUNS_DIR, else ./runs (what `medkit view` opens by default). */
+export function runsRoot(environment: NodeJS.ProcessEnv = process.env): string {
+  return environment.MEDKIT_RUNS_DIR || 'runs';
+}
+
+/**
+ * A new run's folder without --out: `<runs root>/<benchmark>/<UTC timestamp>-<8 hex of the run id>`,
+ * so runs sort by time, never collide, and the viewer lists them by benchmark.
+ */
+export function defaultRunDirectory(benchmark: string, runId: string, now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+  const safeName = benchmark.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return join(runsRoot(), safeName, `${stamp}-${runId.replace(/-/g, '').slice(0, 8)}`);
 }

@@ -2,7 +2,7 @@
 // memory flat however large the dataset), append each finished unit to samples.jsonl, and
 // summarise. Interrupts (Ctrl-C, an abort) stop new units, drop unfinished ones and leave a run
 // that --resume finishes.
-import type { RunSpec, RunSummary, Sample, SampleRecord, Task, UsageByRole } from '../core/index.js';
+import type { HeadlineMetric, RunSpec, RunSummary, Sample, SampleRecord, Task, UsageByRole } from '../core/index.js';
 import { emptyUsage, redactSecrets, RunFailedError } from '../core/index.js';
 import type { RoleBindings } from './context.js';
 import { silentProgress, type ProgressReporter } from './progress.js';
@@ -20,12 +20,20 @@ import { runUnit } from './unit.js';
 import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { readSampleRecords } from './run-dir.js';
+import { createRng } from '../stats/random.js';
+import { resolveHeadline } from './headline.js';
+import { ErrorTally } from './error-tally.js';
 
 export interface RunTaskOptions {
   roles: RoleBindings;
   spec: RunSpec;
   concurrency: number;
   limit?: number;
+  /**
+   * Shuffle the samples with this seed before `limit` applies, so a limited run covers every subset
+   * (inspect's sample shuffle). The dataset is read whole first.
+   */
+  shuffle?: number;
   /** Write the run here (spec.json, samples.jsonl, summary.json). */
   outDir?: string;
   /** Finish the run already in outDir. */
@@ -41,12 +49,30 @@ export interface RunTaskOptions {
   failFastAfter?: number;
   /** Malformed dataset lines the loader skipped (filled while the dataset streams). */
   dataErrors?: string[];
+  /** The benchmark's headline metrics, resolved into summary.headline. */
+  headline?: HeadlineMetric[];
+  /** Scorer keys that are bookkeeping (recorded in the summary; tables leave them out). */
+  bookkeeping?: string[];
 }
 
-async function* limited(dataset: Task['dataset'], limit: number | undefined): AsyncGenerator<Sample> {
+/** The number of samples when the dataset is an array (known without reading a stream). */
+function knownSize(dataset: ReturnType<Task['dataset']>): number | undefined {
+  return Array.isArray(dataset) ? dataset.length : undefined;
+}
+
+async function shuffled(dataset: Task['dataset'], seed: number): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for await (const sample of dataset()) samples.push(sample);
+  return createRng(seed).shuffle(samples);
+}
+
+async function* limited(
+  samples: AsyncIterable<Sample> | Iterable<Sample>,
+  limit: number | undefined,
+): AsyncGenerator<Sample> {
   if (limit !== undefined && limit <= 0) return;
   let count = 0;
-  for await (const sample of dataset()) {
+  for await (const sample of samples) {
     yield sample;
     if (limit !== undefined && ++count >= limit) return;
   }
@@ -95,6 +121,7 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   const progress = options.progress ?? silentProgress;
   const table = new ScoreTable(task.groupBy ?? [], metadataNeededBy(task));
   const usage: UsageByRole = {};
+  const errorTally = new ErrorTally();
   let done = new Set<string>();
   let writer: SampleWriter | undefined;
   if (options.outDir) {
@@ -105,6 +132,7 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
       for (const record of readSampleRecords(options.outDir)) {
         table.add(record);
         addUsage(usage, record.usage ?? {});
+        if (record.error !== null) errorTally.add(record.error);
       }
     } else createRunDirectory(options.outDir, options.spec);
     writer = new SampleWriter(join(options.outDir, SAMPLES_FILE));
@@ -119,7 +147,20 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
   let samples = 0;
   let dispatched = 0;
   let failure: unknown;
-  progress.start(options.limit !== undefined ? options.limit * task.epochs : undefined);
+  let samplesSource: AsyncIterable<Sample> | Iterable<Sample> | undefined;
+  let size: number | undefined;
+  try {
+    if (options.shuffle !== undefined) samplesSource = await shuffled(task.dataset, options.shuffle);
+    else samplesSource = task.dataset();
+    size = knownSize(samplesSource as ReturnType<Task['dataset']>);
+  } catch (error) {
+    failure = error; // the dataset itself failed (a malformed file in strict mode)
+  }
+  const sampleCount =
+    size !== undefined && options.limit !== undefined ? Math.min(size, options.limit) : (size ?? options.limit);
+  // The bar counts what this process will run: units already in samples.jsonl are not redone.
+  progress.start(sampleCount !== undefined ? Math.max(0, sampleCount * task.epochs - done.size) : undefined);
+  const doneBefore = table.size;
 
   // When the first units all fail the same way (server unreachable, wrong model name), stop with
   // that one message instead of recording the same error for every sample.
@@ -134,12 +175,14 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
     writer?.append(record);
     table.add(record);
     addUsage(usage, record.usage);
+    if (record.error !== null) errorTally.add(record.error);
     options.onRecord?.(record);
-    progress.update(table.size, table.errors);
+    progress.update(table.size - doneBefore, table.errors);
   };
 
   try {
-    outer: for await (const sample of limited(task.dataset, options.limit)) {
+    if (samplesSource === undefined) throw failure;
+    outer: for await (const sample of limited(samplesSource, options.limit)) {
       samples++;
       for (let epoch = 1; epoch <= task.epochs; epoch++) {
         if (signal.aborted || failure !== undefined) break outer;
@@ -178,10 +221,19 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
     failure = emptyDatasetError(options.spec, options.dataErrors ?? []);
 
   const finished = new Date();
-  const status: RunSummary['status'] = failure !== undefined ? 'failed' : signal.aborted ? 'interrupted' : 'complete';
+  // A run where every unit failed measured nothing: it is 'failed', whatever stopped it.
+  const everyUnitFailed = table.size > 0 && table.errors === table.size;
+  const status: RunSummary['status'] =
+    failure !== undefined || (everyUnitFailed && !signal.aborted)
+      ? 'failed'
+      : signal.aborted
+        ? 'interrupted'
+        : 'complete';
   const notes = [...(options.notes ?? [])];
   if (failure !== undefined)
     notes.push(`run stopped: ${redactSecrets(failure instanceof Error ? failure.message : String(failure))}`);
+  else if (status === 'failed')
+    notes.push(`every unit failed (${table.errors}); the most common error: ${errorTally.top(1)[0]?.message}`);
   if (status === 'interrupted')
     notes.push(`interrupted; finish it with: medkit eval --resume ${options.outDir ?? '<dir>'}`);
   const summaryMetrics = summariseTable(table, task, options.spec.seed);
@@ -208,7 +260,12 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
     },
     versions: options.spec.versions,
     notes,
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
+    errorMessages: errorTally.top(10),
+    bookkeeping: options.bookkeeping ?? [],
   };
+  summary.headline = resolveHeadline(summary, options.headline ?? []);
   if (options.outDir) writeSummary(options.outDir, summary);
   progress.finish(`${summary.status}: ${table.size} units, ${table.errors} errors`);
   if (failure !== undefined && !options.outDir) throw failure;

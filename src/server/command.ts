@@ -10,10 +10,11 @@ import { ConfigError } from '../core/index.js';
 import type { CliCommand } from '../cli/command.js';
 import { createViewer, type ViewerOptions } from './app.js';
 import { writeBundle } from './bundle.js';
+import { runsRoot } from '../runner/run-dir.js';
 
-/** The runs folder `medkit view` opens without an argument: $MEDKIT_RUNS_DIR, else runs/. */
+/** The runs folder `medkit view` opens without an argument: where `medkit eval` writes ($MEDKIT_RUNS_DIR, else runs/). */
 export function defaultRunsDir(): string {
-  return process.env.MEDKIT_RUNS_DIR || 'runs';
+  return runsRoot();
 }
 
 /** Each benchmark's declared headline, from the registry (loaded lazily: the registry imports this file). */

@@ -163,9 +163,6 @@ export function loadTaskFile(path: string): Benchmark {
     },
     ...(task.generate ? { generateConfig: task.generate } : {}),
     args: argsSchema,
-    argsHelp: Object.fromEntries(
-      Object.entries(argsSchema.shape).map(([key, schema]) => [key, (schema as z.ZodType).description ?? '']),
-    ),
     headline: [{ scorer: headline, metric: 'mean' }],
   });
 }

@@ -9,8 +9,10 @@ import { startLoopbackServer } from '../support/loopback-server.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const bin = join(repo, 'bin', 'medkit.js');
+// Runs without --out go under MEDKIT_RUNS_DIR: a temporary folder, never the repository's runs/.
+const runsDir = mkdtempSync(join(tmpdir(), 'medkit-cli-runs-'));
 const cleanEnv = () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, MEDKIT_DEBUG: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, MEDKIT_DEBUG: '', MEDKIT_RUNS_DIR: runsDir };
   delete env.OPENAI_API_KEY;
   delete env.OPENAI_BASE_URL;
   delete env.ANTHROPIC_API_KEY;
@@ -45,7 +47,7 @@ test('the newcomer command prints a score table with a 95% CI and says the basel
   const out = join(temporary(), 'run');
   const result = medkit(['eval', 'medmcq-mini', '--out', out, '--cache-dir', join(temporary(), 'cache')]);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /choice mean\s+\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]\s+42/);
+  assert.match(result.stdout, /accuracy\s+\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]\s+42/);
   assert.match(result.stdout, /baseline \(non-LLM\)/);
   assert.match(result.stdout, /non-LLM baseline solver/);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -229,6 +231,8 @@ test('a provider failing 30% of calls in every way: the run completes and each u
         '--concurrency',
         '8',
         '--no-cache',
+        '--fail-on-error',
+        '0.1',
         '--out',
         out,
       ],
@@ -290,6 +294,10 @@ test('Ctrl-C flushes, writes an interrupted summary and leaves a run --resume fi
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);
     assert.match(stderr, /stopping after the units in flight/);
+    assert.match(
+      stderr,
+      new RegExp(`finish the run with: medkit eval --resume ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.status, 'interrupted');
     assert.ok(summary.counts.units < 84);
@@ -334,5 +342,5 @@ test('compare pairs two runs sample by sample and prints B − A with a CI and p
   assert.match(row!, /\s42\s/);
   const missing = medkit(['compare', join(directory, 'a'), join(directory, 'nope')]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /nope: no spec\.json/);
+  assert.match(missing.stderr, /nope is not a medkit run \(no spec\.json\)/);
 });

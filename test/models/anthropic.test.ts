@@ -220,7 +220,7 @@ describe('anthropicModel: faults and keys', () => {
     try {
       assert.throws(() => anthropicModel({ model: 'claude-x' }), {
         name: 'ConfigError',
-        message: 'ANTHROPIC_API_KEY is not set; export it or pass --api-key (needed for https://api.anthropic.com).',
+        message: 'ANTHROPIC_API_KEY is not set; export it (needed for https://api.anthropic.com).',
       });
     } finally {
       if (saved.key !== undefined) process.env.ANTHROPIC_API_KEY = saved.key;

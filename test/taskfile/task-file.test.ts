@@ -1,6 +1,7 @@
 // Task files as a user writes them: real files in a temporary folder, run through runEval, and the
 // mistakes a user makes, each answered with file:line: field.
 import { test } from 'node:test';
+import type { z } from 'zod';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -257,7 +258,7 @@ test('declared args have types and defaults; unknown or mistyped --arg values ar
   const file = join(directory, 'task.yaml');
   const benchmark = loadTaskFile(file);
   assert.deepEqual(Object.keys(benchmark.args!.shape), ['path', 'lang', 'words']);
-  assert.equal(benchmark.argsHelp?.lang, 'answer language');
+  assert.equal((benchmark.args!.shape.lang as z.ZodType).description, 'answer language');
   const samples = await samplesOf(file, { words: 50 });
   assert.match(String(samples[0]!.input), /^Which vitamin deficiency causes scurvy\? \(English, max 50 words\)/);
   const other = await samplesOf(file, { path: join(directory, 'other.jsonl'), lang: 'French', words: 9 });

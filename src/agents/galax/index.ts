@@ -1,5 +1,6 @@
 // GALAX (Zhang et al. 2025): gene-target prioritisation with an LLM and a reward-guided subgraph
 // search over omics + PPI. Picked with `--solver galax` on benchmarks tagged 'target-prioritisation'.
+import { z } from 'zod';
 import { defineAgent, type BenchmarkOptions, type JsonObject } from '../../core/index.js';
 import { asJson } from './case.js';
 import { runGalax, type GalaxOptions } from './pipeline.js';
@@ -39,6 +40,30 @@ export const galax = defineAgent({
     'GALAX: LLM step 1 → candidate subgraph → greedy / beam / REINFORCE search under the graph reward (classifier + rollout + PPI validity) → LLM step 2',
   accepts: ['target-prioritisation'],
   roles: ['agent'],
+  args: z.strictObject({
+    policy: z.enum(['greedy', 'beam', 'reinforce']).default('greedy').describe('subgraph search policy'),
+    beamWidth: z.number().int().positive().default(4).describe('beam width (policy beam)'),
+    maxSteps: z.number().int().positive().default(50).describe('edge additions per search'),
+    maxNodes: z.number().int().positive().default(200).describe('largest subgraph'),
+    selection: z
+      .enum(['best-probability', 'last'])
+      .default('best-probability')
+      .describe('which searched subgraph answers: the best-rewarded or the last'),
+    advance: z
+      .enum(['always', 'positive'])
+      .default('always')
+      .describe('add an edge always, or only when the reward rises'),
+    classifierTraining: z
+      .enum(['subgraphs', 'whole-graph'])
+      .default('subgraphs')
+      .describe("what the reward classifier is trained on (reference lines' subgraphs or whole graphs)"),
+    caseInsensitive: z.boolean().default(false).describe('match gene symbols ignoring case'),
+    rollouts: z.number().int().positive().optional().describe('reward rollouts per step (default 5)'),
+    epochs: z.number().int().positive().default(5).describe('REINFORCE training epochs'),
+    stepsPerEpoch: z.number().int().positive().default(50).describe('REINFORCE steps per epoch'),
+    learningRate: z.number().positive().default(0.01).describe('REINFORCE learning rate'),
+    samples: z.number().int().positive().default(10).describe('REINFORCE sampled trajectories per step'),
+  }),
   createSolver(options) {
     const settings = { ...galaxOptions(options.args), seed: options.seed };
     return {

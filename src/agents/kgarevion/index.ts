@@ -88,7 +88,7 @@ export async function buildVerifier(
 }
 
 /** KGARevion's `--arg` options (the CLI validates them against this schema). */
-export const kgarevionArgs = z.object({
+export const kgarevionArgs = z.strictObject({
   verifier: z
     .enum(['exact', 'kge', 'llm', 'composite'])
     .default('exact')

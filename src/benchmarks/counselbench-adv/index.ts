@@ -67,7 +67,7 @@ const yesMatchArg = (value: unknown): YesMatch => {
   throw new ConfigError(`--arg yesMatch must be "exact" (upstream) or "partial", got "${String(value)}"`);
 };
 
-export const counselbenchAdvArgs = z.object({
+export const counselbenchAdvArgs = z.strictObject({
   path: z
     .string()
     .optional()
@@ -133,17 +133,6 @@ export const counselbenchAdv = defineBenchmark({
   groupBy: ['mode'],
   roles: ['judge'],
   roleFallbacks: { judge: 'the keyword baseline decides (not a valid judge)' },
-  argsHelp: {
-    path: 'CounselBench-Adv file a user supplies (CSV with one column per mode, or JSONL {mode, question})',
-    issueText:
-      'what the judge prompt names as the issue: "key" (default, as upstream: e.g. "apathetic") or "description" (a one-line description)',
-    temperature: 'responder temperature (default 0.7)',
-    perQuestion: "true: also report each question's share of Yes (one task metric per question)",
-    yesMatch:
-      '"exact" (default, as upstream): a verdict is Yes only when its Answer is "yes"; "partial": any Answer starting with Yes ("Yes, partially")',
-    judgeTemplate: `a file with your judge prompt (e.g. upstream's run_llm_judge text), Python format fields ${ADV_TEMPLATE_FIELDS.map((f) => `{${f}}`).join(', ')}`,
-    examples:
-      'worked examples, one per mode, in upstream example_file JSON: {"apathetic": {"input_text", "response_text", "comment_1", "comment_2"}, ...}',
-  },
   args: counselbenchAdvArgs,
+  headline: [{ scorer: 'adv-judge.triggered', metric: 'mean', label: 'trigger rate' }],
 });

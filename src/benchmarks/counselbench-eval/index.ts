@@ -31,7 +31,7 @@ async function dataset(options: BenchmarkOptions): Promise<Sample[]> {
 
 const flagArg = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]);
 
-export const counselbenchEvalArgs = z.object({
+export const counselbenchEvalArgs = z.strictObject({
   path: z
     .string()
     .optional()
@@ -95,25 +95,13 @@ export const counselbenchEval = defineBenchmark({
   roleFallbacks: {
     judge: 'the lexicon baseline rates the answers (not a valid judge); span and comment steps score null',
   },
-  argsHelp: {
-    path: 'CounselBench-Eval ratings file (CSV/JSONL) a user supplies; rate its responses with --solver given',
-    counselchat: 'CounselChat CSV: use the CounselBench question selection (top topics × 5 by upvotes)',
-    strict:
-      'with counselchat: fail when a top topic has fewer than 5 usable questions (upstream behaviour) instead of skipping it',
-    spans:
-      'true: also ask the judge to copy toxic / inconsistent / medical-advice sentences (overlap with expert spans by SequenceMatcher ratio)',
-    classify:
-      'true: classify expert comments of low-scored responses (overall ≤ 2) into the 7 categories (needs a ratings file)',
-    jury: 'roles whose models rate as a jury besides the judge, e.g. judge,grader,validator (give each with --role)',
-    juryCombine: 'how the jury combines per dimension: mean (default) or majority',
-    temperature: 'responder temperature (default 0.7)',
-    maxWords: 'regenerate answers longer than this many words (default 250; 0 = no limit)',
-    maxTries: 'at most this many generations per answer (default 20); the last is kept and flagged',
-    judgeTemperature: 'judge temperature (default 0)',
-    judgeTemplate:
-      'a file with the six-dimension judge prompt (upstream single_eval), Python format fields {user_query} and {response}',
-    templates:
-      'a folder of prompt files named as upstream: single_eval.txt, ask_for_toxic_sentence.txt, ask_for_inconsistent_sentence.txt, ask_for_medical_advice_sentence.txt, classify_overall.txt ({user_query}, {response}, {comment})',
-  },
   args: counselbenchEvalArgs,
+  headline: [
+    { scorer: 'counsel-judge.overall', metric: 'mean', label: 'overall' },
+    { scorer: 'counsel-judge.empathy', metric: 'mean', label: 'empathy' },
+    { scorer: 'counsel-judge.specificity', metric: 'mean', label: 'specificity' },
+    { scorer: 'counsel-judge.medical_advice', metric: 'mean', label: 'medical advice' },
+    { scorer: 'counsel-judge.factual_consistency', metric: 'mean', label: 'factual consistency' },
+    { scorer: 'counsel-judge.toxicity', metric: 'mean', label: 'toxicity' },
+  ],
 });

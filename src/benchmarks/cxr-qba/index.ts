@@ -1,5 +1,6 @@
 // MIMIC-Ext-CXR-QBA (`cxr-qba`, over the user's qa.json + MIMIC-CXR-JPG) and its embedded default
 // `cxr-qba-synthetic` (phantom studies in the same schema). README.md states the contract.
+import { z } from 'zod';
 import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
 import { loadQa } from './load.js';
 import { boxScorer, structuredScorer } from './scoring.js';
@@ -14,6 +15,19 @@ const threshold = (options: BenchmarkOptions) => {
   if (!(value >= 0 && value <= 1))
     throw new ConfigError(`--arg threshold=${String(options.args.threshold)}: expected a number in [0, 1]`);
   return value;
+};
+
+const GRADES = ['A++', 'A+', 'A', 'B', 'C', 'D'] as const;
+const scoringArgs = {
+  min_grade: z.enum(GRADES).optional().describe('keep items graded at least this; "A" ≈ the fine-tuning grade'),
+  threshold: z.number().min(0).max(1).default(0.3).describe('IoU/IoP/IoT hit threshold'),
+  fallback_boxes: z.boolean().default(false).describe('also score against fallback (region-level) boxes'),
+  prior: z
+    .string()
+    .optional()
+    .describe(
+      'baseline: held-out qa.json folder (e.g. the train split) whose majority answer per question type it gives (default: the phantom prior)',
+    ),
 };
 
 const shared = {
@@ -39,6 +53,11 @@ const shared = {
   // scorers a task metric reads).
   metrics: () => [boxOverlapMicroMetric('cxr_qba_boxes')],
   groupBy: ['question_type'],
+  headline: [
+    { scorer: 'cxr_qba.answer_rouge_l', metric: 'mean', label: 'answer ROUGE-L' },
+    { scorer: 'cxr_qba_boxes', metric: 'iou_micro', task: true, label: 'box IoU (micro)' },
+  ],
+  bookkeeping: ['cxr_qba_boxes.px_*'],
 };
 
 export const cxrQba = defineBenchmark({
@@ -60,15 +79,14 @@ export const cxrQba = defineBenchmark({
       ...(onError ? { lenient: true, onError } : {}),
     });
   },
-  argsHelp: {
-    qa: 'qa.json file or folder (searched for *.qa.json); a sibling .scene_graph.json adds its study_quality',
-    images: 'MIMIC-CXR-JPG root (files/pXX/pNNNNNNNN/sNNNNNNNN/*.jpg)',
-    min_grade: 'keep items graded at least this (A++, A+, A, B, C, D); "A" ≈ the fine-tuning grade',
-    threshold: 'IoU/IoP/IoT hit threshold (default 0.3)',
-    fallback_boxes: 'true: also score against fallback (region-level) boxes',
-    prior:
-      'baseline: held-out qa.json folder (e.g. the train split) whose majority answer per question type it gives (default: the phantom prior)',
-  },
+  args: z.strictObject({
+    qa: z
+      .string()
+      .optional()
+      .describe('qa.json file or folder (searched for *.qa.json); a sibling .scene_graph.json adds its study_quality'),
+    images: z.string().optional().describe('MIMIC-CXR-JPG root (files/pXX/pNNNNNNNN/sNNNNNNNN/*.jpg)'),
+    ...scoringArgs,
+  }),
 });
 
 export const cxrQbaSynthetic = defineBenchmark({
@@ -81,9 +99,9 @@ export const cxrQbaSynthetic = defineBenchmark({
       throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
     return syntheticDataset(options.cacheDir, options.seed, n, str(options, 'min_grade'), options.onDataError);
   },
-  argsHelp: {
-    n: 'phantom studies (default 12; 3–5 questions each)',
-    min_grade: 'keep items graded at least this (every fifth synthetic question is graded B)',
-    threshold: 'IoU/IoP/IoT hit threshold (default 0.3)',
-  },
+  args: z.strictObject({
+    n: z.number().int().positive().default(12).describe('phantom studies (3–5 questions each)'),
+    ...scoringArgs,
+    min_grade: scoringArgs.min_grade.describe('keep items graded at least this (every fifth synthetic question is B)'),
+  }),
 });

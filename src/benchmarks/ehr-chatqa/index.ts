@@ -91,10 +91,10 @@ export const ehrChatqa = defineBenchmark({
   },
   generateConfig: { temperature: 0 },
   args: EHR_ARGS,
-  argsHelp: Object.fromEntries(
-    Object.entries(EHR_ARGS.shape).map(([key, schema]) => {
-      const fallback = (schema as { def?: { defaultValue?: unknown } }).def?.defaultValue;
-      return [key, `${schema.description ?? ''}${fallback === undefined ? '' : ` (default ${String(fallback)})`}`];
-    }),
-  ),
+  // The paper reports pass@k and pass^k (k = 5 trials); SR = pass@1 = the mean reward.
+  headline: [
+    { scorer: 'reward', metric: 'mean', label: 'SR' },
+    { scorer: 'reward', metric: 'pass@k', label: 'pass@k' },
+    { scorer: 'reward', metric: 'pass^k', label: 'pass^k' },
+  ],
 });

@@ -122,7 +122,7 @@ function samplerSystemMessage(text: string): Solver {
   };
 }
 
-export const healthbenchArgs = z.object({
+export const healthbenchArgs = z.strictObject({
   path: z
     .string()
     .optional()
@@ -223,15 +223,6 @@ export const healthbench = defineBenchmark({
   groupBy: ['theme'],
   roles: ['grader'],
   roleFallbacks: { grader: 'rubric items are not graded (scores are null)' },
-  argsHelp: {
-    meta: "HealthBench meta-eval JSONL (oss_meta_eval): grade each row's criterion; then medkit judge-agreement <run> for balanced F1 vs physicians",
-    path: 'HealthBench JSONL (e.g. 2025-05-07-06-14-12_oss_eval.jsonl, hard_..., consensus_...); without it two demo conversations run',
-    graderTemperature: "grader temperature (default 0.5, upstream's sampler default; 0 makes grades cacheable)",
-    maxAttempts: 'grader calls per rubric item before the item is an error (default 5; upstream retries forever)',
-    graderTemplate:
-      "a file with your own grader template (slots <<conversation>> and <<rubric_item>>), e.g. upstream's GRADER_TEMPLATE",
-    system:
-      'a system message the responder sends first, as upstream samplers do (e.g. "You are a helpful assistant."); the grader sees it',
-  },
   args: healthbenchArgs,
+  headline: [{ scorer: 'rubric', metric: 'clipped mean overall_score', task: true, label: 'overall score (clipped)' }],
 });

@@ -1,6 +1,7 @@
 // kgqa-mini: 70 multiple-choice questions written for medkit, each answerable from the mini-KG
 // (one fact, or a 2-hop path for the 'two-hop' category). Baseline: KG paths; default: the LLM;
 // `--solver kgarevion` runs KGARevion against the same mini-KG.
+import { z } from 'zod';
 import { chain, defineBenchmark, generate, multipleChoicePrompt, type Sample } from '../../core/index.js';
 import { hashSeed } from '../../stats/random.js';
 import { choiceScorer } from '../../scoring/choice.js';
@@ -39,4 +40,6 @@ export const kgqaMini = defineBenchmark({
   },
   scorers: () => [choiceScorer()],
   groupBy: ['category'],
+  args: z.strictObject({}),
+  headline: [{ scorer: 'choice', metric: 'mean', label: 'accuracy' }],
 });

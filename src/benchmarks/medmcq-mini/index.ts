@@ -1,6 +1,7 @@
 // medmcq-mini: 42 multiple-choice questions written for medkit from established medical facts.
 // The smoke test of the toolkit and the example of how to write a benchmark.
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { chain, defineBenchmark, generate, multipleChoicePrompt } from '../../core/index.js';
 import { choiceScorer } from '../../scoring/choice.js';
 import { longestOptionBaseline } from './baseline.js';
@@ -24,5 +25,8 @@ export const medmcqMini = defineBenchmark({
   },
   scorers: () => [choiceScorer()],
   groupBy: ['topic'],
-  argsHelp: { path: 'a medmcq JSONL file to use instead of the embedded questions' },
+  args: z.strictObject({
+    path: z.string().optional().describe('a medmcq JSONL file to use instead of the embedded questions'),
+  }),
+  headline: [{ scorer: 'choice', metric: 'mean', label: 'accuracy' }],
 });

@@ -1,6 +1,7 @@
 // MedSynVQA evaluation (MedVLSynther, UCSC-VLAA @ 9df6f3b5): the upstream think/answer prompt,
 // upstream's answer extraction rule for rule, accuracy over rollouts (= epochs), averaged per
 // benchmark (dataset_name) and then across benchmarks. README.md states the contract.
+import { z } from 'zod';
 import {
   ConfigError,
   assistantMessage,
@@ -115,9 +116,22 @@ export const medsynvqa = defineBenchmark({
   generateConfig: { temperature: 0, topP: 1, maxTokens: 4096 },
   metrics: () => [macroOverBenchmarks()],
   groupBy: ['dataset_name'],
-  argsHelp: {
-    data: 'a MedSynVQA-format JSONL file (images exported to files, paths relative to it); default: 20 phantom MCQs',
-    n: 'phantom MCQs to generate when no data is given (default 20)',
-    loose: "true: also accept the option text anywhere in the prediction (upstream's LLaVA-Med rule)",
-  },
+  args: z.strictObject({
+    data: z
+      .string()
+      .optional()
+      .describe(
+        'a MedSynVQA-format JSONL file (images exported to files, paths relative to it); default: phantom MCQs',
+      ),
+    n: z.number().int().positive().default(20).describe('phantom MCQs to generate when no data is given'),
+    loose: z
+      .boolean()
+      .default(false)
+      .describe("also accept the option text anywhere in the prediction (upstream's LLaVA-Med rule)"),
+  }),
+  // The README's table: accuracy per benchmark, then the average over benchmarks (its bold number).
+  headline: [
+    { scorer: 'medsyn_correct', metric: 'macro_over_benchmarks', task: true, label: 'accuracy (mean of benchmarks)' },
+    { scorer: 'medsyn_correct', metric: 'mean', label: 'accuracy (pooled)' },
+  ],
 });

@@ -1,6 +1,7 @@
 // MedThinkVQA (`medthinkvqa`, over the user's release JSONL) and `medthinkvqa-synthetic` (phantom
 // cases, embedded default): multi-image 5-option differential diagnosis with the Think-with-Images
 // solver, accuracy with CI, ROUGE-L of steps 1–2, the step-3 judge. README.md states the contract.
+import { z } from 'zod';
 import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
 import { choiceScorer } from '../../scoring/choice.js';
 import { loadMedthink } from './items.js';
@@ -41,15 +42,30 @@ const shared = {
   roles: ['judge' as const],
   roleFallbacks: { judge: 'the step-3 judge score is null (accuracy and ROUGE-L are still computed)' },
   groupBy: ['icd_chapter', 'is_longitudinal'],
+  headline: [{ scorer: 'choice', metric: 'mean', label: 'accuracy' }],
 };
 
-const commonHelp = {
-  setting:
-    "default (history + images) or expert (adds IMAGING_FINDINGS and captions: the paper's expert-intermediates setting)",
-  mode: 'three-call (default: findings, summary, differential as three turns) or single (one JSON reply)',
-  splitter: 'step-3 splitter: llm (role judge, default) or sentences (built-in, no model)',
-  prior:
-    'baseline: a held-out release file (train.jsonl) whose answer frequencies it follows (default: the synthetic generator weights)',
+const commonArgs = {
+  setting: z
+    .enum(['default', 'expert'])
+    .default('default')
+    .describe(
+      "default (history + images) or expert (adds IMAGING_FINDINGS and captions: the paper's expert-intermediates setting)",
+    ),
+  mode: z
+    .enum(['three-call', 'single'])
+    .default('three-call')
+    .describe('three-call (findings, summary, differential as three turns) or single (one JSON reply)'),
+  splitter: z
+    .enum(['llm', 'sentences'])
+    .default('llm')
+    .describe('step-3 splitter: llm (role judge) or sentences (built-in, no model)'),
+  prior: z
+    .string()
+    .optional()
+    .describe(
+      'baseline: a held-out release file (train.jsonl) whose answer frequencies it follows (default: the synthetic generator weights)',
+    ),
 };
 
 export const medthinkvqa = defineBenchmark({
@@ -66,11 +82,11 @@ export const medthinkvqa = defineBenchmark({
     const onError = options.onDataError;
     return loadMedthink(data, { imagesRoot: str(options, 'images'), ...(onError ? { lenient: true, onError } : {}) });
   },
-  argsHelp: {
-    data: 'the release test.jsonl (images/caseNNNNN/*.jpg beside it)',
-    images: "release root the image paths are relative to (default: the file's folder)",
-    ...commonHelp,
-  },
+  args: z.strictObject({
+    data: z.string().optional().describe('the release test.jsonl (images/caseNNNNN/*.jpg beside it)'),
+    images: z.string().optional().describe("release root the image paths are relative to (default: the file's folder)"),
+    ...commonArgs,
+  }),
 });
 
 export const medthinkvqaSynthetic = defineBenchmark({
@@ -84,5 +100,8 @@ export const medthinkvqaSynthetic = defineBenchmark({
       throw new ConfigError(`--arg n=${String(options.args.n)}: expected a positive integer`);
     return syntheticDataset(options.cacheDir, options.seed, n, options.onDataError);
   },
-  argsHelp: { n: 'synthetic cases (default 12; 1–4 images each)', ...commonHelp },
+  args: z.strictObject({
+    n: z.number().int().positive().default(12).describe('synthetic cases (1–4 images each)'),
+    ...commonArgs,
+  }),
 });

@@ -2,6 +2,7 @@
 // mmlu (medical subsets): 7,663 items, KGARevion's evaluation set. Accuracy with 95% CI per subset.
 // The file is user-supplied: --arg path=... (default ../shared/data/mirage/benchmark.json beside the repo).
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
 import {
   ConfigError,
@@ -46,10 +47,8 @@ export const mirage = defineBenchmark({
       throw new ConfigError(
         `MIRAGE: ${path} not found; pass --arg path=<benchmark.json> (github.com/Teddy-XiongGZ/MIRAGE)`,
       );
-    const subsets = typeof args.subset === 'string' ? args.subset.split(',') : undefined;
-    const unknown = subsets?.filter((s) => !(MIRAGE_SUBSETS as readonly string[]).includes(s)) ?? [];
-    if (unknown.length)
-      throw new ConfigError(`MIRAGE: unknown subset(s) ${unknown.join(', ')}; use ${MIRAGE_SUBSETS.join(', ')}`);
+    // Declared as a list of the five names: an unknown subset fails before the run (--arg subset=...).
+    const subsets = Array.isArray(args.subset) ? args.subset.map(String) : undefined;
     return readMirage(path, { subsets, ...(onDataError ? { lenient: true, onError: onDataError } : {}) });
   },
   solvers: {
@@ -58,5 +57,9 @@ export const mirage = defineBenchmark({
   },
   scorers: () => [choiceScorer()],
   groupBy: ['subset'],
-  argsHelp: { path: 'MIRAGE benchmark.json', subset: `comma-separated subsets (${MIRAGE_SUBSETS.join(', ')})` },
+  args: z.strictObject({
+    path: z.string().optional().describe('MIRAGE benchmark.json (default: ../shared/data/mirage/benchmark.json)'),
+    subset: z.array(z.enum(MIRAGE_SUBSETS)).optional().describe('subsets to run (default: all five)'),
+  }),
+  headline: [{ scorer: 'choice', metric: 'mean', label: 'accuracy' }],
 });

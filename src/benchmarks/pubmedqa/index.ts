@@ -2,6 +2,7 @@
 // test PMIDs with the abstract's contexts (reasoning-required setting); --arg contexts=false gives
 // the question alone (MIRAGE's PubMedQA*). Accuracy with 95% CI overall and per gold label.
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, chain, defineBenchmark, generate, multipleChoicePrompt, type Solver } from '../../core/index.js';
 import { choiceScorer } from '../../scoring/choice.js';
@@ -48,9 +49,10 @@ export const pubmedqa = defineBenchmark({
   },
   scorers: () => [choiceScorer()],
   groupBy: ['label'],
-  argsHelp: {
-    path: 'folder with ori_pqal.json and test_ground_truth.json',
-    split: 'test (default), dev or all',
-    contexts: 'include the abstract contexts (default true)',
-  },
+  args: z.strictObject({
+    path: z.string().optional().describe('folder with ori_pqal.json and test_ground_truth.json'),
+    split: z.enum(['test', 'dev', 'all']).default('test').describe('which PQA-L items'),
+    contexts: z.boolean().default(true).describe('include the abstract contexts (false: the question alone)'),
+  }),
+  headline: [{ scorer: 'choice', metric: 'mean', label: 'accuracy' }],
 });

@@ -2,6 +2,7 @@
 // line?) on seeded synthetic omics + PPI with planted truth; `--arg path=<Target-QA file>` runs the
 // same task on user-supplied Target-QA data. Scored by P / R / F1 / Jaccard / P@5 / P@10.
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { assistantMessage, defineBenchmark, solverFrom, type BenchmarkOptions, type Sample } from '../../core/index.js';
 import { extractGeneSymbols, geneSetScorer, normaliseSymbol } from '../../scoring/gene-set.js';
 import { targetQaLoader } from './loader.js';
@@ -138,16 +139,37 @@ export const targetQaSynthetic = defineBenchmark({
   // GALAX leaves its step-1 and subgraph lists too; they are scored beside the final answer (upstream's llm_1st / kg rows).
   scorers: () => [geneSetScorer({ stages: { step1: 'step1Genes', graph: 'graphGenes' } })],
   groupBy: ['disease'],
-  argsHelp: {
-    path: 'a Target-QA-format JSON file to use instead of the synthetic set',
-    lenient: 'with path: skip malformed samples (each is reported) instead of stopping at the first',
-    ppi: "a PPI edge TSV (symbolA<TAB>symbolB) for a Target-QA file (default: the file's own relations)",
-    lines: 'synthetic evaluation lines (default 20)',
-    referenceLines: "synthetic labelled reference lines that train GALAX's reward classifier (default 80)",
-    dataSeed: 'seed of the synthetic world and lines (default 1)',
-    answerSize: 'ground-truth genes per line (default 20; upstream 100)',
-    genes: 'genes in the synthetic world (default 600)',
-    modules: 'planted pathway modules (default 12; 8–12 genes each)',
-    diseases: 'synthetic cancer types, each owning modules/diseases modules (default 4)',
-  },
+  args: z.strictObject({
+    path: z.string().optional().describe('a Target-QA-format JSON file to use instead of the synthetic set'),
+    lenient: z
+      .boolean()
+      .default(false)
+      .describe('with path: skip malformed samples (each is reported) instead of stopping at the first'),
+    ppi: z
+      .string()
+      .optional()
+      .describe("a PPI edge TSV (symbolA<TAB>symbolB) for a Target-QA file (default: the file's own relations)"),
+    lines: z.number().int().positive().default(20).describe('synthetic evaluation lines'),
+    referenceLines: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(80)
+      .describe("synthetic labelled reference lines that train GALAX's reward classifier"),
+    dataSeed: z.number().int().default(1).describe('seed of the synthetic world and lines'),
+    answerSize: z.number().int().positive().default(20).describe('ground-truth genes per line (upstream 100)'),
+    genes: z.number().int().positive().default(600).describe('genes in the synthetic world'),
+    modules: z.number().int().positive().default(12).describe('planted pathway modules (8–12 genes each)'),
+    diseases: z
+      .number()
+      .int()
+      .positive()
+      .default(4)
+      .describe('synthetic cancer types, each owning modules/diseases modules'),
+  }),
+  // GALAX's README tables lead with precision and recall of the predicted gene set.
+  headline: [
+    { scorer: 'gene-set.precision', metric: 'mean', label: 'precision' },
+    { scorer: 'gene-set.recall', metric: 'mean', label: 'recall' },
+  ],
 });

@@ -1,6 +1,7 @@
 // VGMED ("How do medical MLLMs fail?", ICLR 2026): visual grounding of medical MLLMs, measured by
 // how their attention over image tokens lines up with the GT region of a question that already
 // names its target. See README.md for the contract and the deviations.
+import { z } from 'zod';
 import { ConfigError, defineBenchmark, type BenchmarkOptions } from '../../core/index.js';
 import { loadVgmed } from './items.js';
 import { phantomDataset } from './synthetic.js';
@@ -52,18 +53,36 @@ const scorers = (options: BenchmarkOptions) => {
   ];
 };
 
-const argsHelp = {
-  data: 'comma-separated VGMED JSONL files (VGMED_localization.jsonl, VGMED_attribute.jsonl, COCO_*.jsonl); default: the phantom set',
-  images: "folder the image paths are relative to (default: each JSONL file's folder)",
-  n: 'phantom images to generate (default 24; two questions each)',
-  attention: 'attention-maps solver: JSON {id: {grid, maps, generic?}} or JSONL {id, grid, maps, generic?}',
-  grid: 'baseline token grid: huatuogpt-vision (24x24, default), qwen2.5-vl, or ROWSxCOLS',
-  layer: "'mean' over layers (default) or a 0-based layer index for attention_grounding",
-  heads:
-    'true: per-[layer][head] metrics from a [layer][head][token] attention file, in score metadata (measure_attention_head.py)',
-  units: 'box-proxy coordinates the model is asked for: pixel (default), per1000, unit',
-  threshold: 'IoU threshold of the box proxy hit rate (default 0.5)',
-};
+const vgmedArgs = z.strictObject({
+  data: z
+    .string()
+    .optional()
+    .describe(
+      'comma-separated VGMED JSONL files (VGMED_localization.jsonl, VGMED_attribute.jsonl, COCO_*.jsonl); default: the phantom set',
+    ),
+  images: z.string().optional().describe("folder the image paths are relative to (default: each JSONL file's folder)"),
+  n: z.number().int().positive().default(24).describe('phantom images to generate (two questions each)'),
+  attention: z
+    .string()
+    .optional()
+    .describe('attention-maps solver: JSON {id: {grid, maps, generic?}} or JSONL {id, grid, maps, generic?}'),
+  grid: z
+    .string()
+    .default('huatuogpt-vision')
+    .describe('baseline token grid: huatuogpt-vision (24x24), qwen2.5-vl, or ROWSxCOLS'),
+  layer: z
+    .union([z.literal('mean'), z.number().int().nonnegative()])
+    .default('mean')
+    .describe("'mean' over layers or a 0-based layer index for attention_grounding"),
+  heads: z
+    .boolean()
+    .default(false)
+    .describe(
+      'per-[layer][head] metrics from a [layer][head][token] attention file, in score metadata (measure_attention_head.py)',
+    ),
+  units: z.enum(['pixel', 'per1000', 'unit']).default('pixel').describe('box-proxy coordinates the model is asked for'),
+  threshold: z.number().min(0).max(1).default(0.5).describe('IoU threshold of the box proxy hit rate'),
+});
 
 export const vgmed = defineBenchmark({
   name: 'vgmed',
@@ -80,7 +99,9 @@ export const vgmed = defineBenchmark({
   scorers,
   metrics: () => [proxyLabelMetric(), perLayerMetric(), proxyMicroMetric()],
   groupBy: ['question_type'],
-  argsHelp,
+  args: vgmedArgs,
+  headline: [{ scorer: 'attention_grounding.attention_ratio', metric: 'mean', label: 'Attention Ratio' }],
+  bookkeeping: ['box_iou_proxy.px_*'],
 });
 
 /** The embedded default: the same benchmark over the phantom set (no --arg data). */
@@ -89,5 +110,5 @@ export const vgmedPhantom = defineBenchmark({
   name: 'vgmed-phantom',
   description: 'VGMED on seeded chest-X-ray and fundus phantoms with exact boxes (embedded default)',
   dataset: (options) => phantomDataset(options.cacheDir, options.seed, phantomCount(options), options.onDataError),
-  argsHelp: Object.fromEntries(Object.entries(argsHelp).filter(([key]) => key !== 'data' && key !== 'images')),
+  args: vgmedArgs.omit({ data: true, images: true }),
 });

@@ -169,5 +169,4 @@ export const atttokClassification = defineBenchmark({
   groupBy: ['answer_type', 'modality'],
   args: argsSchema,
   headline: [{ scorer: 'attribute-accuracy', metric: 'mean', label: 'attribute accuracy' }],
-  argsHelp: Object.fromEntries(Object.entries(argsSchema.shape).map(([key, value]) => [key, value.description ?? ''])),
 });
