@@ -37,6 +37,8 @@ import { medsynLoader } from './benchmarks/medsynvqa/items.js';
 import { medsynRubricCommand } from './benchmarks/medsynvqa/rubric-command.js';
 import { synthCommand } from './synth/command.js';
 import { gradedPhantom } from './benchmarks/graded-phantom/index.js';
+import { medVqa } from './benchmarks/med-vqa/index.js';
+import { careCoord, careFlow } from './agents/care/index.js';
 import { medvr } from './agents/medvr/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
@@ -55,6 +57,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [medthinkvqaSynthetic.name]: medthinkvqaSynthetic,
   [medsynvqa.name]: medsynvqa,
   [gradedPhantom.name]: gradedPhantom,
+  [medVqa.name]: medVqa,
   [ehrChatqa.name]: ehrChatqa,
   [kgqaMini.name]: kgqaMini,
   [mirage.name]: mirage,
@@ -72,6 +75,8 @@ export const agents: Record<string, Agent> = {
   [kgarevion.name]: kgarevion,
   [galax.name]: galax,
   [medvr.name]: medvr,
+  [careFlow.name]: careFlow,
+  [careCoord.name]: careCoord,
 };
 
 export const loaders: Record<string, DatasetLoader> = {

@@ -74,7 +74,7 @@ export interface ModelV1 {
 export type Model = ModelV1;
 
 /** The roles one run can give different models. */
-export const MODEL_ROLES = ['agent', 'user', 'judge', 'grader', 'validator'] as const;
+export const MODEL_ROLES = ['agent', 'user', 'judge', 'grader', 'validator', 'proposer', 'coordinator'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
 
 export const emptyUsage = (): TokenUsage => ({ inputTokens: 0, outputTokens: 0 });

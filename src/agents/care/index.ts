@@ -1,0 +1,71 @@
+// CARE as solvers a user picks: `--solver care-flow` (and care-coord) on benchmarks tagged
+// 'closed-answer' and 'single-image' (the registry refuses others with agentRefusal). README.md.
+import { ConfigError, defineAgent, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
+import { solveCareCoord } from './coord.js';
+import { solveCareFlow } from './flow.js';
+import { careArgs, type CareOptions } from './options.js';
+import { classicalSegmenter, httpSegmenter, onnxSegmenter, type Segmenter } from './segment.js';
+
+export function careOptions(args: JsonObject): CareOptions {
+  const known = Object.keys(careArgs.shape);
+  const own = Object.fromEntries(Object.entries(args).filter(([key]) => known.includes(key)));
+  const parsed = careArgs.safeParse(own);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`--arg ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const options = parsed.data;
+  if (options.segmenter === 'http' && !options.segmenter_url)
+    throw new ConfigError('--arg segmenter=http needs --arg segmenter_url=http://127.0.0.1:PORT/segment');
+  if (options.segmenter === 'onnx' && !options.segmenter_onnx)
+    throw new ConfigError('--arg segmenter=onnx needs --arg segmenter_onnx=path/to/segmenter.onnx');
+  return options;
+}
+
+export function careSegmenter(options: CareOptions): Segmenter {
+  if (options.segmenter === 'http') return httpSegmenter(options.segmenter_url!);
+  if (options.segmenter === 'onnx') return onnxSegmenter(options.segmenter_onnx!);
+  return classicalSegmenter({ scale: options.seg_scale });
+}
+
+export function careFlowSolver(benchmarkOptions: BenchmarkOptions): Solver {
+  const options = careOptions(benchmarkOptions.args);
+  const segmenter = careSegmenter(options);
+  return {
+    name: 'care-flow',
+    params: options as unknown as JsonObject,
+    solve: (state, context) => solveCareFlow(state, context, options, segmenter, benchmarkOptions.cacheDir),
+  };
+}
+
+export const careFlow = defineAgent({
+  name: 'care-flow',
+  description:
+    'CARE-Flow (Du et al., ICLR 2026): entities → masks with confidence (keep C ≥ 0.70) → zoom / mask / global views → one answer per view → majority vote; every mask and view in the log',
+  accepts: ['image-vqa'],
+  requires: ['closed-answer', 'single-image'],
+  roles: ['proposer'],
+  args: careArgs,
+  createSolver: careFlowSolver,
+});
+
+export function careCoordSolver(benchmarkOptions: BenchmarkOptions): Solver {
+  const options = careOptions(benchmarkOptions.args);
+  const segmenter = careSegmenter(options);
+  return {
+    name: 'care-coord',
+    params: options as unknown as JsonObject,
+    solve: (state, context) => solveCareCoord(state, context, options, segmenter, benchmarkOptions.cacheDir),
+  };
+}
+
+export const careCoord = defineAgent({
+  name: 'care-coord',
+  description:
+    'CARE-Coord (Du et al., ICLR 2026): a coordinator (role coordinator; rule baseline without one) plans the evidence view, reviews reasoning against answer and may send the case back; every edit logged',
+  accepts: ['image-vqa'],
+  requires: ['closed-answer', 'single-image'],
+  roles: ['proposer', 'coordinator'],
+  args: careArgs,
+  createSolver: careCoordSolver,
+});
