@@ -3,7 +3,8 @@
 // Providers base64-encode the bytes on the wire; logs keep the sha256 (core/messages.ts).
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ImagePart } from '../core/messages.js';
+import type { ChatMessage, ImagePart } from '../core/messages.js';
+import { MedkitError } from '../core/errors.js';
 import { imageFromBytes, imageFromPath, mediaTypeForPath } from '../core/messages.js';
 import { readDicom, renderDicomFrame, type DicomImage } from './dicom.js';
 import { ImagingError } from './errors.js';
@@ -243,4 +244,29 @@ export async function fileToImageParts(
   }
   await imageInfo(path); // decodable, non-empty, non-zero size, or an ImagingError naming the file
   return [imageFromPath(path, mediaTypeForPath(path), label)];
+}
+
+/**
+ * The one image of a question, decoded (image agents such as MedVR and CARE answer on exactly one image):
+ * anything else, or an image kept only as a hash, is an error naming the sample and who needs it.
+ */
+export async function decodeSingleImage(
+  messages: ChatMessage[],
+  sampleId: string,
+  who: string,
+): Promise<{ part: ImagePart; raster: Raster; path: string | null }> {
+  const parts = messages.flatMap((message) =>
+    typeof message.content === 'string'
+      ? []
+      : message.content.filter((part): part is ImagePart => part.type === 'image'),
+  );
+  if (parts.length !== 1)
+    throw new MedkitError(`sample ${sampleId}: ${who} needs exactly one image in the question, found ${parts.length}`);
+  const part = parts[0]!;
+  const source = part.source;
+  if (source.kind === 'hash') throw new MedkitError(`sample ${sampleId}: the image has no bytes (read from a log)`);
+  const raster = await decodeImage(source.kind === 'path' ? source.path : source.data, {
+    name: `sample ${sampleId} image${source.kind === 'path' ? ` ${source.path}` : ''}`,
+  });
+  return { part, raster, path: source.kind === 'path' ? source.path : null };
 }

@@ -14,7 +14,7 @@ import {
   type SolverContext,
   type TaskState,
 } from '../../core/index.js';
-import { decodeImage, maskToBox, type Raster } from '../../imaging/index.js';
+import { decodeSingleImage, maskToBox, type Raster } from '../../imaging/index.js';
 import { normaliseClosedAnswer, parseClosedAnswer } from '../../scoring/closed-answer.js';
 import { proposeEntities } from './entities.js';
 import type { CareOptions } from './options.js';
@@ -47,23 +47,7 @@ export interface CareEvidence {
 
 /** The one image of a sample (a per-sample error otherwise). */
 export async function careImage(state: TaskState): Promise<CareEvidence['image']> {
-  const parts = state.messages.flatMap((message) =>
-    typeof message.content === 'string'
-      ? []
-      : message.content.filter((part): part is ImagePart => part.type === 'image'),
-  );
-  if (parts.length !== 1)
-    throw new MedkitError(
-      `sample ${state.sample.id}: CARE needs exactly one image in the question, found ${parts.length}`,
-    );
-  const part = parts[0]!;
-  const source = part.source;
-  if (source.kind === 'hash')
-    throw new MedkitError(`sample ${state.sample.id}: the image has no bytes (read from a log)`);
-  const raster = await decodeImage(source.kind === 'path' ? source.path : source.data, {
-    name: `sample ${state.sample.id} image${source.kind === 'path' ? ` ${source.path}` : ''}`,
-  });
-  return { raster, path: source.kind === 'path' ? source.path : null, part };
+  return decodeSingleImage(state.messages, state.sample.id, 'CARE');
 }
 
 const questionText = (messages: ChatMessage[]): string =>

@@ -16,7 +16,7 @@ import {
   type SolverContext,
   type TaskState,
 } from '../../core/index.js';
-import { cropRaster, decodeImage, encodePng, fitWithin, maskToBox, type Raster } from '../../imaging/index.js';
+import { cropRaster, decodeSingleImage, encodePng, fitWithin, maskToBox, type Raster } from '../../imaging/index.js';
 import { normaliseClosedAnswer, parseClosedAnswer } from '../../scoring/closed-answer.js';
 import { createRng, hashSeed } from '../../stats/random.js';
 import { branchProbability, entropyShift } from './entropy.js';
@@ -63,23 +63,7 @@ export interface ImageInput {
 
 /** The one image of a sample; a sample without exactly one image is refused with a per-sample error. */
 export async function sampleImage(state: TaskState): Promise<ImageInput> {
-  const parts = state.messages.flatMap((message) =>
-    typeof message.content === 'string'
-      ? []
-      : message.content.filter((part): part is ImagePart => part.type === 'image'),
-  );
-  if (parts.length !== 1)
-    throw new MedkitError(
-      `sample ${state.sample.id}: MedVR needs exactly one image in the question, found ${parts.length}`,
-    );
-  const part = parts[0]!;
-  const source = part.source;
-  if (source.kind === 'hash')
-    throw new MedkitError(`sample ${state.sample.id}: the image has no bytes (read from a log)`);
-  const raster = await decodeImage(source.kind === 'path' ? source.path : source.data, {
-    name: `sample ${state.sample.id} image${source.kind === 'path' ? ` ${source.path}` : ''}`,
-  });
-  return { part, raster, path: source.kind === 'path' ? source.path : null };
+  return decodeSingleImage(state.messages, state.sample.id, 'MedVR');
 }
 
 const answerConfidence = (output: ModelOutput, answer: string): number | null => {
