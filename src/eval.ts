@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
   agentRefusal,
+  type Agent,
   ConfigError,
   LOG_FORMAT_VERSION,
   MODEL_ROLES,
@@ -21,7 +22,7 @@ import {
   type Task,
 } from './core/index.js';
 import { createModel } from './models/registry.js';
-import { agents, benchmarks } from './registry.js';
+import { benchmarkNames, loadAgent, loadAgentsFor, loadBenchmark } from './registry.js';
 import { bindModel, roleFlag, type RoleBindings } from './runner/context.js';
 import { ResponseCache, withCache } from './runner/cache.js';
 import {
@@ -80,16 +81,22 @@ export function medkitVersion(): string {
   return packageJson.version;
 }
 
-export function findBenchmark(name: string): Benchmark {
-  const benchmark = benchmarks[name];
+/** A registered benchmark by name (its module is imported now); an unknown name gets a "did you mean". */
+export async function findBenchmark(name: string): Promise<Benchmark> {
+  const benchmark = await loadBenchmark(name);
   if (!benchmark) {
-    const suggestions = suggestKeys(name, Object.keys(benchmarks));
+    const suggestions = suggestKeys(name, benchmarkNames());
     const didYouMean = suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : '';
     throw new ConfigError(
-      `unknown benchmark '${name}'.${didYouMean} Known: ${Object.keys(benchmarks).sort().join(', ')} (see: medkit list)`,
+      `unknown benchmark '${name}'.${didYouMean} Known: ${benchmarkNames().sort().join(', ')} (see: medkit list)`,
     );
   }
   return benchmark;
+}
+
+/** The agent a solver name picks for this benchmark: undefined when the benchmark has that solver itself. */
+async function agentForSolver(benchmark: Benchmark, solverName: string): Promise<Agent | undefined> {
+  return benchmark.solvers[solverName] ? undefined : loadAgent(solverName);
 }
 
 /** A registered benchmark name, a task file (.yaml) or a benchmark module (.ts / .js): `medkit eval <this>`. */
@@ -106,13 +113,13 @@ export function solverNameFor(solverName: string | undefined, hasAgentModel: boo
  * The declared `--arg` options of a run: the benchmark's, plus the agent's when --solver names one.
  * Options of agents not chosen come with a hint (`--solver kgarevion`) instead of "unknown".
  */
-export function argsSchemaFor(
+export async function argsSchemaFor(
   benchmark: Benchmark,
   solverName: string,
-): { schema: Benchmark['args']; owner: string; elsewhere: Record<string, string> } {
-  const agent = benchmark.solvers[solverName] ? undefined : agents[solverName];
+): Promise<{ schema: Benchmark['args']; owner: string; elsewhere: Record<string, string> }> {
+  const agent = await agentForSolver(benchmark, solverName);
   const elsewhere: Record<string, string> = {};
-  for (const other of Object.values(agents)) {
+  for (const other of await loadAgentsFor(benchmark.tags)) {
     if (other === agent || !other.accepts.some((tag) => benchmark.tags.includes(tag))) continue;
     for (const key of Object.keys(other.args?.shape ?? {}))
       if (!(key in (benchmark.args?.shape ?? {})))
@@ -129,13 +136,13 @@ export function argsSchemaFor(
  * Checks a run's task arguments against the declared options (typed values from a config file or code,
  * and `text` values from the command line) and returns them parsed, defaults filled in.
  */
-export function checkTaskArgs(
+export async function checkTaskArgs(
   benchmark: Benchmark,
   solverName: string,
   given: { args?: Record<string, unknown>; text?: Record<string, string> },
   where: { args?: string; text?: string } = {},
-): JsonObject {
-  const { schema, owner, elsewhere } = argsSchemaFor(benchmark, solverName);
+): Promise<JsonObject> {
+  const { schema, owner, elsewhere } = await argsSchemaFor(benchmark, solverName);
   const source = (label: string): ArgsSource => ({ where: label, owner, elsewhere });
   // Typed values first (they name their own source), then the command line's text over them.
   const typed = validateArgs(schema, given.args ?? {}, source(where.args ?? 'args.'));
@@ -146,16 +153,16 @@ export function checkTaskArgs(
 }
 
 /** The solver for a run: baseline without a model, else --solver (the benchmark's or an agent), else default. */
-export function resolveSolver(
+export async function resolveSolver(
   benchmark: Benchmark,
   options: BenchmarkOptions,
   solverName: string | undefined,
   hasAgentModel: boolean,
-): { name: string; solver: Solver } {
+): Promise<{ name: string; solver: Solver }> {
   const name = solverNameFor(solverName, hasAgentModel);
   const own = benchmark.solvers[name];
   if (own) return { name, solver: own(options) };
-  const agent = agents[name];
+  const agent = await loadAgent(name);
   if (agent) {
     const refusal = agentRefusal(agent, benchmark);
     if (refusal) throw new ConfigError(refusal);
@@ -163,9 +170,7 @@ export function resolveSolver(
   }
   const known = [
     ...Object.keys(benchmark.solvers),
-    ...Object.values(agents)
-      .filter((a) => agentRefusal(a, benchmark) === null)
-      .map((a) => a.name),
+    ...(await loadAgentsFor(benchmark.tags)).filter((a) => agentRefusal(a, benchmark) === null).map((a) => a.name),
   ];
   throw new ConfigError(`unknown solver '${name}' for ${benchmark.name}. Known: ${known.join(', ')}`);
 }
@@ -231,13 +236,13 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
   const chosenSolver = solverNameFor(resumed?.solverName ?? options.solver, hasAgentModel);
   // Checked before any model or dataset is touched: a mistyped key fails in milliseconds.
   const args = resumed
-    ? checkTaskArgs(
+    ? await checkTaskArgs(
         benchmark,
         chosenSolver,
         { args: resumed.task.args },
         { args: `${options.resume}/spec.json: task.args.` },
       )
-    : checkTaskArgs(benchmark, chosenSolver, {
+    : await checkTaskArgs(benchmark, chosenSolver, {
         ...(options.args ? { args: options.args } : {}),
         ...(options.argsText ? { text: options.argsText } : {}),
       });
@@ -280,7 +285,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       roles[role] = bindModel(name, model, middleware);
       modelNames[role] = name;
     }
-    const { name: solverName, solver } = resolveSolver(benchmark, benchmarkOptions, chosenSolver, hasAgentModel);
+    const { name: solverName, solver } = await resolveSolver(benchmark, benchmarkOptions, chosenSolver, hasAgentModel);
     if (!hasAgentModel && solverName === BASELINE) modelNames.agent = BASELINE_LABEL;
     const generateConfig: GenerateConfig = {
       temperature: (resumed?.generateConfig.temperature as number | undefined) ?? options.temperature ?? 0,
@@ -296,7 +301,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       generateConfig,
     );
     // An agent picked as the solver adds its own scorers and task metrics (e.g. KGARevion's KG coverage).
-    const agent = benchmark.solvers[solverName] ? undefined : agents[solverName];
+    const agent = await agentForSolver(benchmark, solverName);
     if (agent?.scorers) task.scorers.push(...agent.scorers(benchmarkOptions));
     if (agent?.metrics) task.metrics = [...(task.metrics ?? []), ...agent.metrics(benchmarkOptions)];
     const preflight = (await benchmark.preflight?.(benchmarkOptions, Object.keys(roles) as ModelRole[])) ?? {};

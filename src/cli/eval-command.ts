@@ -1,14 +1,13 @@
 // `medkit eval <benchmark>`: run a benchmark with the baseline or any model, and print the score table.
+// Registering it imports only commander and small core files (start-up); the action imports the runner.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { ConfigError, MODEL_ROLES, type ModelRole } from '../core/index.js';
-import { BASELINE, checkTaskArgs, resolveBenchmark, runEval, solverNameFor, type EvalOptions } from '../eval.js';
-import { benchmarks } from '../registry.js';
-import { defaultRunDirectory, readRunSpec } from '../runner/run-dir.js';
-import { collect, parseKeyValues, positiveInt, readConfigFile } from './config.js';
-import { benchmarkInfo } from './info.js';
-import { parseFailOnError, runOutcome, type FailOnError } from './outcome.js';
-import { formatSummary } from './report.js';
+import { ConfigError } from '../core/errors.js';
+import { MODEL_ROLES, type ModelRole } from '../core/model.js';
+import type { EvalOptions } from '../eval.js';
+import { benchmarkEntries } from '../registry.js';
+import { collect, parseKeyValues, positiveInt } from './flags.js';
+import type { FailOnError } from './outcome.js';
 
 interface EvalFlags {
   model?: string;
@@ -48,7 +47,23 @@ function shuffleSeed(value: string | true | undefined, fromConfig: number | bool
   return seed;
 }
 
-export function registerEval(program: Command): void {
+/**
+ * What `medkit eval <benchmark> --help` adds after the flags: `medkit info` for the first operand that names a
+ * registered benchmark (loaded only when help is asked for), else a hint.
+ */
+async function helpAfterFlags(argv: readonly string[]): Promise<string> {
+  const asksHelp = argv[0] === 'eval' && (argv.includes('--help') || argv.includes('-h'));
+  const named = asksHelp ? benchmarkEntries.find((entry) => argv.slice(1).includes(entry.name)) : undefined;
+  if (named) {
+    const [{ benchmarkInfo }, { loadAgentsFor }] = await Promise.all([import('./info.js'), import('../registry.js')]);
+    const benchmark = await named.load();
+    return `\n${benchmarkInfo(benchmark, await loadAgentsFor(benchmark.tags))}`;
+  }
+  return '\nmedkit eval <benchmark> --help (or medkit info <benchmark>) shows its --arg options, solvers and roles.';
+}
+
+/** Registers `medkit eval`; `argv` (the whole command line) decides whether its help needs a benchmark loaded. */
+export async function registerEval(program: Command, argv: readonly string[] = []): Promise<void> {
   const command = program
     .command('eval')
     .description('run a benchmark; without --model its non-LLM baseline answers (and the output says so)')
@@ -106,6 +121,23 @@ export function registerEval(program: Command): void {
     .option('-v, --verbose', 'print every metric and group, not just the headline')
     .option('--json', 'print summary.json instead of the table')
     .action(async (benchmarkName: string | undefined, flags: EvalFlags) => {
+      const [
+        { BASELINE, checkTaskArgs, resolveBenchmark, runEval, solverNameFor },
+        runDir,
+        outcomes,
+        report,
+        configFile,
+      ] = await Promise.all([
+        import('../eval.js'),
+        import('../runner/run-dir.js'),
+        import('./outcome.js'),
+        import('./report.js'),
+        import('./config.js'),
+      ]);
+      const { defaultRunDirectory, readRunSpec } = runDir;
+      const { parseFailOnError, runOutcome } = outcomes;
+      const { formatSummary } = report;
+      const { readConfigFile } = configFile;
       const config = flags.config ? readConfigFile(flags.config) : {};
       const name = benchmarkName ?? config.benchmark;
       if (!name && !flags.resume)
@@ -142,8 +174,13 @@ export function registerEval(program: Command): void {
           agentModel !== undefined && agentModel !== BASELINE,
         );
         if (configArgs)
-          configArgs = checkTaskArgs(benchmark, solverName, { args: configArgs }, { args: `${flags.config}: args.` });
-        checkTaskArgs(benchmark, solverName, { ...(configArgs ? { args: configArgs } : {}), text: argsText });
+          configArgs = await checkTaskArgs(
+            benchmark,
+            solverName,
+            { args: configArgs },
+            { args: `${flags.config}: args.` },
+          );
+        await checkTaskArgs(benchmark, solverName, { ...(configArgs ? { args: configArgs } : {}), text: argsText });
       }
       const outDir =
         flags.resume ??
@@ -210,11 +247,5 @@ export function registerEval(program: Command): void {
       else if (outcome.reason) process.stderr.write(`medkit: exit ${outcome.code}: ${outcome.reason}\n`);
       process.exitCode = outcome.code;
     });
-  // `medkit eval <benchmark> --help`: commander has read the operands when it prints help.
-  command.addHelpText('after', () => {
-    const benchmark = command.args.map((arg) => benchmarks[arg]).find((found) => found !== undefined);
-    return benchmark
-      ? `\n${benchmarkInfo(benchmark)}`
-      : '\nmedkit eval <benchmark> --help (or medkit info <benchmark>) shows its --arg options, solvers and roles.';
-  });
+  command.addHelpText('after', await helpAfterFlags(argv));
 }

@@ -1,31 +1,9 @@
 // `medkit info <benchmark|agent>` and the benchmark part of `medkit eval <benchmark> --help`: the declared
 // `--arg` options (type, default, description), the solvers, the roles and the headline metric, in 100 columns.
 import { ConfigError, type Agent, type Benchmark } from '../core/index.js';
-import { agents, benchmarks } from '../registry.js';
+import { agentNames, benchmarkNames, loadAgent, loadAgentsFor, loadBenchmark, loadBenchmarks } from '../registry.js';
 import { argsHelp, suggestKeys, type ArgHelp } from '../runner/args.js';
-
-export const WIDTH = 100;
-
-/** Words wrapped to `width` columns: the first line after `prefix`, the others indented by `indent`. */
-export function wrap(text: string, width: number, indent = 0, prefix = ''): string {
-  const lines: string[] = [];
-  let line = prefix;
-  let empty = true;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (!empty && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = ' '.repeat(indent) + word;
-    } else line = empty ? line + word : `${line} ${word}`;
-    empty = false;
-  }
-  lines.push(line);
-  return lines.join('\n');
-}
-
-/** A line cut to `width` with an ellipsis (lists stay one line per item). */
-export function fit(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
-}
+import { WIDTH, wrap } from './report.js';
 
 function formatDefault(value: unknown): string {
   if (value === undefined) return '';
@@ -46,11 +24,12 @@ export function optionsTable(options: ArgHelp[], indent = 2): string[] {
   return lines;
 }
 
-function agentsFor(benchmark: Benchmark): Agent[] {
-  return Object.values(agents).filter((agent) => agent.accepts.some((tag) => benchmark.tags.includes(tag)));
+function agentsFor(benchmark: Benchmark, agents: readonly Agent[]): Agent[] {
+  return agents.filter((agent) => agent.accepts.some((tag) => benchmark.tags.includes(tag)));
 }
 
-export function benchmarkInfo(benchmark: Benchmark): string {
+/** A benchmark's info; `agents`: the registry's agents, or at least those that accept its tags (`loadAgentsFor`). */
+export function benchmarkInfo(benchmark: Benchmark, agents: readonly Agent[]): string {
   const lines = [wrap(`${benchmark.name} v${benchmark.version}: ${benchmark.description}`, WIDTH, 2)];
   lines.push(`tags: ${benchmark.tags.join(', ')}`);
   const headline = benchmark.headline ?? [];
@@ -73,7 +52,7 @@ export function benchmarkInfo(benchmark: Benchmark): string {
   const solvers = Object.keys(benchmark.solvers).map((name) =>
     name === 'baseline' ? 'baseline (without --model)' : name === 'default' ? 'default (with --model)' : name,
   );
-  const fromAgents = agentsFor(benchmark).map((agent) => `${agent.name} (agent)`);
+  const fromAgents = agentsFor(benchmark, agents).map((agent) => `${agent.name} (agent)`);
   lines.push(wrap(`solvers (--solver): ${[...solvers, ...fromAgents].join(', ')}`, WIDTH, 2));
   const roles = ['agent (--model)', ...(benchmark.roles ?? []).map((role) => `${role} (--role ${role}=...)`)];
   lines.push(wrap(`roles: ${roles.join(', ')}`, WIDTH, 2));
@@ -84,7 +63,7 @@ export function benchmarkInfo(benchmark: Benchmark): string {
   lines.push('options (--arg key=value; a config file takes the same keys under args:):');
   if (benchmark.args) lines.push(...optionsTable(argsHelp(benchmark.args)));
   else lines.push('  (not declared: --arg values pass unchecked)');
-  for (const agent of agentsFor(benchmark)) {
+  for (const agent of agentsFor(benchmark, agents)) {
     if (!agent.args) continue;
     lines.push(`options of agent ${agent.name} (with --solver ${agent.name}):`);
     lines.push(...optionsTable(argsHelp(agent.args)));
@@ -92,9 +71,9 @@ export function benchmarkInfo(benchmark: Benchmark): string {
   return lines.join('\n');
 }
 
-export function agentInfo(agent: Agent): string {
+export function agentInfo(agent: Agent, benchmarks: readonly Benchmark[]): string {
   const lines = [wrap(`${agent.name} (agent): ${agent.description}`, WIDTH, 2)];
-  const accepted = Object.values(benchmarks)
+  const accepted = benchmarks
     .filter((benchmark) => agent.accepts.some((tag) => benchmark.tags.includes(tag)))
     .map((benchmark) => benchmark.name);
   lines.push(wrap(`accepts benchmarks tagged ${agent.accepts.join(', ')}: ${accepted.join(', ')}`, WIDTH, 2));
@@ -106,12 +85,12 @@ export function agentInfo(agent: Agent): string {
 }
 
 /** Info on a benchmark or agent by name; an unknown name gets a "did you mean". */
-export function infoFor(name: string): string {
-  const benchmark = benchmarks[name];
-  if (benchmark) return benchmarkInfo(benchmark);
-  const agent = agents[name];
-  if (agent) return agentInfo(agent);
-  const known = [...Object.keys(benchmarks), ...Object.keys(agents)];
+export async function infoFor(name: string): Promise<string> {
+  const benchmark = await loadBenchmark(name);
+  if (benchmark) return benchmarkInfo(benchmark, await loadAgentsFor(benchmark.tags));
+  const agent = await loadAgent(name);
+  if (agent) return agentInfo(agent, Object.values(await loadBenchmarks()));
+  const known = [...benchmarkNames(), ...agentNames()];
   const suggestions = suggestKeys(name, known);
   throw new ConfigError(
     `unknown benchmark or agent '${name}'${suggestions.length ? `; did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''} (medkit list shows them all)`,

@@ -1,16 +1,20 @@
 // medkit list | show | compare | data check: everything that reads rather than runs.
+// `medkit list` reads only the registry's entries (no benchmark module is imported); the other actions
+// import what they use when they run, so registering these commands costs nothing at start-up.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, runSummarySchema, type RunSummary, type Sample } from '../core/index.js';
+import type { RunSummary, Sample } from '../core/index.js';
+import { ConfigError } from '../core/errors.js';
 import { providers } from '../models/registry.js';
-import { agents, benchmarks, loaders } from '../registry.js';
-import { compareRuns } from '../runner/compare.js';
-import { readRunSpec, readSampleRecords, SPEC_FILE, SUMMARY_FILE } from '../runner/run-dir.js';
-import { fit, infoFor, WIDTH } from './info.js';
-import { formatNumber, formatSummary, table } from './report.js';
+import { agentEntries, benchmarkEntries, loaderEntries, loaderNames, loadLoader } from '../registry.js';
+import { fit, formatNumber, formatSummary, table, WIDTH } from './report.js';
 
-export function readSummary(directory: string): RunSummary {
+export async function readSummary(directory: string): Promise<RunSummary> {
+  const [{ runSummarySchema }, { readRunSpec, SPEC_FILE, SUMMARY_FILE }] = await Promise.all([
+    import('../core/log.js'),
+    import('../runner/run-dir.js'),
+  ]);
   const path = join(directory, SUMMARY_FILE);
   if (!existsSync(path) && !existsSync(join(directory, SPEC_FILE))) readRunSpec(directory); // says what a run folder is
   if (!existsSync(path))
@@ -40,17 +44,17 @@ export function listText(): string {
   return [
     ...listSection(
       'Benchmarks (medkit eval <name>; medkit info <name> for its --arg options):',
-      Object.values(benchmarks).map((b) => [b.name, b.description]),
+      benchmarkEntries.map((b) => [b.name, b.summary]),
     ),
     '',
     ...listSection(
       'Agents (medkit eval <benchmark> --solver <name> --model ...):',
-      Object.values(agents).map((a) => [a.name, `[${a.accepts.join(', ')}] ${a.description}`]),
+      agentEntries.map((a) => [a.name, `[${a.accepts.join(', ')}] ${a.summary}`]),
     ),
     '',
     ...listSection(
       'Dataset loaders (medkit data check <loader> <path>):',
-      Object.values(loaders).map((l) => [l.name, l.description]),
+      loaderEntries.map((l) => [l.name, l.summary]),
     ),
     '',
     ...listSection('Model providers (--model / --role r=...):', [
@@ -77,8 +81,9 @@ export function registerInspectCommands(program: Command): void {
     .command('info')
     .description("a benchmark's or agent's --arg options, solvers, roles and headline metric")
     .argument('<name>', 'benchmark or agent (medkit list)')
-    .action((name: string) => {
-      process.stdout.write(`${infoFor(name)}\n`);
+    .action(async (name: string) => {
+      const { infoFor } = await import('./info.js');
+      process.stdout.write(`${await infoFor(name)}\n`);
     });
 
   program
@@ -88,8 +93,9 @@ export function registerInspectCommands(program: Command): void {
     .option('-n, --samples <n>', 'also print this many sample lines', '0')
     .option('--errors', 'print the units that failed')
     .option('-v, --verbose', 'every metric and group (default: the headline, when the benchmark declares one)')
-    .action((directory: string, flags: { samples: string; errors?: boolean; verbose?: boolean }) => {
-      const summary = readSummary(directory);
+    .action(async (directory: string, flags: { samples: string; errors?: boolean; verbose?: boolean }) => {
+      const summary = await readSummary(directory);
+      const { readSampleRecords } = await import('../runner/run-dir.js');
       const lines = [formatSummary(summary, { verbose: flags.verbose ?? false })];
       const wanted = Number(flags.samples);
       if (wanted > 0 || flags.errors) {
@@ -115,7 +121,8 @@ export function registerInspectCommands(program: Command): void {
     .argument('<runA>')
     .argument('<runB>')
     .option('--seed <n>', 'bootstrap seed', '0')
-    .action((runA: string, runB: string, flags: { seed: string }) => {
+    .action(async (runA: string, runB: string, flags: { seed: string }) => {
+      const { compareRuns } = await import('../runner/compare.js');
       const comparison = compareRuns(runA, runB, { seed: Number(flags.seed) });
       const rows: string[][] = [
         ['metric', 'A', 'B', 'B−A [95% CI]', 'p (bootstrap)', 'p (Wilcoxon)', 'pairs', 'B better', 'A better'],
@@ -148,11 +155,9 @@ export function registerInspectCommands(program: Command): void {
     .argument('<path>', 'the file')
     .option('--lenient', 'report every bad line and go on')
     .action(async (loaderName: string, path: string, flags: { lenient?: boolean }) => {
-      const loader = loaders[loaderName];
+      const loader = await loadLoader(loaderName);
       if (!loader)
-        throw new ConfigError(
-          `unknown loader '${loaderName}'. Known: ${Object.keys(loaders).sort().join(', ') || '(none)'}`,
-        );
+        throw new ConfigError(`unknown loader '${loaderName}'. Known: ${loaderNames().sort().join(', ') || '(none)'}`);
       if (!existsSync(path)) throw new ConfigError(`${path}: no such file`);
       if (loader.describe) {
         process.stdout.write((await loader.describe(path)) + '\n');

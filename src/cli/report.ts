@@ -3,6 +3,30 @@
 // `--verbose` and `medkit show --verbose` print every metric. Bookkeeping keys stay in summary.json.
 import type { HeadlineValue, MetricResult, RunSummary } from '../core/index.js';
 
+/** Terminal text is laid out for 100 columns. */
+export const WIDTH = 100;
+
+/** Words wrapped to `width` columns: the first line after `prefix`, the others indented by `indent`. */
+export function wrap(text: string, width: number, indent = 0, prefix = ''): string {
+  const lines: string[] = [];
+  let line = prefix;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(indent) + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** A line cut to `width` with an ellipsis (lists stay one line per item). */
+export function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
 export function formatNumber(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   return value.toFixed(digits);

@@ -19,7 +19,8 @@ export function defaultRunsDir(): string {
 
 /** Each benchmark's declared headline, from the registry (loaded lazily: the registry imports this file). */
 async function registryHeadlines(): Promise<NonNullable<ViewerOptions['headlines']>> {
-  const { benchmarks } = await import('../registry.js');
+  const { loadBenchmarks } = await import('../registry.js');
+  const benchmarks = await loadBenchmarks();
   return (benchmark) => benchmarks[benchmark]?.headline;
 }
 

@@ -4,15 +4,16 @@ import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, type BenchmarkOptions, type JsonObject, type JsonValue, type Reward } from '../core/index.js';
 import type { CliCommand } from '../cli/command.js';
-import { collect, parseKeyValues, positiveInt } from '../cli/config.js';
+import { collect, parseKeyValues, positiveInt } from '../cli/flags.js';
 import { table } from '../cli/report.js';
-import { rewards } from '../registry.js';
+import { loadRewards } from '../registry.js';
 import { RewardRequestError, scoreBatch } from './batch.js';
 import { readRollouts } from './rollouts-file.js';
 import { startRewardServer } from './server.js';
 import { SHIM_TARGETS, writeShim, type ShimTarget } from './shim.js';
 
-export function findReward(name: string): Reward {
+export async function findReward(name: string): Promise<Reward> {
+  const rewards = await loadRewards();
   const entry = rewards[name];
   if (!entry)
     throw new ConfigError(`no reward '${name}'; medkit reward list names them: ${Object.keys(rewards).join(', ')}`);
@@ -59,8 +60,8 @@ export const rewardCommand: CliCommand = {
     reward
       .command('list')
       .description('the rewards benchmarks and agents declare')
-      .action(() => {
-        const rows = Object.values(rewards).map(({ reward: r, owner }) => [
+      .action(async () => {
+        const rows = Object.values(await loadRewards()).map(({ reward: r, owner }) => [
           `  ${r.name}`,
           r.kind,
           owner,
@@ -75,7 +76,7 @@ export const rewardCommand: CliCommand = {
         .requiredOption('--in <file>', 'rollouts.jsonl: {completion, ground_truth, group?, group_size?, extra?, id?}')
         .option('-o, --out <file>', 'write the lines here instead of stdout'),
     ).action(async (name: string, flags: CommonFlags & { in: string; out?: string }) => {
-      const chosen = findReward(name);
+      const chosen = await findReward(name);
       const rows = await readRollouts(flags.in);
       let values;
       try {
@@ -119,7 +120,7 @@ export const rewardCommand: CliCommand = {
         flags: CommonFlags & { reward: string; port?: number; host?: string; token?: string; maxBody?: number },
       ) => {
         const server = await startRewardServer({
-          reward: findReward(flags.reward),
+          reward: await findReward(flags.reward),
           options: rewardOptions(flags),
           port: flags.port ?? 8790,
           host: flags.host ?? '127.0.0.1',

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
-import { agents, benchmarks } from '../../src/registry.js';
+import { loadAgents, loadBenchmarks } from '../../src/registry.js';
 import { argsHelp, coerceArgText, describeArgType, suggestKeys, validateArgs } from '../../src/runner/args.js';
 import { checkTaskArgs, runEval } from '../../src/eval.js';
 
@@ -84,7 +84,8 @@ test('without a declared schema args pass unchecked (a code-defined benchmark th
   });
 });
 
-test('every registered benchmark and agent declares its --arg options with descriptions; benchmarks a headline', () => {
+test('every registered benchmark and agent declares its --arg options with descriptions; benchmarks a headline', async () => {
+  const [benchmarks, agents] = await Promise.all([loadBenchmarks(), loadAgents()]);
   for (const benchmark of Object.values(benchmarks)) {
     assert.ok(benchmark.args, `${benchmark.name} declares args`);
     for (const option of argsHelp(benchmark.args))
@@ -98,21 +99,21 @@ test('every registered benchmark and agent declares its --arg options with descr
   }
 });
 
-test("an agent's option is accepted only with --solver <agent>, and otherwise says how to use it", () => {
-  const medmcq = benchmarks['medmcq-mini']!;
-  assert.throws(
-    () => checkTaskArgs(medmcq, 'baseline', { text: { verifier: 'kge' } }),
+test("an agent's option is accepted only with --solver <agent>, and otherwise says how to use it", async () => {
+  const medmcq = (await loadBenchmarks())['medmcq-mini']!;
+  await assert.rejects(
+    checkTaskArgs(medmcq, 'baseline', { text: { verifier: 'kge' } }),
     /--arg verifier: an option of agent kgarevion; add --solver kgarevion/,
   );
-  assert.deepEqual(checkTaskArgs(medmcq, 'kgarevion', { text: { verifier: 'kge', maxRound: '2' } }), {
+  assert.deepEqual(await checkTaskArgs(medmcq, 'kgarevion', { text: { verifier: 'kge', maxRound: '2' } }), {
     verifier: 'kge',
     unlinkable: 'keep',
     maxRound: 2,
     revise: true,
     jsonAttempts: 5,
   });
-  assert.throws(
-    () => checkTaskArgs(medmcq, 'baseline', { args: { pth: 'x' } }, { args: 'run.yaml: args.' }),
+  await assert.rejects(
+    checkTaskArgs(medmcq, 'baseline', { args: { pth: 'x' } }, { args: 'run.yaml: args.' }),
     /run\.yaml: args\.pth: .*did you mean 'path'/,
   );
 });

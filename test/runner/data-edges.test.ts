@@ -15,7 +15,9 @@ import { readHumanRatings } from '../../src/benchmarks/counselbench-eval/judge-a
 import { MEDMCQ_MINI_FILE } from '../../src/benchmarks/medmcq-mini/index.js';
 import { readMirage } from '../../src/benchmarks/mirage/loader.js';
 import { loadHetionet } from '../../src/kg/loaders.js';
-import { loaders } from '../../src/registry.js';
+import { loadLoaders } from '../../src/registry.js';
+
+const loaders = await loadLoaders();
 
 const dir = mkdtempSync(join(tmpdir(), 'medkit-data-edges-'));
 const shared = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');

@@ -1,6 +1,6 @@
 // Shared by the training-bridge tests: an eval run's outputs turned into rollouts.jsonl rows.
 import type { BenchmarkOptions, Reward, Sample } from '../../src/core/index.js';
-import { benchmarks } from '../../src/registry.js';
+import { loadBenchmark } from '../../src/registry.js';
 import { readSampleRecords } from '../../src/runner/run-dir.js';
 
 export interface EvalRollout {
@@ -19,7 +19,7 @@ export async function rolloutsFromRun(
   extra?: (metadata: Record<string, unknown>) => unknown,
 ): Promise<EvalRollout[]> {
   const samples = new Map<string, Sample>();
-  for await (const sample of await benchmarks[benchmark]!.dataset(options)) samples.set(sample.id, sample);
+  for await (const sample of await (await loadBenchmark(benchmark))!.dataset(options)) samples.set(sample.id, sample);
   return [...readSampleRecords(runDir)].map((record) => ({
     id: record.id,
     evalValue: Number(record.scores[scorer]!.value),

@@ -10,7 +10,9 @@ import { test } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import { runEval } from '../../src/eval.js';
 import { scriptedModel } from '../../src/models/index.js';
-import { rewards } from '../../src/registry.js';
+import { loadRewards } from '../../src/registry.js';
+
+const rewards = await loadRewards();
 import { startRewardServer } from '../../src/training/server.js';
 import { shimSource } from '../../src/training/shim.js';
 import { rolloutsFromRun } from './helpers.js';

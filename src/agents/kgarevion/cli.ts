@@ -74,9 +74,9 @@ export const agentCommand: CliCommand = {
       .option('--seed <n>', 'seed', '0')
       .option('--json', 'print the answer, metadata and events as JSON')
       .action(async (name: string, question: string, flags: AgentFlags) => {
-        const { agents } = await import('../../registry.js');
-        const agent = agents[name];
-        if (!agent) throw new ConfigError(`unknown agent '${name}'. Known: ${Object.keys(agents).sort().join(', ')}`);
+        const { agentNames, loadAgent } = await import('../../registry.js');
+        const agent = await loadAgent(name);
+        if (!agent) throw new ConfigError(`unknown agent '${name}'. Known: ${agentNames().sort().join(', ')}`);
         if (!flags.model) throw new ConfigError(`medkit agent ${name} needs --model <provider:model>`);
         const specs: Partial<Record<ModelRole, string>> = { agent: flags.model };
         for (const entry of flags.role) {
