@@ -158,7 +158,8 @@ function inChild(mode: 'stream' | 'idle', withRegistry: boolean): string {
   return execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }).trim();
 }
 
-if (process.argv.includes('--with-registry')) await import('../src/registry.js');
+// The registry is lazy: load every benchmark module, as the old eager registry did (a `medkit eval` now loads one).
+if (process.argv.includes('--with-registry')) await (await import('../src/registry.js')).loadBenchmarks();
 if (process.argv.includes('--child-idle')) {
   // Same modules loaded as the streaming child, nothing run.
   console.log(`peak_rss_mb=${((process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)}`);
@@ -200,7 +201,7 @@ if (server)
       `sdk_requests_per_s=${median(sdks).toFixed(0)} (rounds: ${sdks.map((value) => value.toFixed(0)).join(', ')}; the openai SDK alone, no medkit)`,
     );
     console.log(
-      `ratio_vs_raw=${(evalRate / raw).toFixed(2)} (goal >= 0.8); sdk_vs_raw=${(median(sdks) / raw).toFixed(2)}; eval_vs_sdk=${(evalRate / median(sdks)).toFixed(2)}`,
+      `ratio_vs_raw=${(evalRate / raw).toFixed(2)} (goal >= 0.85); sdk_vs_raw=${(median(sdks) / raw).toFixed(2)}; eval_vs_sdk=${(evalRate / median(sdks)).toFixed(2)}`,
     );
   } finally {
     await server.close();

@@ -1,12 +1,21 @@
 // OpenAI chat completions, and every server that speaks that API (vLLM, Ollama, SGLang, llama.cpp
 // server) through `baseURL`. The SDK's own retries are off (`maxRetries: 0`): the runner retries,
-// using `isRetryable` and `retryAfterMs` from the errors built here.
+// using `isRetryable` and `retryAfterMs` from the errors built here. A plain (non-streamed) chat call
+// goes over the lean undici path (openai-http.ts) unless `transport: 'sdk'` or MEDKIT_OPENAI_TRANSPORT=sdk;
+// streaming and embeddings use the SDK. Both paths share the wire mapping and the error mapping.
 import OpenAI from 'openai';
 import type { GenerateRequest, ModelOutput, ModelV1, TokenUsage } from '../core/model.js';
-import { ProviderCallError } from '../core/errors.js';
+import { ConfigError, ProviderCallError } from '../core/errors.js';
+import { undiciPoster, type JsonPoster } from './openai-http.js';
 import { ChunkAccumulator, fromOpenAICompletion, toOpenAIBody } from './openai-wire.js';
 import { computeCost, type PriceTable } from './pricing.js';
-import { readJsonBody, resolveApiKey, toProviderError, type ProviderContext } from './provider-errors.js';
+import {
+  parseJsonBody,
+  readJsonBody,
+  resolveApiKey,
+  toProviderError,
+  type ProviderContext,
+} from './provider-errors.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -27,6 +36,20 @@ export interface OpenAIModelOptions {
   stream?: boolean;
   /** Sent as the provider name in errors and logs; default 'openai'. */
   providerName?: string;
+  /**
+   * How a plain chat call travels: 'undici' (default: a keep-alive pool, no SDK per request) or 'sdk' (the
+   * official client, as before); default from MEDKIT_OPENAI_TRANSPORT. Same requests, replies and errors.
+   */
+  transport?: OpenAITransport;
+}
+
+export type OpenAITransport = 'undici' | 'sdk';
+
+function transportOf(options: OpenAIModelOptions): OpenAITransport {
+  const chosen = options.transport ?? process.env.MEDKIT_OPENAI_TRANSPORT ?? 'undici';
+  if (chosen !== 'undici' && chosen !== 'sdk')
+    throw new ConfigError(`MEDKIT_OPENAI_TRANSPORT must be 'undici' or 'sdk', got '${chosen}'`);
+  return chosen;
 }
 
 export interface OpenAIModel extends ModelV1 {
@@ -58,6 +81,18 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
     },
   };
   const useMaxCompletionTokens = baseURL === OPENAI_DEFAULT_BASE_URL;
+  // The plain chat call: the status and body text of a 2xx reply (anything else throws the SDK's error).
+  const poster: JsonPoster =
+    transportOf(options) === 'undici'
+      ? undiciPoster({ baseURL, apiKey, ...(options.organization ? { organization: options.organization } : {}) })
+      : {
+          async post(_path, body, signal) {
+            const response = await client.chat.completions
+              .create(body as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming, { signal })
+              .asResponse();
+            return { status: response.status, text: await response.text() };
+          },
+        };
 
   async function generate(request: GenerateRequest, signal?: AbortSignal): Promise<ModelOutput> {
     const body = await toOpenAIBody(options.model, request, { useMaxCompletionTokens });
@@ -78,8 +113,10 @@ export function openaiModel(options: OpenAIModelOptions): OpenAIModel {
       output = fromOpenAICompletion(accumulator.completion());
     } else {
       // The raw response, parsed here: a garbled body then keeps its HTTP status in the error.
-      const response = await client.chat.completions.create(body, { signal }).asResponse();
-      const completion = (await readJsonBody(response, provider)) as OpenAI.Chat.Completions.ChatCompletion;
+      const response = await poster.post('/chat/completions', body, signal);
+      const completion = parseJsonBody(response.text, response.status, provider) as
+        | OpenAI.Chat.Completions.ChatCompletion
+        | undefined;
       if (!completion || !Array.isArray(completion.choices)) {
         throw new ProviderCallError(provider, response.status, 'the reply has no `choices` list', {
           isRetryable: true,

@@ -200,13 +200,17 @@ export function toProviderError(raw: unknown, context: ProviderContext, signal?:
 
 /** Reads a JSON reply body ourselves, so a malformed body becomes a retryable error that keeps the status. */
 export async function readJsonBody(response: Response, provider: string): Promise<unknown> {
-  const text = await response.text();
+  return parseJsonBody(await response.text(), response.status, provider);
+}
+
+/** A reply body's text as JSON; not JSON: a retryable error that keeps the status and a redacted start. */
+export function parseJsonBody(text: string, status: number, provider: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
     throw new ProviderCallError(
       provider,
-      response.status,
+      status,
       `the reply body is not valid JSON (${text.length} bytes, starts ${JSON.stringify(redactSecrets(text).slice(0, 60))})`,
       { cause, isRetryable: true },
     );

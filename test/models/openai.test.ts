@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, MedkitError, ProviderCallError } from '../../src/core/errors.js';
@@ -318,6 +319,9 @@ describe('openaiModel: faults become ProviderCallError with the retry decision',
     const pending = model().doGenerate(ask('hello'), controller.signal);
     setTimeout(() => controller.abort(reason), 50);
     assert.equal(await rejection(pending), reason);
+    // An aborted request already on the wire still reaches the server; on a busy machine it can arrive after
+    // the next test has set its faults and take one. Let both arrive (or give up after 2 s) before going on.
+    for (let waited = 0; server.requests.length < 2 && waited < 2000; waited += 10) await sleep(10);
   });
 
   test('embeddings faults map the same way', async () => {
