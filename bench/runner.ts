@@ -8,9 +8,9 @@
 // streams the samples), and with every benchmark module loaded first as `medkit eval` does; an
 // idle child of each kind gives its floor. Heavy modules are imported only where they are used.
 // Usage: node --import tsx bench/runner.ts [--units 3000] [--samples 1000000] [--memory-only]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import type OpenAI from 'openai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_FORMAT_VERSION, solverFrom, type RunSpec, type Sample, type Task } from '../src/core/index.js';
@@ -24,10 +24,22 @@ const concurrency = 64;
 const units = argument('units', 3000);
 const sampleCount = argument('samples', 1_000_000);
 
+// The throughput part measures the compiled dist/ (what `medkit eval` and library users run) when it is up to
+// date, else the sources through tsx (slower per unit: tsx's generated code), and says which.
+const repo = join(import.meta.dirname, '..');
+const distIsFresh =
+  existsSync(join(repo, 'dist', '.build-stamp')) &&
+  !/running the sources/.test(
+    spawnSync(process.execPath, [join(repo, 'bin', 'medkit.js'), '--help'], { encoding: 'utf8' }).stderr,
+  );
+type EvalModule = typeof import('../src/eval.js');
+const importEval = (): Promise<EvalModule> =>
+  distIsFresh ? import(join(repo, 'dist', 'eval.js')) : import('../src/eval.js');
+
 /** The exact chat request medkit sends for a medmcq-mini unit, so all three loops ask the same. */
 async function medkitRequestBody(): Promise<Record<string, unknown>> {
   const { startLoopbackServer } = await import('../test/support/loopback-server.js');
-  const { runEval } = await import('../src/eval.js');
+  const { runEval } = await importEval();
   const recorder = await startLoopbackServer();
   try {
     await runEval({
@@ -82,7 +94,7 @@ async function sdkCapacity(baseURL: string, requests: number): Promise<number> {
 
 async function evalThroughput(baseURL: string, count = units): Promise<number> {
   const epochs = Math.ceil(count / 42);
-  const { runEval } = await import('../src/eval.js');
+  const { runEval } = await importEval();
   const outDir = join(mkdtempSync(join(tmpdir(), 'medkit-bench-')), 'run');
   const summary = await runEval({
     benchmark: 'medmcq-mini',
@@ -176,6 +188,11 @@ const server = process.argv.includes('--memory-only')
   : await (await import('../test/support/loopback-server.js')).startLoopbackServer({ record: false });
 if (server)
   try {
+    console.log(
+      distIsFresh
+        ? 'measuring dist/ (compiled)'
+        : 'measuring src/ through tsx: dist/ is missing or older than src/ (npm run build to measure what users run)',
+    );
     requestBody = await medkitRequestBody();
     // Both sides are warmed up (JIT, connection pool) and then measured in alternating rounds; the
     // medians are compared, because one round on a shared machine can be off by 30%.

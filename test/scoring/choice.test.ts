@@ -54,3 +54,18 @@ test('the scorer scores 1 for the target, 0 otherwise, and says when nothing was
   assert.equal(none.value, 0);
   assert.match(none.explanation ?? '', /no option letter/);
 });
+
+test('patterns reused across calls follow each call’s option count and option texts', () => {
+  // The patterns are cached by option count and option text: a 2-option call after a 4-option one must not see C/D.
+  assert.equal(extractChoice('ANSWER: D', choices).letter, 'D');
+  assert.deepEqual(extractChoice('ANSWER: D', ['yes', 'no']), { letter: undefined, rule: 'none' });
+  assert.equal(extractChoice('ANSWER: B', ['yes', 'no']).letter, 'B');
+  // The same list mutated in place, and another list with the same texts, get the texts they hold now.
+  const options = ['aspirin', 'heparin'];
+  assert.equal(extractChoice('I would give heparin.', options).letter, 'B');
+  options[1] = 'warfarin';
+  assert.deepEqual(extractChoice('I would give heparin.', options), { letter: undefined, rule: 'none' });
+  assert.equal(extractChoice('I would give warfarin.', [...options]).letter, 'B');
+  // Repeated calls with global patterns keep no lastIndex state between them.
+  for (let round = 0; round < 3; round++) assert.equal(extractChoice('The answer is (C).', choices).letter, 'C');
+});
