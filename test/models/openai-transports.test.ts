@@ -49,7 +49,10 @@ test('a reply: the same output, and the same body, key and content type on the w
   const results = [];
   for (const transport of TRANSPORTS) {
     server.reset();
-    results.push({ result: await outcome(transport, server.baseURL, 'sk-test-1234567890'), request: server.requests[0]! });
+    results.push({
+      result: await outcome(transport, server.baseURL, 'sk-test-1234567890'),
+      request: server.requests[0]!,
+    });
   }
   const [lean, sdk] = results;
   assert.deepEqual(lean!.result, sdk!.result);
