@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { MODEL_ROLES, type ModelRole } from '../core/model.js';
 import type { EvalOptions } from '../eval.js';
-import { benchmarkEntries } from '../registry.js';
+import { benchmarkEntries, loadAgentsFor } from '../registry.js';
 import { collect, parseKeyValues, positiveInt } from './flags.js';
 import type { FailOnError } from './outcome.js';
 
@@ -55,7 +55,7 @@ async function helpAfterFlags(argv: readonly string[]): Promise<string> {
   const asksHelp = argv[0] === 'eval' && (argv.includes('--help') || argv.includes('-h'));
   const named = asksHelp ? benchmarkEntries.find((entry) => argv.slice(1).includes(entry.name)) : undefined;
   if (named) {
-    const [{ benchmarkInfo }, { loadAgentsFor }] = await Promise.all([import('./info.js'), import('../registry.js')]);
+    const { benchmarkInfo } = await import('./info.js');
     const benchmark = await named.load();
     return `\n${benchmarkInfo(benchmark, await loadAgentsFor(benchmark.tags))}`;
   }
@@ -123,10 +123,10 @@ export async function registerEval(program: Command, argv: readonly string[] = [
     .action(async (benchmarkName: string | undefined, flags: EvalFlags) => {
       const [
         { BASELINE, checkTaskArgs, resolveBenchmark, runEval, solverNameFor },
-        runDir,
-        outcomes,
-        report,
-        configFile,
+        { defaultRunDirectory, readRunSpec },
+        { parseFailOnError, runOutcome },
+        { formatSummary },
+        { readConfigFile },
       ] = await Promise.all([
         import('../eval.js'),
         import('../runner/run-dir.js'),
@@ -134,10 +134,6 @@ export async function registerEval(program: Command, argv: readonly string[] = [
         import('./report.js'),
         import('./config.js'),
       ]);
-      const { defaultRunDirectory, readRunSpec } = runDir;
-      const { parseFailOnError, runOutcome } = outcomes;
-      const { formatSummary } = report;
-      const { readConfigFile } = configFile;
       const config = flags.config ? readConfigFile(flags.config) : {};
       const name = benchmarkName ?? config.benchmark;
       if (!name && !flags.resume)
