@@ -17,17 +17,24 @@ import {
   withRetry,
   withTimeout,
 } from '../runner/middleware.js';
+import { Curation, type CurationSpec, curationSpec } from './curate.js';
 import { jsonlFigures, phantomFigures } from './figures.js';
+import { folderFigures } from './folder.js';
 import { llmGenerator, llmVerifier } from './llm-roles.js';
 import { ITEMS_FILE, runSynth, SPEC_FILE, type SynthSpec } from './pipeline.js';
 import { SYNTH_PRESETS } from './presets.js';
 import { formatSynthStats, synthStats } from './stats.js';
 import { webDatasetFigures } from './webdataset.js';
 
-/** A .tar shard, or a folder of them (BIOMEDICA's <base>/{commercial,noncommercial,other}/*.tar, one level down). */
+/**
+ * A .tar shard, or a folder of them (BIOMEDICA's <base>/{commercial,noncommercial,other}/*.tar, one level
+ * down); [] for a folder without shards (a folder of figures) or a file that is not a shard.
+ */
 function shardPaths(input: string): string[] {
   if (input.endsWith('.tar')) return [input];
-  if (!statSync(input, { throwIfNoEntry: false })?.isDirectory()) return [];
+  const stat = statSync(input, { throwIfNoEntry: false });
+  if (!stat) throw new ConfigError(`--input ${input}: no such file or folder`);
+  if (!stat.isDirectory()) return [];
   const found: string[] = [];
   for (const entry of readdirSync(input, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(input, entry.name);
@@ -35,7 +42,6 @@ function shardPaths(input: string): string[] {
     else if (entry.isDirectory())
       for (const name of readdirSync(path).sort()) if (name.endsWith('.tar')) found.push(join(path, name));
   }
-  if (!found.length) throw new ConfigError(`${input}: a folder with no .tar shards (nor in its subfolders)`);
   return found;
 }
 
@@ -53,6 +59,8 @@ interface SynthFlags {
   maxRetries: string;
   timeoutMs: string;
   cache: boolean;
+  modalities?: string;
+  buckets?: string;
 }
 
 /** A role model bound with the runner's middleware (cache, retries, gate of `concurrency` connections, timeout). */
@@ -90,7 +98,15 @@ export const synthCommand: CliCommand = {
       )
       .option(
         '--input <file>',
-        'WebDataset .tar shard or folder of shards (BIOMEDICA), or JSONL of {images, caption, mentions?, key?, modality?, anatomy?}; default: phantom figures',
+        'WebDataset .tar shard or folder of shards (BIOMEDICA), a JSONL of {images, caption, mentions?, key?, modality?, anatomy?}, or a folder of images with caption files (src/synth/README.md); default: phantom figures',
+      )
+      .option(
+        '--modalities <list>',
+        "modality whitelist: 'upstream' (clinical imaging with its 23 secondaries, or light microscopy) or a comma list of labels",
+      )
+      .option(
+        '--buckets <total>',
+        'balanced buckets: at most <total> figures, split evenly over the categories and 90/2/2/2/2/2% over 1–6 images',
       )
       .option('--out <dir>', 'output folder', 'runs/synth')
       .option(
@@ -117,6 +133,7 @@ export const synthCommand: CliCommand = {
       .option('--no-cache', 'do not cache responses (.medkit/cache/responses.sqlite)')
       .action(async (flags: SynthFlags) => {
         let given = roleSpecs(flags.role);
+        let curation: CurationSpec = curationSpec(flags.modalities, flags.buckets);
         if (flags.resume) {
           // the same figures and roles as the killed run: from its spec, not from today's flags
           const specPath = join(flags.out, SPEC_FILE);
@@ -129,6 +146,7 @@ export const synthCommand: CliCommand = {
           flags.concurrency = String(spec.concurrency);
           flags.preset = spec.preset.name;
           given = spec.input?.roles ?? {};
+          curation = spec.curation ?? {};
         }
         const n = Number(flags.n);
         const seed = Number(flags.seed);
@@ -143,11 +161,15 @@ export const synthCommand: CliCommand = {
           );
         const report = (error: Error) => console.error(error.message);
         const shards = flags.input ? shardPaths(flags.input) : [];
+        const curate = new Curation(curation);
+        const isFolder = flags.input !== undefined && !shards.length && statSync(flags.input).isDirectory();
         const figures = shards.length
-          ? webDatasetFigures(shards, join(flags.out, 'images'), report)
-          : flags.input
-            ? jsonlFigures(flags.input, report)
-            : phantomFigures(join(flags.out, 'images'), n, seed);
+          ? webDatasetFigures(shards, join(flags.out, 'images'), report, curate.allowLabels)
+          : isFolder
+            ? folderFigures(flags.input!, report)
+            : flags.input
+              ? jsonlFigures(flags.input, report)
+              : phantomFigures(join(flags.out, 'images'), n, seed);
         const specs = given;
         const cache = flags.cache ? new ResponseCache(join('.medkit', 'cache', 'responses.sqlite')) : undefined;
         const attempts = Number(flags.maxAttempts);
@@ -174,8 +196,15 @@ export const synthCommand: CliCommand = {
           seed,
           concurrency,
           resume: flags.resume,
+          curation: curate,
         });
         for (const note of summary.notes) console.log(`note: ${note}`);
+        if (summary.curation) {
+          const { seen, kept, dropped } = summary.curation;
+          console.log(
+            `curation: ${kept} of ${seen} figures kept (dropped: ${dropped.modality} images by modality, ${dropped.noCategory} figures with no bucket category, ${dropped.bucketFull} with their bucket full)`,
+          );
+        }
         console.log(
           `${join(flags.out, ITEMS_FILE)}: ${summary.written} items (${summary.figures} figures, ${summary.failed} failed, ${summary.accepted} accepted${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''})`,
         );

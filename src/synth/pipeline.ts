@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from
 import { isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../core/index.js';
 import { acceptItem, scoreRubric, type RubricItem } from '../scoring/medvlsynther-rubric.js';
+import type { Curation, CurationCounts, CurationSpec } from './curate.js';
 import type { Figure } from './figures.js';
 import {
   type GeneratedMcq,
@@ -75,6 +76,8 @@ export interface SynthSpec {
   nonLlm: boolean;
   /** Nested subsets written when there are more items (default 1K/2K/5K/10K, as released). */
   subsetSizes?: number[];
+  /** Curation filters (modality whitelist, balanced buckets); absent when none. */
+  curation?: CurationSpec;
   created: string;
 }
 
@@ -113,6 +116,8 @@ export interface SynthOptions {
   verifier?: SynthVerifier;
   /** Ctrl-C: no new figures start; those in flight finish; `--resume` does the rest. */
   signal?: AbortSignal;
+  /** Curation filters; a WebDataset source applies the whitelist per image itself (curation.allowLabels). */
+  curation?: Curation;
 }
 
 export interface SynthSummary {
@@ -127,6 +132,8 @@ export interface SynthSummary {
   nonLlm: boolean;
   /** Nested subset size → file. */
   subsets?: Record<number, string>;
+  /** What curation kept and dropped (this process's pass over the input). */
+  curation?: CurationCounts;
   notes: string[];
 }
 
@@ -154,6 +161,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
       verifierPromptHash: options.verifier?.promptHash,
       concurrency: options.concurrency ?? 4,
       subsetSizes: options.subsetSizes ?? DEFAULT_SUBSET_SIZES,
+      curation: options.curation?.active ? options.curation.spec : undefined,
       nonLlm: preset.nonLlm,
       created: new Date().toISOString(),
     };
@@ -181,9 +189,12 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
         ]
       : [],
   };
+  const curation = options.curation?.active ? options.curation : undefined;
+  const figures = curation ? curation.apply(options.figures) : options.figures;
+  if (curation) summary.curation = curation.counts;
   const inFlight = new Set<Promise<void>>();
   try {
-    for await (const figure of options.figures) {
+    for await (const figure of figures) {
       if (options.signal?.aborted) {
         summary.notes.push('interrupted: figures not yet started are left for --resume');
         break;

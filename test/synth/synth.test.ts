@@ -162,6 +162,7 @@ test('rules verifier: forbidden terms, a leaked key phrase and duplicate options
 test('figure JSONL: a bad line is reported with file:line and the others are read', async () => {
   const dir = tmp('jsonl');
   const file = join(dir, 'figures.jsonl');
+  writeFileSync(join(dir, 'a.png'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')); // PNG magic bytes
   writeFileSync(
     file,
     [
