@@ -18,6 +18,7 @@ import {
   withTimeout,
 } from '../runner/middleware.js';
 import { Curation, type CurationSpec, curationSpec } from './curate.js';
+import { type DedupeSpec, dedupeSpec } from './dedupe.js';
 import { jsonlFigures, phantomFigures } from './figures.js';
 import { folderFigures } from './folder.js';
 import { llmGenerator, llmVerifier } from './llm-roles.js';
@@ -61,6 +62,8 @@ interface SynthFlags {
   cache: boolean;
   modalities?: string;
   buckets?: string;
+  dedupe?: string;
+  dedupePermutations: string;
 }
 
 /** A role model bound with the runner's middleware (cache, retries, gate of `concurrency` connections, timeout). */
@@ -116,6 +119,11 @@ export const synthCommand: CliCommand = {
           .join('; ')}`,
         'rules-only',
       )
+      .option(
+        '--dedupe <threshold>',
+        'drop accepted items whose stem near-duplicates an earlier one: MinHash estimated Jaccard ≥ threshold (a medkit addition; off in every preset)',
+      )
+      .option('--dedupe-permutations <k>', 'MinHash permutations (a multiple of 4; 4 rows per LSH band)', '128')
       .option('--n <count>', 'phantom figures for the embedded default', '40')
       .option('--seed <seed>', 'seed (templates, rebalancing)', '0')
       .option('--concurrency <k>', 'figures in flight', '4')
@@ -134,6 +142,7 @@ export const synthCommand: CliCommand = {
       .action(async (flags: SynthFlags) => {
         let given = roleSpecs(flags.role);
         let curation: CurationSpec = curationSpec(flags.modalities, flags.buckets);
+        let dedupe: DedupeSpec | undefined;
         if (flags.resume) {
           // the same figures and roles as the killed run: from its spec, not from today's flags
           const specPath = join(flags.out, SPEC_FILE);
@@ -147,6 +156,17 @@ export const synthCommand: CliCommand = {
           flags.preset = spec.preset.name;
           given = spec.input?.roles ?? {};
           curation = spec.curation ?? {};
+          dedupe = spec.dedupe;
+        } else if (flags.dedupe !== undefined) {
+          const threshold = Number(flags.dedupe);
+          const permutations = Number(flags.dedupePermutations);
+          try {
+            dedupe = dedupeSpec(threshold, Number(flags.seed), permutations);
+          } catch (error) {
+            throw new ConfigError(
+              `--dedupe ${flags.dedupe} --dedupe-permutations ${flags.dedupePermutations}: ${(error as Error).message}`,
+            );
+          }
         }
         const n = Number(flags.n);
         const seed = Number(flags.seed);
@@ -197,6 +217,7 @@ export const synthCommand: CliCommand = {
           concurrency,
           resume: flags.resume,
           curation: curate,
+          dedupe,
         });
         for (const note of summary.notes) console.log(`note: ${note}`);
         if (summary.curation) {
@@ -206,7 +227,7 @@ export const synthCommand: CliCommand = {
           );
         }
         console.log(
-          `${join(flags.out, ITEMS_FILE)}: ${summary.written} items (${summary.figures} figures, ${summary.failed} failed, ${summary.accepted} accepted${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''})`,
+          `${join(flags.out, ITEMS_FILE)}: ${summary.written} items (${summary.figures} figures, ${summary.failed} failed, ${summary.accepted} accepted${summary.deduplicated ? `, ${summary.deduplicated} near-duplicate stems removed` : ''}${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''})`,
         );
         console.log(`evaluate: npx medkit eval medsynvqa --arg data=${join(flags.out, ITEMS_FILE)}`);
       });

@@ -2,11 +2,12 @@
 // figure, resumable) → second pass over the kept items on disk: rebalance answer positions → the
 // released MedSynVQA item format (medsynvqa.jsonl, read by `medkit eval medsynvqa --arg data=...`).
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../core/index.js';
 import { acceptItem, scoreRubric, type RubricItem } from '../scoring/medvlsynther-rubric.js';
 import type { Curation, CurationCounts, CurationSpec } from './curate.js';
+import { type DedupeSpec, StemDeduplicator } from './dedupe.js';
 import type { Figure } from './figures.js';
 import {
   type GeneratedMcq,
@@ -25,6 +26,8 @@ export const SPEC_FILE = 'synth-spec.json';
 export const STAGE_FILE = 'verified.jsonl';
 export const ITEMS_FILE = 'medsynvqa.jsonl';
 export const SUMMARY_FILE = 'synth-summary.json';
+/** One line per accepted item removed as a near-duplicate stem: `{key, duplicate_of, estimated_jaccard}`. */
+export const DUPLICATES_FILE = 'duplicates.jsonl';
 
 /** A generator role: returns the MCQ or throws GenerationFailure with the raw text it could not use. */
 export interface SynthGenerator {
@@ -78,6 +81,8 @@ export interface SynthSpec {
   subsetSizes?: number[];
   /** Curation filters (modality whitelist, balanced buckets); absent when none. */
   curation?: CurationSpec;
+  /** Near-duplicate stem removal (MinHash); absent when off (as in every preset). */
+  dedupe?: DedupeSpec;
   created: string;
 }
 
@@ -118,6 +123,8 @@ export interface SynthOptions {
   signal?: AbortSignal;
   /** Curation filters; a WebDataset source applies the whitelist per image itself (curation.allowLabels). */
   curation?: Curation;
+  /** Near-duplicate stem removal after filtering; off by default. */
+  dedupe?: DedupeSpec;
 }
 
 export interface SynthSummary {
@@ -126,6 +133,8 @@ export interface SynthSummary {
   failed: number;
   verified: number;
   accepted: number;
+  /** Accepted items removed as near-duplicate stems (DUPLICATES_FILE). */
+  deduplicated: number;
   written: number;
   positionsBefore: Record<string, number>;
   positionsAfter: Record<string, number>;
@@ -162,6 +171,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
       concurrency: options.concurrency ?? 4,
       subsetSizes: options.subsetSizes ?? DEFAULT_SUBSET_SIZES,
       curation: options.curation?.active ? options.curation.spec : undefined,
+      dedupe: options.dedupe,
       nonLlm: preset.nonLlm,
       created: new Date().toISOString(),
     };
@@ -179,6 +189,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
     failed: 0,
     verified: 0,
     accepted: 0,
+    deduplicated: 0,
     written: 0,
     positionsBefore: {},
     positionsAfter: {},
@@ -261,7 +272,30 @@ async function processFigure(
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** Second pass over the stage file: counts, rebalance targets, then the released item format. */
+/** The accepted keys whose stem near-duplicates an earlier accepted stem; written to DUPLICATES_FILE. */
+async function findDuplicates(out: string, spec: SynthSpec): Promise<Set<string>> {
+  const found = new Set<string>();
+  const path = join(out, DUPLICATES_FILE);
+  if (!spec.dedupe) {
+    rmSync(path, { force: true });
+    return found;
+  }
+  const deduplicator = new StemDeduplicator(spec.dedupe);
+  const lines: string[] = [];
+  for await (const record of readStage<StageRecord>(join(out, STAGE_FILE))) {
+    if (!record.accepted || !record.mcq) continue;
+    const duplicate = deduplicator.check(record.key, record.mcq.question);
+    if (!duplicate) continue;
+    found.add(record.key);
+    lines.push(
+      `${JSON.stringify({ key: record.key, duplicate_of: duplicate.duplicateOf, estimated_jaccard: duplicate.estimatedJaccard })}\n`,
+    );
+  }
+  writeFileSync(path, lines.join(''));
+  return found;
+}
+
+/** Second pass over the stage file: counts, dedupe, rebalance targets, then the released item format. */
 async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Promise<void> {
   const stagePath = join(out, STAGE_FILE);
   let accepted = 0;
@@ -272,7 +306,9 @@ async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Pr
     if (record.accepted) accepted++;
   }
   summary.accepted = accepted;
-  const targets = rebalanceTargets(accepted, spec.seed);
+  const duplicates = await findDuplicates(out, spec);
+  summary.deduplicated = duplicates.size;
+  const targets = rebalanceTargets(accepted - duplicates.size, spec.seed);
   const lines: string[] = [];
   const temporary = join(out, `${ITEMS_FILE}.tmp-${process.pid}`);
   writeFileSync(temporary, '');
@@ -282,7 +318,7 @@ async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Pr
     lines.length = 0;
   };
   for await (const record of readStage<StageRecord>(stagePath)) {
-    if (!record.accepted || !record.mcq) continue;
+    if (!record.accepted || !record.mcq || duplicates.has(record.key)) continue;
     const original = record.mcq.answer;
     const target = targets[index]!;
     const moved = moveAnswer(record.mcq.options, original, target);

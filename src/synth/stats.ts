@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../core/index.js';
 import { ESSENTIAL_TITLES } from '../scoring/medvlsynther-rubric.js';
-import { ITEMS_FILE, STAGE_FILE, type StageRecord } from './pipeline.js';
+import { DUPLICATES_FILE, ITEMS_FILE, STAGE_FILE, type StageRecord } from './pipeline.js';
 import { readStage } from './stage-log.js';
 
 export interface SynthStats {
@@ -15,6 +15,7 @@ export interface SynthStats {
     verified: number;
     unscorable: number;
     accepted: number;
+    deduplicated: number;
     written: number;
   };
   gatePassRate: Record<string, { passed: number; n: number; rate: number; judgedByRulesOnly: number }>;
@@ -34,7 +35,16 @@ export async function synthStats(dir: string): Promise<SynthStats> {
   const stage = join(dir, STAGE_FILE);
   if (!existsSync(stage)) throw new ConfigError(`${dir}: no ${STAGE_FILE}; is this a medkit synth output folder?`);
   const stats: SynthStats = {
-    counts: { figures: 0, generateFailed: 0, verifyFailed: 0, verified: 0, unscorable: 0, accepted: 0, written: 0 },
+    counts: {
+      figures: 0,
+      generateFailed: 0,
+      verifyFailed: 0,
+      verified: 0,
+      unscorable: 0,
+      accepted: 0,
+      deduplicated: 0,
+      written: 0,
+    },
     gatePassRate: Object.fromEntries(
       ESSENTIAL_TITLES.map((title) => [title, { passed: 0, n: 0, rate: Number.NaN, judgedByRulesOnly: 0 }]),
     ),
@@ -70,6 +80,7 @@ export async function synthStats(dir: string): Promise<SynthStats> {
     }
   }
   for (const gate of Object.values(stats.gatePassRate)) gate.rate = gate.n ? gate.passed / gate.n : Number.NaN;
+  for await (const _ of readStage(join(dir, DUPLICATES_FILE))) stats.counts.deduplicated++;
   for await (const item of readStage<{ answer_label?: string }>(join(dir, ITEMS_FILE))) {
     stats.counts.written++;
     bump(stats.positionsAfter, item.answer_label ?? '?');
@@ -86,7 +97,7 @@ export function formatSynthStats(stats: SynthStats): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || '—';
   return [
-    `figures ${c.figures} → generated ${c.figures - c.generateFailed} (failed ${c.generateFailed}) → verified ${c.verified} (failed ${c.verifyFailed}, unscorable ${c.unscorable}) → accepted ${c.accepted} → written ${c.written}`,
+    `figures ${c.figures} → generated ${c.figures - c.generateFailed} (failed ${c.generateFailed}) → verified ${c.verified} (failed ${c.verifyFailed}, unscorable ${c.unscorable}) → accepted ${c.accepted}${c.deduplicated ? ` → ${c.deduplicated} near-duplicate stems removed` : ''} → written ${c.written}`,
     'essential gates (pass rate; judged by rules only):',
     ...Object.entries(stats.gatePassRate).map(
       ([title, g]) =>
