@@ -9,6 +9,7 @@ import { acceptItem, scoreRubric, type RubricItem } from '../scoring/medvlsynthe
 import type { Curation, CurationCounts, CurationSpec } from './curate.js';
 import { type DedupeSpec, StemDeduplicator } from './dedupe.js';
 import type { Figure } from './figures.js';
+import { HfWriter } from './hf-output.js';
 import {
   type GeneratedMcq,
   generatedMcqSchema,
@@ -312,6 +313,7 @@ async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Pr
   const lines: string[] = [];
   const temporary = join(out, `${ITEMS_FILE}.tmp-${process.pid}`);
   writeFileSync(temporary, '');
+  const hf = new HfWriter(out);
   let index = 0;
   const flush = () => {
     if (lines.length) appendFileSync(temporary, lines.join(''));
@@ -324,41 +326,42 @@ async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Pr
     const moved = moveAnswer(record.mcq.options, original, target);
     summary.positionsBefore[original] = (summary.positionsBefore[original] ?? 0) + 1;
     summary.positionsAfter[target] = (summary.positionsAfter[target] ?? 0) + 1;
-    lines.push(
-      JSON.stringify({
-        images: record.images.map((path) => (isAbsolute(path) && path.startsWith(out) ? relative(out, path) : path)),
-        question: record.mcq.question,
-        options: moved.options,
-        answer_label: moved.answer,
-        answer: moved.options[moved.answer as OptionLetter],
-        dataset_name: spec.nonLlm ? 'medkit-synth-rules-only' : 'medkit-synth',
-        dataset_index: index,
-        provenance: {
-          source_key: record.key,
-          original_answer_label: original,
-          generator: spec.generator,
-          verifier: spec.verifier,
-          non_llm: spec.nonLlm,
-          preset: spec.preset.name,
-          rubric: record.rubric,
-          verify_score: record.verify_score,
-          verify_pass: record.verify_pass,
-          judged_by_rules: record.judged_by_rules,
-          assumed_passed: record.assumed_passed,
-          prompt_hashes: {
-            generator: spec.generatorPromptHash ?? null,
-            verifier: spec.verifierPromptHash ?? null,
-            context: sha(record.caption),
-          },
-          modality: record.modality,
-          anatomy: record.anatomy,
+    const row = {
+      question: record.mcq.question,
+      options: moved.options,
+      answer_label: moved.answer,
+      answer: moved.options[moved.answer as OptionLetter],
+      dataset_name: spec.nonLlm ? 'medkit-synth-rules-only' : 'medkit-synth',
+      dataset_index: index,
+      provenance: {
+        source_key: record.key,
+        original_answer_label: original,
+        generator: spec.generator,
+        verifier: spec.verifier,
+        non_llm: spec.nonLlm,
+        preset: spec.preset.name,
+        rubric: record.rubric,
+        verify_score: record.verify_score,
+        verify_pass: record.verify_pass,
+        judged_by_rules: record.judged_by_rules,
+        assumed_passed: record.assumed_passed,
+        prompt_hashes: {
+          generator: spec.generatorPromptHash ?? null,
+          verifier: spec.verifierPromptHash ?? null,
+          context: sha(record.caption),
         },
-      }) + '\n',
-    );
+        modality: record.modality,
+        anatomy: record.anatomy,
+      },
+    };
+    const images = record.images.map((path) => (isAbsolute(path) && path.startsWith(out) ? relative(out, path) : path));
+    lines.push(`${JSON.stringify({ images, ...row })}\n`);
+    hf.add(row, record.images);
     index++;
     if (lines.length >= 1000) flush();
   }
   flush();
+  hf.flush();
   renameSync(temporary, join(out, ITEMS_FILE));
   summary.written = index;
   summary.subsets = await writeNestedSubsets(join(out, ITEMS_FILE), out, index, spec.seed, spec.subsetSizes);

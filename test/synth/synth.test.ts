@@ -189,3 +189,20 @@ test('an unknown preset is a clear error', async () => {
     /unknown synth preset 'strict'; presets: upstream, mean9670, rules-only/,
   );
 });
+
+test('Hugging Face-style output: hf/data.jsonl with image files under hf/images, paths relative to hf/', async () => {
+  const out = tmp('hf');
+  const summary = await runSynth({ out, figures: phantomFigures(join(out, 'images'), 6, 1, 64), source: 'phantoms' });
+  const rows = lines(join(out, 'hf', 'data.jsonl'));
+  const items = lines(join(out, ITEMS_FILE));
+  assert.equal(rows.length, summary.written);
+  assert.ok(rows.length > 0);
+  rows.forEach((row, i) => {
+    assert.deepEqual(row.images, [`images/${String(i).padStart(6, '0')}-1.png`]);
+    assert.deepEqual(readFileSync(join(out, 'hf', row.images[0])), readFileSync(join(out, items[i].images[0])));
+    const { images: _a, ...rest } = row;
+    const { images: _b, ...same } = items[i];
+    assert.deepEqual(rest, same); // the same released fields and provenance as medsynvqa.jsonl
+    assert.equal(typeof row.options, 'object');
+  });
+});
