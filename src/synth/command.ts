@@ -21,8 +21,9 @@ import { Curation, type CurationSpec, curationSpec } from './curate.js';
 import { type DedupeSpec, dedupeSpec } from './dedupe.js';
 import { jsonlFigures, phantomFigures } from './figures.js';
 import { folderFigures } from './folder.js';
+import { withImageVerifier } from './vision-verifier.js';
 import { llmGenerator, llmVerifier } from './llm-roles.js';
-import { ITEMS_FILE, runSynth, SPEC_FILE, type SynthSpec } from './pipeline.js';
+import { ITEMS_FILE, rulesVerifier, runSynth, SPEC_FILE, type SynthSpec } from './pipeline.js';
 import { SYNTH_PRESETS } from './presets.js';
 import { formatSynthStats, synthStats } from './stats.js';
 import { webDatasetFigures } from './webdataset.js';
@@ -64,6 +65,7 @@ interface SynthFlags {
   buckets?: string;
   dedupe?: string;
   dedupePermutations: string;
+  imageVerifier?: string;
 }
 
 /** A role model bound with the runner's middleware (cache, retries, gate of `concurrency` connections, timeout). */
@@ -79,7 +81,7 @@ async function bindRole(spec: string, flags: SynthFlags, concurrency: number, ca
   return bindModel(spec, model, middleware);
 }
 
-function roleSpecs(given: string[]): { generator?: string; verifier?: string } {
+function roleSpecs(given: string[]): { generator?: string; verifier?: string; imageVerifier?: string } {
   const roles: Record<string, string> = {};
   for (const entry of given) {
     const at = entry.indexOf('=');
@@ -134,6 +136,10 @@ export const synthCommand: CliCommand = {
         (value: string, previous: string[]) => [...previous, value],
         [] as string[],
       )
+      .option(
+        '--image-verifier <model>',
+        'the image-reading part of the rules verifier: reference-vision[:opts] (pixel rules, not an LLM) judges Image–Text Consistency on chest radiographs whose caption names a nodule or mass',
+      )
       .option('--base-url <url>', 'OpenAI-compatible server for openai: models (else OPENAI_BASE_URL)')
       .option('--max-attempts <k>', 'replies per figure and role before a contract violation is recorded', '3')
       .option('--max-retries <k>', 'retries of a failed request (rate limits, 5xx, timeouts)', '4')
@@ -141,6 +147,7 @@ export const synthCommand: CliCommand = {
       .option('--no-cache', 'do not cache responses (.medkit/cache/responses.sqlite)')
       .action(async (flags: SynthFlags) => {
         let given = roleSpecs(flags.role);
+        if (flags.imageVerifier) given.imageVerifier = flags.imageVerifier;
         let curation: CurationSpec = curationSpec(flags.modalities, flags.buckets);
         let dedupe: DedupeSpec | undefined;
         if (flags.resume) {
@@ -201,12 +208,23 @@ export const synthCommand: CliCommand = {
         const verifier = specs.verifier
           ? llmVerifier(await bindRole(specs.verifier, flags, concurrency, cache), attempts, controller.signal)
           : undefined;
+        if (specs.imageVerifier && verifier)
+          throw new ConfigError(
+            '--image-verifier reads images for the rules verifier; an LLM verifier (--role verifier=) judges Image–Text Consistency itself',
+          );
+        const rulesOrVision = specs.imageVerifier
+          ? withImageVerifier(
+              rulesVerifier,
+              await bindRole(specs.imageVerifier, flags, concurrency, cache),
+              controller.signal,
+            )
+          : verifier;
         const preset = generator && flags.preset === 'rules-only' && !flags.resume ? 'mean9670' : flags.preset;
         if (preset !== flags.preset)
           console.error('note: an LLM generator was given: preset mean9670 instead of rules-only');
         const summary = await runSynth({
           generator,
-          verifier,
+          verifier: rulesOrVision,
           out: flags.out,
           figures,
           source: flags.input ?? `phantoms (n ${n}, seed ${seed})`,

@@ -42,7 +42,19 @@ export interface SynthVerifier {
   verify(
     figure: Figure,
     mcq: GeneratedMcq,
-  ): Promise<{ rubric?: RubricItem[]; error?: string; judgedByRules?: string[]; assumedPassed?: string[] }>;
+  ): Promise<{
+    rubric?: RubricItem[];
+    error?: string;
+    judgedByRules?: string[];
+    assumedPassed?: string[];
+    /** Gates the reference vision model (not an LLM) judged, its answer, or why it judged none. */
+    vision?: VisionVerdict;
+  }>;
+}
+export interface VisionVerdict {
+  judged: string[];
+  answer?: string | null;
+  note: string;
 }
 export class GenerationFailure extends Error {
   constructor(
@@ -70,7 +82,7 @@ export interface SynthSpec {
   seed: number;
   source: string;
   /** What `--resume` needs to rebuild the same figure stream and roles (the CLI's flags). */
-  input: { path?: string; n?: number; roles: { generator?: string; verifier?: string } };
+  input: { path?: string; n?: number; roles: { generator?: string; verifier?: string; imageVerifier?: string } };
   generator: string;
   verifier: string;
   /** sha256 (16 hex) of the role's prompt template; absent for the non-LLM roles. */
@@ -106,6 +118,7 @@ export interface StageRecord {
   accepted?: boolean;
   judged_by_rules?: string[];
   assumed_passed?: string[];
+  judged_by_vision?: VisionVerdict;
 }
 
 export interface SynthOptions {
@@ -264,6 +277,7 @@ async function processFigure(
       accepted: acceptItem(scored, preset.minScore, preset.requirePass),
       judged_by_rules: verdict.judgedByRules,
       assumed_passed: verdict.assumedPassed,
+      judged_by_vision: verdict.vision,
     };
   } catch (error) {
     const raw = error instanceof GenerationFailure ? error.raw : undefined;
@@ -345,6 +359,7 @@ async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Pr
         verify_pass: record.verify_pass,
         judged_by_rules: record.judged_by_rules,
         assumed_passed: record.assumed_passed,
+        judged_by_vision: record.judged_by_vision,
         prompt_hashes: {
           generator: spec.generatorPromptHash ?? null,
           verifier: spec.verifierPromptHash ?? null,

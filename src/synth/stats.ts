@@ -18,7 +18,10 @@ export interface SynthStats {
     deduplicated: number;
     written: number;
   };
-  gatePassRate: Record<string, { passed: number; n: number; rate: number; judgedByRulesOnly: number }>;
+  gatePassRate: Record<
+    string,
+    { passed: number; n: number; rate: number; judgedByRulesOnly: number; judgedByReferenceVision: number }
+  >;
   /** Ten bins over [0, 1]; the last includes 1. */
   scoreHistogram: number[];
   positionsBefore: Record<string, number>;
@@ -46,7 +49,10 @@ export async function synthStats(dir: string): Promise<SynthStats> {
       written: 0,
     },
     gatePassRate: Object.fromEntries(
-      ESSENTIAL_TITLES.map((title) => [title, { passed: 0, n: 0, rate: Number.NaN, judgedByRulesOnly: 0 }]),
+      ESSENTIAL_TITLES.map((title) => [
+        title,
+        { passed: 0, n: 0, rate: Number.NaN, judgedByRulesOnly: 0, judgedByReferenceVision: 0 },
+      ]),
     ),
     scoreHistogram: new Array(10).fill(0),
     positionsBefore: {},
@@ -77,6 +83,7 @@ export async function synthStats(dir: string): Promise<SynthStats> {
       gate.n++;
       if (!missing.has(title.toLowerCase())) gate.passed++;
       if (record.judged_by_rules?.includes(title) || record.assumed_passed?.includes(title)) gate.judgedByRulesOnly++;
+      if (record.judged_by_vision?.judged.includes(title)) gate.judgedByReferenceVision++;
     }
   }
   for (const gate of Object.values(stats.gatePassRate)) gate.rate = gate.n ? gate.passed / gate.n : Number.NaN;
@@ -101,7 +108,7 @@ export function formatSynthStats(stats: SynthStats): string {
     'essential gates (pass rate; judged by rules only):',
     ...Object.entries(stats.gatePassRate).map(
       ([title, g]) =>
-        `  ${title.padEnd(26)} ${pct(g.rate).padStart(6)} of ${g.n}${g.judgedByRulesOnly ? `; ${g.judgedByRulesOnly} by rules only` : ''}`,
+        `  ${title.padEnd(26)} ${pct(g.rate).padStart(6)} of ${g.n}${g.judgedByRulesOnly ? `; ${g.judgedByRulesOnly} by rules only` : ''}${g.judgedByReferenceVision ? `; ${g.judgedByReferenceVision} by the reference vision model (not an LLM)` : ''}`,
     ),
     `score histogram (0.0–1.0, 10 bins): ${stats.scoreHistogram.join(' ')}`,
     `answer positions before rebalancing: ${dist(stats.positionsBefore)}`,
