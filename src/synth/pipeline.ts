@@ -195,7 +195,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
   const generator = options.generator ?? templateGenerator(spec.seed);
   const verifier = options.verifier ?? rulesVerifier;
   const stagePath = join(out, STAGE_FILE);
-  const done = await finishedKeys(stagePath);
+  const done = finishedKeys(stagePath);
   const writer = new StageWriter(stagePath);
   const summary: SynthSummary = {
     figures: 0,
