@@ -6,23 +6,14 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand } from '../cli/command.js';
 import { ConfigError } from '../core/index.js';
-import { createModel } from '../models/registry.js';
-import { ResponseCache, withCache } from '../runner/cache.js';
-import { bindModel } from '../runner/context.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  type GenerateMiddleware,
-  RateGate,
-  withGate,
-  withRetry,
-  withTimeout,
-} from '../runner/middleware.js';
+import { ResponseCache } from '../runner/cache.js';
+import { createProgress } from '../runner/progress.js';
 import { Curation, type CurationSpec, curationSpec } from './curate.js';
 import { type DedupeSpec, dedupeSpec } from './dedupe.js';
 import { jsonlFigures, phantomFigures } from './figures.js';
 import { folderFigures } from './folder.js';
 import { withImageVerifier } from './vision-verifier.js';
-import { llmGenerator, llmVerifier } from './llm-roles.js';
+import { bindSynthRole, llmGenerator, llmVerifier } from './llm-roles.js';
 import { ITEMS_FILE, rulesVerifier, runSynth, SPEC_FILE, type SynthSpec } from './pipeline.js';
 import { SYNTH_PRESETS } from './presets.js';
 import { formatSynthStats, synthStats } from './stats.js';
@@ -66,19 +57,6 @@ interface SynthFlags {
   dedupe?: string;
   dedupePermutations: string;
   imageVerifier?: string;
-}
-
-/** A role model bound with the runner's middleware (cache, retries, gate of `concurrency` connections, timeout). */
-async function bindRole(spec: string, flags: SynthFlags, concurrency: number, cache: ResponseCache | undefined) {
-  const model = await createModel(spec, flags.baseUrl ? { baseURL: flags.baseUrl } : {});
-  const gate = new RateGate(concurrency);
-  const middleware: GenerateMiddleware[] = cache ? [withCache(cache, model)] : [];
-  middleware.push(
-    withRetry({ ...DEFAULT_RETRY_POLICY, maxRetries: Number(flags.maxRetries) }, gate),
-    withGate(gate),
-    withTimeout(Number(flags.timeoutMs)),
-  );
-  return bindModel(spec, model, middleware);
 }
 
 function roleSpecs(given: string[]): { generator?: string; verifier?: string; imageVerifier?: string } {
@@ -200,13 +178,19 @@ export const synthCommand: CliCommand = {
         const specs = given;
         const cache = flags.cache ? new ResponseCache(join('.medkit', 'cache', 'responses.sqlite')) : undefined;
         const attempts = Number(flags.maxAttempts);
+        const roleOptions = {
+          baseUrl: flags.baseUrl,
+          maxRetries: Number(flags.maxRetries),
+          timeoutMs: Number(flags.timeoutMs),
+          connections: concurrency,
+        };
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
         const generator = specs.generator
-          ? llmGenerator(await bindRole(specs.generator, flags, concurrency, cache), attempts, controller.signal)
+          ? llmGenerator(await bindSynthRole(specs.generator, roleOptions, cache), attempts, controller.signal)
           : undefined;
         const verifier = specs.verifier
-          ? llmVerifier(await bindRole(specs.verifier, flags, concurrency, cache), attempts, controller.signal)
+          ? llmVerifier(await bindSynthRole(specs.verifier, roleOptions, cache), attempts, controller.signal)
           : undefined;
         if (specs.imageVerifier && verifier)
           throw new ConfigError(
@@ -215,7 +199,7 @@ export const synthCommand: CliCommand = {
         const rulesOrVision = specs.imageVerifier
           ? withImageVerifier(
               rulesVerifier,
-              await bindRole(specs.imageVerifier, flags, concurrency, cache),
+              await bindSynthRole(specs.imageVerifier, roleOptions, cache),
               controller.signal,
             )
           : verifier;
@@ -236,8 +220,15 @@ export const synthCommand: CliCommand = {
           resume: flags.resume,
           curation: curate,
           dedupe,
+          progress: createProgress(process.stderr, 'synth'),
+          expectedFigures: flags.input ? undefined : n,
         });
         for (const note of summary.notes) console.log(`note: ${note}`);
+        for (const [role, usage] of Object.entries(summary.usage))
+          if (usage)
+            console.log(
+              `${role}: ${usage.calls} calls (${usage.cachedCalls} cached), ${usage.inputTokens} input + ${usage.outputTokens} output tokens, cost ${usage.cost.toFixed(4)}`,
+            );
         if (summary.curation) {
           const { seen, kept, dropped } = summary.curation;
           console.log(

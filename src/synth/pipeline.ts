@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../core/index.js';
+import type { RoleUsage } from '../runner/context.js';
+import { type ProgressReporter, silentProgress } from '../runner/progress.js';
 import { acceptItem, scoreRubric, type RubricItem } from '../scoring/medvlsynther-rubric.js';
 import type { Curation, CurationCounts, CurationSpec } from './curate.js';
 import { type DedupeSpec, StemDeduplicator } from './dedupe.js';
@@ -34,11 +36,14 @@ export const DUPLICATES_FILE = 'duplicates.jsonl';
 export interface SynthGenerator {
   name: string;
   promptHash?: string;
+  /** Tokens, cost and calls of this process's model calls (the runner's accounting); absent for non-model roles. */
+  usage?: () => RoleUsage | undefined;
   generate(figure: Figure): Promise<GeneratedMcq>;
 }
 export interface SynthVerifier {
   name: string;
   promptHash?: string;
+  usage?: () => RoleUsage | undefined;
   verify(
     figure: Figure,
     mcq: GeneratedMcq,
@@ -139,6 +144,11 @@ export interface SynthOptions {
   curation?: Curation;
   /** Near-duplicate stem removal after filtering; off by default. */
   dedupe?: DedupeSpec;
+  /** Called when every figure has its stage line, before the second pass (benches time the two apart). */
+  onFirstPassDone?: () => void;
+  /** The runner's progress reporter (done/total, failures, rate, ETA); total = the figures expected, when known. */
+  progress?: ProgressReporter;
+  expectedFigures?: number;
 }
 
 export interface SynthSummary {
@@ -157,6 +167,8 @@ export interface SynthSummary {
   subsets?: Record<number, string>;
   /** What curation kept and dropped (this process's pass over the input). */
   curation?: CurationCounts;
+  /** Per role: tokens, cost, calls, cached calls of this process (a resumed run counts its own calls). */
+  usage: { generator?: RoleUsage; verifier?: RoleUsage };
   notes: string[];
 }
 
@@ -208,6 +220,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
     positionsBefore: {},
     positionsAfter: {},
     nonLlm: spec.nonLlm,
+    usage: {},
     notes: spec.nonLlm
       ? [
           `non-LLM run (preset ${spec.preset.name}): questions from templates, rubrics from rules; the gates rules cannot judge counted as passed and are listed per item`,
@@ -217,6 +230,10 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
   const curation = options.curation?.active ? options.curation : undefined;
   const figures = curation ? curation.apply(options.figures) : options.figures;
   if (curation) summary.curation = curation.counts;
+  const progress = options.progress ?? silentProgress;
+  let finished = 0;
+  let failed = 0;
+  progress.start(options.expectedFigures !== undefined ? options.expectedFigures - done.size : undefined);
   const inFlight = new Set<Promise<void>>();
   try {
     for await (const figure of figures) {
@@ -229,7 +246,12 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
         continue;
       }
       done.add(figure.key); // a source that repeats a key is processed once
-      const task = processFigure(figure, generator, verifier, spec.preset).then((record) => writer.append(record));
+      const task = processFigure(figure, generator, verifier, spec.preset).then((record) => {
+        writer.append(record);
+        finished++;
+        if (record.status === 'failed') failed++;
+        progress.update(finished, failed);
+      });
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
       if (inFlight.size >= spec.concurrency) await Promise.race(inFlight);
@@ -238,6 +260,11 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
   } finally {
     writer.close();
   }
+  options.onFirstPassDone?.();
+  summary.usage = { generator: generator.usage?.(), verifier: verifier.usage?.() };
+  progress.finish(
+    `synth: ${finished} figures processed (${failed} failed)${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''}`,
+  );
   await finalise(out, spec, summary);
   return summary;
 }

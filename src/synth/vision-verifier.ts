@@ -6,7 +6,7 @@
 // asked the presence question on the first image; "yes" earns the gate, "no" scores it 0. Elsewhere the gate
 // stays assumed (listed per item). Each item records the gates the reference model judged and its answer.
 import { imageFromPath, mediaTypeForPath, textPart, userMessage } from '../core/index.js';
-import type { ModelBinding } from '../runner/context.js';
+import { addUsage, type ModelBinding, type RoleUsage } from '../runner/context.js';
 import type { SynthVerifier } from './pipeline.js';
 
 export const IMAGE_TEXT_GATE = 'Image\u2013Text Consistency';
@@ -27,9 +27,11 @@ export function visionNotApplicable(figure: {
 }
 
 export function withImageVerifier(base: SynthVerifier, vision: ModelBinding, signal?: AbortSignal): SynthVerifier {
+  const usage: Partial<Record<'role', RoleUsage>> = {};
   return {
     name: `${base.name} + ${vision.name} (reference vision model: pixel rules, not an LLM)`,
     promptHash: base.promptHash,
+    usage: () => usage.role,
     async verify(figure, mcq) {
       const verdict = await base.verify(figure, mcq);
       const gate = verdict.rubric?.find((item) => String(item.title).toLowerCase() === IMAGE_TEXT_GATE.toLowerCase());
@@ -46,6 +48,7 @@ export function withImageVerifier(base: SynthVerifier, vision: ModelBinding, sig
         },
         signal ?? new AbortController().signal,
       );
+      addUsage(usage, 'role', output);
       const answer = /<answer>\s*(yes|no)\s*<\/answer>/i.exec(output.text)?.[1]?.toLowerCase();
       const seen = answer === 'yes';
       gate.score = seen ? gate.weight : 0;
