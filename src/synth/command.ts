@@ -221,7 +221,7 @@ export const synthCommand: CliCommand = {
           curation: curate,
           dedupe,
           progress: createProgress(process.stderr, 'synth'),
-          expectedFigures: flags.input ? undefined : n,
+          expectedFigures: flags.input || curate.active ? undefined : n, // curation drops an unknown share
         });
         for (const note of summary.notes) console.log(`note: ${note}`);
         for (const [role, usage] of Object.entries(summary.usage))
@@ -232,7 +232,7 @@ export const synthCommand: CliCommand = {
         if (summary.curation) {
           const { seen, kept, dropped } = summary.curation;
           console.log(
-            `curation: ${kept} of ${seen} figures kept (dropped: ${dropped.modality} images by modality, ${dropped.noCategory} figures with no bucket category, ${dropped.bucketFull} with their bucket full)`,
+            `curation: ${kept} of ${seen} figures kept (dropped: ${dropped.modality} by modality, ${dropped.noCategory} figures with no bucket category, ${dropped.bucketFull} with their bucket full)`,
           );
         }
         console.log(
