@@ -191,7 +191,7 @@ test("curation: upstream's whitelist per image before grouping, buckets as upstr
   assert.equal(sum, 50);
   assert.deepEqual(quotas['x-ray radiography'], { 1: 3, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 }); // 50 = 24×2 + 2: first two get 3
   assert.deepEqual(quotas.skull, { 1: 2, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 });
-  assert.deepEqual(bucketQuotas(1000, ['a'])['a'], { 1: 900, 2: 20, 3: 20, 4: 20, 5: 20, 6: 20 });
+  assert.deepEqual(bucketQuotas(1000, ['a']).a, { 1: 900, 2: 20, 3: 20, 4: 20, 5: 20, 6: 20 });
   assert.throws(() => curationSpec(undefined, '0'), /--buckets 0: expected a positive integer/);
   assert.throws(() => curationSpec(' , '), /--modalities ' , ': expected 'upstream' or a comma list/);
 
