@@ -242,6 +242,14 @@ test('care-coord: a coordinator model plans and sends the case back; the edit an
   const steps = evidenceOf(record!.transcript.events, 'care-coord').map((event) => event.data.step);
   assert.deepEqual(steps, ['plan', 'review', 'edit']);
   assert.match(JSON.stringify(coordinator.calls[1]!.messages), /View used: global/);
+  // the edit reaches the task metrics (the paper's wrong→right / right→wrong counts and rates)
+  const task = Object.fromEntries(summary.taskMetrics.map((metric) => [metric.name, metric.value]));
+  assert.equal(task.coord_edits, 1);
+  assert.equal(task.coord_wrong_to_right, 1);
+  assert.equal(task.coord_wrong_to_right_rate, 1);
+  assert.equal(task.coord_right_to_wrong, 0);
+  assert.equal(task.coord_edit_success, 1);
+  assert.equal(record!.scores.care_coord_edit!.metadata?.outcome, 'wrong→right');
 });
 
 test('care-coord without a coordinator model: the rule coordinator plans zoom when a mask was kept', async () => {

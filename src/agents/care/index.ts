@@ -1,6 +1,7 @@
 // CARE as solvers a user picks: `--solver care-flow` (and care-coord) on benchmarks tagged
 // 'closed-answer' and 'single-image' (the registry refuses others with agentRefusal). README.md.
 import { ConfigError, defineAgent, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
+import { coordEditMetrics, coordEditScorer } from './coord-metrics.js';
 import { solveCareCoord } from './coord.js';
 import { solveCareFlow } from './flow.js';
 import { careArgs, type CareOptions } from './options.js';
@@ -68,4 +69,6 @@ export const careCoord = defineAgent({
   roles: ['proposer', 'coordinator'],
   args: careArgs,
   createSolver: careCoordSolver,
+  scorers: () => [coordEditScorer()],
+  metrics: () => [coordEditMetrics()],
 });
