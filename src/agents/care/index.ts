@@ -2,6 +2,7 @@
 // 'closed-answer' and 'single-image' (the registry refuses others with agentRefusal). README.md.
 import { ConfigError, defineAgent, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
 import { coordEditMetrics, coordEditScorer } from './coord-metrics.js';
+import { careEntityReward } from './entity-reward.js';
 import { solveCareCoord } from './coord.js';
 import { solveCareFlow } from './flow.js';
 import { careArgs, type CareOptions } from './options.js';
@@ -48,6 +49,7 @@ export const careFlow = defineAgent({
   roles: ['proposer'],
   args: careArgs,
   createSolver: careFlowSolver,
+  rewards: [careEntityReward],
 });
 
 export function careCoordSolver(benchmarkOptions: BenchmarkOptions): Solver {
