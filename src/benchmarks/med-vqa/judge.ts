@@ -73,7 +73,8 @@ export function vqaScorer(threshold: number, template: PromptTemplate = openJudg
         metadata: { recall, rule: RULE_RECALL },
       });
       if (!context.hasRole('judge')) return fallback('no judge');
-      const question = (state.sample.input as { role: string; content: unknown }[])
+      const input = state.sample.input as string | { role: string; content: unknown }[];
+      const question = (typeof input === 'string' ? [{ role: 'user', content: input }] : input)
         .flatMap((message) =>
           typeof message.content === 'string'
             ? [message.content]
