@@ -32,9 +32,18 @@ function sampleOrder(table: ScoreTable): { rows: Uint32Array; sampleOfRow: Uint3
   return { rows, sampleOfRow };
 }
 
+/** Buffers for one (key, group) at a time: each SampleValues is summarised before the next is gathered. */
+interface Scratch {
+  values: Float64Array;
+  starts: Uint32Array;
+  /** The first row of each sample, whose id is the sample's. */
+  firstRows: Uint32Array;
+}
+
 /**
  * One key's values over `rows` (already in sample order), grouped by sample: what collectBySample
- * gives for the same units. Rows where the key does not apply are skipped; NaN values are dropped.
+ * gives for the same units, in `scratch`. Rows where the key does not apply are skipped; NaN values
+ * are dropped.
  */
 function gather(
   ids: readonly string[],
@@ -42,35 +51,37 @@ function gather(
   absent: Uint8Array | undefined,
   rows: Uint32Array,
   sampleOfRow: Uint32Array,
+  scratch: Scratch,
 ): SampleValues {
-  let scored = 0;
   let dropped = 0;
-  for (let position = 0; position < rows.length; position++) {
-    const row = rows[position]!;
-    if (absent !== undefined && row < absent.length && absent[row] === 1) continue;
-    if (Number.isFinite(values[row]!)) scored++;
-    else dropped++;
-  }
-  const gathered = new Float64Array(scored);
-  const starts = new Uint32Array(scored + 1);
-  const sampleIds: string[] = [];
+  let scored = 0;
+  let count = 0;
   let previous = -1;
-  let at = 0;
   for (let position = 0; position < rows.length; position++) {
     const row = rows[position]!;
     if (absent !== undefined && row < absent.length && absent[row] === 1) continue;
     const value = values[row]!;
-    if (!Number.isFinite(value)) continue;
+    if (!Number.isFinite(value)) {
+      dropped++;
+      continue;
+    }
     const sample = sampleOfRow[row]!;
     if (sample !== previous) {
-      starts[sampleIds.length] = at;
-      sampleIds.push(ids[row]!);
+      scratch.starts[count] = scored;
+      scratch.firstRows[count++] = row;
       previous = sample;
     }
-    gathered[at++] = value;
+    scratch.values[scored++] = value;
   }
-  starts[sampleIds.length] = scored;
-  return { ids: sampleIds, offsets: starts.subarray(0, sampleIds.length + 1), values: gathered, dropped };
+  scratch.starts[count] = scored;
+  const firstRows = scratch.firstRows;
+  return {
+    count,
+    idAt: (index) => ids[firstRows[index]!]!,
+    offsets: scratch.starts.subarray(0, count + 1),
+    values: scratch.values.subarray(0, scored),
+    dropped,
+  };
 }
 
 /** The positions of `rows` split by group code, each part still in sample order (a stable counting sort). */
@@ -96,8 +107,13 @@ export function summariseTableColumns(
 } {
   const { rows, sampleOfRow } = sampleOrder(table);
   const keys = table.scorerKeys();
+  const scratch: Scratch = {
+    values: new Float64Array(rows.length),
+    starts: new Uint32Array(rows.length + 1),
+    firstRows: new Uint32Array(rows.length),
+  };
   const summarise = (key: string, subset: Uint32Array) =>
-    summariseSampleValues(gather(table.ids, table.valuesOf(key), table.absentRows(key), subset, sampleOfRow), {
+    summariseSampleValues(gather(table.ids, table.valuesOf(key), table.absentRows(key), subset, sampleOfRow, scratch), {
       epochs: options.epochs,
       level: options.level,
       seed: options.seed,

@@ -33,6 +33,15 @@ export interface SampleQuery {
 
 export function queryRows(index: SampleColumns, query: SampleQuery): { total: number; rows: number[] } {
   const count = index.ids.length;
+  const sort = query.sort ?? 'row';
+  const start = query.page * query.pageSize;
+  if (sort === 'row' && query.scoreKey === undefined && !query.group && query.error === undefined && !query.q) {
+    // Every row in file order: the page is a range, no list of a million row numbers to build.
+    const rows: number[] = [];
+    for (let position = start; position < Math.min(count, start + query.pageSize); position++)
+      rows.push(query.desc ? count - 1 - position : position);
+    return { total: count, rows };
+  }
   const score = query.scoreKey !== undefined ? index.scores.get(query.scoreKey) : undefined;
   const group = query.group ? index.groups.get(query.group.key) : undefined;
   const matches: number[] = [];
@@ -49,7 +58,6 @@ export function queryRows(index: SampleColumns, query: SampleQuery): { total: nu
     if (query.q && !index.ids[row]!.includes(query.q)) continue;
     matches.push(row);
   }
-  const sort = query.sort ?? 'row';
   if (sort !== 'row') {
     const column = sort === 'tokens' ? index.tokens : sort === 'cost' ? index.cost : index.scores.get(sort);
     const sign = query.desc ? -1 : 1;
@@ -68,6 +76,5 @@ export function queryRows(index: SampleColumns, query: SampleQuery): { total: nu
       matches.sort((a, b) => sign * (key(a) - key(b)) || a - b);
     }
   } else if (query.desc) matches.reverse();
-  const start = query.page * query.pageSize;
   return { total: matches.length, rows: matches.slice(start, start + query.pageSize) };
 }

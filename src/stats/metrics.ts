@@ -13,8 +13,10 @@ import { clusteredStdErrContiguous } from './stderr.js';
  * hold a million units and a Map of per-sample arrays costs ~100 bytes per sample.
  */
 export interface SampleValues {
-  /** Sample ids sorted, so results do not depend on the order in which epochs finished. */
-  ids: string[];
+  /** Samples, in id order, so results do not depend on the order in which epochs finished. */
+  count: number;
+  /** The id of sample i (a function, so a million-sample summary need not build an array of ids). */
+  idAt(index: number): string;
   /** Values of sample i are values[offsets[i] .. offsets[i+1]), in the order the units came. */
   offsets: Uint32Array;
   values: Float64Array;
@@ -60,7 +62,7 @@ export function collectBySample(input: readonly ScoredUnit[] | ScoreColumn): Sam
   }
   starts[ids.length] = scored;
   const offsets = starts.subarray(0, ids.length + 1);
-  return { ids, offsets, values, dropped };
+  return { count: ids.length, idAt: (index) => ids[index]!, offsets, values, dropped };
 }
 
 function countOf(samples: SampleValues, index: number): number {
@@ -136,18 +138,18 @@ export function meanMetric({ scorerKey, level }: MeanMetricOptions = {}): Metric
 
 /** meanMetric on units already grouped by sample. */
 export function meanOfSamples(samples: SampleValues, context: MetricContext, level?: number): MetricResult {
-  const { ids, dropped } = samples;
-  if (ids.length === 0) {
+  const { count, dropped } = samples;
+  if (count === 0) {
     return { name: 'mean', value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
   }
-  const sampleMeans = new Float64Array(ids.length);
-  for (let index = 0; index < ids.length; index++) sampleMeans[index] = sampleMean(samples, index);
+  const sampleMeans = new Float64Array(count);
+  for (let index = 0; index < count; index++) sampleMeans[index] = sampleMean(samples, index);
   const unitCount = samples.values.length;
   const { ci, note: intervalNote } = intervalFor(sampleMeans, context, level ?? context.level);
   const stderr = clusteredStdErrContiguous(samples.values, samples.offsets);
   const epochNote =
-    unitCount > ids.length ? `${unitCount} units over ${ids.length} samples, averaged per sample first` : undefined;
-  const result: MetricResult = { name: 'mean', value: meanOf(sampleMeans), n: ids.length, dropped };
+    unitCount > count ? `${unitCount} units over ${count} samples, averaged per sample first` : undefined;
+  const result: MetricResult = { name: 'mean', value: meanOf(sampleMeans), n: count, dropped };
   if (ci) result.ci = ci;
   if (Number.isFinite(stderr)) result.stderr = stderr;
   const note = joinNotes(epochNote, intervalNote, droppedNote(dropped));
@@ -166,13 +168,13 @@ function estimateOfSamples(
   samples: SampleValues,
   context: MetricContext,
 ): MetricResult {
-  const { ids, dropped } = samples;
-  if (ids.length === 0) {
+  const { count, dropped } = samples;
+  if (count === 0) {
     return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
   }
   let short = 0;
   let example = -1;
-  for (let index = 0; index < ids.length; index++)
+  for (let index = 0; index < count; index++)
     if (countOf(samples, index) < k) {
       if (short++ === 0) example = index;
     }
@@ -180,20 +182,20 @@ function estimateOfSamples(
     return {
       name,
       value: Number.NaN,
-      n: ids.length,
+      n: count,
       dropped,
       note: joinNotes(
-        `skipped: ${short} of ${ids.length} samples have fewer than ${k} scored epochs ` +
-          `(e.g. ${JSON.stringify(ids[example])} has ${countOf(samples, example)})`,
+        `skipped: ${short} of ${count} samples have fewer than ${k} scored epochs ` +
+          `(e.g. ${JSON.stringify(samples.idAt(example))} has ${countOf(samples, example)})`,
         droppedNote(dropped),
       ),
     };
   }
-  const estimates = new Float64Array(ids.length);
-  for (let index = 0; index < ids.length; index++)
+  const estimates = new Float64Array(count);
+  for (let index = 0; index < count; index++)
     estimates[index] = estimator(countOf(samples, index), sampleSuccesses(samples, index), k);
   const { ci, note: intervalNote } = intervalFor(estimates, context, context.level);
-  const result: MetricResult = { name, value: meanOf(estimates), n: ids.length, dropped };
+  const result: MetricResult = { name, value: meanOf(estimates), n: count, dropped };
   if (ci) result.ci = ci;
   const note = joinNotes(intervalNote, droppedNote(dropped));
   if (note) result.note = note;
@@ -237,10 +239,10 @@ export function flipRate(): Metric {
 /** flipRate on units already grouped by sample. */
 export function flipRateOfSamples(samples: SampleValues): MetricResult {
   const name = 'flip_rate';
-  const { ids, dropped } = samples;
+  const { count, dropped } = samples;
   let eligible = 0;
   let flipped = 0;
-  for (let index = 0; index < ids.length; index++) {
+  for (let index = 0; index < count; index++) {
     if (countOf(samples, index) < 2) continue;
     eligible++;
     let low = Infinity;
@@ -251,7 +253,7 @@ export function flipRateOfSamples(samples: SampleValues): MetricResult {
     }
     if (high - low > 1e-9) flipped++;
   }
-  const single = ids.length - eligible;
+  const single = count - eligible;
   const singleNote =
     single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
   if (eligible === 0) {
