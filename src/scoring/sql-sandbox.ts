@@ -71,7 +71,10 @@ db.pragma('foreign_keys = OFF'); // as Python's sqlite3 (upstream): a DELETE fai
 db.pragma('trusted_schema = OFF');
 db.pragma('temp_store = MEMORY');
 // The temp schema appears once a statement compiles against it; with temp_store = MEMORY it has no file.
-const databases = () => db.prepare("SELECT COUNT(*) AS n FROM pragma_database_list WHERE name <> 'temp' OR file <> ''").get().n;
+// The two checks run after every query; prepared once (a prepare per check was two SQL compiles per tool call).
+const databaseCount = db.prepare("SELECT COUNT(*) AS n FROM pragma_database_list WHERE name <> 'temp' OR file <> ''");
+const queryOnly = db.prepare('PRAGMA query_only').pluck();
+const databases = () => databaseCount.get().n;
 const baseline = databases();
 const size = (cell) =>
   typeof cell === 'string' ? Buffer.byteLength(cell) : cell instanceof Uint8Array ? cell.length : cell === null ? 1 : 8;
@@ -104,7 +107,7 @@ process.on('message', (request) => {
     reply = { id, error: String(error && error.message ? error.message : error) };
   }
   // Belt and braces behind the statement check: nothing attached, query_only still on.
-  if (databases() !== baseline || db.pragma('query_only', { simple: true }) !== 1)
+  if (databases() !== baseline || queryOnly.get() !== 1)
     process.send({ id, fatal: true, error: 'refused by the SQL sandbox: the connection changed (a database attached or query_only off); executor replaced' }, () => process.exit(70));
   else process.send(reply);
 });
