@@ -313,7 +313,7 @@ export async function prepareEval(options: EvalOptions): Promise<PreparedEval> {
         benchmark,
         chosenSolver,
         { args: resumed.task.args },
-        { args: `${options.resume ?? "the run spec"}/spec.json: task.args.` },
+        { args: `${options.resume ?? 'the run spec'}/spec.json: task.args.` },
       )
     : checkTaskArgs(benchmark, chosenSolver, {
         ...(options.args ? { args: options.args } : {}),

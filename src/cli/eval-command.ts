@@ -114,7 +114,11 @@ export function registerEval(program: Command): void {
       'run the units on workers (medkit worker) through Redis: redis://host:6379[/db]; this process writes the run',
     )
     .option('--queue-name <name>', 'with --queue: the queue the workers take units from (default medkit)')
-    .option('--queue-window <n>', 'with --queue: units on the queue at once (default 1024)', positiveInt('--queue-window'))
+    .option(
+      '--queue-window <n>',
+      'with --queue: units on the queue at once (default 1024)',
+      positiveInt('--queue-window'),
+    )
     .option(
       '--queue-attempts <n>',
       'with --queue: tries of a unit whose worker failed or died before it is recorded as an error (default 3)',
@@ -229,7 +233,9 @@ export function registerEval(program: Command): void {
           ...(flags.maxConnections ? { maxConnections: flags.maxConnections } : {}),
         };
       else if (flags.rateLimit || flags.maxConnections || flags.queueName || flags.queueWindow || flags.queueAttempts)
-        throw new ConfigError('--queue-name, --queue-window, --queue-attempts, --rate-limit and --max-connections need --queue');
+        throw new ConfigError(
+          '--queue-name, --queue-window, --queue-attempts, --rate-limit and --max-connections need --queue',
+        );
       const baseURL = flags.baseUrl ?? config.baseUrl;
       if (baseURL) options.provider = { baseURL };
       const summary = await runEval(options);

@@ -17,15 +17,32 @@ interface WorkerFlags {
 export function registerQueueCommands(program: Command): void {
   program
     .command('worker')
-    .description('take units of queued runs (medkit eval --queue) from Redis and run them; Ctrl-C stops after the units in flight')
+    .description(
+      'take units of queued runs (medkit eval --queue) from Redis and run them; Ctrl-C stops after the units in flight',
+    )
     .option('-q, --queue <url>', 'the Redis URL the coordinator uses: redis://host:6379[/db]')
     .option('--queue-name <name>', 'the queue (default medkit)')
-    .option('-c, --concurrency <n>', 'units at once in this worker, and connections per model (default 8)', positiveInt('--concurrency'))
+    .option(
+      '-c, --concurrency <n>',
+      'units at once in this worker, and connections per model (default 8)',
+      positiveInt('--concurrency'),
+    )
     .option('--cache-dir <dir>', 'cache and generated data folder (default .medkit/cache)')
     .option('--no-cache', 'do not read or write the response cache')
-    .option('--base-url <url>', "base URL for openai: / anthropic: models here (default: the run's, else the environment)")
-    .option('--lock-ms <ms>', 'a unit whose worker is silent this long goes to another worker (default 30000)', positiveInt('--lock-ms'))
-    .option('--max-stalls <n>', 'times a unit may lose its worker before it is recorded as an error (default 3)', positiveInt('--max-stalls'))
+    .option(
+      '--base-url <url>',
+      "base URL for openai: / anthropic: models here (default: the run's, else the environment)",
+    )
+    .option(
+      '--lock-ms <ms>',
+      'a unit whose worker is silent this long goes to another worker (default 30000)',
+      positiveInt('--lock-ms'),
+    )
+    .option(
+      '--max-stalls <n>',
+      'times a unit may lose its worker before it is recorded as an error (default 3)',
+      positiveInt('--max-stalls'),
+    )
     .action(async (flags: WorkerFlags) => {
       const { requireQueueUrl, startQueueWorker } = await import('../queue/worker.js');
       const worker = await startQueueWorker({

@@ -65,7 +65,10 @@ export async function readQueueStatus(url: string, name = DEFAULT_QUEUE_NAME): P
       for (const key of found) {
         const text = await redis.get(key);
         if (text === null) continue;
-        const beat = JSON.parse(text) as Omit<WorkerStatus, 'id' | 'rate' | 'lastSeenS'> & { started: number; at: number };
+        const beat = JSON.parse(text) as Omit<WorkerStatus, 'id' | 'rate' | 'lastSeenS'> & {
+          started: number;
+          at: number;
+        };
         workers.push({
           id: key.slice(keys.worker(name, '').length),
           host: beat.host,

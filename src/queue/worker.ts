@@ -6,11 +6,19 @@ import { access } from 'node:fs/promises';
 import type { Job, Worker } from 'bullmq';
 import { ConfigError, errorMessage, redactSecrets, type Sample, type SampleRecord } from '../core/index.js';
 import { medkitVersion, prepareEval, type PreparedEval } from '../eval.js';
-import { RateGate } from '../runner/middleware.js';
+import type { RateGate } from '../runner/middleware.js';
 import { runUnit } from '../runner/unit.js';
 import { pingOrExplain } from './coordinator.js';
 import { connectionOptions, loadQueueLibraries, openRedis, parseRedisUrl, type RedisClient } from './connection.js';
-import { DEFAULT_QUEUE_NAME, decodeSample, keys, sampleHash, workerIdentity, type RunRecord, type UnitJob } from './protocol.js';
+import {
+  DEFAULT_QUEUE_NAME,
+  decodeSample,
+  keys,
+  sampleHash,
+  workerIdentity,
+  type RunRecord,
+  type UnitJob,
+} from './protocol.js';
 import { limitScope, SharedRateGate } from './rate-limit.js';
 import { queueErrorRecord } from './unit-records.js';
 
@@ -138,7 +146,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Run
     let sample: Sample;
     if (unit.embedded && embedded) {
       const own = embedded.get(unit.id);
-      if (!own) throw new Error(`worker ${workerId}: sample ${unit.id} is not in its regenerated ${spec.benchmark} data`);
+      if (!own)
+        throw new Error(`worker ${workerId}: sample ${unit.id} is not in its regenerated ${spec.benchmark} data`);
       const hash = sampleHash(own, cacheDir);
       if (hash !== unit.sampleHash)
         throw new Error(
