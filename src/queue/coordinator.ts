@@ -120,7 +120,8 @@ export async function coordinateRun(
             unit.sample,
             unit.epoch,
             task.groupBy ?? [],
-            `queue: the unit failed ${job.attemptsMade} time(s) on workers: ${job.failedReason}`,
+            `queue: the unit failed on workers (${job.attemptsMade} failed tries, ${job.stalledCounter} workers lost ` +
+              `running it): ${job.failedReason}`,
             new Date(job.timestamp),
           ),
         );

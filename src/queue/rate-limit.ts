@@ -1,7 +1,7 @@
 // A provider's limits across all workers: one Redis-backed gate per provider and base URL. It is a RateGate
-// (src/runner/middleware.ts), so the runner's middleware uses it unchanged: `wait` before every request
-// (shared pause after a 429 with its Retry-After, then a slot of the request rate), `run` around every request
-// (a shared connection slot), `pauseFor` on a 429 (every worker waits, not just the one that was told).
+// (src/runner/middleware.ts), so the runner's middleware uses it unchanged: `wait` before every try (the shared
+// pause after a 429, with its Retry-After), `run` around every request (a shared connection slot, then a slot of
+// the request rate, also re-checking the pause), `pauseFor` on a 429 (every worker waits, not just the one told).
 import { createHash, randomUUID } from 'node:crypto';
 import { RateGate, sleep } from '../runner/middleware.js';
 import type { RedisClient } from './connection.js';
@@ -112,28 +112,36 @@ export class SharedRateGate extends RateGate {
 
   override async wait(signal?: AbortSignal): Promise<void> {
     await super.wait(signal);
-    const token = randomUUID();
+    // The shared pause is checked here too, so a worker that was told nothing waits before its turn for a slot.
     for (;;) {
-      const waitMs = await this.acquire('rate', token);
-      if (waitMs <= 0) return;
-      await sleep(waitMs, signal);
+      const pauseMs = await this.redis.pttl(this.pauseKey);
+      if (pauseMs <= 0) return;
+      await sleep(pauseMs, signal);
     }
   }
 
+  /**
+   * A connection slot (when limited), then a request slot as late as possible: the time between admission on
+   * Redis and arrival at the server is what lets a server see more than the limit in a second.
+   */
   override async run<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.limits.maxConnections) return super.run(work);
     return super.run(async () => {
       const token = randomUUID();
-      for (;;) {
-        const waitMs = await this.acquire('conn', token);
-        if (waitMs <= 0) break;
-        await sleep(waitMs);
-      }
+      if (this.limits.maxConnections) await this.take('conn', token);
       try {
+        await this.take('rate', token);
         return await work();
       } finally {
-        await this.redis.zrem(this.leaseKey, token).catch(() => {});
+        if (this.limits.maxConnections) await this.redis.zrem(this.leaseKey, token).catch(() => {});
       }
     });
+  }
+
+  private async take(mode: 'rate' | 'conn', token: string): Promise<void> {
+    for (;;) {
+      const waitMs = await this.acquire(mode, token);
+      if (waitMs <= 0) return;
+      await sleep(waitMs);
+    }
   }
 }

@@ -101,7 +101,7 @@ export interface MedkitProcess {
 export function spawnMedkit(args: string[], env: Record<string, string> = {}): MedkitProcess {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: repo,
-    env: { ...process.env, MEDKIT_FROM_SOURCE: '1', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
