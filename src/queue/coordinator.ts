@@ -26,6 +26,7 @@ import { queueErrorRecord } from './unit-records.js';
 /** How often finished jobs are collected, and how often every pending unit's job is checked (Redis restarts). */
 const POLL_MS = 50;
 const SWEEP_MS = 2000;
+const FULL_SWEEP_EVERY = 15;
 
 interface Pending {
   sample: Sample;
@@ -156,13 +157,17 @@ export async function coordinateRun(
     };
 
     // Every pending unit's job still exists (a Redis restart without persistence loses them all); those that
-    // do not are added again, and the run record is published again.
+    // do not are added again, and the run record is published again. The run record is the sentinel checked
+    // every 2 s (one command); each pending job is checked when it vanished, and every 30 s anyway.
     const sweep = async () => {
+      let rounds = 0;
       while (!stopped) {
         await new Promise((resolve) => setTimeout(resolve, SWEEP_MS));
         if (stopped) break;
         try {
-          if ((await redis.exists(keys.run(queueName, runId))) === 0) await publish();
+          const lost = (await redis.exists(keys.run(queueName, runId))) === 0;
+          if (lost) await publish();
+          if (!lost && ++rounds % FULL_SWEEP_EVERY !== 0) continue;
           const ids = [...pending.keys()];
           for (let start = 0; start < ids.length; start += 200) {
             const chunk = ids.slice(start, start + 200);

@@ -27,3 +27,15 @@ test('only src/queue/connection.ts loads bullmq or ioredis, and only src/queue i
   }
   assert.deepEqual(offenders, []);
 });
+
+test('a worker pointed at a Redis that is not there exits 2 naming the URL, without the password', async () => {
+  const { freePort, spawnMedkit } = await import('./harness.js');
+  const port = await freePort();
+  const worker = spawnMedkit(['worker', '--queue', `redis://:hunter2@127.0.0.1:${port}/0`]);
+  assert.equal(await worker.exited, 2, worker.output());
+  assert.match(
+    worker.output(),
+    new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(no answer in 10 s\\)`),
+  );
+  assert.doesNotMatch(worker.output(), /hunter2/);
+});
