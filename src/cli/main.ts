@@ -4,6 +4,7 @@ import { MedkitError, redactSecrets } from '../core/index.js';
 import { commands } from '../registry.js';
 import { registerEval } from './eval-command.js';
 import { registerInspectCommands } from './inspect-commands.js';
+import { registerQueueCommands } from './queue-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEval(program);
   registerInspectCommands(program);
+  registerQueueCommands(program);
   for (const command of commands) command.register(program);
   return program;
 }
