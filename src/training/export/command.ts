@@ -4,7 +4,14 @@ import { join, resolve } from 'node:path';
 import { ConfigError, type JsonObject, type ToolSpec } from '../../core/index.js';
 import type { CliCommand } from '../../cli/command.js';
 import { collect, parseKeyValues, positiveInt } from '../../cli/config.js';
-import { EXPORT_FORMATS, exportRows, planExport, type ExportFormat, type ExportOptions, type ExportRow } from './export.js';
+import {
+  EXPORT_FORMATS,
+  exportRows,
+  planExport,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportRow,
+} from './export.js';
 import { DATA_FILE, openaiTools, writeData } from './formats.js';
 import { exportReadme } from './readme.js';
 
@@ -29,7 +36,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const dataFile = writeData(options.format, outDir, rows, split);
   const tools = new Map<string, ToolSpec>();
   for (const row of rows) for (const tool of row.tools) tools.set(tool.name, tool);
-  if (tools.size) writeFileSync(join(outDir, 'tools.json'), `${JSON.stringify(openaiTools([...tools.values()]), null, 2)}\n`);
+  if (tools.size)
+    writeFileSync(join(outDir, 'tools.json'), `${JSON.stringify(openaiTools([...tools.values()]), null, 2)}\n`);
   const images = new Set(rows.flatMap((row) => row.prompt.images)).size;
   const manifest: JsonObject = {
     format: options.format,
@@ -81,12 +89,21 @@ export const exportCommand: CliCommand = {
       .option('-a, --arg <key=value>', "the benchmark's --arg options (medkit info <name>); repeatable", collect, [])
       .option('--solver <name>', "whose prompt to export: the benchmark's default solver or an agent (e.g. medvr)")
       .option('--reward <name>', 'the reward the ground truth is for (default: the first one declared)')
-      .option('--group-size <n>', 'rollouts per prompt, for group rewards (verl rollout.n)', positiveInt('--group-size'))
+      .option(
+        '--group-size <n>',
+        'rollouts per prompt, for group rewards (verl rollout.n)',
+        positiveInt('--group-size'),
+      )
       .option('--limit <n>', 'export the first n samples', positiveInt('--limit'))
       .option('--seed <n>', 'run seed, as for medkit eval (default 0)', positiveInt('--seed'))
       .option('--cache-dir <dir>', 'generated data folder, as for medkit eval (default .medkit/cache)')
       .option('--split <name>', 'split name written into the rows (default train)')
-      .addHelpText('after', `\nData files: ${Object.entries(DATA_FILE).map(([f, file]) => `${f} → ${file}`).join(', ')}`)
+      .addHelpText(
+        'after',
+        `\nData files: ${Object.entries(DATA_FILE)
+          .map(([f, file]) => `${f} → ${file}`)
+          .join(', ')}`,
+      )
       .action(async (source: string, flags: ExportFlags) => {
         const result = await runExport({
           source,

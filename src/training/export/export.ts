@@ -110,8 +110,24 @@ export async function planExport(options: ExportOptions): Promise<ExportPlan> {
     ...(reward ? { reward } : {}),
     rewardArgs: args,
     args,
-    ...(synth ? { synth: { folder: resolve(options.source), spec: synth.spec } } : {}),
+    ...(synth ? { synth: { folder: resolve(options.source), data: synth.data, spec: synth.spec } } : {}),
     notes,
+  };
+}
+
+/**
+ * The synth item's own provenance (generator, verifier, rubric, source figure), which the medsynvqa loader leaves
+ * out: found by the `file:line` the loader records as the sample's `source`.
+ */
+function synthProvenance(file: string): (sample: Sample) => JsonValue {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  return (sample) => {
+    const line = Number(/:(\d+)$/.exec(String(sample.metadata?.source ?? ''))?.[1]);
+    try {
+      return ((JSON.parse(lines[line - 1] ?? 'null') as JsonObject | null)?.provenance ?? null) as JsonValue;
+    } catch {
+      return null;
+    }
   };
 }
 
@@ -119,7 +135,7 @@ export async function planExport(options: ExportOptions): Promise<ExportPlan> {
 function sqliteSchema(file: string): string {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type DESC, name").all();
+    const rows = db.prepare('SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type DESC, name').all();
     return (rows as { sql: string }[]).map((row) => `${row.sql};`).join('\n');
   } finally {
     db.close();
@@ -139,6 +155,7 @@ export async function* exportRows(plan: ExportPlan, options: ExportOptions): Asy
   const store = new ImageStore(join(options.outDir, 'images'));
   const databases = new Map<string, { file: string; schema: string }>();
   const version = medkitVersion();
+  const itemProvenance = plan.synth ? synthProvenance(plan.synth.data as string) : undefined;
   let index = 0;
   for await (const sample of await plan.benchmark.dataset(benchmarkOptions)) {
     if (options.limit !== undefined && index >= options.limit) break;
@@ -170,7 +187,7 @@ export async function* exportRows(plan: ExportPlan, options: ExportOptions): Asy
         generate_config: captured.config as JsonObject,
         medkit: version,
         ...(plan.synth ? { synth: plan.synth.folder as string } : {}),
-        ...(sample.metadata?.provenance !== undefined ? { item: sample.metadata.provenance } : {}),
+        ...(itemProvenance ? { item: itemProvenance(sample) } : {}),
       },
     };
     index++;

@@ -37,7 +37,8 @@ python3 -m verl.trainer.main_ppo data.train_files=$PWD/train.parquet \\
   reward_model.reward_manager=batch ...`,
   trl: () => `npx medkit reward shim --for trl --out medkit_reward_trl.py
 # GRPOTrainer(reward_funcs=[medkit_reward_trl.medkit_reward], train_dataset=load_dataset("json", data_files="train.jsonl")["train"], ...)`,
-  openrlhf: () => `python3 -m openrlhf.cli.train_ppo_ray --prompt_data $PWD/train.jsonl --input_key input --label_key label \\
+  openrlhf:
+    () => `python3 -m openrlhf.cli.train_ppo_ray --prompt_data $PWD/train.jsonl --input_key input --label_key label \\
   --apply_chat_template --remote_rm_url http://127.0.0.1:8790/get_reward ...`,
 };
 
@@ -60,12 +61,12 @@ ${KEYS[format]}
 
 Reward: ${reward ? `\`${reward.name}\` (${reward.kind}; a rollout whose reward fails gets ${reward.fallback} and an error entry)` : 'none'}.
 ${reward?.kind === 'group' ? `Group reward: every rollout of a prompt carries \`group\` (the sample id) and \`group_size\` ${String(manifest.group_size)}; the server refuses an incomplete group.\n` : ''}${
-    first.env
-      ? `\nTool environment (multi-turn trainers): \`env/*.sqlite\` (the task database), \`env/*.sql\` (its schema), \`tools.json\`
+  first.env
+    ? `\nTool environment (multi-turn trainers): \`env/*.sqlite\` (the task database), \`env/*.sql\` (its schema), \`tools.json\`
 (the tools the agent is offered, as medkit offers them). The reward re-runs the rollout's SQL: send the executed
 queries as \`extra.queries\` (the shim's \`medkit_extra\`).\n`
-      : ''
-  }
+    : ''
+}
 ## Train with the same reward
 
 \`\`\`sh
