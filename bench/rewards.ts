@@ -108,7 +108,15 @@ const medvrRows: RolloutWire[] = Array.from({ length: batch * 32 }, (_, index) =
   group_size: 8,
 }));
 const runDir = join(cacheDir, '..', 'ehr-run');
-await runEval({ benchmark: 'ehr-chatqa', limit: 64, epochs: 1, outDir: runDir, cache: false, cacheDir, concurrency: 2 });
+await runEval({
+  benchmark: 'ehr-chatqa',
+  limit: 64,
+  epochs: 1,
+  outDir: runDir,
+  cache: false,
+  cacheDir,
+  concurrency: 2,
+});
 const ehrReward = rewards['ehr-chatqa']!.reward;
 const ehrRows = (
   await rolloutsFromRun('ehr-chatqa', options, runDir, 'reward', ehrReward, (metadata) => ({

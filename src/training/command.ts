@@ -2,11 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, type BenchmarkOptions, type JsonObject, type JsonValue, type Reward } from '../core/index.js';
+import { ConfigError, type BenchmarkOptions, type JsonObject, type Reward } from '../core/index.js';
 import type { CliCommand } from '../cli/command.js';
 import { collect, parseKeyValues, positiveInt } from '../cli/config.js';
 import { table } from '../cli/report.js';
-import { rewards } from '../registry.js';
+import { agents, benchmarks, rewards } from '../registry.js';
+import { validateArgs } from '../runner/args.js';
 import { RewardRequestError, scoreBatch } from './batch.js';
 import { readRollouts } from './rollouts-file.js';
 import { startRewardServer } from './server.js';
@@ -25,22 +26,26 @@ interface CommonFlags {
   cacheDir?: string;
 }
 
-/** `--arg key=value`: values that parse as JSON (numbers, booleans) become those, as for medkit eval. */
-function parseArgValues(pairs: string[]): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, text] of Object.entries(parseKeyValues(pairs, '--arg'))) {
-    try {
-      out[key] = JSON.parse(text) as JsonValue;
-    } catch {
-      out[key] = text;
-    }
-  }
-  return out;
+/**
+ * `--arg key=value` checked against the declared options of the reward's owner (the benchmark, or the agent for
+ * an agent's reward), exactly as `medkit eval` checks them: an unknown key is an error with a "did you mean", a
+ * wrong type names the key, defaults are filled in.
+ */
+export function rewardArgs(name: string, pairs: string[]): JsonObject {
+  const entry = rewards[name];
+  const owner = entry ? (benchmarks[entry.owner] ?? agents[entry.owner]) : undefined;
+  const given = parseKeyValues(pairs, '--arg');
+  return validateArgs(
+    owner?.args,
+    given,
+    { where: '--arg ', owner: entry?.owner ?? name },
+    { fromText: new Set(Object.keys(given)) },
+  );
 }
 
-export function rewardOptions(flags: CommonFlags): BenchmarkOptions {
+export function rewardOptions(name: string, flags: CommonFlags): BenchmarkOptions {
   return {
-    args: parseArgValues(flags.arg ?? []),
+    args: rewardArgs(name, flags.arg ?? []),
     seed: flags.seed ?? 0,
     cacheDir: resolve(flags.cacheDir ?? join('.medkit', 'cache')),
   };
@@ -82,7 +87,7 @@ export const rewardCommand: CliCommand = {
         values = await scoreBatch(
           chosen,
           rows.map((row) => row.rollout),
-          rewardOptions(flags),
+          rewardOptions(name, flags),
         );
       } catch (error) {
         if (error instanceof RewardRequestError) {
@@ -120,7 +125,7 @@ export const rewardCommand: CliCommand = {
       ) => {
         const server = await startRewardServer({
           reward: findReward(flags.reward),
-          options: rewardOptions(flags),
+          options: rewardOptions(flags.reward, flags),
           port: flags.port ?? 8790,
           host: flags.host ?? '127.0.0.1',
           token: flags.token ?? process.env.MEDKIT_REWARD_TOKEN,
