@@ -33,8 +33,9 @@ keyword), \`medkit_env\`, \`medkit_provenance\`, \`id\`, \`data_source\`.`,
 const TRAIN: Partial<Record<ExportFormat, (reward: string) => string>> = {
   verl: () => `npx medkit reward shim --for verl --out medkit_reward_verl.py
 python3 -m verl.trainer.main_ppo data.train_files=$PWD/train.parquet \\
-  custom_reward_function.path=$PWD/medkit_reward_verl.py custom_reward_function.name=compute_score \\
-  reward_model.reward_manager=batch ...`,
+  reward.custom_reward_function.path=$PWD/medkit_reward_verl.py reward.custom_reward_function.name=compute_score \\
+  reward.reward_manager.name=batch ...
+# verl < 0.7: custom_reward_function.path=... custom_reward_function.name=compute_score reward_model.reward_manager=batch`,
   trl: () => `npx medkit reward shim --for trl --out medkit_reward_trl.py
 # GRPOTrainer(reward_funcs=[medkit_reward_trl.medkit_reward], train_dataset=load_dataset("json", data_files="train.jsonl")["train"], ...)`,
   openrlhf:
