@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, type BenchmarkOptions, type JsonObject, type Reward } from '../core/index.js';
+import { ConfigError, type BenchmarkOptions, type JsonObject, type ModelRole, type Reward } from '../core/index.js';
 import type { CliCommand } from '../cli/command.js';
 import { collect, parseKeyValues, positiveInt } from '../cli/config.js';
 import { table } from '../cli/report.js';
@@ -10,6 +10,7 @@ import { agents, benchmarks, rewards } from '../registry.js';
 import { validateArgs } from '../runner/args.js';
 import { RewardRequestError, scoreBatch } from './batch.js';
 import { readRollouts } from './rollouts-file.js';
+import { judgeModels } from './judge-models.js';
 import { startRewardServer } from './server.js';
 import { SHIM_TARGETS, writeShim, type ShimTarget } from './shim.js';
 
@@ -22,6 +23,7 @@ export function findReward(name: string): Reward {
 
 interface CommonFlags {
   arg: string[];
+  role: string[];
   seed?: number;
   cacheDir?: string;
 }
@@ -43,6 +45,14 @@ export function rewardArgs(name: string, pairs: string[]): JsonObject {
   );
 }
 
+/** The models a judge reward calls, from --role (refused for roles the reward does not use). */
+async function judgeFor(reward: Reward, options: BenchmarkOptions, flags: CommonFlags) {
+  return judgeModels(reward, parseKeyValues(flags.role ?? [], '--role') as Partial<Record<ModelRole, string>>, {
+    seed: options.seed,
+    cacheDir: options.cacheDir,
+  });
+}
+
 export function rewardOptions(name: string, flags: CommonFlags): BenchmarkOptions {
   return {
     args: rewardArgs(name, flags.arg ?? []),
@@ -54,6 +64,7 @@ export function rewardOptions(name: string, flags: CommonFlags): BenchmarkOption
 const common = (command: Command) =>
   command
     .option('-a, --arg <key=value>', "the owning benchmark's --arg options (e.g. loose=true); repeatable", collect, [])
+    .option('--role <role=model>', "a judge reward's model (e.g. grader=openai:gpt-4.1); repeatable", collect, [])
     .option('--seed <n>', 'seed (default 0)', positiveInt('--seed'))
     .option('--cache-dir <dir>', 'cache and generated data folder, as for medkit eval (default .medkit/cache)');
 
@@ -81,13 +92,16 @@ export const rewardCommand: CliCommand = {
         .option('-o, --out <file>', 'write the lines here instead of stdout'),
     ).action(async (name: string, flags: CommonFlags & { in: string; out?: string }) => {
       const chosen = findReward(name);
+      const options = rewardOptions(name, flags);
       const rows = await readRollouts(flags.in);
+      const judge = await judgeFor(chosen, options, flags);
       let values;
       try {
         values = await scoreBatch(
           chosen,
           rows.map((row) => row.rollout),
-          rewardOptions(name, flags),
+          options,
+          judge?.context,
         );
       } catch (error) {
         if (error instanceof RewardRequestError) {
@@ -98,6 +112,8 @@ export const rewardCommand: CliCommand = {
           );
         }
         throw error;
+      } finally {
+        await judge?.close();
       }
       const text = values
         .map((value, index) =>
@@ -123,9 +139,13 @@ export const rewardCommand: CliCommand = {
       async (
         flags: CommonFlags & { reward: string; port?: number; host?: string; token?: string; maxBody?: number },
       ) => {
+        const reward = findReward(flags.reward);
+        const options = rewardOptions(flags.reward, flags);
+        const judge = await judgeFor(reward, options, flags);
         const server = await startRewardServer({
-          reward: findReward(flags.reward),
-          options: rewardOptions(flags.reward, flags),
+          reward,
+          options,
+          ...(judge ? { context: judge.context } : {}),
           port: flags.port ?? 8790,
           host: flags.host ?? '127.0.0.1',
           token: flags.token ?? process.env.MEDKIT_REWARD_TOKEN,
@@ -133,7 +153,11 @@ export const rewardCommand: CliCommand = {
         });
         process.stdout.write(`medkit reward server: ${server.url} (reward ${flags.reward}); Ctrl-C stops it\n`);
         await new Promise<void>((done) => {
-          const stop = () => server.close().then(done);
+          const stop = () =>
+            server
+              .close()
+              .then(() => judge?.close())
+              .then(done);
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
