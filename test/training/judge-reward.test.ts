@@ -95,3 +95,50 @@ test('reward CLI: a judge reward without its model, or a role a reward does not 
     process.stderr.write = write;
   }
 });
+
+test('counselbench-judge: the overall rating equals medkit eval counsel-judge.overall; no judge, no reward', async () => {
+  // The judge rates by the answer's length: a mix of 2..5.
+  const judge = () =>
+    scriptedModel((request) => {
+      const rating = 2 + (JSON.stringify(request.messages).length % 4);
+      return `- Overall: ${rating}\n- Empathy: 4\n- Specificity: 3\n- Medical Advice: No\n- Factual Consistency: 4\n- Toxicity: 1`;
+    });
+  const runDir = join(folder, 'cb-run');
+  await runEval({
+    benchmark: 'counselbench-eval',
+    models: {
+      agent: scriptedModel((request) => `I hear you (${request.messages.length}). Talk to someone you trust.`),
+      judge: judge(),
+    },
+    outDir: runDir,
+    limit: 4,
+    cache: false,
+    cacheDir,
+  });
+  const samples = new Map<string, Sample>();
+  for await (const sample of await benchmarks['counselbench-eval']!.dataset(options)) samples.set(sample.id, sample);
+  const reward = rewards['counselbench-judge']!.reward;
+  const records = [...readSampleRecords(runDir)];
+  const expected = records.map((record) => (record.scores['counsel-judge']!.value as Record<string, number>).overall!);
+  assert.ok(
+    expected.every((value) => value >= 1 && value <= 5),
+    `rated: ${expected}`,
+  );
+  const rollouts = records.map((record) => ({
+    completion: record.output,
+    groundTruth: reward.groundTruthOf(samples.get(record.id)!),
+  }));
+  const models = (await judgeModels(reward, { judge: judge() }, { seed: 0, cacheDir, cache: false }))!;
+  try {
+    const values = await scoreBatch(reward, rollouts, options, models.context);
+    assert.deepEqual(
+      values.map((value) => value.reward),
+      expected,
+    );
+  } finally {
+    await models.close();
+  }
+  const lexicon = await scoreBatch(reward, rollouts.slice(0, 1), options);
+  assert.equal(lexicon[0]!.reward, reward.fallback);
+  assert.match(lexicon[0]!.error!, /lexicon baseline is not a valid judge/);
+});
