@@ -12,6 +12,7 @@ import { main } from '../../src/cli/main.js';
 import { runEval } from '../../src/eval.js';
 import { scriptedModel } from '../../src/models/index.js';
 import { readSampleRecords } from '../../src/runner/run-dir.js';
+import { rewardArgs } from '../../src/training/command.js';
 import { runExport } from '../../src/training/export/command.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'export-'));
@@ -182,4 +183,26 @@ test('bad requests name what to fix', async () => {
   await assert.rejects(run({ source: 'graded-phantom', solver: 'medvr' }), /--group-size: 'medvr' is a group reward/);
   await assert.rejects(run({ source: folder }), /must be a medkit synth output \(no medsynvqa.jsonl/);
   await assert.rejects(run({ solver: 'baseline' }), /finished without calling the policy/);
+});
+
+test("the export README's `reward serve` line passes that command's --arg check (agent rewards: the agent's options)", async () => {
+  const out = join(folder, 'medvr-readme');
+  await runExport({
+    source: 'graded-phantom',
+    solver: 'medvr',
+    groupSize: 2,
+    format: 'trl',
+    outDir: out,
+    limit: 1,
+    cacheDir,
+    args: { per_group: '2' },
+  });
+  const line = /npx medkit reward serve --reward (\S+)(.*) --port/.exec(readFileSync(join(out, 'README.md'), 'utf8'))!;
+  assert.equal(line[1], 'medvr');
+  const pairs = [...line[2]!.matchAll(/--arg (\S+)/g)].map((match) => match[1]!);
+  assert.ok(
+    !pairs.some((pair) => pair.startsWith('per_group=')),
+    'a benchmark option is not passed to the agent reward',
+  );
+  assert.doesNotThrow(() => rewardArgs('medvr', pairs));
 });

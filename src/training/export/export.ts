@@ -14,7 +14,7 @@ import {
   type ToolSpec,
 } from '../../core/index.js';
 import { checkTaskArgs, medkitVersion, resolveBenchmark, resolveSolver } from '../../eval.js';
-import { agents } from '../../registry.js';
+import { agents, benchmarks, rewards } from '../../registry.js';
 import { capturePrompt } from './capture.js';
 import { exportMessages, ImageStore, type ExportedPrompt } from './messages.js';
 
@@ -101,6 +101,10 @@ export async function planExport(options: ExportOptions): Promise<ExportPlan> {
     throw new ConfigError(
       `--group-size: '${reward.name}' is a group reward; give the rollouts per prompt (verl rollout.n, TRL num_generations)`,
     );
+  // The reward server validates --arg against the reward owner's options (benchmark, or agent): keep only those.
+  const owner = reward ? (rewards[reward.name]?.owner ?? benchmark.name) : benchmark.name;
+  const ownerKeys = Object.keys((benchmarks[owner] ?? agents[owner] ?? benchmark).args?.shape ?? {});
+  const rewardArgs = Object.fromEntries(Object.entries(args).filter(([key]) => ownerKeys.includes(key))) as JsonObject;
   const notes: string[] = [];
   if (!reward) notes.push(`${benchmark.name} declares no reward: ground_truth is the sample's target`);
   return {
@@ -108,7 +112,7 @@ export async function planExport(options: ExportOptions): Promise<ExportPlan> {
     dataSource: benchmark.name,
     solverName,
     ...(reward ? { reward } : {}),
-    rewardArgs: args,
+    rewardArgs,
     args,
     ...(synth ? { synth: { folder: resolve(options.source), data: synth.data, spec: synth.spec } } : {}),
     notes,
