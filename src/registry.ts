@@ -47,6 +47,7 @@ import { retmaeCommand } from './methods/retmae/cli.js';
 import { photonCommand } from './methods/photon/cli.js';
 import { photonShortcut } from './methods/photon/shortcut.js';
 import { rewardCommand } from './training/command.js';
+import { exportCommand } from './training/export/command.js';
 
 export const benchmarks: Record<string, Benchmark> = {
   [vgmed.name]: vgmed,
@@ -120,4 +121,5 @@ export const commands: CliCommand[] = [
   retmaeCommand,
   photonCommand,
   rewardCommand,
+  exportCommand,
 ];
