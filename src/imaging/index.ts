@@ -8,6 +8,7 @@ export * from './windowing.js';
 export * from './phantoms.js';
 export * from './dicom-codecs.js';
 export * from './dicom.js';
+export * from './dicom-volume.js';
 export * from './nifti.js';
 export * from './parts.js';
 export * from './overlay.js';
