@@ -1,6 +1,7 @@
 // Images in a run log are file paths (never base64). The viewer serves one only when all hold:
 //  1. the path is one the sample's own record refers to (a message image part, a model call's
-//     input image, or an `image-region` evidence `image` or mask image): a client cannot name any other file;
+//     input image, an `image-region` evidence `image` or mask image, or a `retmae-tokens` evidence `image` or
+//     `overlay`): a client cannot name any other file;
 //  2. its real path (symlinks followed) lies inside the runs folder or an image root given to
 //     `medkit view --image-root` (by default also ./.medkit/cache, where medkit writes generated
 //     images); relative paths resolve against the run directory, then the server's working folder;
@@ -27,6 +28,9 @@ function collect(value: unknown, into: Set<string>, depth = 0): void {
   for (const inner of Object.values(object)) collect(inner, into, depth + 1);
 }
 
+/** Evidence kinds whose `image` (and `overlay`, and mask images) the viewer may show. */
+const IMAGE_EVIDENCE = new Set(['image-region', 'retmae-tokens']);
+
 /** Every image path the record refers to. */
 export function recordedImages(record: SampleRecord): Set<string> {
   const paths = new Set<string>();
@@ -35,13 +39,14 @@ export function recordedImages(record: SampleRecord): Set<string> {
     if (event.type === 'model') collect(event.input, paths);
     if (
       event.type === 'evidence' &&
-      event.kind === 'image-region' &&
+      IMAGE_EVIDENCE.has(event.kind) &&
       event.data &&
       typeof event.data === 'object' &&
       !Array.isArray(event.data)
     ) {
       const data = event.data as Record<string, unknown>;
       if (typeof data.image === 'string') paths.add(data.image);
+      if (typeof data.overlay === 'string') paths.add(data.overlay);
       // Masks given as images: {image | path, label}.
       for (const mask of Array.isArray(data.masks) ? data.masks : []) {
         const path =

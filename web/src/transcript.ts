@@ -3,6 +3,7 @@
 // with box and mask overlays, rubric items, judge rationales, simulated-user turns).
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
+import { retmaeTokens } from './evidence-retmae.js';
 import { fmt, h, json } from './ui.js';
 
 const pretty = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -264,6 +265,7 @@ const EVIDENCE: Partial<Record<string, (data: Json, images: Images) => VNode<any
           data.reason ? h('div', { class: 'rationale' }, pretty(data.reason)) : null,
         ),
   'image-region': (data, images) => imageWithOverlay(images, data.image, data),
+  'retmae-tokens': retmaeTokens,
   'rubric-item': (data) =>
     h(
       'div',
