@@ -5,6 +5,7 @@ export * from './boxes.js';
 export * from './tokens.js';
 export * from './image.js';
 export * from './windowing.js';
+export * from './blur.js';
 export * from './phantoms.js';
 export * from './dicom-codecs.js';
 export * from './dicom.js';
