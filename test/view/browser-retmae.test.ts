@@ -3,19 +3,16 @@
 // kept patches outlined, in the right place, shows the kit's overlay PNG and the top patches, and a hostile image
 // path stays text. Screenshot in test-output/view/. Skips without Chromium.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runEval } from '../../src/eval.js';
 import { startViewer } from '../../src/server/command.js';
+import { chromiumSkip, launchChromium, SHOTS } from './chromium.js';
 
-const CHROMIUM = process.env.MEDKIT_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-output', 'view');
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const skip = chromiumSkip;
 
 let temp: string;
 let browser: Browser;
@@ -40,11 +37,7 @@ describe('RetMAE token evidence in Chromium', { skip }, () => {
     const record = JSON.parse(readFileSync(join(runs, 'hf', 'samples.jsonl'), 'utf8').split('\n')[0]!);
     kept = record.transcript.events.find((event: { kind?: string }) => event.kind === 'retmae-tokens').data.kept;
     server = await startViewer({ runsDir: runs, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
