@@ -24,7 +24,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 const root = await mkdtemp(join(tmpdir(), 'medkit-bench-photon-'));
 
 // The reference: NumPy, written from Photon's README and PyTorch's align-corners-false rule, not from volume.ts.
-const NUMPY_PIPELINE = String.raw`
+const NUMPY_PIPELINE = `
 import json, sys, time
 import numpy as np
 meta = json.load(open(sys.argv[1]))
