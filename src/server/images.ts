@@ -1,6 +1,6 @@
 // Images in a run log are file paths (never base64). The viewer serves one only when all hold:
 //  1. the path is one the sample's own record refers to (a message image part, a model call's
-//     input image, an `image-region` evidence `image` or mask image, or a `retmae-tokens` evidence `image` or
+//     input image, an evidence event's `image`, mask image, zoom `crop` or
 //     `overlay`): a client cannot name any other file;
 //  2. its real path (symlinks followed) lies inside the runs folder or an image root given to
 //     `medkit view --image-root` (by default also ./.medkit/cache, where medkit writes generated
@@ -28,22 +28,13 @@ function collect(value: unknown, into: Set<string>, depth = 0): void {
   for (const inner of Object.values(object)) collect(inner, into, depth + 1);
 }
 
-/** Evidence kinds whose `image` (and `overlay`, and mask images) the viewer may show. */
-const IMAGE_EVIDENCE = new Set(['image-region', 'retmae-tokens']);
-
 /** Every image path the record refers to. */
 export function recordedImages(record: SampleRecord): Set<string> {
   const paths = new Set<string>();
   collect(record.transcript?.messages, paths);
   for (const event of record.transcript?.events ?? []) {
     if (event.type === 'model') collect(event.input, paths);
-    if (
-      event.type === 'evidence' &&
-      IMAGE_EVIDENCE.has(event.kind) &&
-      event.data &&
-      typeof event.data === 'object' &&
-      !Array.isArray(event.data)
-    ) {
+    if (event.type === 'evidence' && event.data && typeof event.data === 'object' && !Array.isArray(event.data)) {
       const data = event.data as Record<string, unknown>;
       if (typeof data.image === 'string') paths.add(data.image);
       if (typeof data.overlay === 'string') paths.add(data.overlay);
@@ -55,6 +46,11 @@ export function recordedImages(record: SampleRecord): Set<string> {
             : undefined;
         if (typeof path === 'string') paths.add(path);
       }
+      // Zoom crops (MedVR): `crop` of a region's `medvr` record or of a trajectory's `zooms`.
+      const zooms = [data.medvr, ...(Array.isArray(data.zooms) ? data.zooms : [])];
+      for (const zoom of zooms)
+        if (zoom && typeof zoom === 'object' && typeof (zoom as Record<string, unknown>).crop === 'string')
+          paths.add((zoom as Record<string, unknown>).crop as string);
     }
   }
   return paths;

@@ -97,7 +97,7 @@ export const medsynvqa = defineBenchmark({
   version: 1,
   description:
     'MedSynVQA / MedVLThinker-Eval MCQs with the upstream <think>/<answer> prompt and extraction; accuracy over rollouts (epochs)',
-  tags: ['mcq', 'image-vqa'],
+  tags: ['mcq', 'image-vqa', 'closed-answer', 'single-image'],
   dataset: (options) => {
     const data = str(options, 'data');
     const onError = options.onDataError;
