@@ -43,6 +43,7 @@ import { medvr } from './agents/medvr/index.js';
 import { serveCommand } from './models/reference-vision/command.js';
 import { atttokClassification } from './methods/atttok/evaluation.js';
 import { atttokCommand } from './methods/atttok/cli.js';
+import { retmaeHf } from './methods/retmae/benchmark.js';
 import { retmaeCommand } from './methods/retmae/cli.js';
 import { photonCommand } from './methods/photon/cli.js';
 import { photonShortcut } from './methods/photon/shortcut.js';
@@ -70,6 +71,7 @@ export const benchmarks: Record<string, Benchmark> = {
   [medmcqMini.name]: medmcqMini,
   [atttokClassification.name]: atttokClassification,
   [photonShortcut.name]: photonShortcut,
+  [retmaeHf.name]: retmaeHf,
 };
 
 export const agents: Record<string, Agent> = {

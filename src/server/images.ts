@@ -1,6 +1,7 @@
 // Images in a run log are file paths (never base64). The viewer serves one only when all hold:
 //  1. the path is one the sample's own record refers to (a message image part, a model call's
-//     input image, an evidence event's `image`, mask image or zoom `crop`): a client cannot name any other file;
+//     input image, an evidence event's `image`, mask image, zoom `crop` or
+//     `overlay`): a client cannot name any other file;
 //  2. its real path (symlinks followed) lies inside the runs folder or an image root given to
 //     `medkit view --image-root` (by default also ./.medkit/cache, where medkit writes generated
 //     images); relative paths resolve against the run directory, then the server's working folder;
@@ -36,6 +37,7 @@ export function recordedImages(record: SampleRecord): Set<string> {
     if (event.type === 'evidence' && event.data && typeof event.data === 'object' && !Array.isArray(event.data)) {
       const data = event.data as Record<string, unknown>;
       if (typeof data.image === 'string') paths.add(data.image);
+      if (typeof data.overlay === 'string') paths.add(data.overlay);
       // Masks given as images: {image | path, label}.
       for (const mask of Array.isArray(data.masks) ? data.masks : []) {
         const path =

@@ -5,6 +5,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { CARE_EVIDENCE, careMaskFacts } from './evidence-care.js';
 import { MEDVR_EVIDENCE, medvrRegionFacts } from './evidence-medvr.js';
+import { retmaeTokens } from './evidence-retmae.js';
 import { fmt, h, json } from './ui.js';
 
 const pretty = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -267,6 +268,7 @@ const EVIDENCE: Partial<Record<string, (data: Json, images: Images) => VNode<any
         ),
   'image-region': (data, images) =>
     h('div', {}, imageWithOverlay(images, data.image, data), careMaskFacts(data), medvrRegionFacts(data, images)),
+  'retmae-tokens': retmaeTokens,
   'rubric-item': (data) =>
     h(
       'div',
