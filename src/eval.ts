@@ -36,7 +36,7 @@ import {
 import { createProgress, silentProgress, type ProgressReporter } from './runner/progress.js';
 import { readRunSpec } from './runner/run-dir.js';
 import { benchmarkSource, isBenchmarkFile, loadBenchmarkFile } from './resolve-benchmark.js';
-import { runTask } from './runner/run-task.js';
+import { runTask, type RunTaskOptions } from './runner/run-task.js';
 import { mergeArgSchemas, suggestKeys, validateArgs, type ArgsSource } from './runner/args.js';
 
 export const BASELINE = 'baseline';
@@ -72,6 +72,42 @@ export interface EvalOptions {
   provider?: { baseURL?: string; apiKey?: string };
   signal?: AbortSignal;
   progress?: ProgressReporter | 'auto' | 'none';
+  /**
+   * Run the units on a queue's workers (`--queue redis://host:6379`): this process coordinates and stays the
+   * only writer of the run folder. Needs the optional bullmq and ioredis packages (src/queue).
+   */
+  queue?: QueueOptions;
+  /** A queue worker's run: the coordinator's spec (benchmark, args, seed, models), without a run folder. */
+  spec?: RunSpec;
+  /** The connection gate per model (default: a RateGate of `concurrency`); a queue worker's is shared in Redis. */
+  gateFor?: (modelName: string, provider: { baseURL?: string }) => RateGate;
+}
+
+/** What a queued run needs beyond an eval's options (src/queue/README.md). */
+export interface QueueOptions {
+  url: string;
+  /** The BullMQ queue name (default 'medkit'): workers started with the same name take the units. */
+  name?: string;
+  /** Units on the queue at once (default 1024). */
+  window?: number;
+  /** Tries of a unit whose worker threw or died before it is recorded as an error (default 3). */
+  attempts?: number;
+  /** Requests per second per provider and base URL, across all workers (default: none). */
+  rateLimit?: number;
+  /** Connections at once per provider and base URL, across all workers (default: none). */
+  maxConnections?: number;
+}
+
+/** A run ready to go: the task, its models bound to roles, the spec, and what closes them. */
+export interface PreparedEval {
+  benchmark: Benchmark;
+  task: Task;
+  roles: RoleBindings;
+  spec: RunSpec;
+  notes: string[];
+  dataErrors: string[];
+  cacheDir: string;
+  close(): Promise<void>;
 }
 
 export function medkitVersion(): string {
@@ -212,7 +248,49 @@ const sourceOf = (benchmark: Benchmark) => {
 };
 
 export async function runEval(options: EvalOptions): Promise<RunSummary> {
-  let resumed: RunSpec | undefined;
+  const prepared = await prepareEval(options);
+  try {
+    const { benchmark, task, roles, spec, notes, dataErrors } = prepared;
+    const progress =
+      options.progress === 'none' || options.progress === undefined
+        ? silentProgress
+        : options.progress === 'auto'
+          ? createProgress(process.stderr, benchmark.name)
+          : options.progress;
+    const outDir = options.resume ?? options.outDir;
+    const resumed = options.resume !== undefined;
+    const limit = resumed ? spec.limit : options.limit;
+    const shuffle = resumed ? spec.shuffle : options.shuffle;
+    const runOptions: RunTaskOptions = {
+      roles,
+      spec,
+      concurrency: options.concurrency ?? 8,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(shuffle !== undefined ? { shuffle } : {}),
+      ...(outDir ? { outDir } : {}),
+      resume: resumed,
+      retryErrors: options.retryErrors ?? false,
+      ...(options.signal ? { signal: options.signal } : {}),
+      progress,
+      notes,
+      dataErrors,
+      headline: benchmark.headline ?? [],
+      bookkeeping: benchmark.bookkeeping ?? [],
+    };
+    if (options.queue) {
+      // Loaded only here: a plain eval never needs bullmq or ioredis.
+      const { coordinateRun } = await import('./queue/coordinator.js');
+      return await coordinateRun(prepared, runOptions, options.queue);
+    }
+    return await runTask(task, runOptions);
+  } finally {
+    await prepared.close();
+  }
+}
+
+/** Everything runEval does before the first unit: benchmark, args, models, solver, task and spec. */
+export async function prepareEval(options: EvalOptions): Promise<PreparedEval> {
+  let resumed: RunSpec | undefined = options.spec;
   if (options.resume) resumed = readRunSpec(options.resume);
   // A resumed run finds its benchmark again by name, or by the task file or module it came from.
   const benchmark =
@@ -240,7 +318,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
         benchmark,
         chosenSolver,
         { args: resumed.task.args },
-        { args: `${options.resume}/spec.json: task.args.` },
+        { args: `${options.resume ?? 'the run spec'}/spec.json: task.args.` },
       )
     : await checkTaskArgs(benchmark, chosenSolver, {
         ...(options.args ? { args: options.args } : {}),
@@ -259,6 +337,10 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
   const roles: RoleBindings = {};
   const modelNames: Partial<Record<ModelRole, string>> = {};
   const models: Model[] = [];
+  const close = async () => {
+    cache?.close();
+    await Promise.all(models.map((model) => model.close?.()));
+  };
   try {
     for (const [role, given] of Object.entries(requested) as [ModelRole, string | Model][]) {
       if (given === BASELINE) {
@@ -271,7 +353,7 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       const model = typeof given === 'string' ? await createModel(given, provider) : given;
       models.push(model);
       const name = typeof given === 'string' ? given : `${model.provider}:${model.modelId}`;
-      const gate = new RateGate(Math.max(1, options.concurrency ?? 8));
+      const gate = options.gateFor?.(name, provider) ?? new RateGate(Math.max(1, options.concurrency ?? 8));
       const middleware: GenerateMiddleware[] = [];
       if (cache) middleware.push(withCache(cache, model, { cacheSampled: options.cacheSampled ?? false }));
       middleware.push(
@@ -343,33 +425,9 @@ export async function runEval(options: EvalOptions): Promise<RunSummary> {
       versions: { medkit: medkitVersion(), node: process.version },
       created: new Date().toISOString(),
     };
-    const progress =
-      options.progress === 'none' || options.progress === undefined
-        ? silentProgress
-        : options.progress === 'auto'
-          ? createProgress(process.stderr, benchmark.name)
-          : options.progress;
-    const outDir = options.resume ?? options.outDir;
-    const limit = resumed ? resumed.limit : options.limit;
-    const shuffle = resumed ? resumed.shuffle : options.shuffle;
-    return await runTask(task, {
-      roles,
-      spec,
-      concurrency: options.concurrency ?? 8,
-      ...(limit !== undefined ? { limit } : {}),
-      ...(shuffle !== undefined ? { shuffle } : {}),
-      ...(outDir ? { outDir } : {}),
-      resume: options.resume !== undefined,
-      retryErrors: options.retryErrors ?? false,
-      ...(options.signal ? { signal: options.signal } : {}),
-      progress,
-      notes,
-      dataErrors,
-      headline: benchmark.headline ?? [],
-      bookkeeping: benchmark.bookkeeping ?? [],
-    });
-  } finally {
-    cache?.close();
-    await Promise.all(models.map((model) => model.close?.()));
+    return { benchmark, task, roles, spec, notes, dataErrors, cacheDir, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }

@@ -4,7 +4,6 @@ export * from './core/index.js';
 export * from './stats/index.js';
 export * from './scoring/index.js';
 export { BASELINE, BASELINE_LABEL, findBenchmark, resolveBenchmark, runEval, type EvalOptions } from './eval.js';
-import { loadAgents, loadBenchmarks, loadLoaders } from './registry.js';
 
 export {
   agentEntries,
@@ -20,8 +19,6 @@ export {
 
 // The package root loads every benchmark, agent and loader, as it always did (`benchmarks['mirage']`);
 // the medkit command and `runEval` load only the one a run names (src/registry.ts).
-export const benchmarks = await loadBenchmarks();
-export const agents = await loadAgents();
-export const loaders = await loadLoaders();
+export { agents, benchmarks, loaders } from './registry-loaded.js';
 export { loadBenchmarkModule, loadTaskFile, taskArgsSchema } from './taskfile/index.js';
 export { z } from 'zod';

@@ -132,6 +132,11 @@ export const benchmarkEntries: readonly RegistryEntry<Benchmark>[] = [
     "Photon's shortcut probe: the same question on clean and six corrupted CT volumes (rendered slices)",
     () => import('./methods/photon/shortcut.js').then((m) => m.photonShortcut),
   ),
+  entry(
+    'retmae-hf',
+    "RetMAE's high-frequency token selection on fundus images: lesion coverage vs random, overlays in view",
+    () => import('./methods/retmae/benchmark.js').then((m) => m.retmaeHf),
+  ),
 ];
 
 export const agentEntries: readonly AgentEntry[] = [
@@ -307,6 +312,12 @@ export const commandEntries: readonly CommandEntry[] = [
   ),
   cliCommand('reward', '', 'medkit scorers as RL rewards (verl, TRL, OpenRLHF)', () =>
     import('./training/command.js').then((m) => m.rewardCommand),
+  ),
+  cliCommand(
+    'export',
+    '[options] <source>',
+    'training data for verl, TRL, OpenRLHF, ms-swift or HF: prompts exactly as medkit eval sends them, ground truth for the reward',
+    () => import('./training/export/command.js').then((m) => m.exportCommand),
   ),
 ];
 

@@ -34,6 +34,12 @@ interface EvalFlags {
   verbose?: boolean;
   shuffle?: string | true;
   failOnError?: string | boolean;
+  queue?: string;
+  queueName?: string;
+  queueWindow?: number;
+  queueAttempts?: number;
+  rateLimit?: number;
+  maxConnections?: number;
 }
 
 /** `--shuffle` alone shuffles with seed 0 (or the config's); `--shuffle 7` with seed 7. */
@@ -118,6 +124,31 @@ export async function registerEval(program: Command, argv: readonly string[] = [
       'exit 0 although units failed: below this share (0.1 = 10%) or count (5) of units (default: any error exits 1)',
     )
     .option('--no-fail-on-error', 'exit 0 whatever the unit errors (the run records them all)')
+    .option(
+      '--queue <url>',
+      'run the units on workers (medkit worker) through Redis: redis://host:6379[/db]; this process writes the run',
+    )
+    .option('--queue-name <name>', 'with --queue: the queue the workers take units from (default medkit)')
+    .option(
+      '--queue-window <n>',
+      'with --queue: units on the queue at once (default 1024)',
+      positiveInt('--queue-window'),
+    )
+    .option(
+      '--queue-attempts <n>',
+      'with --queue: tries of a unit whose worker failed or died before it is recorded as an error (default 3)',
+      positiveInt('--queue-attempts'),
+    )
+    .option(
+      '--rate-limit <n>',
+      'with --queue: requests per second per provider and base URL, across all workers',
+      positiveInt('--rate-limit'),
+    )
+    .option(
+      '--max-connections <n>',
+      'with --queue: connections at once per provider and base URL, across all workers',
+      positiveInt('--max-connections'),
+    )
     .option('-v, --verbose', 'print every metric and group, not just the headline')
     .option('--json', 'print summary.json instead of the table')
     .action(async (benchmarkName: string | undefined, flags: EvalFlags) => {
@@ -225,6 +256,19 @@ export async function registerEval(program: Command, argv: readonly string[] = [
       };
       for (const [key, value] of Object.entries(optional))
         if (value !== undefined) (options as unknown as Record<string, unknown>)[key] = value;
+      if (flags.queue)
+        options.queue = {
+          url: flags.queue,
+          ...(flags.queueName ? { name: flags.queueName } : {}),
+          ...(flags.queueWindow ? { window: flags.queueWindow } : {}),
+          ...(flags.queueAttempts ? { attempts: flags.queueAttempts } : {}),
+          ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
+          ...(flags.maxConnections ? { maxConnections: flags.maxConnections } : {}),
+        };
+      else if (flags.rateLimit || flags.maxConnections || flags.queueName || flags.queueWindow || flags.queueAttempts)
+        throw new ConfigError(
+          '--queue-name, --queue-window, --queue-attempts, --rate-limit and --max-connections need --queue',
+        );
       const baseURL = flags.baseUrl ?? config.baseUrl;
       if (baseURL) options.provider = { baseURL };
       const summary = await runEval(options);

@@ -9,6 +9,7 @@ import { redactSecrets } from '../core/secrets.js';
 import { commandEntries, commandEntry } from '../registry.js';
 import { registerEval } from './eval-command.js';
 import { registerInspectCommands } from './inspect-commands.js';
+import { registerQueueCommands } from './queue-commands.js';
 
 /** The extra command the arguments run (`medkit view ...`, `medkit help view`), if it is one of the registry's. */
 function invokedCommand(argv: readonly string[]): string | undefined {
@@ -33,6 +34,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   });
   await registerEval(program, argv);
   registerInspectCommands(program);
+  registerQueueCommands(program);
   const invoked = invokedCommand(argv);
   for (const entry of commandEntries) {
     if (entry.name === invoked) {

@@ -15,3 +15,4 @@ export * from './csv-file.js';
 export * from './log.js';
 export * from './secrets.js';
 export * from './reward.js';
+export * from './own-args.js';

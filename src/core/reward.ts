@@ -4,6 +4,8 @@
 // `medkit reward serve`. One implementation each: a reward calls the scorer `medkit eval` uses.
 import type { JsonObject, JsonValue } from './json.js';
 import type { BenchmarkOptions } from './benchmark.js';
+import type { ModelRole } from './model.js';
+import type { SolverContext } from './task.js';
 import type { Sample } from './sample.js';
 
 /** One policy output to score. Field names are medkit's; the server maps trainers' shapes onto them. */
@@ -35,15 +37,18 @@ export interface Reward {
   description: string;
   /** rule: pure function of the text; group: needs one prompt's rollouts together; database: re-runs SQL; judge: calls a model. */
   kind: 'rule' | 'group' | 'database' | 'judge';
+  /** Model roles a judge reward calls (HealthBench: `grader`); `medkit reward serve --role` binds them. */
+  roles?: ModelRole[];
   /** The value a rollout gets when scoring it throws (the response also carries an error entry). */
   fallback: number;
   /** The ground truth an export writes for a sample (the inverse of what `score` reads). */
   groundTruthOf(sample: Sample): JsonValue;
   /**
    * Scores rollouts in order. Group rewards receive whole groups only (the caller checks sizes). Throws
-   * only for a problem of the whole batch; a bad rollout gets `{reward: fallback, error}`.
+   * only for a problem of the whole batch; a bad rollout gets `{reward: fallback, error}`. `context` carries the
+   * models of `roles` (judge rewards); without it there are none.
    */
-  score(rollouts: readonly RewardRollout[], options: BenchmarkOptions): Promise<RewardValue[]>;
+  score(rollouts: readonly RewardRollout[], options: BenchmarkOptions, context?: SolverContext): Promise<RewardValue[]>;
 }
 
 export function defineReward(reward: Reward): Reward {

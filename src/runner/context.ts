@@ -9,6 +9,7 @@ import {
   type ModelOutput,
   type ModelRole,
   type SolverContext,
+  type TokenUsage,
   type TranscriptEvent,
   type UsageByRole,
 } from '../core/index.js';
@@ -45,6 +46,25 @@ export function roleFlag(role: ModelRole): string {
   return role === 'agent' ? '--model <provider:model>' : `--role ${role}=<provider:model>`;
 }
 
+/** Tokens, cost and calls of one role: what the runner sums per role (cached calls cost nothing). */
+export type RoleUsage = TokenUsage & { cost: number; calls: number; cachedCalls: number };
+
+/** Adds one model call to `usage[role]`: the one accounting of tokens, cost and calls (eval units, synth roles). */
+export function addUsage<Role extends string>(
+  usage: Partial<Record<Role, RoleUsage>>,
+  role: Role,
+  output: ModelOutput,
+): void {
+  const entry = (usage[role] ??= { ...emptyUsage(), cost: 0, calls: 0, cachedCalls: 0 });
+  entry.calls++;
+  if (output.cached) entry.cachedCalls++;
+  else {
+    entry.inputTokens += output.usage.inputTokens;
+    entry.outputTokens += output.usage.outputTokens;
+    entry.cost += output.cost ?? 0;
+  }
+}
+
 export function createUnitContext(options: UnitContextOptions): SolverContext {
   const signal = options.signal ?? new AbortController().signal;
   const binding = (role: ModelRole): ModelBinding => {
@@ -52,16 +72,7 @@ export function createUnitContext(options: UnitContextOptions): SolverContext {
     if (!bound) throw new ConfigError(`this run has no model for role '${role}'; give one with ${roleFlag(role)}`);
     return bound;
   };
-  const account = (role: ModelRole, output: ModelOutput) => {
-    const usage = (options.usage[role] ??= { ...emptyUsage(), cost: 0, calls: 0, cachedCalls: 0 });
-    usage.calls++;
-    if (output.cached) usage.cachedCalls++;
-    else {
-      usage.inputTokens += output.usage.inputTokens;
-      usage.outputTokens += output.usage.outputTokens;
-      usage.cost += output.cost ?? 0;
-    }
-  };
+  const account = (role: ModelRole, output: ModelOutput) => addUsage(options.usage, role, output);
   const now = () => new Date().toISOString();
   return {
     seed: options.seed,

@@ -12,6 +12,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -93,12 +94,30 @@ export function writeSummary(directory: string, summary: RunSummary): void {
   writeJsonAtomic(join(directory, SUMMARY_FILE), summary);
 }
 
+/** A finished line's key and error, read by `openForResume`; throw SampleFormatError for a line it cannot key. */
+export type ResumeKeyOf = (
+  value: Record<string, unknown>,
+  at: { file: string; line: number },
+) => { key: string; error: string | null };
+
+/** samples.jsonl's key: (id, epoch). */
+const sampleKeyOf: ResumeKeyOf = (value, at) => {
+  if (typeof value.id !== 'string' || typeof value.epoch !== 'number')
+    throw new SampleFormatError(at.file, at.line, typeof value.id !== 'string' ? 'id' : 'epoch', 'is missing');
+  return { key: unitKey(value.id, value.epoch), error: (value.error as string | null) ?? null };
+};
+
 /**
- * Makes samples.jsonl whole again after a crash: cuts a partial last line, and (with
- * dropErrors) removes lines of failed units so they run again. Returns the finished unit keys.
+ * Makes an append-only JSONL file whole again after a crash: cuts a partial last line, and (with
+ * dropErrors) removes lines of failed units so they run again. Returns the finished keys. By default
+ * the file is samples.jsonl keyed by (id, epoch); `file` and `keyOf` serve other such files (the
+ * stage file of `medkit synth`, keyed by figure), so there is one exactly-once implementation.
  */
-export function openForResume(directory: string, options: { dropErrors?: boolean } = {}): Set<string> {
-  const path = join(directory, SAMPLES_FILE);
+export function openForResume(
+  directory: string,
+  options: { dropErrors?: boolean; file?: string; keyOf?: ResumeKeyOf } = {},
+): Set<string> {
+  const path = join(directory, options.file ?? SAMPLES_FILE);
   if (!existsSync(path)) writeFileSync(path, '');
   const descriptor = openSync(path, 'r+');
   try {
@@ -121,52 +140,71 @@ export function openForResume(directory: string, options: { dropErrors?: boolean
   } finally {
     closeSync(descriptor);
   }
+  const keyOf = options.keyOf ?? sampleKeyOf;
   const done = new Set<string>();
-  const kept: string[] = [];
+  const temporary = `${path}.tmp-${process.pid}`;
+  const kept = options.dropErrors ? openSync(temporary, 'w') : undefined;
   let dropped = 0;
-  for (const { line, record } of iterateLines(path)) {
-    const key = unitKey(record.id, record.epoch);
-    if (options.dropErrors && record.error !== null) {
-      dropped++;
-      continue;
+  try {
+    for (const { line, value, lineNumber } of iterateLines(path)) {
+      const { key, error } = keyOf(value, { file: path, line: lineNumber });
+      if (options.dropErrors && error !== null) {
+        dropped++;
+        continue;
+      }
+      if (done.has(key)) {
+        dropped++; // a duplicate can only come from a hand-edited file; keep the first
+        continue;
+      }
+      done.add(key);
+      if (kept !== undefined) writeSync(kept, `${line}\n`);
     }
-    if (done.has(key)) {
-      dropped++; // a duplicate can only come from a hand-edited file; keep the first
-      continue;
-    }
-    done.add(key);
-    if (options.dropErrors) kept.push(line);
+  } finally {
+    if (kept !== undefined) closeSync(kept);
   }
-  if (options.dropErrors && dropped > 0) {
-    const temporary = `${path}.tmp-${process.pid}`;
-    writeFileSync(temporary, kept.map((line) => line + '\n').join(''));
-    renameSync(temporary, path);
+  if (kept !== undefined) {
+    if (dropped > 0) renameSync(temporary, path);
+    else rmSync(temporary, { force: true });
   }
   return done;
 }
 
-function* iterateLines(
-  path: string,
-): Generator<{ line: string; record: Pick<SampleRecord, 'id' | 'epoch' | 'error'> }> {
-  const text = readFileSync(path, 'utf8');
-  let start = 0;
+/** The lines of a JSONL file, read in 1 MB chunks (a file of any size in bounded memory). */
+function* iterateLines(path: string): Generator<{ line: string; value: Record<string, unknown>; lineNumber: number }> {
+  const descriptor = openSync(path, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  let carry = Buffer.alloc(0);
   let lineNumber = 0;
-  while (start < text.length) {
-    const end = text.indexOf('\n', start);
-    const line = text.slice(start, end === -1 ? text.length : end);
-    start = end === -1 ? text.length : end + 1;
+  const parse = (bytes: Buffer) => {
     lineNumber++;
-    if (line.trim() === '') continue;
-    let value: { id?: unknown; epoch?: unknown; error?: unknown };
+    const line = bytes.toString('utf8');
+    if (line.trim() === '') return undefined;
     try {
-      value = JSON.parse(line);
+      return { line, value: JSON.parse(line) as Record<string, unknown>, lineNumber };
     } catch (cause) {
       throw new SampleFormatError(path, lineNumber, '(whole line)', 'is not JSON', { cause });
     }
-    if (typeof value.id !== 'string' || typeof value.epoch !== 'number') {
-      throw new SampleFormatError(path, lineNumber, typeof value.id !== 'string' ? 'id' : 'epoch', 'is missing');
+  };
+  try {
+    for (;;) {
+      const read = readSync(descriptor, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      let buffer = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let newline = buffer.indexOf(10);
+      while (newline >= 0) {
+        const parsed = parse(buffer.subarray(0, newline));
+        if (parsed) yield parsed;
+        buffer = buffer.subarray(newline + 1);
+        newline = buffer.indexOf(10);
+      }
+      carry = Buffer.from(buffer);
     }
-    yield { line, record: { id: value.id, epoch: value.epoch, error: (value.error as string | null) ?? null } };
+    if (carry.length) {
+      const parsed = parse(carry);
+      if (parsed) yield parsed;
+    }
+  } finally {
+    closeSync(descriptor);
   }
 }
 

@@ -53,6 +53,13 @@ export interface RunTaskOptions {
   headline?: HeadlineMetric[];
   /** Scorer keys that are bookkeeping (recorded in the summary; tables leave them out). */
   bookkeeping?: string[];
+  /**
+   * Runs one unit somewhere else (a queue's workers: src/queue). Default: `runUnit` in this process. The
+   * loop, resume, samples.jsonl and summary.json stay here, so this process remains the only writer.
+   */
+  executeUnit?: (sample: Sample, epoch: number, signal: AbortSignal) => Promise<SampleRecord>;
+  /** Called once the finished units of a resumed run are known (a queue reconciles its state with them). */
+  onResumed?: (done: ReadonlySet<string>) => void | Promise<void>;
 }
 
 /** The number of samples when the dataset is an array (known without reading a stream). */
@@ -135,6 +142,7 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
         if (record.error !== null) errorTally.add(record.error);
       }
     } else createRunDirectory(options.outDir, options.spec);
+    await options.onResumed?.(done);
     writer = new SampleWriter(join(options.outDir, SAMPLES_FILE));
   }
 
@@ -194,11 +202,10 @@ export async function runTask(task: Task, options: RunTaskOptions): Promise<RunS
         // for the whole run: Ctrl-C, progress redraws and timers only run when we yield.
         if (++dispatched % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (signal.aborted) break outer;
-        const work: Promise<void> = runUnit(task, sample, epoch, {
-          roles: options.roles,
-          runSeed: options.spec.seed,
-          signal,
-        })
+        const unit = options.executeUnit
+          ? options.executeUnit(sample, epoch, signal)
+          : runUnit(task, sample, epoch, { roles: options.roles, runSeed: options.spec.seed, signal });
+        const work: Promise<void> = unit
           .then(finish, (error) => {
             if (!signal.aborted) failure ??= error;
           })

@@ -1,17 +1,40 @@
-// Scores of a whole run kept column-wise (ids, epochs, one number array per scorer key), so a run
-// of a million units stays within a few tens of MB; transcripts are never held, only written.
+// Scores of a whole run kept column-wise: the ids, then typed arrays (epochs, group codes, one
+// Float64Array per scorer key), so a run of a million units stays within a few tens of MB and is
+// summarised without an object per unit; transcripts are never held, only written.
 import type { MetricResult, ScoredUnit, SampleRecord, Task } from '../core/index.js';
-import { summariseScores, type ScoreColumn } from '../stats/index.js';
+import type { ScoreColumn } from '../stats/index.js';
+import { summariseTableColumns } from './summarise-table.js';
+
+interface Column {
+  values: Float64Array;
+  /** The scorer the key came from ('rubric.points' → 'rubric'), to find its metadata. */
+  scorer: string;
+  /** The last row that set a value (a row that did not leaves NaN: "no value"). */
+  lastRow: number;
+}
+
+/** One group key's values as codes into a list of the distinct values seen. */
+interface GroupColumn {
+  codes: Uint32Array;
+  names: string[];
+  codeOf: Map<string, number>;
+}
+
+function grown<T extends Float64Array | Uint32Array>(array: T, capacity: number, fill?: number): T {
+  const larger = new (array.constructor as new (length: number) => T)(capacity);
+  if (fill !== undefined) larger.fill(fill, array.length);
+  larger.set(array);
+  return larger;
+}
 
 export class ScoreTable {
   readonly ids: string[] = [];
-  readonly epochs: number[] = [];
-  private readonly groupValues: Map<string, string[]> = new Map();
+  private epochColumn = new Uint32Array(1024);
+  private capacity = 1024;
+  private readonly groupColumns = new Map<string, GroupColumn>();
   /** NaN marks "no value" (error or unscorable). */
-  private readonly columns = new Map<string, number[]>();
+  private readonly columns = new Map<string, Column>();
   errors = 0;
-  /** Which scorer each key came from ('rubric.points' → 'rubric'), to find its metadata. */
-  private readonly keyScorer = new Map<string, string>();
   /** Rows where a scorer returned a record (1 byte per row and scorer). */
   private readonly recordRows = new Map<string, Uint8Array>();
   /**
@@ -31,7 +54,8 @@ export class ScoreTable {
     readonly groupBy: readonly string[],
     private readonly keepMetadataOf: ReadonlySet<string> = new Set(),
   ) {
-    for (const key of groupBy) this.groupValues.set(key, []);
+    for (const key of groupBy)
+      this.groupColumns.set(key, { codes: new Uint32Array(this.capacity), names: [], codeOf: new Map() });
   }
 
   get size(): number {
@@ -40,53 +64,78 @@ export class ScoreTable {
 
   add(record: Pick<SampleRecord, 'id' | 'epoch' | 'scores' | 'groups' | 'error'>): void {
     const row = this.ids.length;
+    if (row === this.capacity) this.grow();
     this.ids.push(record.id);
-    this.epochs.push(record.epoch);
+    this.epochColumn[row] = record.epoch;
     if (record.error !== null) this.errors++;
-    for (const key of this.groupBy) this.groupValues.get(key)!.push(record.groups[key] ?? '(none)');
-    const seen = new Set<string>();
-    for (const [name, score] of Object.entries(record.scores)) {
+    for (const [key, group] of this.groupColumns) {
+      const name = record.groups[key] ?? '(none)';
+      let code = group.codeOf.get(name);
+      if (code === undefined) {
+        code = group.names.length;
+        group.names.push(name);
+        group.codeOf.set(name, code);
+      }
+      group.codes[row] = code;
+    }
+    let records = false;
+    for (const name in record.scores) {
+      const score = record.scores[name]!;
       const value = score.value;
       if (value !== null && typeof value === 'object') {
+        records = true;
         mark(this.recordRows, name, row);
-        for (const [subKey, subValue] of Object.entries(value))
-          this.set(`${name}.${subKey}`, row, subValue ?? NaN, seen, name);
-      } else if (typeof value === 'boolean') this.set(name, row, value ? 1 : 0, seen, name);
-      else this.set(name, row, typeof value === 'number' ? value : NaN, seen, name);
+        for (const subKey in value) this.set(`${name}.${subKey}`, row, value[subKey] ?? NaN, name);
+      } else if (typeof value === 'boolean') this.set(name, row, value ? 1 : 0, name);
+      else this.set(name, row, typeof value === 'number' ? value : NaN, name);
       if (this.keepMetadataOf.has(name) && score.metadata) {
         let rows = this.metadata.get(name);
         if (!rows) this.metadata.set(name, (rows = []));
         rows[row] = score.metadata as Record<string, unknown>;
       }
     }
-    // Keys this row lacks count as no value (an errored unit has no scores), except a key missing
-    // from a record its scorer did return, which does not apply to this unit.
-    for (const [key, column] of this.columns) {
-      if (seen.has(key)) continue;
-      column[row] = NaN;
-      const scorer = this.keyScorer.get(key)!;
-      if (key !== scorer && flagged(this.recordRows, scorer, row)) mark(this.absent, key, row);
-    }
+    // Keys this row lacks have no value (the columns are NaN-filled; an errored unit has no scores),
+    // except a key missing from a record its scorer did return, which does not apply to this unit.
+    if (records)
+      for (const [key, column] of this.columns)
+        if (column.lastRow !== row && key !== column.scorer && flagged(this.recordRows, column.scorer, row))
+          mark(this.absent, key, row);
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    this.epochColumn = grown(this.epochColumn, this.capacity);
+    for (const group of this.groupColumns.values()) group.codes = grown(group.codes, this.capacity);
+    for (const column of this.columns.values()) column.values = grown(column.values, this.capacity, NaN);
   }
 
   /** Whether the key does not apply to the row (its scorer's record lacked it). */
-  private isAbsent(key: string, row: number): boolean {
+  isAbsent(key: string, row: number): boolean {
     return flagged(this.absent, key, row);
   }
 
-  private set(key: string, row: number, value: number, seen: Set<string>, scorer: string): void {
+  /** The rows of `key` that do not apply (undefined: every row applies). */
+  absentRows(key: string): Uint8Array | undefined {
+    return this.absent.get(key);
+  }
+
+  private set(key: string, row: number, value: number, scorer: string): void {
     let column = this.columns.get(key);
     if (!column) {
-      this.keyScorer.set(key, scorer);
-      column = new Array<number>(row).fill(NaN);
+      column = { values: new Float64Array(this.capacity).fill(NaN), scorer, lastRow: -1 };
       this.columns.set(key, column);
       // Earlier rows whose record from this scorer had no such key: not applicable.
       if (key !== scorer)
         for (let earlier = 0; earlier < row; earlier++)
           if (flagged(this.recordRows, scorer, earlier)) mark(this.absent, key, earlier);
     }
-    column[row] = value;
-    seen.add(key);
+    column.values[row] = value;
+    column.lastRow = row;
+  }
+
+  /** The key's values by row (NaN = no value), a view of the first `size` rows. */
+  valuesOf(key: string): Float64Array {
+    return this.columns.get(key)?.values.subarray(0, this.size) ?? new Float64Array(this.size).fill(NaN);
   }
 
   /**
@@ -96,38 +145,42 @@ export class ScoreTable {
   scorerKeys(): string[] {
     const keys = [...this.columns.keys()];
     return keys.filter(
-      (key) => !(this.columns.get(key)!.every(Number.isNaN) && keys.some((other) => other.startsWith(`${key}.`))),
+      (key) => !(this.valuesOf(key).every(Number.isNaN) && keys.some((other) => other.startsWith(`${key}.`))),
     );
   }
 
   /** The scorer a key came from ('rubric.overall_score' → 'rubric'). */
   scorerOf(key: string): string {
-    return this.keyScorer.get(key) ?? key;
+    return this.columns.get(key)?.scorer ?? key;
   }
 
   units(key: string, filter?: (row: number) => boolean): ScoredUnit[] {
-    const column = this.columns.get(key) ?? [];
+    const values = this.valuesOf(key);
     const units: ScoredUnit[] = [];
     // One groups object per distinct combination, shared by its units: a million units with
     // no groupBy then cost one object, not a million.
     const sharedGroups = new Map<string, Record<string, string>>();
-    const metadata = this.metadata.get(this.keyScorer.get(key) ?? key);
+    const metadata = this.metadata.get(this.scorerOf(key));
+    const groups = [...this.groupColumns.values()];
     for (let row = 0; row < this.ids.length; row++) {
       if (filter && !filter(row)) continue;
       if (this.isAbsent(key, row)) continue;
-      const value = column[row];
-      const values = this.groupBy.map((groupKey) => this.groupValues.get(groupKey)![row]!);
-      const combination = JSON.stringify(values);
-      let groups = sharedGroups.get(combination);
-      if (!groups) {
-        groups = Object.freeze(Object.fromEntries(this.groupBy.map((groupKey, index) => [groupKey, values[index]!])));
-        sharedGroups.set(combination, groups);
+      const value = values[row]!;
+      const combination = groups.map((group) => group.codes[row]).join(',');
+      let shared = sharedGroups.get(combination);
+      if (!shared) {
+        shared = Object.freeze(
+          Object.fromEntries(
+            this.groupBy.map((groupKey, index) => [groupKey, groups[index]!.names[groups[index]!.codes[row]!]!]),
+          ),
+        );
+        sharedGroups.set(combination, shared);
       }
       const unit: ScoredUnit = {
         id: this.ids[row]!,
-        epoch: this.epochs[row]!,
-        value: value === undefined || Number.isNaN(value) ? null : value,
-        groups,
+        epoch: this.epochColumn[row]!,
+        value: Number.isNaN(value) ? null : value,
+        groups: shared,
       };
       const unitMetadata = metadata?.[row];
       if (unitMetadata) unit.metadata = unitMetadata;
@@ -136,46 +189,44 @@ export class ScoreTable {
     return units;
   }
 
-  /**
-   * The same scores as two parallel columns (NaN = no value), without an object per unit: the
-   * run summary reads these, so a million-unit run is summarised without a million objects.
-   */
+  /** The same scores as two parallel columns (NaN = no value), rows that do not apply left out. */
   column(key: string, filter?: (row: number) => boolean): ScoreColumn {
-    const values = this.columns.get(key) ?? [];
-    if (this.absent.has(key)) {
-      const applies = filter;
-      filter = (row) => !this.isAbsent(key, row) && (applies === undefined || applies(row));
-    }
-    if (!filter)
-      return {
-        ids: this.ids,
-        values: values.length === this.ids.length ? values : this.ids.map((_, row) => values[row] ?? NaN),
-      };
+    const values = this.valuesOf(key);
+    const absent = this.absent.get(key);
+    if (!filter && !absent) return { ids: this.ids, values };
     const ids: string[] = [];
     const picked: number[] = [];
     for (let row = 0; row < this.ids.length; row++) {
-      if (!filter(row)) continue;
+      if ((filter && !filter(row)) || this.isAbsent(key, row)) continue;
       ids.push(this.ids[row]!);
-      picked.push(values[row] ?? NaN);
+      picked.push(values[row]!);
     }
     return { ids, values: picked };
   }
 
+  /** The distinct values of a group key, sorted. */
   groupValueList(key: string): string[] {
-    return [...new Set(this.groupValues.get(key) ?? [])].sort();
+    return [...(this.groupColumns.get(key)?.names ?? [])].sort();
   }
 
   groupOf(key: string, row: number): string {
-    return this.groupValues.get(key)![row]!;
+    const group = this.groupColumns.get(key)!;
+    return group.names[group.codes[row]!]!;
+  }
+
+  /** A group key's value codes by row (into `groupNames(key)`), a view of the first `size` rows. */
+  groupCodes(key: string): { codes: Uint32Array; names: readonly string[] } {
+    const group = this.groupColumns.get(key)!;
+    return { codes: group.codes.subarray(0, this.size), names: group.names };
   }
 }
 
 function mark(flags: Map<string, Uint8Array>, key: string, row: number): void {
   let array = flags.get(key);
   if (!array || array.length <= row) {
-    const grown = new Uint8Array(Math.max(1024, (row + 1) * 2));
-    if (array) grown.set(array);
-    flags.set(key, (array = grown));
+    const larger = new Uint8Array(Math.max(1024, (row + 1) * 2));
+    if (array) larger.set(array);
+    flags.set(key, (array = larger));
   }
   array[row] = 1;
 }
@@ -192,21 +243,13 @@ export interface SummaryMetrics {
 }
 
 export function summariseTable(table: ScoreTable, task: Task, seed: number, level = 0.95): SummaryMetrics {
-  const metrics: SummaryMetrics['metrics'] = {};
-  const groups: SummaryMetrics['groups'] = {};
-  const base = { epochs: task.epochs, level, seed };
   const noSuccess = new Set(task.scorers.filter((scorer) => scorer.successRates === false).map((s) => s.name));
-  const optionsFor = (key: string) => ({ ...base, passK: !noSuccess.has(table.scorerOf(key)) });
-  for (const key of table.scorerKeys()) metrics[key] = summariseScores(table.column(key), optionsFor(key));
-  for (const groupKey of table.groupBy) {
-    groups[groupKey] = {};
-    for (const groupValue of table.groupValueList(groupKey)) {
-      const inGroup = (row: number) => table.groupOf(groupKey, row) === groupValue;
-      const perKey: Record<string, MetricResult[]> = {};
-      for (const key of table.scorerKeys()) perKey[key] = summariseScores(table.column(key, inGroup), optionsFor(key));
-      groups[groupKey][groupValue] = perKey;
-    }
-  }
+  const { metrics, groups } = summariseTableColumns(table, {
+    epochs: task.epochs,
+    level,
+    seed,
+    passK: (key) => !noSuccess.has(table.scorerOf(key)),
+  });
   const taskMetrics: MetricResult[] = [];
   for (const metric of task.metrics ?? []) {
     const keys = metric.scorerKey ? [metric.scorerKey] : table.scorerKeys();

@@ -4,6 +4,7 @@
 import {
   ConfigError,
   defineReward,
+  initialMessages,
   type BenchmarkOptions,
   type JsonObject,
   type JsonValue,
@@ -34,12 +35,15 @@ export function modelFreeContext(seed = 0): SolverContext {
   };
 }
 
-/** The state a scorer sees after a solver answered `text` (with the solver's metadata, e.g. executed SQL). */
+/**
+ * The state a scorer sees after a solver answered `text` (with the solver's metadata, e.g. executed SQL); the
+ * conversation before the answer is the sample's input (what judges such as HealthBench's grader read).
+ */
 export function finishedState(sample: Sample, text: string, metadata: JsonObject = {}): TaskState {
   return {
     sample,
     epoch: 1,
-    messages: [],
+    messages: initialMessages(sample),
     output: { text, toolCalls: [], finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 } },
     completed: true,
     metadata,
@@ -58,7 +62,10 @@ export interface ScorerRewardSpec {
   name: string;
   description: string;
   kind?: Reward['kind'];
+  roles?: Reward['roles'];
   fallback?: number;
+  /** The reward from the score (default: its numeric value); e.g. a rubric record's overall_score. */
+  value?: (score: Awaited<ReturnType<Scorer['score']>>) => number;
   /** The scorer `medkit eval` runs (built once per options). */
   scorer: (options: BenchmarkOptions) => Scorer;
   groundTruthOf: (sample: Sample) => JsonValue;
@@ -75,15 +82,16 @@ export function scorerReward(spec: ScorerRewardSpec): Reward {
     name: spec.name,
     description: spec.description,
     kind: spec.kind ?? 'rule',
+    ...(spec.roles ? { roles: spec.roles } : {}),
     fallback: spec.fallback ?? 0,
     groundTruthOf: spec.groundTruthOf,
-    async score(rollouts, options) {
+    async score(rollouts, options, given) {
       let scorer = scorers.get(options);
       if (!scorer) {
         scorer = spec.scorer(options);
         scorers.set(options, scorer);
       }
-      const context = modelFreeContext(options.seed);
+      const context = given ?? modelFreeContext(options.seed);
       const out: RewardValue[] = [];
       for (const rollout of rollouts) {
         try {
@@ -93,7 +101,7 @@ export function scorerReward(spec: ScorerRewardSpec): Reward {
             spec.stateMetadata?.(rollout) ?? {},
           );
           const score = await scorer.score(state, context);
-          out.push({ reward: scoreNumber(score.value) });
+          out.push({ reward: spec.value ? spec.value(score) : scoreNumber(score.value) });
         } catch (error) {
           out.push({ reward: spec.fallback ?? 0, error: error instanceof Error ? error.message : String(error) });
         }

@@ -7,7 +7,8 @@
 // still on (else it exits and is replaced). better-sqlite3 is synchronous, and a query stuck inside
 // sqlite3_step cannot be stopped from a worker thread (Worker.terminate only acts when the thread
 // returns to JavaScript: measured, a recursive CTE kept the thread and the process alive); a child
-// process past its timeout or its memory ceiling is SIGKILLed and a fresh one started. The rows kept
+// process past its timeout or its memory ceiling is SIGKILLed and a fresh one started, and an executor whose parent
+// dies (even by SIGKILL) ends itself within ~0.2 s. The rows kept
 // are capped in number and in bytes inside the child, so a 300 MB result never reaches this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -65,13 +66,24 @@ export const DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
 const CHILD_SOURCE = `
 const Database = require(process.argv[1]);
 try { require('fs').writeFileSync('/proc/self/oom_score_adj', '1000'); } catch {} // the kernel kills this process first
+// Never outlive the parent (killed with SIGKILL, its exit handler never runs): the channel closing ends an idle
+// executor; a query stuck in sqlite3_step never returns to JavaScript, so a worker thread watches the parent's pid
+// (reparented once it dies) and kills the whole process from beside the blocked main thread.
+process.on('disconnect', () => process.exit(0));
+new (require('worker_threads').Worker)(
+  'const p = ' + Number(process.argv[3]) + '; setInterval(() => { if (process.ppid !== p) process.kill(process.pid, "SIGKILL"); }, 200);',
+  { eval: true },
+).unref();
 const db = new Database(process.argv[2], { readonly: true, fileMustExist: true });
 db.pragma('query_only = ON');
 db.pragma('foreign_keys = OFF'); // as Python's sqlite3 (upstream): a DELETE fails as a write, not on key checks
 db.pragma('trusted_schema = OFF');
 db.pragma('temp_store = MEMORY');
 // The temp schema appears once a statement compiles against it; with temp_store = MEMORY it has no file.
-const databases = () => db.prepare("SELECT COUNT(*) AS n FROM pragma_database_list WHERE name <> 'temp' OR file <> ''").get().n;
+// The two checks run after every query; prepared once (a prepare per check was two SQL compiles per tool call).
+const databaseCount = db.prepare("SELECT COUNT(*) AS n FROM pragma_database_list WHERE name <> 'temp' OR file <> ''");
+const queryOnly = db.prepare('PRAGMA query_only').pluck();
+const databases = () => databaseCount.get().n;
 const baseline = databases();
 const size = (cell) =>
   typeof cell === 'string' ? Buffer.byteLength(cell) : cell instanceof Uint8Array ? cell.length : cell === null ? 1 : 8;
@@ -104,7 +116,7 @@ process.on('message', (request) => {
     reply = { id, error: String(error && error.message ? error.message : error) };
   }
   // Belt and braces behind the statement check: nothing attached, query_only still on.
-  if (databases() !== baseline || db.pragma('query_only', { simple: true }) !== 1)
+  if (databases() !== baseline || queryOnly.get() !== 1)
     process.send({ id, fatal: true, error: 'refused by the SQL sandbox: the connection changed (a database attached or query_only off); executor replaced' }, () => process.exit(70));
   else process.send(reply);
 });
@@ -146,7 +158,7 @@ export class SqlRunner {
   }
 
   private spawnExecutor(): Executor {
-    const child = spawn(process.execPath, ['-e', CHILD_SOURCE, BETTER_SQLITE3, this.dbPath], {
+    const child = spawn(process.execPath, ['-e', CHILD_SOURCE, BETTER_SQLITE3, this.dbPath, String(process.pid)], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced', // bigint (INTEGER cells) survives the trip
       env: {}, // nothing of this process's environment (API keys) is in the executor

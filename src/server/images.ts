@@ -1,6 +1,7 @@
 // Images in a run log are file paths (never base64). The viewer serves one only when all hold:
 //  1. the path is one the sample's own record refers to (a message image part, a model call's
-//     input image, or an `image-region` evidence `image` or mask image): a client cannot name any other file;
+//     input image, an evidence event's `image`, mask image, zoom `crop` or
+//     `overlay`): a client cannot name any other file;
 //  2. its real path (symlinks followed) lies inside the runs folder or an image root given to
 //     `medkit view --image-root` (by default also ./.medkit/cache, where medkit writes generated
 //     images); relative paths resolve against the run directory, then the server's working folder;
@@ -33,15 +34,10 @@ export function recordedImages(record: SampleRecord): Set<string> {
   collect(record.transcript?.messages, paths);
   for (const event of record.transcript?.events ?? []) {
     if (event.type === 'model') collect(event.input, paths);
-    if (
-      event.type === 'evidence' &&
-      event.kind === 'image-region' &&
-      event.data &&
-      typeof event.data === 'object' &&
-      !Array.isArray(event.data)
-    ) {
+    if (event.type === 'evidence' && event.data && typeof event.data === 'object' && !Array.isArray(event.data)) {
       const data = event.data as Record<string, unknown>;
       if (typeof data.image === 'string') paths.add(data.image);
+      if (typeof data.overlay === 'string') paths.add(data.overlay);
       // Masks given as images: {image | path, label}.
       for (const mask of Array.isArray(data.masks) ? data.masks : []) {
         const path =
@@ -50,6 +46,11 @@ export function recordedImages(record: SampleRecord): Set<string> {
             : undefined;
         if (typeof path === 'string') paths.add(path);
       }
+      // Zoom crops (MedVR): `crop` of a region's `medvr` record or of a trajectory's `zooms`.
+      const zooms = [data.medvr, ...(Array.isArray(data.zooms) ? data.zooms : [])];
+      for (const zoom of zooms)
+        if (zoom && typeof zoom === 'object' && typeof (zoom as Record<string, unknown>).crop === 'string')
+          paths.add((zoom as Record<string, unknown>).crop as string);
     }
   }
   return paths;

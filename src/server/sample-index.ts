@@ -23,15 +23,30 @@ export interface SampleIndex {
   scores: Map<string, number[]>;
   /** group key → value per row ('' = none). */
   groups: Map<string, string[]>;
-  /** (epoch, id) → row. */
-  byUnit: Map<string, number>;
+  /**
+   * One shared string per distinct group value and error message (a million rows of 15 topics hold
+   * 15 strings, not a million); `undefined` once a column has too many distinct values to be worth it.
+   */
+  interned: Map<string, Map<string, string> | undefined>;
   /** Lines that are not a JSON object with id and epoch: line number and problem. */
   malformed: { line: number; problem: string }[];
   lines: number;
   buildMs: number;
 }
 
-const unit = (id: string, epoch: number) => `${epoch}\u0000${id}`;
+const MAX_INTERNED = 10_000;
+
+/** The shared copy of `value` for `column` (see SampleIndex.interned). */
+function intern(index: SampleIndex, column: string, value: string): string {
+  let strings = index.interned.get(column);
+  if (!index.interned.has(column)) index.interned.set(column, (strings = new Map()));
+  if (strings === undefined) return value;
+  const shared = strings.get(value);
+  if (shared !== undefined) return shared;
+  if (strings.size >= MAX_INTERNED) index.interned.set(column, undefined);
+  else strings.set(value, value);
+  return value;
+}
 const CHUNK = 1 << 20;
 
 function emptyIndex(path: string, ino: number): SampleIndex {
@@ -49,7 +64,7 @@ function emptyIndex(path: string, ino: number): SampleIndex {
     cost: [],
     scores: new Map(),
     groups: new Map(),
-    byUnit: new Map(),
+    interned: new Map(),
     malformed: [],
     lines: 0,
     buildMs: 0,
@@ -76,10 +91,9 @@ function addRow(index: SampleIndex, offset: number, length: number, text: string
   index.lengths.push(length);
   index.ids.push(value.id);
   index.epochs.push(value.epoch);
-  index.errors.push(typeof value.error === 'string' ? value.error : null);
+  index.errors.push(typeof value.error === 'string' ? intern(index, '\u0000error', value.error) : null);
   index.tokens.push(typeof value.tokens === 'number' ? value.tokens : 0);
   index.cost.push(typeof value.cost === 'number' ? value.cost : 0);
-  index.byUnit.set(unit(value.id, value.epoch), row);
   const values =
     value.scores && typeof value.scores === 'object'
       ? numericScores({ scores: value.scores })
@@ -94,7 +108,7 @@ function addRow(index: SampleIndex, offset: number, length: number, text: string
   for (const [key, group] of Object.entries(groups)) {
     let column = index.groups.get(key);
     if (!column) index.groups.set(key, (column = new Array<string>(row).fill('')));
-    column.push(String(group));
+    column.push(intern(index, key, String(group)));
   }
   for (const column of index.groups.values()) if (column.length === row) column.push('');
 }
@@ -161,8 +175,14 @@ export function readRows(index: SampleIndex, rows: readonly number[]): SampleRec
   }
 }
 
+/**
+ * The row of (id, epoch): a scan of the ids (a few ms for a million rows, once per opened sample)
+ * instead of a Map of a million "epoch + id" keys, which cost ~100 MB.
+ */
 export function findRow(index: SampleIndex, id: string, epoch: number): number | undefined {
-  return index.byUnit.get(unit(id, epoch));
+  const { ids, epochs } = index;
+  for (let row = 0; row < ids.length; row++) if (ids[row] === id && epochs[row] === epoch) return row;
+  return undefined;
 }
 
 export { queryRows, type SampleColumns, type SampleQuery } from './sample-query.js';

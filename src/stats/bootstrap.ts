@@ -7,7 +7,8 @@ import {
   requirePositiveInteger,
   requireSameLength,
 } from './errors.js';
-import { createRng, type Rng } from './random.js';
+import { createRng } from './random.js';
+import { resampleMeans } from './resample.js';
 
 export interface BootstrapOptions {
   /** Resamples drawn (default 1000, as HealthBench's bootstrap_std and inspect_ai's bootstrap_stderr). */
@@ -39,27 +40,15 @@ export interface PairedBootstrapResult extends BootstrapInterval {
 function resampleStatistics(
   values: readonly number[],
   iterations: number,
-  rng: Rng,
+  seed: number,
   statistic: (values: readonly number[]) => number,
-): number[] {
+): Float64Array {
+  // The mean needs no resample array: summing the draws in draw order gives bit-identical results
+  // to mean(draw); resampleMeans runs that loop on typed arrays with the generator inlined.
+  if (statistic === mean) return resampleMeans(values, iterations, seed);
+  const rng = createRng(seed);
   const size = values.length;
-  const results = new Array<number>(iterations);
-  if (statistic === mean) {
-    // The mean needs no resample array: summing the draws in draw order gives bit-identical
-    // results to mean(draw) and skips a copy and a validation pass per iteration. Random reads
-    // dominate for large n, so when there are few distinct values (0/1 scores, rubric points) the
-    // draws read one-byte codes (a million fit in cache) instead of 8-byte values.
-    const levels = [...new Set(values)];
-    const read = levels.length <= 256 ? codesOf(values, levels) : Float64Array.from(values);
-    const lookup = read instanceof Uint8Array ? Float64Array.from(levels) : undefined;
-    for (let iteration = 0; iteration < iterations; iteration++) {
-      let sum = 0;
-      if (lookup) for (let position = 0; position < size; position++) sum += lookup[read[rng.int(size)]!]!;
-      else for (let position = 0; position < size; position++) sum += read[rng.int(size)]!;
-      results[iteration] = sum / size;
-    }
-    return results;
-  }
+  const results = new Float64Array(iterations);
   const draw = new Array<number>(size);
   for (let iteration = 0; iteration < iterations; iteration++) {
     for (let position = 0; position < size; position++) draw[position] = values[rng.int(size)]!;
@@ -68,11 +57,30 @@ function resampleStatistics(
   return results;
 }
 
-function codesOf(values: readonly number[], levels: readonly number[]): Uint8Array {
-  const codeOf = new Map(levels.map((level, code) => [level, code]));
-  const codes = new Uint8Array(values.length);
-  for (let index = 0; index < values.length; index++) codes[index] = codeOf.get(values[index]!)!;
-  return codes;
+/**
+ * The resampled statistics in ascending order, as `sort((x, y) => x − y)` orders them. The typed
+ * array's own numeric sort is faster and agrees whenever there is no NaN and no −0 (it puts −0 before
+ * +0, and NaN last, where the comparator keeps their arrival order); otherwise the comparator is used.
+ */
+function sortedResamples(
+  results: Float64Array,
+): ArrayLike<number> & { filter(test: (value: number) => boolean): ArrayLike<number> } {
+  for (const value of results)
+    if (Number.isNaN(value) || Object.is(value, -0)) return Array.from(results).sort((x, y) => x - y);
+  return results.sort();
+}
+
+/**
+ * The percentile bootstrap interval of the mean of values already known to be finite and at least two
+ * (the run summary's per-sample means): bootstrapCI(values) without copying or re-validating them.
+ */
+export function bootstrapMeanBounds(
+  values: Float64Array,
+  { iterations = 1000, level = 0.95, seed = 0 }: BootstrapOptions = {},
+): { lower: number; upper: number } {
+  checkOptions('bootstrapCI', iterations, level, seed);
+  const resampled = sortedResamples(resampleMeans(values, iterations, seed));
+  return { lower: sortedQuantile(resampled, (1 - level) / 2), upper: sortedQuantile(resampled, (1 + level) / 2) };
 }
 
 function checkOptions(functionName: string, iterations: number, level: number, seed: number): void {
@@ -105,7 +113,7 @@ export function bootstrapCI(
   if (values.length === 1) {
     return { ...base, lower: Number.NaN, upper: Number.NaN, note: 'one value: the bootstrap cannot estimate spread' };
   }
-  const resampled = resampleStatistics(values, iterations, createRng(seed), statistic).sort((x, y) => x - y);
+  const resampled = sortedResamples(resampleStatistics(values, iterations, seed, statistic));
   return {
     ...base,
     lower: sortedQuantile(resampled, (1 - level) / 2),
@@ -143,7 +151,7 @@ export function pairedBootstrap(
       note: 'one pair: the bootstrap cannot estimate spread',
     };
   }
-  const resampled = resampleStatistics(differences, iterations, createRng(seed), mean).sort((x, y) => x - y);
+  const resampled = sortedResamples(resampleStatistics(differences, iterations, seed, mean));
   let otherSide = 0;
   if (estimate > 0) otherSide = resampled.filter((value) => value <= 0).length;
   else if (estimate < 0) otherSide = resampled.filter((value) => value >= 0).length;

@@ -23,7 +23,7 @@ export function sampleStdDev(values: readonly number[]): number {
  * Quantile of already sorted values by linear interpolation between order statistics
  * (Hyndman–Fan type 7, numpy's default), so intervals match numpy.percentile on the same draws.
  */
-export function sortedQuantile(sorted: readonly number[], probability: number): number {
+export function sortedQuantile(sorted: ArrayLike<number>, probability: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = (sorted.length - 1) * probability;
   const below = Math.floor(position);

@@ -2,10 +2,10 @@
 // A value of NaN with a `note` means the metric could not be computed on these units; the note
 // says why, so a report shows a reason instead of a silent zero.
 import type { Metric, MetricContext, MetricResult, ScoredUnit } from '../core/metrics.js';
-import { bootstrapCI } from './bootstrap.js';
-import { mean } from './descriptive.js';
+import { bootstrapCI, bootstrapMeanBounds } from './bootstrap.js';
 import { requirePositiveInteger } from './errors.js';
 import { isSuccess, passAtK, passHatK } from './pass-k.js';
+import { sortIndicesById } from './sort-ids.js';
 import { clusteredStdErrContiguous } from './stderr.js';
 
 /**
@@ -13,8 +13,10 @@ import { clusteredStdErrContiguous } from './stderr.js';
  * hold a million units and a Map of per-sample arrays costs ~100 bytes per sample.
  */
 export interface SampleValues {
-  /** Sample ids sorted, so results do not depend on the order in which epochs finished. */
-  ids: string[];
+  /** Samples, in id order, so results do not depend on the order in which epochs finished. */
+  count: number;
+  /** The id of sample i (a function, so a million-sample summary need not build an array of ids). */
+  idAt(index: number): string;
   /** Values of sample i are values[offsets[i] .. offsets[i+1]), in the order the units came. */
   offsets: Uint32Array;
   values: Float64Array;
@@ -46,11 +48,7 @@ export function collectBySample(input: readonly ScoredUnit[] | ScoreColumn): Sam
     if (value !== null && value !== undefined && Number.isFinite(value)) order[position++] = index;
   }
   // Stable sort by id: the epochs of one sample stay in arrival order.
-  order.sort((x, y) => {
-    const a = idAt(x);
-    const b = idAt(y);
-    return a < b ? -1 : a > b ? 1 : x - y;
-  });
+  sortIndicesById(units ? units.map((unit) => unit.id) : column!.ids, order);
   const ids: string[] = [];
   const starts = new Uint32Array(scored + 1);
   const values = new Float64Array(scored);
@@ -64,11 +62,7 @@ export function collectBySample(input: readonly ScoredUnit[] | ScoreColumn): Sam
   }
   starts[ids.length] = scored;
   const offsets = starts.subarray(0, ids.length + 1);
-  return { ids, offsets, values, dropped };
-}
-
-function valuesOf(samples: SampleValues, index: number): Float64Array {
-  return samples.values.subarray(samples.offsets[index]!, samples.offsets[index + 1]!);
+  return { count: ids.length, idAt: (index) => ids[index]!, offsets, values, dropped };
 }
 
 function countOf(samples: SampleValues, index: number): number {
@@ -101,11 +95,22 @@ function joinNotes(...notes: (string | undefined)[]): string | undefined {
   return present.length > 0 ? present.join('; ') : undefined;
 }
 
-/** Bootstrap interval for a MetricResult, or a note when there is a single sample. */
-function intervalFor(values: number[], context: MetricContext, level: number): Pick<MetricResult, 'ci' | 'note'> {
-  const interval = bootstrapCI(values, { level, seed: context.seed });
-  if (interval.note) return { note: interval.note };
-  return { ci: { lower: interval.lower, upper: interval.upper, level: interval.level, method: interval.method } };
+/**
+ * Bootstrap interval of the mean of per-sample values (finite, at least one) for a MetricResult, or a
+ * note when there is a single sample: bootstrapCI(values)'s interval, without copying a million values
+ * into an array first.
+ */
+function intervalFor(values: Float64Array, context: MetricContext, level: number): Pick<MetricResult, 'ci' | 'note'> {
+  if (values.length === 1) return { note: bootstrapCI([values[0]!]).note };
+  const { lower, upper } = bootstrapMeanBounds(values, { level, seed: context.seed });
+  return { ci: { lower, upper, level, method: 'percentile-bootstrap' } };
+}
+
+/** The mean of values in order (as `mean`, for a typed array that holds only finite numbers). */
+function meanOf(values: Float64Array): number {
+  let sum = 0;
+  for (let index = 0; index < values.length; index++) sum += values[index]!;
+  return sum / values.length;
 }
 
 export interface MeanMetricOptions {
@@ -133,17 +138,18 @@ export function meanMetric({ scorerKey, level }: MeanMetricOptions = {}): Metric
 
 /** meanMetric on units already grouped by sample. */
 export function meanOfSamples(samples: SampleValues, context: MetricContext, level?: number): MetricResult {
-  const { ids, dropped } = samples;
-  if (ids.length === 0) {
+  const { count, dropped } = samples;
+  if (count === 0) {
     return { name: 'mean', value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
   }
-  const sampleMeans = ids.map((_, index) => sampleMean(samples, index));
+  const sampleMeans = new Float64Array(count);
+  for (let index = 0; index < count; index++) sampleMeans[index] = sampleMean(samples, index);
   const unitCount = samples.values.length;
   const { ci, note: intervalNote } = intervalFor(sampleMeans, context, level ?? context.level);
   const stderr = clusteredStdErrContiguous(samples.values, samples.offsets);
   const epochNote =
-    unitCount > ids.length ? `${unitCount} units over ${ids.length} samples, averaged per sample first` : undefined;
-  const result: MetricResult = { name: 'mean', value: mean(sampleMeans), n: ids.length, dropped };
+    unitCount > count ? `${unitCount} units over ${count} samples, averaged per sample first` : undefined;
+  const result: MetricResult = { name: 'mean', value: meanOf(sampleMeans), n: count, dropped };
   if (ci) result.ci = ci;
   if (Number.isFinite(stderr)) result.stderr = stderr;
   const note = joinNotes(epochNote, intervalNote, droppedNote(dropped));
@@ -162,28 +168,34 @@ function estimateOfSamples(
   samples: SampleValues,
   context: MetricContext,
 ): MetricResult {
-  const { ids, dropped } = samples;
-  if (ids.length === 0) {
+  const { count, dropped } = samples;
+  if (count === 0) {
     return { name, value: Number.NaN, n: 0, dropped, note: joinNotes('no scored units', droppedNote(dropped)) };
   }
-  const short = ids.flatMap((_, index) => (countOf(samples, index) < k ? [index] : []));
-  if (short.length > 0) {
-    const example = short[0]!;
+  let short = 0;
+  let example = -1;
+  for (let index = 0; index < count; index++)
+    if (countOf(samples, index) < k) {
+      if (short++ === 0) example = index;
+    }
+  if (short > 0) {
     return {
       name,
       value: Number.NaN,
-      n: ids.length,
+      n: count,
       dropped,
       note: joinNotes(
-        `skipped: ${short.length} of ${ids.length} samples have fewer than ${k} scored epochs ` +
-          `(e.g. ${JSON.stringify(ids[example])} has ${countOf(samples, example)})`,
+        `skipped: ${short} of ${count} samples have fewer than ${k} scored epochs ` +
+          `(e.g. ${JSON.stringify(samples.idAt(example))} has ${countOf(samples, example)})`,
         droppedNote(dropped),
       ),
     };
   }
-  const estimates = ids.map((_, index) => estimator(countOf(samples, index), sampleSuccesses(samples, index), k));
+  const estimates = new Float64Array(count);
+  for (let index = 0; index < count; index++)
+    estimates[index] = estimator(countOf(samples, index), sampleSuccesses(samples, index), k);
   const { ci, note: intervalNote } = intervalFor(estimates, context, context.level);
-  const result: MetricResult = { name, value: mean(estimates), n: ids.length, dropped };
+  const result: MetricResult = { name, value: meanOf(estimates), n: count, dropped };
   if (ci) result.ci = ci;
   const note = joinNotes(intervalNote, droppedNote(dropped));
   if (note) result.note = note;
@@ -227,12 +239,24 @@ export function flipRate(): Metric {
 /** flipRate on units already grouped by sample. */
 export function flipRateOfSamples(samples: SampleValues): MetricResult {
   const name = 'flip_rate';
-  const { ids, dropped } = samples;
-  const eligible = ids.flatMap((_, index) => (countOf(samples, index) >= 2 ? [index] : []));
-  const single = ids.length - eligible.length;
+  const { count, dropped } = samples;
+  let eligible = 0;
+  let flipped = 0;
+  for (let index = 0; index < count; index++) {
+    if (countOf(samples, index) < 2) continue;
+    eligible++;
+    let low = Infinity;
+    let high = -Infinity;
+    for (let position = samples.offsets[index]!; position < samples.offsets[index + 1]!; position++) {
+      const value = samples.values[position]!;
+      (low = Math.min(low, value)), (high = Math.max(high, value));
+    }
+    if (high - low > 1e-9) flipped++;
+  }
+  const single = count - eligible;
   const singleNote =
     single > 0 ? `${single} sample${single === 1 ? '' : 's'} with fewer than 2 scored epochs left out` : undefined;
-  if (eligible.length === 0) {
+  if (eligible === 0) {
     return {
       name,
       value: Number.NaN,
@@ -241,14 +265,7 @@ export function flipRateOfSamples(samples: SampleValues): MetricResult {
       note: joinNotes('no sample has 2 scored epochs', singleNote, droppedNote(dropped)),
     };
   }
-  const flipped = eligible.filter((index) => {
-    const values = valuesOf(samples, index);
-    let low = Infinity;
-    let high = -Infinity;
-    for (const value of values) (low = Math.min(low, value)), (high = Math.max(high, value));
-    return high - low > 1e-9;
-  }).length;
-  const result: MetricResult = { name, value: flipped / eligible.length, n: eligible.length, dropped };
+  const result: MetricResult = { name, value: flipped / eligible, n: eligible, dropped };
   const note = joinNotes(singleNote, droppedNote(dropped));
   if (note) result.note = note;
   return result;

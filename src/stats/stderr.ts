@@ -46,19 +46,19 @@ export function clusteredStdErrContiguous(values: ArrayLike<number>, offsets: Ar
   let total = 0;
   for (let index = 0; index < count; index++) total += values[index]!;
   const overallMean = total / count;
-  const sums: number[] = [];
+  const sums = new Float64Array(Math.max(0, offsets.length - 1));
   for (let cluster = 0; cluster + 1 < offsets.length; cluster++) {
     let sum = 0;
     for (let index = offsets[cluster]!; index < offsets[cluster + 1]!; index++) sum += values[index]! - overallMean;
-    sums.push(sum);
+    sums[cluster] = sum;
   }
   return fromResidualSums(sums, count);
 }
 
-function fromResidualSums(sums: readonly number[], observations: number): number {
+function fromResidualSums(sums: ArrayLike<number>, observations: number): number {
   const clusterCount = sums.length;
   if (clusterCount < 2) return Number.NaN;
   let variance = 0;
-  for (const sum of sums) variance += sum * sum;
+  for (let cluster = 0; cluster < clusterCount; cluster++) variance += sums[cluster]! * sums[cluster]!;
   return Math.sqrt((variance * clusterCount) / (clusterCount - 1)) / observations;
 }

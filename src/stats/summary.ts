@@ -1,7 +1,16 @@
 // The default metrics the runner reports for one scorer key.
 import type { MetricContext, MetricResult, ScoredUnit } from '../core/metrics.js';
 import { StatsInputError, requireLevel } from './errors.js';
-import { collectBySample, flipRateOfSamples, meanOfSamples, passKOfSamples, type ScoreColumn } from './metrics.js';
+import {
+  collectBySample,
+  flipRateOfSamples,
+  meanOfSamples,
+  passKOfSamples,
+  type SampleValues,
+  type ScoreColumn,
+} from './metrics.js';
+
+export type { SampleValues } from './metrics.js';
 
 export interface SummaryOptions {
   /** Epochs the task asked for. */
@@ -10,6 +19,13 @@ export interface SummaryOptions {
   seed?: number;
   /** false: the values are not successes (a judge's Yes rate), so no pass@k / pass^k rows. Default true. */
   passK?: boolean;
+}
+
+function checkSummaryOptions(epochs: number, level: number): void {
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new StatsInputError('summariseScores', 'epochs', `is ${String(epochs)}; expected a positive integer`);
+  }
+  requireLevel('summariseScores', level);
 }
 
 /**
@@ -23,13 +39,18 @@ export function summariseScores(
   units: readonly ScoredUnit[] | ScoreColumn,
   { epochs, level = 0.95, seed = 0, passK = true }: SummaryOptions,
 ): MetricResult[] {
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new StatsInputError('summariseScores', 'epochs', `is ${String(epochs)}; expected a positive integer`);
-  }
-  requireLevel('summariseScores', level);
-  const context: MetricContext = { epochs, level, seed };
+  checkSummaryOptions(epochs, level);
   // Grouped once for every metric below (a run summary can hold a million units).
-  const samples = collectBySample(units);
+  return summariseSampleValues(collectBySample(units), { epochs, level, seed, passK });
+}
+
+/** summariseScores on units already grouped by sample (the run summary groups a table's rows itself). */
+export function summariseSampleValues(
+  samples: SampleValues,
+  { epochs, level = 0.95, seed = 0, passK = true }: SummaryOptions,
+): MetricResult[] {
+  checkSummaryOptions(epochs, level);
+  const context: MetricContext = { epochs, level, seed };
   const results: MetricResult[] = [meanOfSamples(samples, context)];
   if (epochs < 2) return results;
   // NaN counts as unscored too (collectBySample drops it), as in the metrics.

@@ -6,28 +6,28 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand } from '../cli/command.js';
 import { ConfigError } from '../core/index.js';
-import { createModel } from '../models/registry.js';
-import { ResponseCache, withCache } from '../runner/cache.js';
-import { bindModel } from '../runner/context.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  type GenerateMiddleware,
-  RateGate,
-  withGate,
-  withRetry,
-  withTimeout,
-} from '../runner/middleware.js';
+import { ResponseCache } from '../runner/cache.js';
+import { createProgress } from '../runner/progress.js';
+import { Curation, type CurationSpec, curationSpec } from './curate.js';
+import { type DedupeSpec, dedupeSpec } from './dedupe.js';
 import { jsonlFigures, phantomFigures } from './figures.js';
-import { llmGenerator, llmVerifier } from './llm-roles.js';
-import { ITEMS_FILE, runSynth, SPEC_FILE, type SynthSpec } from './pipeline.js';
+import { folderFigures } from './folder.js';
+import { withImageVerifier } from './vision-verifier.js';
+import { bindSynthRole, llmGenerator, llmVerifier } from './llm-roles.js';
+import { ITEMS_FILE, rulesVerifier, runSynth, SPEC_FILE, type SynthSpec } from './pipeline.js';
 import { SYNTH_PRESETS } from './presets.js';
 import { formatSynthStats, synthStats } from './stats.js';
 import { webDatasetFigures } from './webdataset.js';
 
-/** A .tar shard, or a folder of them (BIOMEDICA's <base>/{commercial,noncommercial,other}/*.tar, one level down). */
+/**
+ * A .tar shard, or a folder of them (BIOMEDICA's <base>/{commercial,noncommercial,other}/*.tar, one level
+ * down); [] for a folder without shards (a folder of figures) or a file that is not a shard.
+ */
 function shardPaths(input: string): string[] {
   if (input.endsWith('.tar')) return [input];
-  if (!statSync(input, { throwIfNoEntry: false })?.isDirectory()) return [];
+  const stat = statSync(input, { throwIfNoEntry: false });
+  if (!stat) throw new ConfigError(`--input ${input}: no such file or folder`);
+  if (!stat.isDirectory()) return [];
   const found: string[] = [];
   for (const entry of readdirSync(input, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(input, entry.name);
@@ -35,7 +35,6 @@ function shardPaths(input: string): string[] {
     else if (entry.isDirectory())
       for (const name of readdirSync(path).sort()) if (name.endsWith('.tar')) found.push(join(path, name));
   }
-  if (!found.length) throw new ConfigError(`${input}: a folder with no .tar shards (nor in its subfolders)`);
   return found;
 }
 
@@ -53,22 +52,14 @@ interface SynthFlags {
   maxRetries: string;
   timeoutMs: string;
   cache: boolean;
+  modalities?: string;
+  buckets?: string;
+  dedupe?: string;
+  dedupePermutations: string;
+  imageVerifier?: string;
 }
 
-/** A role model bound with the runner's middleware (cache, retries, gate of `concurrency` connections, timeout). */
-async function bindRole(spec: string, flags: SynthFlags, concurrency: number, cache: ResponseCache | undefined) {
-  const model = await createModel(spec, flags.baseUrl ? { baseURL: flags.baseUrl } : {});
-  const gate = new RateGate(concurrency);
-  const middleware: GenerateMiddleware[] = cache ? [withCache(cache, model)] : [];
-  middleware.push(
-    withRetry({ ...DEFAULT_RETRY_POLICY, maxRetries: Number(flags.maxRetries) }, gate),
-    withGate(gate),
-    withTimeout(Number(flags.timeoutMs)),
-  );
-  return bindModel(spec, model, middleware);
-}
-
-function roleSpecs(given: string[]): { generator?: string; verifier?: string } {
+function roleSpecs(given: string[]): { generator?: string; verifier?: string; imageVerifier?: string } {
   const roles: Record<string, string> = {};
   for (const entry of given) {
     const at = entry.indexOf('=');
@@ -90,7 +81,15 @@ export const synthCommand: CliCommand = {
       )
       .option(
         '--input <file>',
-        'WebDataset .tar shard or folder of shards (BIOMEDICA), or JSONL of {images, caption, mentions?, key?, modality?, anatomy?}; default: phantom figures',
+        'WebDataset .tar shard or folder of shards (BIOMEDICA), a JSONL of {images, caption, mentions?, key?, modality?, anatomy?}, or a folder of images with caption files (src/synth/README.md); default: phantom figures',
+      )
+      .option(
+        '--modalities <list>',
+        "modality whitelist: 'upstream' (clinical imaging with its 23 secondaries, or light microscopy) or a comma list of labels",
+      )
+      .option(
+        '--buckets <total>',
+        'balanced buckets: at most <total> figures, split evenly over the categories and 90/2/2/2/2/2% over 1–6 images',
       )
       .option('--out <dir>', 'output folder', 'runs/synth')
       .option(
@@ -100,6 +99,11 @@ export const synthCommand: CliCommand = {
           .join('; ')}`,
         'rules-only',
       )
+      .option(
+        '--dedupe <threshold>',
+        'drop accepted items whose stem near-duplicates an earlier one: MinHash estimated Jaccard ≥ threshold (a medkit addition; off in every preset)',
+      )
+      .option('--dedupe-permutations <k>', 'MinHash permutations (a multiple of 4; 4 rows per LSH band)', '128')
       .option('--n <count>', 'phantom figures for the embedded default', '40')
       .option('--seed <seed>', 'seed (templates, rebalancing)', '0')
       .option('--concurrency <k>', 'figures in flight', '4')
@@ -110,6 +114,10 @@ export const synthCommand: CliCommand = {
         (value: string, previous: string[]) => [...previous, value],
         [] as string[],
       )
+      .option(
+        '--image-verifier <model>',
+        'the image-reading part of the rules verifier: reference-vision[:opts] (pixel rules, not an LLM) judges Image–Text Consistency on chest radiographs whose caption names a nodule or mass',
+      )
       .option('--base-url <url>', 'OpenAI-compatible server for openai: models (else OPENAI_BASE_URL)')
       .option('--max-attempts <k>', 'replies per figure and role before a contract violation is recorded', '3')
       .option('--max-retries <k>', 'retries of a failed request (rate limits, 5xx, timeouts)', '4')
@@ -117,6 +125,9 @@ export const synthCommand: CliCommand = {
       .option('--no-cache', 'do not cache responses (.medkit/cache/responses.sqlite)')
       .action(async (flags: SynthFlags) => {
         let given = roleSpecs(flags.role);
+        if (flags.imageVerifier) given.imageVerifier = flags.imageVerifier;
+        let curation: CurationSpec = curationSpec(flags.modalities, flags.buckets);
+        let dedupe: DedupeSpec | undefined;
         if (flags.resume) {
           // the same figures and roles as the killed run: from its spec, not from today's flags
           const specPath = join(flags.out, SPEC_FILE);
@@ -129,6 +140,18 @@ export const synthCommand: CliCommand = {
           flags.concurrency = String(spec.concurrency);
           flags.preset = spec.preset.name;
           given = spec.input?.roles ?? {};
+          curation = spec.curation ?? {};
+          dedupe = spec.dedupe;
+        } else if (flags.dedupe !== undefined) {
+          const threshold = Number(flags.dedupe);
+          const permutations = Number(flags.dedupePermutations);
+          try {
+            dedupe = dedupeSpec(threshold, Number(flags.seed), permutations);
+          } catch (error) {
+            throw new ConfigError(
+              `--dedupe ${flags.dedupe} --dedupe-permutations ${flags.dedupePermutations}: ${(error as Error).message}`,
+            );
+          }
         }
         const n = Number(flags.n);
         const seed = Number(flags.seed);
@@ -143,28 +166,49 @@ export const synthCommand: CliCommand = {
           );
         const report = (error: Error) => console.error(error.message);
         const shards = flags.input ? shardPaths(flags.input) : [];
+        const curate = new Curation(curation);
+        const isFolder = flags.input !== undefined && !shards.length && statSync(flags.input).isDirectory();
         const figures = shards.length
-          ? webDatasetFigures(shards, join(flags.out, 'images'), report)
-          : flags.input
-            ? jsonlFigures(flags.input, report)
-            : phantomFigures(join(flags.out, 'images'), n, seed);
+          ? webDatasetFigures(shards, join(flags.out, 'images'), report, curate.allowLabels)
+          : isFolder
+            ? folderFigures(flags.input!, report)
+            : flags.input
+              ? jsonlFigures(flags.input, report)
+              : phantomFigures(join(flags.out, 'images'), n, seed);
         const specs = given;
         const cache = flags.cache ? new ResponseCache(join('.medkit', 'cache', 'responses.sqlite')) : undefined;
         const attempts = Number(flags.maxAttempts);
+        const roleOptions = {
+          baseUrl: flags.baseUrl,
+          maxRetries: Number(flags.maxRetries),
+          timeoutMs: Number(flags.timeoutMs),
+          connections: concurrency,
+        };
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
         const generator = specs.generator
-          ? llmGenerator(await bindRole(specs.generator, flags, concurrency, cache), attempts, controller.signal)
+          ? llmGenerator(await bindSynthRole(specs.generator, roleOptions, cache), attempts, controller.signal)
           : undefined;
         const verifier = specs.verifier
-          ? llmVerifier(await bindRole(specs.verifier, flags, concurrency, cache), attempts, controller.signal)
+          ? llmVerifier(await bindSynthRole(specs.verifier, roleOptions, cache), attempts, controller.signal)
           : undefined;
+        if (specs.imageVerifier && verifier)
+          throw new ConfigError(
+            '--image-verifier reads images for the rules verifier; an LLM verifier (--role verifier=) judges Image–Text Consistency itself',
+          );
+        const rulesOrVision = specs.imageVerifier
+          ? withImageVerifier(
+              rulesVerifier,
+              await bindSynthRole(specs.imageVerifier, roleOptions, cache),
+              controller.signal,
+            )
+          : verifier;
         const preset = generator && flags.preset === 'rules-only' && !flags.resume ? 'mean9670' : flags.preset;
         if (preset !== flags.preset)
           console.error('note: an LLM generator was given: preset mean9670 instead of rules-only');
         const summary = await runSynth({
           generator,
-          verifier,
+          verifier: rulesOrVision,
           out: flags.out,
           figures,
           source: flags.input ?? `phantoms (n ${n}, seed ${seed})`,
@@ -174,10 +218,25 @@ export const synthCommand: CliCommand = {
           seed,
           concurrency,
           resume: flags.resume,
+          curation: curate,
+          dedupe,
+          progress: createProgress(process.stderr, 'synth'),
+          expectedFigures: flags.input || curate.active ? undefined : n, // curation drops an unknown share
         });
         for (const note of summary.notes) console.log(`note: ${note}`);
+        for (const [role, usage] of Object.entries(summary.usage))
+          if (usage)
+            console.log(
+              `${role}: ${usage.calls} calls (${usage.cachedCalls} cached), ${usage.inputTokens} input + ${usage.outputTokens} output tokens, cost ${usage.cost.toFixed(4)}`,
+            );
+        if (summary.curation) {
+          const { seen, kept, dropped } = summary.curation;
+          console.log(
+            `curation: ${kept} of ${seen} figures kept (dropped: ${dropped.modality} by modality, ${dropped.noCategory} figures with no bucket category, ${dropped.bucketFull} with their bucket full)`,
+          );
+        }
         console.log(
-          `${join(flags.out, ITEMS_FILE)}: ${summary.written} items (${summary.figures} figures, ${summary.failed} failed, ${summary.accepted} accepted${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''})`,
+          `${join(flags.out, ITEMS_FILE)}: ${summary.written} items (${summary.figures} figures, ${summary.failed} failed, ${summary.accepted} accepted${summary.deduplicated ? `, ${summary.deduplicated} near-duplicate stems removed` : ''}${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''})`,
         );
         console.log(`evaluate: npx medkit eval medsynvqa --arg data=${join(flags.out, ITEMS_FILE)}`);
       });

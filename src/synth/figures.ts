@@ -1,11 +1,12 @@
 // Figure sources for `medkit synth`: a figure is 1–6 images that share one caption, with the in-text
 // mentions of the figure and whatever curation metadata the source has. Sources are async iterables,
 // so memory stays flat with the number of figures.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseWithSchema, readJsonLines, SampleFormatError } from '../core/index.js';
 import { encodePng } from '../imaging/image.js';
+import { sniffImageType } from '../server/images.js';
 import { CHEST_FINDING_LABELS, generateChestXray } from '../imaging/phantom-cxr.js';
 import { FUNDUS_FINDING_LABELS, generateFundus } from '../imaging/phantom-fundus.js';
 import { createRng, hashSeed } from '../stats/random.js';
@@ -19,6 +20,8 @@ export interface Figure {
   mentions: string[];
   modality?: string;
   anatomy?: string;
+  /** BIOMEDICA category labels (lower-cased, union over the group's images): curation reads them. */
+  labels?: { primary: string[]; secondary: string[] };
   /**
    * Phantom figures only: the ground-truth finding the caption was written from and the label pool of
    * its modality. The template generator needs them; an LLM generator never sees them.
@@ -68,6 +71,25 @@ export async function* phantomFigures(
   }
 }
 
+/**
+ * Why an image file cannot be used (missing, not a regular file, empty, not PNG/JPEG/GIF/WebP by its first
+ * bytes), or undefined when it can. The media type comes from the bytes, never from the name.
+ */
+export function imageProblem(path: string): string | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 'no such file';
+  if (!stat.isFile()) return 'not a regular file';
+  if (stat.size === 0) return 'an empty file';
+  const head = Buffer.alloc(12);
+  const descriptor = openSync(path, 'r');
+  try {
+    readSync(descriptor, head, 0, head.length, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  return sniffImageType(head) ? undefined : 'not a PNG, JPEG, GIF or WebP image (by its first bytes)';
+}
+
 const figureRow = z.object({
   key: z.string().min(1).optional(),
   images: z.array(z.string().min(1)).min(1).max(MAX_IMAGES_PER_FIGURE),
@@ -82,9 +104,14 @@ export async function* jsonlFigures(file: string, onError?: (error: Error) => vo
   for await (const { value, at } of readJsonLines(file, { lenient: true, onError })) {
     try {
       const row = parseWithSchema(figureRow, value, at);
+      const images = row.images.map((path) => (isAbsolute(path) ? path : resolve(dirname(file), path)));
+      images.forEach((path, i) => {
+        const problem = imageProblem(path);
+        if (problem) throw new SampleFormatError(file, at.line, `images[${i}]`, `${row.images[i]}: ${problem}`);
+      });
       yield {
         key: row.key ?? `${file}:${at.line}`,
-        images: row.images.map((path) => (isAbsolute(path) ? path : resolve(dirname(file), path))),
+        images,
         caption: row.caption,
         mentions: row.mentions,
         modality: row.modality,

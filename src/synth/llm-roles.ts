@@ -4,6 +4,7 @@
 // contract is retried with a correction turn (which also changes the cache key, so a cached bad reply
 // is not replayed) up to `maxAttempts`, then recorded as a failure with the raw text.
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import {
   assistantMessage,
@@ -13,7 +14,17 @@ import {
   textPart,
   userMessage,
 } from '../core/index.js';
-import type { ModelBinding } from '../runner/context.js';
+import { createModel } from '../models/registry.js';
+import { type ResponseCache, withCache } from '../runner/cache.js';
+import { addUsage, bindModel, type ModelBinding, type RoleUsage } from '../runner/context.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  type GenerateMiddleware,
+  RateGate,
+  withGate,
+  withRetry,
+  withTimeout,
+} from '../runner/middleware.js';
 import { extractJsonObject } from '../scoring/judge-parse.js';
 import { ESSENTIAL_TITLES } from '../scoring/medvlsynther-rubric.js';
 import type { Figure } from './figures.js';
@@ -36,6 +47,31 @@ Return {"rubric": [{"idx", "title", "description", "category", "weight", "score"
 scores 0 or its full weight; a pitfall scores its weight only when triggered. Always include the seven essential
 items titled exactly: ${ESSENTIAL_TITLES.join('; ')}. Judge essentials as a fair referee; bonus items as a critic
 (default 0). Add 4-8 bonus items and the pitfalls Forbidden Terms, Synonym Drift, Multiple Keys, Medical Inaccuracy.`;
+
+export interface SynthRoleOptions {
+  baseUrl?: string;
+  maxRetries: number;
+  timeoutMs: number;
+  /** Requests in flight to this role's model (the runner's gate). */
+  connections: number;
+}
+
+/** A role model bound with the runner's middleware: cache, retries with backoff, a gate of connections, timeout. */
+export async function bindSynthRole(
+  spec: string,
+  options: SynthRoleOptions,
+  cache?: ResponseCache,
+): Promise<ModelBinding> {
+  const model = await createModel(spec, options.baseUrl ? { baseURL: options.baseUrl } : {});
+  const gate = new RateGate(options.connections);
+  const middleware: GenerateMiddleware[] = cache ? [withCache(cache, model)] : [];
+  middleware.push(
+    withRetry({ ...DEFAULT_RETRY_POLICY, maxRetries: options.maxRetries }, gate),
+    withGate(gate),
+    withTimeout(options.timeoutMs),
+  );
+  return bindModel(spec, model, middleware);
+}
 
 export const promptHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -64,11 +100,15 @@ async function callUntilValid<T>(
   parse: (text: string) => { ok: true; value: T } | { ok: false; error: string },
   maxAttempts: number,
   signal: AbortSignal,
+  usage: Partial<Record<'role', RoleUsage>>,
 ): Promise<T> {
+  // every request in flight listens on the run's signal (timeouts, Ctrl-C): as the runner does, no cap
+  setMaxListeners(0, signal);
   const messages: ChatMessage[] = [first];
   let last = { error: '', raw: '' };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const output = await binding.generate({ messages, config: { temperature: 0 } }, signal);
+    addUsage(usage, 'role', output);
     const parsed = parse(output.text);
     if (parsed.ok) return parsed.value;
     last = { error: parsed.error, raw: output.text };
@@ -99,9 +139,11 @@ export function llmGenerator(
   maxAttempts = 3,
   signal = new AbortController().signal,
 ): SynthGenerator {
+  const usage: Partial<Record<'role', RoleUsage>> = {};
   return {
     name: binding.name,
     promptHash: promptHash(GENERATOR_PROMPT),
+    usage: () => usage.role,
     generate: (figure) =>
       callUntilValid(
         binding,
@@ -109,6 +151,7 @@ export function llmGenerator(
         parseWith(generatedMcqSchema),
         maxAttempts,
         signal,
+        usage,
       ),
   };
 }
@@ -118,9 +161,11 @@ export function llmVerifier(
   maxAttempts = 3,
   signal = new AbortController().signal,
 ): SynthVerifier {
+  const usage: Partial<Record<'role', RoleUsage>> = {};
   return {
     name: binding.name,
     promptHash: promptHash(VERIFIER_PROMPT),
+    usage: () => usage.role,
     async verify(figure, mcq: GeneratedMcq) {
       const text = `${VERIFIER_PROMPT}\n\nSources:\n${generatorContext(figure)}\n\nMCQ:\n${JSON.stringify(mcq)}`;
       const reply = await callUntilValid(
@@ -129,6 +174,7 @@ export function llmVerifier(
         parseWith(verifierReply),
         maxAttempts,
         signal,
+        usage,
       );
       return 'error' in reply && typeof reply.error === 'string'
         ? { error: reply.error }

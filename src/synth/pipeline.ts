@@ -2,11 +2,16 @@
 // figure, resumable) → second pass over the kept items on disk: rebalance answer positions → the
 // released MedSynVQA item format (medsynvqa.jsonl, read by `medkit eval medsynvqa --arg data=...`).
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../core/index.js';
+import type { RoleUsage } from '../runner/context.js';
+import { type ProgressReporter, silentProgress } from '../runner/progress.js';
 import { acceptItem, scoreRubric, type RubricItem } from '../scoring/medvlsynther-rubric.js';
+import type { Curation, CurationCounts, CurationSpec } from './curate.js';
+import { type DedupeSpec, StemDeduplicator } from './dedupe.js';
 import type { Figure } from './figures.js';
+import { HfWriter } from './hf-output.js';
 import {
   type GeneratedMcq,
   generatedMcqSchema,
@@ -24,20 +29,37 @@ export const SPEC_FILE = 'synth-spec.json';
 export const STAGE_FILE = 'verified.jsonl';
 export const ITEMS_FILE = 'medsynvqa.jsonl';
 export const SUMMARY_FILE = 'synth-summary.json';
+/** One line per accepted item removed as a near-duplicate stem: `{key, duplicate_of, estimated_jaccard}`. */
+export const DUPLICATES_FILE = 'duplicates.jsonl';
 
 /** A generator role: returns the MCQ or throws GenerationFailure with the raw text it could not use. */
 export interface SynthGenerator {
   name: string;
   promptHash?: string;
+  /** Tokens, cost and calls of this process's model calls (the runner's accounting); absent for non-model roles. */
+  usage?: () => RoleUsage | undefined;
   generate(figure: Figure): Promise<GeneratedMcq>;
 }
 export interface SynthVerifier {
   name: string;
   promptHash?: string;
+  usage?: () => RoleUsage | undefined;
   verify(
     figure: Figure,
     mcq: GeneratedMcq,
-  ): Promise<{ rubric?: RubricItem[]; error?: string; judgedByRules?: string[]; assumedPassed?: string[] }>;
+  ): Promise<{
+    rubric?: RubricItem[];
+    error?: string;
+    judgedByRules?: string[];
+    assumedPassed?: string[];
+    /** Gates the reference vision model (not an LLM) judged, its answer, or why it judged none. */
+    vision?: VisionVerdict;
+  }>;
+}
+export interface VisionVerdict {
+  judged: string[];
+  answer?: string | null;
+  note: string;
 }
 export class GenerationFailure extends Error {
   constructor(
@@ -65,7 +87,7 @@ export interface SynthSpec {
   seed: number;
   source: string;
   /** What `--resume` needs to rebuild the same figure stream and roles (the CLI's flags). */
-  input: { path?: string; n?: number; roles: { generator?: string; verifier?: string } };
+  input: { path?: string; n?: number; roles: { generator?: string; verifier?: string; imageVerifier?: string } };
   generator: string;
   verifier: string;
   /** sha256 (16 hex) of the role's prompt template; absent for the non-LLM roles. */
@@ -75,6 +97,10 @@ export interface SynthSpec {
   nonLlm: boolean;
   /** Nested subsets written when there are more items (default 1K/2K/5K/10K, as released). */
   subsetSizes?: number[];
+  /** Curation filters (modality whitelist, balanced buckets); absent when none. */
+  curation?: CurationSpec;
+  /** Near-duplicate stem removal (MinHash); absent when off (as in every preset). */
+  dedupe?: DedupeSpec;
   created: string;
 }
 
@@ -97,6 +123,7 @@ export interface StageRecord {
   accepted?: boolean;
   judged_by_rules?: string[];
   assumed_passed?: string[];
+  judged_by_vision?: VisionVerdict;
 }
 
 export interface SynthOptions {
@@ -113,6 +140,15 @@ export interface SynthOptions {
   verifier?: SynthVerifier;
   /** Ctrl-C: no new figures start; those in flight finish; `--resume` does the rest. */
   signal?: AbortSignal;
+  /** Curation filters; a WebDataset source applies the whitelist per image itself (curation.allowLabels). */
+  curation?: Curation;
+  /** Near-duplicate stem removal after filtering; off by default. */
+  dedupe?: DedupeSpec;
+  /** Called when every figure has its stage line, before the second pass (benches time the two apart). */
+  onFirstPassDone?: () => void;
+  /** The runner's progress reporter (done/total, failures, rate, ETA); total = the figures expected, when known. */
+  progress?: ProgressReporter;
+  expectedFigures?: number;
 }
 
 export interface SynthSummary {
@@ -121,12 +157,18 @@ export interface SynthSummary {
   failed: number;
   verified: number;
   accepted: number;
+  /** Accepted items removed as near-duplicate stems (DUPLICATES_FILE). */
+  deduplicated: number;
   written: number;
   positionsBefore: Record<string, number>;
   positionsAfter: Record<string, number>;
   nonLlm: boolean;
   /** Nested subset size → file. */
   subsets?: Record<number, string>;
+  /** What curation kept and dropped (this process's pass over the input). */
+  curation?: CurationCounts;
+  /** Per role: tokens, cost, calls, cached calls of this process (a resumed run counts its own calls). */
+  usage: { generator?: RoleUsage; verifier?: RoleUsage };
   notes: string[];
 }
 
@@ -154,6 +196,8 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
       verifierPromptHash: options.verifier?.promptHash,
       concurrency: options.concurrency ?? 4,
       subsetSizes: options.subsetSizes ?? DEFAULT_SUBSET_SIZES,
+      curation: options.curation?.active ? options.curation.spec : undefined,
+      dedupe: options.dedupe,
       nonLlm: preset.nonLlm,
       created: new Date().toISOString(),
     };
@@ -163,7 +207,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
   const generator = options.generator ?? templateGenerator(spec.seed);
   const verifier = options.verifier ?? rulesVerifier;
   const stagePath = join(out, STAGE_FILE);
-  const done = await finishedKeys(stagePath);
+  const done = finishedKeys(stagePath);
   const writer = new StageWriter(stagePath);
   const summary: SynthSummary = {
     figures: 0,
@@ -171,19 +215,28 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
     failed: 0,
     verified: 0,
     accepted: 0,
+    deduplicated: 0,
     written: 0,
     positionsBefore: {},
     positionsAfter: {},
     nonLlm: spec.nonLlm,
+    usage: {},
     notes: spec.nonLlm
       ? [
           `non-LLM run (preset ${spec.preset.name}): questions from templates, rubrics from rules; the gates rules cannot judge counted as passed and are listed per item`,
         ]
       : [],
   };
+  const curation = options.curation?.active ? options.curation : undefined;
+  const figures = curation ? curation.apply(options.figures) : options.figures;
+  if (curation) summary.curation = curation.counts;
+  const progress = options.progress ?? silentProgress;
+  let finished = 0;
+  let failed = 0;
+  progress.start(options.expectedFigures !== undefined ? options.expectedFigures - done.size : undefined);
   const inFlight = new Set<Promise<void>>();
   try {
-    for await (const figure of options.figures) {
+    for await (const figure of figures) {
       if (options.signal?.aborted) {
         summary.notes.push('interrupted: figures not yet started are left for --resume');
         break;
@@ -193,7 +246,12 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
         continue;
       }
       done.add(figure.key); // a source that repeats a key is processed once
-      const task = processFigure(figure, generator, verifier, spec.preset).then((record) => writer.append(record));
+      const task = processFigure(figure, generator, verifier, spec.preset).then((record) => {
+        writer.append(record);
+        finished++;
+        if (record.status === 'failed') failed++;
+        progress.update(finished, failed);
+      });
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
       if (inFlight.size >= spec.concurrency) await Promise.race(inFlight);
@@ -202,6 +260,11 @@ export async function runSynth(options: SynthOptions): Promise<SynthSummary> {
   } finally {
     writer.close();
   }
+  options.onFirstPassDone?.();
+  summary.usage = { generator: generator.usage?.(), verifier: verifier.usage?.() };
+  progress.finish(
+    `synth: ${finished} figures processed (${failed} failed)${summary.resumedSkipped ? `, ${summary.resumedSkipped} already done` : ''}`,
+  );
   await finalise(out, spec, summary);
   return summary;
 }
@@ -241,6 +304,7 @@ async function processFigure(
       accepted: acceptItem(scored, preset.minScore, preset.requirePass),
       judged_by_rules: verdict.judgedByRules,
       assumed_passed: verdict.assumedPassed,
+      judged_by_vision: verdict.vision,
     };
   } catch (error) {
     const raw = error instanceof GenerationFailure ? error.raw : undefined;
@@ -250,7 +314,30 @@ async function processFigure(
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** Second pass over the stage file: counts, rebalance targets, then the released item format. */
+/** The accepted keys whose stem near-duplicates an earlier accepted stem; written to DUPLICATES_FILE. */
+async function findDuplicates(out: string, spec: SynthSpec): Promise<Set<string>> {
+  const found = new Set<string>();
+  const path = join(out, DUPLICATES_FILE);
+  if (!spec.dedupe) {
+    rmSync(path, { force: true });
+    return found;
+  }
+  const deduplicator = new StemDeduplicator(spec.dedupe);
+  const lines: string[] = [];
+  for await (const record of readStage<StageRecord>(join(out, STAGE_FILE))) {
+    if (!record.accepted || !record.mcq) continue;
+    const duplicate = deduplicator.check(record.key, record.mcq.question);
+    if (!duplicate) continue;
+    found.add(record.key);
+    lines.push(
+      `${JSON.stringify({ key: record.key, duplicate_of: duplicate.duplicateOf, estimated_jaccard: duplicate.estimatedJaccard })}\n`,
+    );
+  }
+  writeFileSync(path, lines.join(''));
+  return found;
+}
+
+/** Second pass over the stage file: counts, dedupe, rebalance targets, then the released item format. */
 async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Promise<void> {
   const stagePath = join(out, STAGE_FILE);
   let accepted = 0;
@@ -261,57 +348,62 @@ async function finalise(out: string, spec: SynthSpec, summary: SynthSummary): Pr
     if (record.accepted) accepted++;
   }
   summary.accepted = accepted;
-  const targets = rebalanceTargets(accepted, spec.seed);
+  const duplicates = await findDuplicates(out, spec);
+  summary.deduplicated = duplicates.size;
+  const targets = rebalanceTargets(accepted - duplicates.size, spec.seed);
   const lines: string[] = [];
   const temporary = join(out, `${ITEMS_FILE}.tmp-${process.pid}`);
   writeFileSync(temporary, '');
+  const hf = new HfWriter(out);
   let index = 0;
   const flush = () => {
     if (lines.length) appendFileSync(temporary, lines.join(''));
     lines.length = 0;
   };
   for await (const record of readStage<StageRecord>(stagePath)) {
-    if (!record.accepted || !record.mcq) continue;
+    if (!record.accepted || !record.mcq || duplicates.has(record.key)) continue;
     const original = record.mcq.answer;
     const target = targets[index]!;
     const moved = moveAnswer(record.mcq.options, original, target);
     summary.positionsBefore[original] = (summary.positionsBefore[original] ?? 0) + 1;
     summary.positionsAfter[target] = (summary.positionsAfter[target] ?? 0) + 1;
-    lines.push(
-      JSON.stringify({
-        images: record.images.map((path) => (isAbsolute(path) && path.startsWith(out) ? relative(out, path) : path)),
-        question: record.mcq.question,
-        options: moved.options,
-        answer_label: moved.answer,
-        answer: moved.options[moved.answer as OptionLetter],
-        dataset_name: spec.nonLlm ? 'medkit-synth-rules-only' : 'medkit-synth',
-        dataset_index: index,
-        provenance: {
-          source_key: record.key,
-          original_answer_label: original,
-          generator: spec.generator,
-          verifier: spec.verifier,
-          non_llm: spec.nonLlm,
-          preset: spec.preset.name,
-          rubric: record.rubric,
-          verify_score: record.verify_score,
-          verify_pass: record.verify_pass,
-          judged_by_rules: record.judged_by_rules,
-          assumed_passed: record.assumed_passed,
-          prompt_hashes: {
-            generator: spec.generatorPromptHash ?? null,
-            verifier: spec.verifierPromptHash ?? null,
-            context: sha(record.caption),
-          },
-          modality: record.modality,
-          anatomy: record.anatomy,
+    const row = {
+      question: record.mcq.question,
+      options: moved.options,
+      answer_label: moved.answer,
+      answer: moved.options[moved.answer as OptionLetter],
+      dataset_name: spec.nonLlm ? 'medkit-synth-rules-only' : 'medkit-synth',
+      dataset_index: index,
+      provenance: {
+        source_key: record.key,
+        original_answer_label: original,
+        generator: spec.generator,
+        verifier: spec.verifier,
+        non_llm: spec.nonLlm,
+        preset: spec.preset.name,
+        rubric: record.rubric,
+        verify_score: record.verify_score,
+        verify_pass: record.verify_pass,
+        judged_by_rules: record.judged_by_rules,
+        assumed_passed: record.assumed_passed,
+        judged_by_vision: record.judged_by_vision,
+        prompt_hashes: {
+          generator: spec.generatorPromptHash ?? null,
+          verifier: spec.verifierPromptHash ?? null,
+          context: sha(record.caption),
         },
-      }) + '\n',
-    );
+        modality: record.modality,
+        anatomy: record.anatomy,
+      },
+    };
+    const images = record.images.map((path) => (isAbsolute(path) && path.startsWith(out) ? relative(out, path) : path));
+    lines.push(`${JSON.stringify({ images, ...row })}\n`);
+    hf.add(row, record.images);
     index++;
     if (lines.length >= 1000) flush();
   }
   flush();
+  hf.flush();
   renameSync(temporary, join(out, ITEMS_FILE));
   summary.written = index;
   summary.subsets = await writeNestedSubsets(join(out, ITEMS_FILE), out, index, spec.seed, spec.subsetSizes);

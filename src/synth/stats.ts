@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../core/index.js';
 import { ESSENTIAL_TITLES } from '../scoring/medvlsynther-rubric.js';
-import { ITEMS_FILE, STAGE_FILE, type StageRecord } from './pipeline.js';
+import { DUPLICATES_FILE, ITEMS_FILE, STAGE_FILE, type StageRecord } from './pipeline.js';
 import { readStage } from './stage-log.js';
 
 export interface SynthStats {
@@ -15,9 +15,13 @@ export interface SynthStats {
     verified: number;
     unscorable: number;
     accepted: number;
+    deduplicated: number;
     written: number;
   };
-  gatePassRate: Record<string, { passed: number; n: number; rate: number; judgedByRulesOnly: number }>;
+  gatePassRate: Record<
+    string,
+    { passed: number; n: number; rate: number; judgedByRulesOnly: number; judgedByReferenceVision: number }
+  >;
   /** Ten bins over [0, 1]; the last includes 1. */
   scoreHistogram: number[];
   positionsBefore: Record<string, number>;
@@ -34,9 +38,21 @@ export async function synthStats(dir: string): Promise<SynthStats> {
   const stage = join(dir, STAGE_FILE);
   if (!existsSync(stage)) throw new ConfigError(`${dir}: no ${STAGE_FILE}; is this a medkit synth output folder?`);
   const stats: SynthStats = {
-    counts: { figures: 0, generateFailed: 0, verifyFailed: 0, verified: 0, unscorable: 0, accepted: 0, written: 0 },
+    counts: {
+      figures: 0,
+      generateFailed: 0,
+      verifyFailed: 0,
+      verified: 0,
+      unscorable: 0,
+      accepted: 0,
+      deduplicated: 0,
+      written: 0,
+    },
     gatePassRate: Object.fromEntries(
-      ESSENTIAL_TITLES.map((title) => [title, { passed: 0, n: 0, rate: Number.NaN, judgedByRulesOnly: 0 }]),
+      ESSENTIAL_TITLES.map((title) => [
+        title,
+        { passed: 0, n: 0, rate: Number.NaN, judgedByRulesOnly: 0, judgedByReferenceVision: 0 },
+      ]),
     ),
     scoreHistogram: new Array(10).fill(0),
     positionsBefore: {},
@@ -67,9 +83,11 @@ export async function synthStats(dir: string): Promise<SynthStats> {
       gate.n++;
       if (!missing.has(title.toLowerCase())) gate.passed++;
       if (record.judged_by_rules?.includes(title) || record.assumed_passed?.includes(title)) gate.judgedByRulesOnly++;
+      if (record.judged_by_vision?.judged.includes(title)) gate.judgedByReferenceVision++;
     }
   }
   for (const gate of Object.values(stats.gatePassRate)) gate.rate = gate.n ? gate.passed / gate.n : Number.NaN;
+  for await (const _ of readStage(join(dir, DUPLICATES_FILE))) stats.counts.deduplicated++;
   for await (const item of readStage<{ answer_label?: string }>(join(dir, ITEMS_FILE))) {
     stats.counts.written++;
     bump(stats.positionsAfter, item.answer_label ?? '?');
@@ -86,11 +104,11 @@ export function formatSynthStats(stats: SynthStats): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || '—';
   return [
-    `figures ${c.figures} → generated ${c.figures - c.generateFailed} (failed ${c.generateFailed}) → verified ${c.verified} (failed ${c.verifyFailed}, unscorable ${c.unscorable}) → accepted ${c.accepted} → written ${c.written}`,
+    `figures ${c.figures} → generated ${c.figures - c.generateFailed} (failed ${c.generateFailed}) → verified ${c.verified} (failed ${c.verifyFailed}, unscorable ${c.unscorable}) → accepted ${c.accepted}${c.deduplicated ? ` → ${c.deduplicated} near-duplicate stems removed` : ''} → written ${c.written}`,
     'essential gates (pass rate; judged by rules only):',
     ...Object.entries(stats.gatePassRate).map(
       ([title, g]) =>
-        `  ${title.padEnd(26)} ${pct(g.rate).padStart(6)} of ${g.n}${g.judgedByRulesOnly ? `; ${g.judgedByRulesOnly} by rules only` : ''}`,
+        `  ${title.padEnd(26)} ${pct(g.rate).padStart(6)} of ${g.n}${g.judgedByRulesOnly ? `; ${g.judgedByRulesOnly} by rules only` : ''}${g.judgedByReferenceVision ? `; ${g.judgedByReferenceVision} by the reference vision model (not an LLM)` : ''}`,
     ),
     `score histogram (0.0–1.0, 10 bins): ${stats.scoreHistogram.join(' ')}`,
     `answer positions before rebalancing: ${dist(stats.positionsBefore)}`,

@@ -10,6 +10,7 @@ import {
   type Reward,
   type RewardRollout,
   type RewardValue,
+  type SolverContext,
 } from '../core/index.js';
 
 /** A request the caller must fix; `path` is the JSON path of the problem (`rollouts[3].group`). */
@@ -92,6 +93,7 @@ export async function scoreBatch(
   reward: Reward,
   rollouts: readonly RewardRollout[],
   options: BenchmarkOptions,
+  context?: SolverContext,
 ): Promise<RewardValue[]> {
   const parts = reward.kind === 'group' ? checkGroups(rollouts) : [rollouts.map((_, index) => index)];
   const out: RewardValue[] = new Array(rollouts.length);
@@ -99,7 +101,7 @@ export async function scoreBatch(
     const batch = indexes.map((index) => rollouts[index]!);
     let values: RewardValue[];
     try {
-      values = await reward.score(batch, options);
+      values = await reward.score(batch, options, context);
       if (values.length !== batch.length) throw new Error(`gave ${values.length} values for ${batch.length} rollouts`);
     } catch (error) {
       const message = `reward '${reward.name}' failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -2,18 +2,19 @@
 import { writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, type BenchmarkOptions, type JsonObject, type JsonValue, type Reward } from '../core/index.js';
+import { ConfigError, type BenchmarkOptions, type JsonObject, type ModelRole, type Reward } from '../core/index.js';
 import type { CliCommand } from '../cli/command.js';
 import { collect, parseKeyValues, positiveInt } from '../cli/flags.js';
 import { table } from '../cli/report.js';
-import { loadRewards } from '../registry.js';
+import { agents, benchmarks, rewards } from '../registry-loaded.js';
+import { validateArgs } from '../runner/args.js';
 import { RewardRequestError, scoreBatch } from './batch.js';
 import { readRollouts } from './rollouts-file.js';
+import { judgeModels } from './judge-models.js';
 import { startRewardServer } from './server.js';
 import { SHIM_TARGETS, writeShim, type ShimTarget } from './shim.js';
 
-export async function findReward(name: string): Promise<Reward> {
-  const rewards = await loadRewards();
+export function findReward(name: string): Reward {
   const entry = rewards[name];
   if (!entry)
     throw new ConfigError(`no reward '${name}'; medkit reward list names them: ${Object.keys(rewards).join(', ')}`);
@@ -22,26 +23,39 @@ export async function findReward(name: string): Promise<Reward> {
 
 interface CommonFlags {
   arg: string[];
+  role: string[];
   seed?: number;
   cacheDir?: string;
 }
 
-/** `--arg key=value`: values that parse as JSON (numbers, booleans) become those, as for medkit eval. */
-function parseArgValues(pairs: string[]): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, text] of Object.entries(parseKeyValues(pairs, '--arg'))) {
-    try {
-      out[key] = JSON.parse(text) as JsonValue;
-    } catch {
-      out[key] = text;
-    }
-  }
-  return out;
+/**
+ * `--arg key=value` checked against the declared options of the reward's owner (the benchmark, or the agent for
+ * an agent's reward), exactly as `medkit eval` checks them: an unknown key is an error with a "did you mean", a
+ * wrong type names the key, defaults are filled in.
+ */
+export function rewardArgs(name: string, pairs: string[]): JsonObject {
+  const entry = rewards[name];
+  const owner = entry ? (benchmarks[entry.owner] ?? agents[entry.owner]) : undefined;
+  const given = parseKeyValues(pairs, '--arg');
+  return validateArgs(
+    owner?.args,
+    given,
+    { where: '--arg ', owner: entry?.owner ?? name },
+    { fromText: new Set(Object.keys(given)) },
+  );
 }
 
-export function rewardOptions(flags: CommonFlags): BenchmarkOptions {
+/** The models a judge reward calls, from --role (refused for roles the reward does not use). */
+async function judgeFor(reward: Reward, options: BenchmarkOptions, flags: CommonFlags) {
+  return judgeModels(reward, parseKeyValues(flags.role ?? [], '--role') as Partial<Record<ModelRole, string>>, {
+    seed: options.seed,
+    cacheDir: options.cacheDir,
+  });
+}
+
+export function rewardOptions(name: string, flags: CommonFlags): BenchmarkOptions {
   return {
-    args: parseArgValues(flags.arg ?? []),
+    args: rewardArgs(name, flags.arg ?? []),
     seed: flags.seed ?? 0,
     cacheDir: resolve(flags.cacheDir ?? join('.medkit', 'cache')),
   };
@@ -50,6 +64,7 @@ export function rewardOptions(flags: CommonFlags): BenchmarkOptions {
 const common = (command: Command) =>
   command
     .option('-a, --arg <key=value>', "the owning benchmark's --arg options (e.g. loose=true); repeatable", collect, [])
+    .option('--role <role=model>', "a judge reward's model (e.g. grader=openai:gpt-4.1); repeatable", collect, [])
     .option('--seed <n>', 'seed (default 0)', positiveInt('--seed'))
     .option('--cache-dir <dir>', 'cache and generated data folder, as for medkit eval (default .medkit/cache)');
 
@@ -60,8 +75,8 @@ export const rewardCommand: CliCommand = {
     reward
       .command('list')
       .description('the rewards benchmarks and agents declare')
-      .action(async () => {
-        const rows = Object.values(await loadRewards()).map(({ reward: r, owner }) => [
+      .action(() => {
+        const rows = Object.values(rewards).map(({ reward: r, owner }) => [
           `  ${r.name}`,
           r.kind,
           owner,
@@ -76,14 +91,17 @@ export const rewardCommand: CliCommand = {
         .requiredOption('--in <file>', 'rollouts.jsonl: {completion, ground_truth, group?, group_size?, extra?, id?}')
         .option('-o, --out <file>', 'write the lines here instead of stdout'),
     ).action(async (name: string, flags: CommonFlags & { in: string; out?: string }) => {
-      const chosen = await findReward(name);
+      const chosen = findReward(name);
+      const options = rewardOptions(name, flags);
       const rows = await readRollouts(flags.in);
+      const judge = await judgeFor(chosen, options, flags);
       let values;
       try {
         values = await scoreBatch(
           chosen,
           rows.map((row) => row.rollout),
-          rewardOptions(flags),
+          options,
+          judge?.context,
         );
       } catch (error) {
         if (error instanceof RewardRequestError) {
@@ -94,6 +112,8 @@ export const rewardCommand: CliCommand = {
           );
         }
         throw error;
+      } finally {
+        await judge?.close();
       }
       const text = values
         .map((value, index) =>
@@ -119,9 +139,13 @@ export const rewardCommand: CliCommand = {
       async (
         flags: CommonFlags & { reward: string; port?: number; host?: string; token?: string; maxBody?: number },
       ) => {
+        const reward = findReward(flags.reward);
+        const options = rewardOptions(flags.reward, flags);
+        const judge = await judgeFor(reward, options, flags);
         const server = await startRewardServer({
-          reward: await findReward(flags.reward),
-          options: rewardOptions(flags),
+          reward,
+          options,
+          ...(judge ? { context: judge.context } : {}),
           port: flags.port ?? 8790,
           host: flags.host ?? '127.0.0.1',
           token: flags.token ?? process.env.MEDKIT_REWARD_TOKEN,
@@ -129,7 +153,11 @@ export const rewardCommand: CliCommand = {
         });
         process.stdout.write(`medkit reward server: ${server.url} (reward ${flags.reward}); Ctrl-C stops it\n`);
         await new Promise<void>((done) => {
-          const stop = () => server.close().then(done);
+          const stop = () =>
+            server
+              .close()
+              .then(() => judge?.close())
+              .then(done);
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });

@@ -6,7 +6,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { ConfigError, type BenchmarkOptions, type JsonValue, type Reward, type RewardRollout } from '../core/index.js';
+import {
+  ConfigError,
+  type BenchmarkOptions,
+  type JsonValue,
+  type Reward,
+  type RewardRollout,
+  type SolverContext,
+} from '../core/index.js';
 import { fromWire, issuePath, RewardRequestError, rolloutWireSchema, scoreBatch } from './batch.js';
 
 export const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
@@ -19,6 +26,8 @@ export interface RewardServerOptions {
   host?: string;
   token?: string;
   maxBodyBytes?: number;
+  /** Models of the reward's roles (judge rewards). */
+  context?: SolverContext;
 }
 
 export interface RewardServer {
@@ -149,7 +158,7 @@ export function startRewardServer(config: RewardServerOptions): Promise<RewardSe
     }
     if (path === '/score') {
       const rollouts = parse(batchSchema, body).rollouts.map(fromWire);
-      const results = await scoreBatch(reward, rollouts, options);
+      const results = await scoreBatch(reward, rollouts, options, config.context);
       send(response, 200, {
         rewards: results.map((result) => result.reward),
         results,
@@ -163,7 +172,7 @@ export function startRewardServer(config: RewardServerOptions): Promise<RewardSe
         '(url)',
         `'${reward.name}' is a group reward and OpenRLHF's request has no group ids: POST /score with group and group_size`,
       );
-    const results = await scoreBatch(reward, openrlhfRollouts(parse(openrlhfSchema, body)), options);
+    const results = await scoreBatch(reward, openrlhfRollouts(parse(openrlhfSchema, body)), options, config.context);
     const rewards = results.map((result) => result.reward);
     send(response, 200, {
       rewards,

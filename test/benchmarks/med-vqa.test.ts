@@ -134,3 +134,83 @@ test('OmniMedVQA root: options by text, closed and open reported apart in a run'
   assert.equal(groups.closed!.vqa_accuracy![0]!.value, 0);
   assert.equal([...readSampleRecords(out)].length, 2);
 });
+
+test('open answers through a loopback judge: its verdict scores them, a replaced prompt is used, an unparseable reply falls back (labelled)', async () => {
+  const { startLoopbackServer } = await import('../support/loopback-server.js');
+  const replies: Record<string, string> = {
+    'Which organ?': '```json\n{"correct": true, "reason": "hepatic = liver"}\n```',
+    'What lies left?': 'I cannot tell.',
+  };
+  const server = await startLoopbackServer({
+    script: (turn) => {
+      if (turn.lastUserText.startsWith('GRADE')) {
+        const question = Object.keys(replies).find((q) => turn.lastUserText.includes(q));
+        return question ? replies[question]! : '{"correct": false, "reason": "different"}';
+      }
+      return '<answer>unused</answer>';
+    },
+  });
+  try {
+    const file = write(
+      'slake-judge/test.json',
+      JSON.stringify([
+        { qid: 1, img_name: 'a.png', question: 'Which organ?', answer: 'Liver', q_lang: 'en', answer_type: 'OPEN' },
+        { qid: 2, img_name: 'a.png', question: 'What lies left?', answer: 'Spleen', q_lang: 'en', answer_type: 'OPEN' },
+        { qid: 3, img_name: 'a.png', question: 'Is it CT?', answer: 'Yes', q_lang: 'en', answer_type: 'CLOSED' },
+      ]),
+    );
+    const prompt = write('judge-prompt.txt', 'GRADE {{strict}}\nQ: {question}\nGold: {reference}\nGiven: {answer}\n');
+    const out = join(dir, 'run-judge');
+    const summary = await runEval({
+      benchmark: 'med-vqa',
+      args: { format: 'slake', path: file, judge_prompt: prompt },
+      models: {
+        agent: scriptedModel(['<answer>hepatic tissue</answer>', '<answer>spleen</answer>', '<answer>yes</answer>']),
+        judge: 'openai:judge',
+      },
+      provider: { baseURL: server.baseURL, apiKey: 'k' },
+      concurrency: 1,
+      outDir: out,
+      cache: false,
+    });
+    assert.equal(summary.counts.errors, 0);
+    const judged = server.requests.filter((r) => r.turn?.lastUserText.startsWith('GRADE'));
+    assert.equal(judged.length, 2, 'the judge sees open answers only');
+    assert.match(
+      judged[0]!.turn!.lastUserText,
+      /GRADE \{strict\}\nQ: Which organ\?[\s\S]*Gold: Liver\nGiven: hepatic tissue/,
+    );
+    const records = Object.fromEntries([...readSampleRecords(out)].map((r) => [r.id, r]));
+    assert.equal(records['slake:1']!.scores.vqa_accuracy!.value, 1, 'judged correct although token recall is 0');
+    assert.equal(records['slake:1']!.scores.vqa_accuracy!.metadata?.rule, 'judge');
+    assert.equal(records['slake:2']!.scores.vqa_accuracy!.value, 1, 'unparseable judge reply: token recall 1.0');
+    assert.match(records['slake:2']!.scores.vqa_accuracy!.explanation!, /judge reply unparseable .*fallback rule/);
+    const open = summary.taskMetrics.find((m) => m.name === 'open_accuracy')!;
+    assert.equal(open.value, 1);
+    assert.match(open.note!, /1 judged, 1 by token recall/);
+    assert.ok(summary.notes.some((n) => /open_accuracy: 1 of 2 open answers were scored by token recall/.test(n)));
+    assert.ok(summary.notes.some((n) => /judged by the judge role with the prompt .*judge-prompt\.txt/.test(n)));
+    assert.equal(summary.taskMetrics.find((m) => m.name === 'closed_accuracy')!.value, 1);
+  } finally {
+    await server.close();
+  }
+  const bad = write('bad-prompt.txt', 'Grade {answer} against {gold}');
+  await assert.rejects(
+    runEval({
+      benchmark: 'med-vqa',
+      args: { format: 'slake', path: join(dir, 'slake', 'test.json'), judge_prompt: bad },
+      models: { agent: scriptedModel(['x']) },
+      cache: false,
+    }),
+    /bad-prompt\.txt:1:24: unknown field \{gold\}/,
+  );
+  await assert.rejects(
+    runEval({
+      benchmark: 'med-vqa',
+      args: { format: 'slake', path: join(dir, 'slake', 'test.json'), judge_prompt: join(dir, 'none.txt') },
+      models: { agent: scriptedModel(['x']) },
+      cache: false,
+    }),
+    /none\.txt: cannot read the template \(ENOENT\)/,
+  );
+});

@@ -8,68 +8,25 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Benchmark, Sample, TranscriptEvent } from '../../src/core/index.js';
-import { defineBenchmark, generate } from '../../src/core/index.js';
+import type { Benchmark, Sample } from '../../src/core/index.js';
 import { runEval } from '../../src/eval.js';
-import { encodePng, generateChestXray } from '../../src/imaging/index.js';
 import { scriptedModel } from '../../src/models/index.js';
 import { tinySegmenterOnnx } from '../../src/models/onnx/index.js';
 import { startReferenceVisionServer } from '../../src/models/reference-vision/server.js';
 import { readSampleRecords } from '../../src/runner/run-dir.js';
-import { closedAnswerScorer } from '../../src/scoring/closed-answer.js';
+import { evidenceOf, imageAgentBench, phantomSample } from '../support/image-agent.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'care-'));
-const boxes = new Map<string, number[]>();
-
-async function imageSample(id: string, sizePx: number, bytes?: Uint8Array): Promise<Sample> {
-  const path = join(folder, `${id}.png`);
-  const phantom = generateChestXray({
-    seed: id,
-    width: 512,
-    height: 512,
-    findings: sizePx ? [{ label: 'nodule', sizePx }] : [],
-  });
-  writeFileSync(path, bytes ?? (await encodePng(phantom.raster)));
-  const finding = phantom.findings[0];
-  if (finding) boxes.set(id, [finding.box.x1, finding.box.y1, finding.box.x2, finding.box.y2]);
-  return {
-    id,
-    input: [
-      {
-        role: 'user',
-        content: [
-          { type: 'text', text: 'Is there a lung nodule? Answer yes or no.' },
-          { type: 'image', source: { kind: 'path', path }, mediaType: 'image/png' },
-        ],
-      },
-    ],
-    target: sizePx ? 'yes' : 'no',
-  };
-}
-
-const bench = (samples: Sample[]): Benchmark =>
-  defineBenchmark({
-    name: 'care-test',
-    version: 1,
-    description: 'test',
-    tags: ['image-vqa', 'closed-answer', 'single-image'],
-    dataset: () => samples,
-    solvers: { baseline: () => generate(), default: () => generate() },
-    scorers: () => [closedAnswerScorer()],
-  });
-
-const evidenceOf = (events: TranscriptEvent[], kind: string) =>
-  events.filter((event) => event.type === 'evidence' && event.kind === kind) as unknown as {
-    title: string;
-    data: Record<string, unknown>;
-  }[];
+const imageSample = (id: string, sizePx: number, bytes?: Uint8Array) => phantomSample(folder, id, sizePx, bytes);
+const bench = (samples: Sample[]): Benchmark => imageAgentBench(samples, 'care-test');
 
 test('against the reference model over loopback: the nodule mask is kept, three views answer, the vote is logged', async () => {
   const server = await startReferenceVisionServer();
   try {
     const out = join(folder, 'run-ref');
+    const large = await imageSample('large', 20);
     const summary = await runEval({
-      benchmark: bench([await imageSample('large', 20)]),
+      benchmark: bench([large]),
       models: { agent: 'openai:reference-vision' },
       provider: { baseURL: server.baseURL },
       solver: 'care-flow',
@@ -86,7 +43,7 @@ test('against the reference model over loopback: the nodule mask is kept, three 
     const nodule = masks[0]!.data as { care: { kept: boolean; confidence: number }; boxes: { x1: number }[] };
     assert.equal(nodule.care.kept, true, masks[0]!.title);
     assert.ok(nodule.care.confidence >= 0.7);
-    const truth = boxes.get('large')!;
+    const truth = large.metadata!.box as number[];
     assert.ok(
       Math.abs(nodule.boxes[0]!.x1 - truth[0]!) < 8,
       `mask box near the nodule ${JSON.stringify(nodule.boxes)}`,
@@ -242,6 +199,14 @@ test('care-coord: a coordinator model plans and sends the case back; the edit an
   const steps = evidenceOf(record!.transcript.events, 'care-coord').map((event) => event.data.step);
   assert.deepEqual(steps, ['plan', 'review', 'edit']);
   assert.match(JSON.stringify(coordinator.calls[1]!.messages), /View used: global/);
+  // the edit reaches the task metrics (the paper's wrong→right / right→wrong counts and rates)
+  const task = Object.fromEntries(summary.taskMetrics.map((metric) => [metric.name, metric.value]));
+  assert.equal(task.coord_edits, 1);
+  assert.equal(task.coord_wrong_to_right, 1);
+  assert.equal(task.coord_wrong_to_right_rate, 1);
+  assert.equal(task.coord_right_to_wrong, 0);
+  assert.equal(task.coord_edit_success, 1);
+  assert.equal(record!.scores.care_coord_edit!.metadata?.outcome, 'wrong→right');
 });
 
 test('care-coord without a coordinator model: the rule coordinator plans zoom when a mask was kept', async () => {

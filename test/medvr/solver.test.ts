@@ -2,67 +2,21 @@
 // and the consensus in the log), with bad tool calls, an image that fails to decode and a server
 // that fails: each is a clear per-sample outcome and the run goes on. Other benchmarks refuse it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Benchmark, Sample } from '../../src/core/index.js';
-import { defineBenchmark, generate } from '../../src/core/index.js';
 import { runEval } from '../../src/eval.js';
-import { encodePng, generateChestXray } from '../../src/imaging/index.js';
 import { scriptedModel } from '../../src/models/index.js';
 import { startReferenceVisionServer } from '../../src/models/reference-vision/server.js';
-import { closedAnswerScorer } from '../../src/scoring/closed-answer.js';
+import { imageAgentBench, phantomSample } from '../support/image-agent.js';
 import { readSampleRecords } from '../../src/runner/run-dir.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'medvr-'));
 
-async function imageSample(id: string, sizePx: number, bytes?: Uint8Array): Promise<Sample> {
-  const path = join(folder, `${id}.png`);
-  const phantom = generateChestXray({
-    seed: id,
-    width: 512,
-    height: 512,
-    findings: sizePx ? [{ label: 'nodule', sizePx }] : [],
-  });
-  writeFileSync(path, bytes ?? (await encodePng(phantom.raster)));
-  return {
-    id,
-    input: [
-      {
-        role: 'user',
-        content: [
-          { type: 'text', text: 'Is there a lung nodule? Answer yes or no.' },
-          { type: 'image', source: { kind: 'path', path }, mediaType: 'image/png' },
-        ],
-      },
-    ],
-    target: sizePx ? 'yes' : 'no',
-    metadata: {
-      box: phantom.findings[0]
-        ? [
-            phantom.findings[0].box.x1,
-            phantom.findings[0].box.y1,
-            phantom.findings[0].box.x2,
-            phantom.findings[0].box.y2,
-          ]
-        : null,
-      width: 512,
-      height: 512,
-    },
-  };
-}
-
-const bench = (samples: Sample[]): Benchmark =>
-  defineBenchmark({
-    name: 'medvr-test',
-    version: 1,
-    description: 'test',
-    tags: ['image-vqa', 'closed-answer', 'single-image'],
-    dataset: () => samples,
-    solvers: { baseline: () => generate(), default: () => generate() },
-    scorers: () => [closedAnswerScorer()],
-  });
+const imageSample = (id: string, sizePx: number, bytes?: Uint8Array) => phantomSample(folder, id, sizePx, bytes);
+const bench = (samples: Sample[]): Benchmark => imageAgentBench(samples, 'medvr-test');
 
 test('against the reference model over loopback: zooms find a small nodule, crops and the consensus are evidence', async () => {
   const server = await startReferenceVisionServer();

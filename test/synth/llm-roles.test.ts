@@ -45,7 +45,15 @@ test('llm roles: scripted generator and verifier over loopback; malformed replie
       openaiModel({ model: 'scripted', baseURL: server.baseURL, apiKey: 'k' }),
     );
     const out = mkdtempSync(join(tmpdir(), 'synth-llm-'));
+    const updates: Array<[number, number]> = [];
+    const finishes: string[] = [];
     const summary = await runSynth({
+      progress: {
+        start: (total) => assert.equal(total, 6),
+        update: (done, errors) => updates.push([done, errors]),
+        finish: (message) => finishes.push(message),
+      },
+      expectedFigures: 6,
       out,
       figures: phantomFigures(join(out, 'images'), 6, 4, 64),
       source: 'phantoms',
@@ -81,6 +89,15 @@ test('llm roles: scripted generator and verifier over loopback; malformed replie
     assert.equal(items.length, summary.written);
     assert.equal(summary.written, summary.accepted);
     assert.equal(summary.figures, 6);
+    // cost and calls per role through the runner's accounting (addUsage): 3 chest × 2 + 3 fundus × 2 replies
+    assert.equal(summary.usage.generator?.calls, 12);
+    assert.equal(summary.usage.verifier?.calls, 3);
+    // progress through the runner's reporter: one update per figure, failures counted
+    assert.deepEqual(updates.at(-1), [6, 3]);
+    assert.equal(updates.length, 6);
+    assert.match(finishes[0]!, /synth: 6 figures processed \(3 failed\)/);
+    const written = JSON.parse(readFileSync(join(out, 'synth-summary.json'), 'utf8'));
+    assert.equal(written.usage.verifier.calls, 3);
   } finally {
     await server.close();
   }

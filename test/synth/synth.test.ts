@@ -162,6 +162,7 @@ test('rules verifier: forbidden terms, a leaked key phrase and duplicate options
 test('figure JSONL: a bad line is reported with file:line and the others are read', async () => {
   const dir = tmp('jsonl');
   const file = join(dir, 'figures.jsonl');
+  writeFileSync(join(dir, 'a.png'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')); // PNG magic bytes
   writeFileSync(
     file,
     [
@@ -187,4 +188,21 @@ test('an unknown preset is a clear error', async () => {
     runSynth({ out: tmp('preset'), figures: phantomFigures(tmp('img'), 1, 0, 32), source: 'x', preset: 'strict' }),
     /unknown synth preset 'strict'; presets: upstream, mean9670, rules-only/,
   );
+});
+
+test('Hugging Face-style output: hf/data.jsonl with image files under hf/images, paths relative to hf/', async () => {
+  const out = tmp('hf');
+  const summary = await runSynth({ out, figures: phantomFigures(join(out, 'images'), 6, 1, 64), source: 'phantoms' });
+  const rows = lines(join(out, 'hf', 'data.jsonl'));
+  const items = lines(join(out, ITEMS_FILE));
+  assert.equal(rows.length, summary.written);
+  assert.ok(rows.length > 0);
+  rows.forEach((row, i) => {
+    assert.deepEqual(row.images, [`images/${String(i).padStart(6, '0')}-1.png`]);
+    assert.deepEqual(readFileSync(join(out, 'hf', row.images[0])), readFileSync(join(out, items[i].images[0])));
+    const { images: _a, ...rest } = row;
+    const { images: _b, ...same } = items[i];
+    assert.deepEqual(rest, same); // the same released fields and provenance as medsynvqa.jsonl
+    assert.equal(typeof row.options, 'object');
+  });
 });

@@ -5,20 +5,17 @@
 // file:// with the same pages read-only. Screenshots go to test-output/view/. Skips without Chromium.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { writeBundle } from '../../src/server/bundle.js';
 import { startViewer } from '../../src/server/command.js';
+import { chromiumSkip, launchChromium, SHOTS } from './chromium.js';
 import { writeBoardRuns, writeFixtureRuns } from './fixtures.js';
 
-const CHROMIUM = process.env.MEDKIT_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-output', 'view');
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const skip = chromiumSkip;
 
 let temp: string;
 let browser: Browser;
@@ -50,17 +47,7 @@ describe('runs list, leaderboard, sample table and bundle in Chromium', { skip }
     await writeFixtureRuns(join(temp, 'runs'), join(temp, 'outside'));
     runs = writeBoardRuns(join(temp, 'runs')).runs;
     server = await startViewer({ runsDir: join(temp, 'runs'), port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--no-first-run',
-        '--allow-file-access-from-files',
-      ],
-    });
+    browser = await launchChromium(['--allow-file-access-from-files']);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {

@@ -4,18 +4,15 @@
 // /../ paths refused. Screenshots go to test-output/view/. Skips with a message without Chromium.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startViewer } from '../../src/server/command.js';
+import { chromiumSkip, launchChromium, SHOTS } from './chromium.js';
 import { HOSTILE_OUTPUT, writeBigRun, writeFixtureRuns } from './fixtures.js';
 
-const CHROMIUM = process.env.MEDKIT_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-output', 'view');
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
+const skip = chromiumSkip;
 
 let temp: string;
 let browser: Browser;
@@ -36,19 +33,7 @@ describe('medkit view in Chromium', { skip }, () => {
     temp = mkdtempSync(join(tmpdir(), 'medkit-view-e2e-'));
     const fixture = await writeFixtureRuns(join(temp, 'runs'), join(temp, 'outside'));
     server = await startViewer({ runsDir: fixture.root, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(['--disable-background-networking', '--disable-component-update', '--disable-sync']);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // CSP violations and failed loads show up as console errors; 4xx responses the tests ask for are expected

@@ -3,6 +3,9 @@
 // with box and mask overlays, rubric items, judge rationales, simulated-user turns).
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
+import { CARE_EVIDENCE, careMaskFacts } from './evidence-care.js';
+import { MEDVR_EVIDENCE, medvrRegionFacts } from './evidence-medvr.js';
+import { retmaeTokens } from './evidence-retmae.js';
 import { fmt, h, json } from './ui.js';
 
 const pretty = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -263,7 +266,9 @@ const EVIDENCE: Partial<Record<string, (data: Json, images: Images) => VNode<any
           data.evidence ? h('div', { class: 'muted' }, pretty(data.evidence)) : null,
           data.reason ? h('div', { class: 'rationale' }, pretty(data.reason)) : null,
         ),
-  'image-region': (data, images) => imageWithOverlay(images, data.image, data),
+  'image-region': (data, images) =>
+    h('div', {}, imageWithOverlay(images, data.image, data), careMaskFacts(data), medvrRegionFacts(data, images)),
+  'retmae-tokens': retmaeTokens,
   'rubric-item': (data) =>
     h(
       'div',
@@ -291,6 +296,8 @@ const EVIDENCE: Partial<Record<string, (data: Json, images: Images) => VNode<any
       h('div', { class: 'who' }, 'simulated user ', verdictBadge(data.verdict)),
       h('div', { class: 'text' }, pretty(data.text ?? '')),
     ),
+  ...CARE_EVIDENCE,
+  ...MEDVR_EVIDENCE,
 };
 
 export function event(images: Images, ev: Json) {

@@ -40,6 +40,19 @@ export function lexiconEntities(question: string, max = 5): string[] {
 export const PROPOSER_PROMPT =
   'List the medical entities (findings or anatomy) that must be located in the image to answer the question. Reply with <answer>entity 1, entity 2</answer>, at most 5.';
 
+/**
+ * The entities of a proposer reply `<answer>a, b</answer>` (or the whole text), lower-cased, in order, at most
+ * `max`. Repeats are kept (the entity reward's R_rep counts them; the agent drops them).
+ */
+export function parseEntityList(text: string, max = 5): string[] {
+  const tagged = /<answer>([\s\S]*?)<\/answer>/i.exec(text)?.[1] ?? text;
+  return tagged
+    .split(/[,\n;]/)
+    .map((entity) => entity.trim().toLowerCase())
+    .filter((entity) => entity !== '' && entity.length <= 60)
+    .slice(0, max);
+}
+
 /** Entities from the `proposer` role when it has a model, else the lexicon baseline. */
 export async function proposeEntities(
   question: string,
@@ -57,14 +70,9 @@ export async function proposeEntities(
     },
     { role: 'proposer' },
   );
-  const tagged = /<answer>([\s\S]*?)<\/answer>/i.exec(output.text)?.[1] ?? output.text;
-  const entities = [
-    ...new Set(
-      tagged
-        .split(/[,\n;]/)
-        .map((entity) => entity.trim().toLowerCase())
-        .filter((entity) => entity !== '' && entity.length <= 60),
-    ),
-  ].slice(0, max);
-  return { entities, source: 'proposer', raw: output.text };
+  return {
+    entities: [...new Set(parseEntityList(output.text, Number.POSITIVE_INFINITY))].slice(0, max),
+    source: 'proposer',
+    raw: output.text,
+  };
 }

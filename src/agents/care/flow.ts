@@ -1,7 +1,6 @@
 // CARE-Flow (multimodal-methods.md §1): entities → entity-referring masks with confidence C = 1 − H/log 2
 // (keep iff C ≥ τ) → three evidence views → the answering model (EG-VQA) once per view → majority vote.
 // Every entity, mask, view and answer is an evidence event in the transcript (README: evidence shapes).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   MedkitError,
@@ -14,6 +13,7 @@ import {
   type SolverContext,
   type TaskState,
 } from '../../core/index.js';
+import { evidenceDir } from '../evidence-dir.js';
 import { decodeSingleImage, maskToBox, type Raster } from '../../imaging/index.js';
 import { normaliseClosedAnswer, parseClosedAnswer } from '../../scoring/closed-answer.js';
 import { proposeEntities } from './entities.js';
@@ -70,13 +70,7 @@ export async function gatherEvidence(
   cacheDir: string,
 ): Promise<CareEvidence> {
   const image = await careImage(state);
-  const dir = join(
-    cacheDir,
-    'care',
-    'evidence',
-    `${state.sample.id.replace(/[^\w.-]/g, '_')}-e${state.epoch}-s${context.seed}`,
-  );
-  mkdirSync(dir, { recursive: true });
+  const dir = evidenceDir(cacheDir, 'care', state, context.seed);
   const questionMessages = state.messages.filter((message) => message.role !== 'system');
   const question = questionText(questionMessages);
   const proposal = await proposeEntities(question, context, options.max_entities);

@@ -1,20 +1,22 @@
 // CARE as solvers a user picks: `--solver care-flow` (and care-coord) on benchmarks tagged
 // 'closed-answer' and 'single-image' (the registry refuses others with agentRefusal). README.md.
-import { ConfigError, defineAgent, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
+import {
+  ConfigError,
+  defineAgent,
+  parseOwnArgs,
+  type BenchmarkOptions,
+  type JsonObject,
+  type Solver,
+} from '../../core/index.js';
+import { coordEditMetrics, coordEditScorer } from './coord-metrics.js';
+import { careEntityReward } from './entity-reward.js';
 import { solveCareCoord } from './coord.js';
 import { solveCareFlow } from './flow.js';
 import { careArgs, type CareOptions } from './options.js';
 import { classicalSegmenter, httpSegmenter, onnxSegmenter, type Segmenter } from './segment.js';
 
 export function careOptions(args: JsonObject): CareOptions {
-  const known = Object.keys(careArgs.shape);
-  const own = Object.fromEntries(Object.entries(args).filter(([key]) => known.includes(key)));
-  const parsed = careArgs.safeParse(own);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`--arg ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const options = parsed.data;
+  const options = parseOwnArgs(careArgs, args);
   if (options.segmenter === 'http' && !options.segmenter_url)
     throw new ConfigError('--arg segmenter=http needs --arg segmenter_url=http://127.0.0.1:PORT/segment');
   if (options.segmenter === 'onnx' && !options.segmenter_onnx)
@@ -47,6 +49,7 @@ export const careFlow = defineAgent({
   roles: ['proposer'],
   args: careArgs,
   createSolver: careFlowSolver,
+  rewards: [careEntityReward],
 });
 
 export function careCoordSolver(benchmarkOptions: BenchmarkOptions): Solver {
@@ -68,4 +71,6 @@ export const careCoord = defineAgent({
   roles: ['proposer', 'coordinator'],
   args: careArgs,
   createSolver: careCoordSolver,
+  scorers: () => [coordEditScorer()],
+  metrics: () => [coordEditMetrics()],
 });

@@ -33,6 +33,11 @@ export const careArgs = z.object({
       message: "a comma-separated subset of 'zoom,mask,global'",
     })
     .describe("evidence views that answer and vote (the paper's view ablation); default 'zoom,mask,global'"),
+  entity_onnx: z
+    .string()
+    .optional()
+    .describe('entity reward (medkit reward care.entity): a MiniLM-style sentence encoder .onnx (README: contract)'),
+  entity_tokenizer: z.string().optional().describe("entity reward: the encoder's tokenizer.json"),
   coord_rounds: number
     .int()
     .min(0)

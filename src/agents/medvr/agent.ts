@@ -2,7 +2,7 @@
 // consensus zoom mask as visual evidence, and optionally the entropy monitor deciding when to
 // spend extra samples. Every zoom (received and original pixels, crop file), trajectory and the
 // consensus are evidence events in the transcript (README: evidence shapes).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   MedkitError,
@@ -16,6 +16,7 @@ import {
   type SolverContext,
   type TaskState,
 } from '../../core/index.js';
+import { evidenceDir } from '../evidence-dir.js';
 import { cropRaster, decodeSingleImage, encodePng, fitWithin, maskToBox, type Raster } from '../../imaging/index.js';
 import { normaliseClosedAnswer, parseClosedAnswer } from '../../scoring/closed-answer.js';
 import { createRng, hashSeed } from '../../stats/random.js';
@@ -231,19 +232,13 @@ export async function solveMedvr(
   cacheDir: string,
 ): Promise<TaskState> {
   const image = await sampleImage(state);
-  const evidenceDir = join(
-    cacheDir,
-    'medvr',
-    'evidence',
-    `${state.sample.id.replace(/[^\w.-]/g, '_')}-e${state.epoch}-s${context.seed}`,
-  );
-  mkdirSync(evidenceDir, { recursive: true });
+  const dir = evidenceDir(cacheDir, 'medvr', state, context.seed);
   const question = state.messages.filter((message) => message.role !== 'system');
   const trajectories: Trajectory[] = [];
   const run = async (kind: Trajectory['kind']) => {
     const index = trajectories.length;
     try {
-      trajectories.push(await runTrajectory(index, kind, image, question, context, options, evidenceDir));
+      trajectories.push(await runTrajectory(index, kind, image, question, context, options, dir));
     } catch (error) {
       if (context.signal.aborted) throw error;
       trajectories.push({
@@ -296,7 +291,7 @@ export async function solveMedvr(
   const consensusBox = consensus ? maskToBox(consensus) : null;
   let maskPath: string | null = null;
   if (consensus) {
-    maskPath = join(evidenceDir, 'consensus-mask.png');
+    maskPath = join(dir, 'consensus-mask.png');
     writeFileSync(
       maskPath,
       await encodePng({

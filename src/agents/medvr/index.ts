@@ -1,19 +1,12 @@
 // MedVR as a solver a user picks: `--solver medvr` on benchmarks tagged 'closed-answer' and
 // 'single-image' (the registry refuses others with agentRefusal). README.md states the contract.
-import { ConfigError, defineAgent, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
+import { defineAgent, parseOwnArgs, type BenchmarkOptions, type JsonObject, type Solver } from '../../core/index.js';
 import { solveMedvr } from './agent.js';
 import { medvrArgs, type MedvrOptions } from './options.js';
 import { medvrTrainingReward } from './training-reward.js';
 
 export function medvrOptions(args: JsonObject): MedvrOptions {
-  const known = Object.keys(medvrArgs.shape);
-  const own = Object.fromEntries(Object.entries(args).filter(([key]) => known.includes(key)));
-  const parsed = medvrArgs.safeParse(own);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`--arg ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseOwnArgs(medvrArgs, args);
 }
 
 export function medvrSolver(benchmarkOptions: BenchmarkOptions): Solver {

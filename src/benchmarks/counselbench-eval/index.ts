@@ -7,6 +7,7 @@ import { defineBenchmark, type BenchmarkOptions, type Sample, type Scorer } from
 import { counselCommentClassifier } from './classify.js';
 import { readCounselChat, selectCounselBenchQuestions, selectedQuestionSample } from './counselchat.js';
 import { counselJudge } from './judge.js';
+import { counselJudgeReward } from './reward.js';
 import { counselJury, parseJuryRoles } from './jury.js';
 import { readEvalFile } from './loaders.js';
 import { counselAggregateMetrics } from './metrics.js';
@@ -90,6 +91,7 @@ export const counselbenchEval = defineBenchmark({
     return scorers;
   },
   metrics: () => counselAggregateMetrics(),
+  rewards: [counselJudgeReward],
   groupBy: ['topic', 'responder'],
   roles: ['judge'],
   roleFallbacks: {

@@ -3,8 +3,8 @@
 // README.md states the contract.
 import { z } from 'zod';
 import {
+  parseOwnArgs,
   assistantMessage,
-  ConfigError,
   defineBenchmark,
   generate,
   type BenchmarkOptions,
@@ -36,14 +36,7 @@ export type GradedPhantomArgs = z.infer<typeof gradedPhantomArgs>;
 
 export function parseGradedArgs(options: BenchmarkOptions): GradedPhantomArgs {
   // Only this benchmark's keys: an agent's own --arg options (medvr's samples...) travel in the same object.
-  const known = Object.keys(gradedPhantomArgs.shape);
-  const own = Object.fromEntries(Object.entries(options.args).filter(([key]) => known.includes(key)));
-  const parsed = gradedPhantomArgs.safeParse(own);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`--arg ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseOwnArgs(gradedPhantomArgs, options.args);
 }
 
 /** Without a model: the most common answer of each family on this set (no pixels read). */

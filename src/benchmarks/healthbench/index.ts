@@ -16,9 +16,10 @@ import {
   type Sample,
   type Solver,
 } from '../../core/index.js';
-import { clippedMeanMetric, rubricGrader } from '../../scoring/rubric.js';
+import { clippedMeanMetric } from '../../scoring/rubric.js';
 import { healthbenchSample, readHealthBench } from './loader.js';
-import { metaCompletion, readMetaEval, rubricMetaGrader } from './meta.js';
+import { metaCompletion, readMetaEval } from './meta.js';
+import { healthbenchReward, healthbenchScorer } from './reward.js';
 
 export const DEMO_ROWS = [
   {
@@ -211,14 +212,8 @@ export const healthbench = defineBenchmark({
           : generate(),
     ideal: () => idealCompletion(),
   },
-  scorers: ({ args }) => {
-    const options = {
-      maxAttempts: args.maxAttempts === undefined ? 5 : Number(args.maxAttempts),
-      ...(args.graderTemperature !== undefined ? { temperature: Number(args.graderTemperature) } : {}),
-      ...(typeof args.graderTemplate === 'string' ? { template: readFileSync(args.graderTemplate, 'utf8') } : {}),
-    };
-    return [typeof args.meta === 'string' ? rubricMetaGrader(options) : rubricGrader(options)];
-  },
+  scorers: ({ args }) => [healthbenchScorer(args)],
+  rewards: [healthbenchReward],
   metrics,
   groupBy: ['theme'],
   roles: ['grader'],

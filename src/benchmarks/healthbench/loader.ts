@@ -2,9 +2,24 @@
 // 2025-05-07-06-14-12_oss_eval.jsonl; medkit ships none). One row: prompt (messages), rubrics
 // [{criterion, points, tags}], example_tags, prompt_id, ideal_completions_data (nullable).
 import { z } from 'zod';
-import { defineLoader, readValidatedLines, type JsonObject, type Sample } from '../../core/index.js';
+import { type ChatMessage, defineLoader, readValidatedLines, type JsonObject, type Sample } from '../../core/index.js';
 
-const messageSchema = z.object({ role: z.enum(['system', 'user', 'assistant', 'developer']), content: z.string() });
+/** A HealthBench prompt turn (loader and meta-evaluation files alike). */
+export const messageSchema = z.object({
+  role: z.enum(['system', 'user', 'assistant', 'developer']),
+  content: z.string(),
+});
+
+/** A HealthBench prompt as chat messages: 'developer' turns are sent as system turns. */
+export function promptMessages(prompt: z.infer<typeof messageSchema>[]): ChatMessage[] {
+  return prompt.map((message) =>
+    message.role === 'system' || message.role === 'developer'
+      ? { role: 'system' as const, content: message.content }
+      : message.role === 'user'
+        ? { role: 'user' as const, content: message.content }
+        : { role: 'assistant' as const, content: message.content },
+  );
+}
 const rubricSchema = z.object({
   criterion: z.string().min(1),
   points: z.number().finite(),
@@ -39,14 +54,7 @@ export function healthbenchSample(row: HealthBenchRow): Sample {
     metadata.idealCompletionsGroup = row.ideal_completions_data.ideal_completions_group;
   return {
     id: row.prompt_id,
-    // 'developer' turns are sent as system turns.
-    input: row.prompt.map((message) =>
-      message.role === 'system' || message.role === 'developer'
-        ? { role: 'system' as const, content: message.content }
-        : message.role === 'user'
-          ? { role: 'user' as const, content: message.content }
-          : { role: 'assistant' as const, content: message.content },
-    ),
+    input: promptMessages(row.prompt),
     target: null,
     metadata,
   };

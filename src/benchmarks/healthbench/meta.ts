@@ -14,8 +14,7 @@ import {
   type Solver,
 } from '../../core/index.js';
 import { gradeCriterion, gradedConversation, type GradeOptions } from '../../scoring/rubric.js';
-
-const messageSchema = z.object({ role: z.enum(['system', 'user', 'assistant', 'developer']), content: z.string() });
+import { messageSchema, promptMessages } from './loader.js';
 
 export const metaRowSchema = z.looseObject({
   prompt: z.array(messageSchema).min(1),
@@ -33,13 +32,7 @@ export function metaSample(row: MetaRow, line: number): Sample {
   return {
     // One completion is graded on several criteria: the file line keeps ids unique.
     id: `${row.completion_id}#${line}`,
-    input: row.prompt.map((message) =>
-      message.role === 'system' || message.role === 'developer'
-        ? { role: 'system' as const, content: message.content }
-        : message.role === 'user'
-          ? { role: 'user' as const, content: message.content }
-          : { role: 'assistant' as const, content: message.content },
-    ),
+    input: promptMessages(row.prompt),
     target: null,
     metadata: {
       completion: row.completion,

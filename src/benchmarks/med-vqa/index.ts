@@ -1,72 +1,73 @@
-// Medical VQA files a user brings (VQA-RAD, SLAKE, PMC-VQA, OmniMedVQA; PathVQA parquet not yet), with
-// closed- and open-ended accuracy reported separately (groups.answer_type), as the CARE and MedVR papers
-// report them. Matching rules are unconfirmed upstream; medkit's defaults are in README.md.
+// Medical VQA files a user brings (VQA-RAD, SLAKE, PathVQA parquet, PMC-VQA, OmniMedVQA), with closed- and
+// open-ended accuracy reported separately (task metrics closed_accuracy / open_accuracy, and
+// groups.answer_type), as the CARE and MedVR papers report them. Matching rules are unconfirmed upstream;
+// medkit's defaults are in README.md (judge.ts: open answers by the `judge` role or the labelled fallback).
+import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, defineBenchmark, generate, type Scorer } from '../../core/index.js';
-import { closedAnswerScorer, parseClosedAnswer } from '../../scoring/closed-answer.js';
+import { ConfigError, defineBenchmark, generate, type BenchmarkOptions, type Sample } from '../../core/index.js';
+import { closedOpenAccuracy, openJudgeTemplate, vqaScorer } from './judge.js';
 import { readVqaRows, rowToSample, VQA_FORMATS } from './loader.js';
+import { readPathVqaRows } from './pathvqa.js';
+
+export { tokenRecall } from './judge.js';
 
 export const medVqaArgs = z.object({
-  format: z.enum(VQA_FORMATS).describe('file format: vqa-rad | slake | pmc-vqa | omnimedvqa'),
+  format: z.enum(VQA_FORMATS).describe('file format: vqa-rad | slake | pathvqa | pmc-vqa | omnimedvqa'),
   path: z
     .string()
-    .describe('the file (VQA-RAD/SLAKE JSON, PMC-VQA CSV) or the OmniMedVQA root or one of its JSON files'),
+    .describe(
+      'the file (VQA-RAD/SLAKE JSON, PathVQA parquet or its folder, PMC-VQA CSV) or the OmniMedVQA root or one of its JSON files',
+    ),
   images: z.string().optional().describe('folder the image paths are relative to (default: per format, README)'),
+  split: z
+    .string()
+    .optional()
+    .describe(
+      'pathvqa with a folder: read only the parquet files whose names begin with this (train, validation, test)',
+    ),
   recall: z.coerce
     .number()
     .min(0)
     .max(1)
     .default(0.75)
-    .describe('open answers without a judge: token recall ≥ this counts'),
+    .describe('open answers without a judge: token recall ≥ this counts (labelled fallback)'),
+  judge_prompt: z
+    .string()
+    .optional()
+    .describe('a file replacing the open-answer judge prompt; fields {question} {reference} {answer} (README)'),
 });
 
-const tokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-
-/** Share of the reference's tokens found in the answer (MultiMedEval's open recall). */
-export function tokenRecall(answer: string, reference: string): number {
-  const given = new Set(tokens(answer));
-  const wanted = tokens(reference);
-  return wanted.length === 0 ? 0 : wanted.filter((t) => given.has(t)).length / wanted.length;
+function parseArgs(args: BenchmarkOptions['args']) {
+  const parsed = medVqaArgs.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`med-vqa: --arg ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
-/** Closed: normalised exact match (choices by letter or text). Open: token recall ≥ threshold (labelled no-judge fallback). */
-export function vqaScorer(threshold: number): Scorer {
-  const closed = closedAnswerScorer();
-  return {
-    name: 'vqa_accuracy',
-    params: {
-      closed: 'normalised exact match of the parsed answer; choices by letter or text',
-      open: `token recall ≥ ${threshold} (no-judge fallback)`,
-    },
-    async score(state, context) {
-      if (state.sample.metadata?.answer_type !== 'open') return closed.score(state, context);
-      const { answer } = parseClosedAnswer(state.output.text);
-      const recall = tokenRecall(answer, String(state.sample.target));
-      return {
-        value: recall >= threshold ? 1 : 0,
-        answer,
-        explanation: `open answer, no judge: token recall ${recall.toFixed(2)} vs ≥ ${threshold} (fallback rule)`,
-        metadata: { recall, rule: 'token-recall fallback' },
-      };
-    },
-  };
+async function* pathVqaSamples(options: BenchmarkOptions, path: string, images?: string, split?: string) {
+  for await (const row of readPathVqaRows(path, {
+    imageDir: join(options.cacheDir, 'med-vqa', 'pathvqa-images'),
+    ...(images ? { root: images } : {}),
+    ...(split ? { split } : {}),
+    ...(options.onDataError ? { onError: options.onDataError } : {}),
+  }))
+    yield rowToSample(row, 'pathvqa');
 }
 
 export const medVqa = defineBenchmark({
   name: 'med-vqa',
-  version: 1,
-  description: 'medical VQA files you bring (VQA-RAD, SLAKE, PMC-VQA, OmniMedVQA): closed and open accuracy separately',
+  version: 2,
+  description:
+    'medical VQA files you bring (VQA-RAD, SLAKE, PathVQA parquet, PMC-VQA, OmniMedVQA): closed and open accuracy separately',
   tags: ['image-vqa', 'closed-answer', 'single-image'],
-  dataset({ args, onDataError }) {
-    const parsed = medVqaArgs.safeParse(args);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ConfigError(`med-vqa: --arg ${issue.path.join('.')}: ${issue.message}`);
-    }
-    const { format, path, images } = parsed.data;
+  dataset(options): Iterable<Sample> | AsyncIterable<Sample> {
+    const { format, path, images, split } = parseArgs(options.args);
+    if (format === 'pathvqa') return pathVqaSamples(options, path, images, split);
     return readVqaRows(format, path, {
       ...(images ? { root: images } : {}),
-      ...(onDataError ? { onError: onDataError } : {}),
+      ...(options.onDataError ? { onError: options.onDataError } : {}),
     }).map((row) => rowToSample(row, format));
   },
   solvers: {
@@ -87,8 +88,27 @@ export const medVqa = defineBenchmark({
     }),
     default: () => generate(),
   },
-  scorers: ({ args }) => [vqaScorer(typeof args.recall === 'number' ? args.recall : Number(args.recall ?? 0.75))],
+  scorers: ({ args }) => {
+    const { recall, judge_prompt } = parseArgs(args);
+    return [vqaScorer(recall, openJudgeTemplate(judge_prompt))];
+  },
+  metrics: ({ args }) => [closedOpenAccuracy(parseArgs(args).recall)],
   groupBy: ['answer_type'],
+  roles: ['judge'],
+  roleFallbacks: {
+    judge:
+      'open-ended answers are scored by token recall of the reference ≥ --arg recall (0.75), a labelled fallback, not by a judge',
+  },
+  preflight(options, roles) {
+    const { judge_prompt } = parseArgs(options.args);
+    return roles.includes('judge')
+      ? { notes: [`open-ended answers are judged by the judge role with the prompt ${judge_prompt ?? '(built-in)'}`] }
+      : {};
+  },
   args: medVqaArgs,
-  headline: [{ scorer: 'vqa_accuracy', metric: 'mean', label: 'accuracy (closed and open in groups.answer_type)' }],
+  headline: [
+    { scorer: 'vqa_accuracy', metric: 'mean', label: 'accuracy' },
+    { scorer: 'vqa_accuracy', metric: 'closed_accuracy', task: true, label: 'closed accuracy' },
+    { scorer: 'vqa_accuracy', metric: 'open_accuracy', task: true, label: 'open accuracy' },
+  ],
 });

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ConfigError, type Sample } from '../../core/index.js';
 
-export const VQA_FORMATS = ['vqa-rad', 'slake', 'pmc-vqa', 'omnimedvqa'] as const;
+export const VQA_FORMATS = ['vqa-rad', 'slake', 'pathvqa', 'pmc-vqa', 'omnimedvqa'] as const;
 export type VqaFormat = (typeof VQA_FORMATS)[number];
 
 export interface VqaRow {
@@ -126,6 +126,7 @@ export function readVqaRows(
   path: string,
   options: { root?: string; onError?: (error: Error) => void } = {},
 ): VqaRow[] {
+  if (format === 'pathvqa') throw new ConfigError('pathvqa is parquet: read it with readPathVqaRows (pathvqa.ts)');
   if (!existsSync(path)) throw new ConfigError(`${format}: ${path} not found`);
   const rows: VqaRow[] = [];
   const keep = (_file: string, _index: number, make: () => VqaRow | null) => {

@@ -10,40 +10,18 @@ import {
   type BenchmarkOptions,
   type Metric,
   type MetricResult,
-  type Scorer,
   type Solver,
 } from '../../core/index.js';
-import { extractAnswer, gradeAnswer, predictedLetter } from './extract.js';
 import { loadMedsyn } from './items.js';
 import { syntheticDataset } from './synthetic.js';
 import { medsynAccuracyReward, medsynFormatReward } from './rewards.js';
+import { medsynScorer } from './scorer.js';
+
+export { medsynScorer };
 
 const str = (options: BenchmarkOptions, key: string) =>
   typeof options.args[key] === 'string' ? (options.args[key] as string) : undefined;
 const flag = (options: BenchmarkOptions, key: string) => options.args[key] === true || options.args[key] === 'true';
-
-/** 1 when the extracted prediction is the key (upstream grade_answer); `loose` adds the LLaVA-Med substring rule. */
-export function medsynScorer(loose = false): Scorer {
-  return {
-    name: 'medsyn_correct',
-    params: { loose, extraction: 'eval/regrade_eval_results.py extract_answer', grading: 'grade_answer' },
-    async score(state) {
-      const metadata = state.sample.metadata ?? {};
-      const options = metadata.options as Record<string, string>;
-      const answer = String(metadata.answer);
-      const answerLabel = String(metadata.answer_label);
-      const { prediction, rule } = extractAnswer(state.output.text);
-      const correct = gradeAnswer(prediction, answer, answerLabel, loose);
-      const letter = predictedLetter(prediction, options, loose);
-      return {
-        value: correct ? 1 : 0,
-        answer: prediction,
-        explanation: `extracted "${prediction.slice(0, 80)}" by rule ${rule}; key ${answerLabel}. ${answer}`,
-        metadata: { rule, predicted_letter: letter, converted: letter in options },
-      };
-    },
-  };
-}
 
 /** Mean accuracy per dataset_name, then the plain average across them (eval/easy_metric.py). */
 export function macroOverBenchmarks(): Metric {
@@ -97,7 +75,7 @@ export const medsynvqa = defineBenchmark({
   version: 1,
   description:
     'MedSynVQA / MedVLThinker-Eval MCQs with the upstream <think>/<answer> prompt and extraction; accuracy over rollouts (epochs)',
-  tags: ['mcq', 'image-vqa'],
+  tags: ['mcq', 'image-vqa', 'closed-answer', 'single-image'],
   dataset: (options) => {
     const data = str(options, 'data');
     const onError = options.onDataError;

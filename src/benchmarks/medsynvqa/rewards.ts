@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { JsonValue, Reward, Sample } from '../../core/index.js';
 import { scorerReward } from '../../scoring/as-reward.js';
 import { thinkAnswerFormat } from '../../scoring/think-format.js';
-import { medsynScorer } from './index.js';
+import { medsynScorer } from './scorer.js';
 
 const groundTruthSchema = z.object({
   options: z.record(z.string(), z.string()),

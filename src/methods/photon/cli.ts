@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliCommand } from '../../cli/command.js';
-import { encodeNifti, readNifti } from '../../imaging/nifti.js';
+import { readVolume } from '../../imaging/dicom-volume.js';
+import { encodeNifti } from '../../imaging/nifti.js';
 import { exportSwift } from './export.js';
 import { estimateVolumeTokens, preprocessVolume } from './volume.js';
 
@@ -14,26 +15,28 @@ export const photonCommand: CliCommand = {
     photon
       .command('tokens')
       .description('visual tokens of NIfTI volumes: at their 1 mm size and through the fixed [140, 280, 280] pipeline')
-      .argument('<volumes...>', '.nii / .nii.gz files')
+      .argument('<volumes...>', '.nii / .nii.gz files, DICOM files or DICOM series folders')
       .action(async (files: string[]) => {
         for (const file of files) {
-          const volume = await readNifti(file);
+          const volume = await readVolume(file);
           const { native, pipeline, nativeShape } = estimateVolumeTokens(volume.dims, volume.spacing);
           console.log(
-            `${file}: ${volume.dims.join('×')} at ${volume.spacing.map((s) => s.toFixed(2)).join('×')} mm ${volume.orientation}; at 1 mm [${nativeShape.join(', ')}] → ${native.tokens} tokens; pipeline → ${pipeline.tokens}`,
+            `${file}: ${volume.dims.join('×')} at ${volume.spacing.map((s) => s.toFixed(2)).join('×')} mm ${volume.orientation}${volume.notes.length ? ` (${volume.notes.join('; ')})` : ''}; at 1 mm [${nativeShape.join(', ')}] → ${native.tokens} tokens; pipeline → ${pipeline.tokens}`,
           );
         }
       });
     photon
       .command('preprocess')
       .description('run the pipeline (RAI, 1 mm, 364³, HU clip, [0, 1], [140, 280, 280]); writes float32 NIfTI + JSON')
-      .argument('<volumes...>', '.nii / .nii.gz files')
+      .argument('<volumes...>', '.nii / .nii.gz files, DICOM files or DICOM series folders')
       .requiredOption('--out <dir>', 'output folder')
       .action(async (files: string[], options: { out: string }) => {
         await mkdir(options.out, { recursive: true });
         for (const file of files) {
-          const result = preprocessVolume(await readNifti(file));
-          const name = basename(file).replace(/\.nii(\.gz)?$/, '');
+          const volume = await readVolume(file);
+          const result = preprocessVolume(volume);
+          result.steps.unshift(...volume.notes);
+          const name = basename(file).replace(/\.(nii(\.gz)?|dcm)$/i, '');
           const [depth, height, width] = result.shape;
           await writeFile(
             join(options.out, `${name}.photon.nii.gz`),

@@ -27,11 +27,19 @@ function grid(shape: [number, number, number], patch: number): [number, number, 
   return [shape[0] / patch, shape[1] / patch, shape[2] / patch];
 }
 
-/** Volume [D, H, W] (width fastest) → patch matrix (row = patch in t, h, w raster order; column = z, y, x inside). */
-export function toPatchMatrix(data: Float32Array, shape: [number, number, number], patch = PHOTON_PATCH): PatchMatrix {
+/**
+ * Copies every run of `patch` voxels (one x-row of one patch) between the volume layout and the patch-matrix
+ * layout; `toMatrix` picks the direction. Both layouts hold the same values, so one loop serves both ways.
+ */
+function movePatchRows(
+  from: Float32Array,
+  shape: [number, number, number],
+  patch: number,
+  toMatrix: boolean,
+): Float32Array {
   const [gt, gh, gw] = grid(shape, patch);
   const columns = patch ** 3;
-  const out = new Float32Array(data.length);
+  const out = new Float32Array(from.length);
   const [, height, width] = shape;
   let row = 0;
   for (let t = 0; t < gt; t++)
@@ -39,10 +47,18 @@ export function toPatchMatrix(data: Float32Array, shape: [number, number, number
       for (let w = 0; w < gw; w++, row++)
         for (let z = 0; z < patch; z++)
           for (let y = 0; y < patch; y++) {
-            const source = ((t * patch + z) * height + h * patch + y) * width + w * patch;
-            out.set(data.subarray(source, source + patch), row * columns + (z * patch + y) * patch);
+            const volume = ((t * patch + z) * height + h * patch + y) * width + w * patch;
+            const matrix = row * columns + (z * patch + y) * patch;
+            const [source, target] = toMatrix ? [volume, matrix] : [matrix, volume];
+            out.set(from.subarray(source, source + patch), target);
           }
-  return { rows: gt * gh * gw, columns, data: out };
+  return out;
+}
+
+/** Volume [D, H, W] (width fastest) → patch matrix (row = patch in t, h, w raster order; column = z, y, x inside). */
+export function toPatchMatrix(data: Float32Array, shape: [number, number, number], patch = PHOTON_PATCH): PatchMatrix {
+  const [gt, gh, gw] = grid(shape, patch);
+  return { rows: gt * gh * gw, columns: patch ** 3, data: movePatchRows(data, shape, patch, true) };
 }
 
 /** The inverse of `toPatchMatrix`. */
@@ -51,20 +67,7 @@ export function fromPatchMatrix(
   shape: [number, number, number],
   patch = PHOTON_PATCH,
 ): Float32Array {
-  const [gt, gh, gw] = grid(shape, patch);
-  const out = new Float32Array(matrix.data.length);
-  const [, height, width] = shape;
-  let row = 0;
-  for (let t = 0; t < gt; t++)
-    for (let h = 0; h < gh; h++)
-      for (let w = 0; w < gw; w++, row++)
-        for (let z = 0; z < patch; z++)
-          for (let y = 0; y < patch; y++) {
-            const target = ((t * patch + z) * height + h * patch + y) * width + w * patch;
-            const from = row * matrix.columns + (z * patch + y) * patch;
-            out.set(matrix.data.subarray(from, from + patch), target);
-          }
-  return out;
+  return movePatchRows(matrix.data, shape, patch, false);
 }
 
 const permutation = (rng: Rng, n: number) => rng.shuffle(Array.from({ length: n }, (_, i) => i));

@@ -5,7 +5,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, readJsonLines } from '../../core/index.js';
-import { encodeNifti, readNifti } from '../../imaging/nifti.js';
+import { readVolume } from '../../imaging/dicom-volume.js';
+import { encodeNifti } from '../../imaging/nifti.js';
 import { type PhotonVolumeOptions, prepareVolume } from './volume.js';
 
 const itemSchema = z.object({
@@ -81,9 +82,9 @@ export async function exportSwift(
     const source = resolve(dirname(at.file), parsed.data.volume);
     let target = prepared.get(source);
     if (!target) {
-      let volume: Awaited<ReturnType<typeof readNifti>>;
+      let volume: Awaited<ReturnType<typeof readVolume>>;
       try {
-        volume = await readNifti(source);
+        volume = await readVolume(source);
       } catch (error) {
         throw new ConfigError(`${at.file}:${at.line}: volume: ${(error as Error).message}`);
       }
@@ -92,7 +93,7 @@ export async function exportSwift(
       target = join(
         out,
         'volumes',
-        `${String(prepared.size).padStart(5, '0')}-${basename(source).replace(/\.nii(\.gz)?$/, '')}.nii.gz`,
+        `${String(prepared.size).padStart(5, '0')}-${basename(source).replace(/\.(nii(\.gz)?|dcm)$/i, '')}.nii.gz`,
       );
       await writeFile(target, encodeNifti(hu, result.dims, [1, 1, 1], { gzip: true, affine: RAI_AFFINE }));
       prepared.set(source, target);

@@ -20,7 +20,8 @@ import {
   textPart,
   userMessage,
 } from '../../core/index.js';
-import { encodeNifti, readNifti } from '../../imaging/nifti.js';
+import { readVolume } from '../../imaging/dicom-volume.js';
+import { encodeNifti } from '../../imaging/nifti.js';
 import { encodePng } from '../../imaging/image.js';
 import { CT_FINDING_LABELS, generateCt } from '../../imaging/phantom-ct.js';
 import { createRaster } from '../../imaging/raster.js';
@@ -35,7 +36,9 @@ const argsSchema = z.object({
   path: z
     .string()
     .optional()
-    .describe('JSONL {id, volume: .nii/.nii.gz (relative to the file), question, choices: [..], answer}'),
+    .describe(
+      'JSONL {id, volume: .nii/.nii.gz, .dcm or a DICOM series folder (relative to the file), question, choices: [..], answer}',
+    ),
   n: z.coerce.number().int().positive().max(200).default(8).describe('embedded CT phantoms'),
   slices: z.coerce
     .number()
@@ -117,7 +120,13 @@ async function* items(args: Args, cacheDir: string, seed: number): AsyncGenerato
     const volumePath = resolve(dirname(at.file), item.volume);
     if (!existsSync(volumePath)) throw new ConfigError(`${at.file}:${at.line}: volume not found: ${volumePath}`);
     const shape: [number, number, number] = [args.depth, 2 * args.depth, 2 * args.depth];
-    const clean = preprocessVolume(await readNifti(volumePath), { shape });
+    let volume: Awaited<ReturnType<typeof readVolume>>;
+    try {
+      volume = await readVolume(volumePath);
+    } catch (error) {
+      throw new ConfigError(`${at.file}:${at.line}: volume: ${(error as Error).message}`);
+    }
+    const clean = preprocessVolume(volume, { shape });
     const variants: (Corruption | 'clean')[] = args.probe === 'shortcut' ? ['clean', ...CORRUPTIONS] : ['clean'];
     for (const variant of variants) {
       const rng = createRng(hashSeed('photon-corrupt', seed, item.id, variant));
@@ -139,7 +148,13 @@ async function* items(args: Args, cacheDir: string, seed: number): AsyncGenerato
         ],
         target: choiceLetter(item.choices.indexOf(item.answer)),
         choices: item.choices,
-        metadata: { corruption: variant, volume: volumePath, slices: args.slices, tokens: clean.tokens.tokens },
+        metadata: {
+          corruption: variant,
+          volume: volumePath,
+          slices: args.slices,
+          tokens: clean.tokens.tokens,
+          ...(volume.notes.length ? { volumeNotes: volume.notes } : {}),
+        },
       };
     }
   }

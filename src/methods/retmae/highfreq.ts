@@ -2,6 +2,7 @@
 // Gaussian blur → 2-D FFT → Butterworth high-pass H = 1/(1 + (D0/D)^{2n}) → inverse FFT → binarised FOV →
 // mean response per ViT patch → keep the top 25%. One global high-pass response averaged per patch.
 import FFT from 'fft.js';
+import { gaussianBlur } from '../../imaging/blur.js';
 import type { Raster } from '../../imaging/raster.js';
 
 export interface HighFreqOptions {
@@ -45,41 +46,6 @@ export const HIGH_FREQ_DEFAULTS: Required<HighFreqOptions> = {
   fovThreshold: 0.06,
   fovSoftness: 2,
 };
-
-function gaussianKernel(sigma: number): Float64Array {
-  const radius = Math.max(1, Math.ceil(3 * sigma));
-  const kernel = new Float64Array(2 * radius + 1);
-  let total = 0;
-  for (let i = -radius; i <= radius; i++) total += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < kernel.length; i++) kernel[i]! /= total;
-  return kernel;
-}
-
-/** Separable Gaussian blur with edge replication (σ ≤ 0 returns a copy). */
-export function gaussianBlur(values: Float64Array, width: number, height: number, sigma: number): Float64Array {
-  if (sigma <= 0) return Float64Array.from(values);
-  const kernel = gaussianKernel(sigma);
-  const radius = (kernel.length - 1) / 2;
-  const temp = new Float64Array(values.length);
-  const out = new Float64Array(values.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let k = -radius; k <= radius; k++)
-        sum += kernel[k + radius]! * values[y * width + Math.min(width - 1, Math.max(0, x + k))]!;
-      temp[y * width + x] = sum;
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let k = -radius; k <= radius; k++)
-        sum += kernel[k + radius]! * temp[Math.min(height - 1, Math.max(0, y + k)) * width + x]!;
-      out[y * width + x] = sum;
-    }
-  }
-  return out;
-}
 
 const nextPowerOfTwo = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(2, n)));
 

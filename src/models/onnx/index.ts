@@ -3,3 +3,4 @@
 export * from './session.js';
 export { buildOnnxModel, tinySegmenterOnnx, tinyPatchEncoderOnnx, tinyTextEncoderOnnx } from './build.js';
 export type { BuildGraph, BuildNode, BuildValue, BuildInitializer } from './build.js';
+export { meanPool, openSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';

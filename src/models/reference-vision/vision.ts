@@ -3,6 +3,7 @@
 // (scale-normalised determinant of the Hessian) restricted to the lung fields. A blob's apparent
 // size in analysis pixels bounds what can be seen: a finding a few original pixels wide is blurred
 // into the noise at full-image resolution and becomes visible only in a zoomed crop.
+import { gaussianBlur } from '../../imaging/blur.js';
 import { resizeRaster, toGrey, type Mask, type Raster } from '../../imaging/index.js';
 
 export interface VisionSettings {
@@ -252,34 +253,6 @@ function maskOnGrid(mask: Mask, width: number, height: number): Uint8Array {
         }
       }
       out[y * width + x] = inside ? 1 : 0;
-    }
-  }
-  return out;
-}
-
-/** Separable Gaussian blur with edge clamping. */
-export function gaussianBlur(image: Float32Array, width: number, height: number, sigma: number): Float32Array {
-  const radius = Math.max(1, Math.ceil(3 * sigma));
-  const kernel = new Float32Array(2 * radius + 1);
-  let total = 0;
-  for (let k = -radius; k <= radius; k++) total += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
-  for (let k = 0; k < kernel.length; k++) kernel[k] /= total;
-  const pass = new Float32Array(image.length);
-  const out = new Float32Array(image.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let k = -radius; k <= radius; k++)
-        sum += kernel[k + radius] * image[y * width + Math.min(width - 1, Math.max(0, x + k))];
-      pass[y * width + x] = sum;
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let k = -radius; k <= radius; k++)
-        sum += kernel[k + radius] * pass[Math.min(height - 1, Math.max(0, y + k)) * width + x];
-      out[y * width + x] = sum;
     }
   }
   return out;

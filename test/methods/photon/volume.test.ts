@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runEval } from '../../../src/eval.js';
+import { readVolume } from '../../../src/imaging/dicom-volume.js';
+import { encodeDicom } from '../../../src/imaging/dicom-write.js';
 import { decodeNifti, encodeNifti, readNifti } from '../../../src/imaging/nifti.js';
+import { generateCt } from '../../../src/imaging/phantom-ct.js';
+import { ctPhantomDicomSeries, ctPhantomNifti } from '../../../src/imaging/phantoms.js';
 import {
   estimateVolumeTokens,
   photonTokenCount,
@@ -10,6 +18,7 @@ import {
 } from '../../../src/methods/photon/volume.js';
 
 const NIFTI = '../shared/data/nifti';
+const DICOM = '../shared/data/dicom';
 
 /** A volume with one bright voxel at voxel (i, j, k), written and read back through NIfTI with `affine`. */
 function markerVolume(dims: [number, number, number], at: [number, number, number], affine: number[][]) {
@@ -139,6 +148,75 @@ describe('Photon volume pipeline', () => {
       data: new Float32Array(8),
     };
     assert.throws(() => preprocessVolume(volume), /flat\.nii: voxel spacing must be positive/);
+  });
+});
+
+describe('Photon volume pipeline on DICOM series', () => {
+  it('a CT phantom series (slices written out of order) gives the NIfTI route output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'photon-dicom-'));
+    const ct = generateCt({ seed: 9, size: 32, slices: 8, findings: 1 });
+    (await ctPhantomDicomSeries(ct)).forEach((bytes, z) => writeFileSync(join(dir, `i${(z * 3) % 8}-${z}.dcm`), bytes));
+    const options = { cube: 48, shape: [14, 28, 28] as [number, number, number] };
+    const fromDicom = preprocessVolume(await readVolume(dir), options);
+    const fromNifti = preprocessVolume(decodeNifti(ctPhantomNifti(ct, { gzip: false }), 'ct.nii'), options);
+    assert.match(fromDicom.steps[0]!, /LPS → RAI/);
+    assert.match(fromNifti.steps[0]!, /LPI → RAI/);
+    // Equal up to float32 rounding of the spacing the NIfTI header stores (10.63 mm → 10.630000114…).
+    const worst = fromDicom.data.reduce((max, v, i) => Math.max(max, Math.abs(v - fromNifti.data[i]!)), 0);
+    assert.ok(worst < 1e-6, `largest difference ${worst}`);
+    assert.ok(Math.max(...fromDicom.data) - Math.min(...fromDicom.data) > 0.3, 'the crop holds contrast');
+  });
+
+  it('a sagittal series with a marker lands at the Left, Posterior, Inferior corner after RAI', async () => {
+    // Row cosine +y (towards P), column cosine −z (towards I): rows run down the patient, slices towards R.
+    const dir = mkdtempSync(join(tmpdir(), 'photon-dicom-'));
+    const [columns, rows, slices] = [5, 4, 3];
+    for (let k = 0; k < slices; k++) {
+      const pixels = new Int16Array(rows * columns);
+      // Most P = last column, most I = last row, most L = first slice (slices go towards R).
+      if (k === 0) pixels[(rows - 1) * columns + columns - 1] = 1000;
+      const bytes = await encodeDicom({
+        rows,
+        columns,
+        pixels,
+        modality: 'CT',
+        pixelSpacing: [2, 3],
+        imagePosition: [-4 * k, 0, 0],
+        imageOrientation: [0, 1, 0, 0, 0, -1],
+        seriesInstanceUid: '2.25.9',
+      });
+      writeFileSync(join(dir, `s${slices - k}.dcm`), bytes);
+    }
+    const volume = await readVolume(dir);
+    const rai = reorient(volume, 'RAI');
+    assert.deepEqual(rai.dims, [slices, columns, rows]);
+    assert.deepEqual(rai.spacing, [4, 3, 2]);
+    assert.deepEqual(unravel(argmax(rai.data), rai.dims), [0, 0, rows - 1]);
+  });
+
+  it('runs on the real CT_small.dcm (one 5 mm slice) and names a bad series in a shortcut file by line', {
+    skip: !existsSync(DICOM) && `${DICOM} absent`,
+  }, async () => {
+    const volume = await readVolume(`${DICOM}/CT_small.dcm`);
+    const out = preprocessVolume(volume, { cube: 128, shape: [14, 28, 28] });
+    assert.ok(out.data.every((v) => v >= 0 && v <= 1));
+    assert.match(out.steps[1]!, /resampled \[128, 128, 1\] at \[0\.661, 0\.661, 5\.000\] mm/);
+    const dir = mkdtempSync(join(tmpdir(), 'photon-dicom-'));
+    writeFileSync(
+      join(dir, 'items.jsonl'),
+      `${JSON.stringify({ id: 1, volume: resolve(DICOM), question: 'q?', choices: ['a', 'b'], answer: 'a' })}\n`,
+    );
+    const error = await runEval({
+      benchmark: 'photon-shortcut',
+      args: { path: join(dir, 'items.jsonl'), depth: 14, slices: 1, probe: 'off' },
+      outDir: join(dir, 'run'),
+      cacheDir: join(dir, 'cache'),
+      cache: false,
+    }).catch((caught: Error) => caught);
+    assert.match(
+      String(error instanceof Error ? error.message : JSON.stringify(error)),
+      /items\.jsonl:1: volume: .*belongs to series/,
+    );
   });
 });
 
