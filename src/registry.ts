@@ -76,7 +76,7 @@ export const benchmarkEntries: readonly RegistryEntry<Benchmark>[] = [
   ),
   entry(
     'med-vqa',
-    'medical VQA files you bring (VQA-RAD, SLAKE, PMC-VQA, OmniMedVQA): closed and open accuracy separately',
+    'medical VQA files you bring (VQA-RAD, SLAKE, PathVQA parquet, PMC-VQA, OmniMedVQA): closed and open accuracy separately',
     () => import('./benchmarks/med-vqa/index.js').then((m) => m.medVqa),
   ),
   entry(

@@ -69,6 +69,7 @@ test('`medkit --help` with stub commands is the same text as with every command 
   const { registerInspectCommands } = await import('../../src/cli/inspect-commands.js');
   await registerEval(full);
   registerInspectCommands(full);
+  (await import('../../src/cli/queue-commands.js')).registerQueueCommands(full);
   for (const entry of commandEntries) (await entry.load()).register(full);
   assert.equal(lazy, full.helpInformation());
   assert.match(lazy, /judge-agreement \[options\] <run-dir> \[human-ratings\]/);
