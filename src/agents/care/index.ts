@@ -30,15 +30,20 @@ export function careSegmenter(options: CareOptions): Segmenter {
   return classicalSegmenter({ scale: options.seg_scale });
 }
 
-export function careFlowSolver(benchmarkOptions: BenchmarkOptions): Solver {
-  const options = careOptions(benchmarkOptions.args);
-  const segmenter = careSegmenter(options);
-  return {
-    name: 'care-flow',
-    params: options as unknown as JsonObject,
-    solve: (state, context) => solveCareFlow(state, context, options, segmenter, benchmarkOptions.cacheDir),
+// Both CARE solvers take the same options and segmenter; only the step after the evidence differs.
+function careSolver(name: string, solve: typeof solveCareFlow) {
+  return (benchmarkOptions: BenchmarkOptions): Solver => {
+    const options = careOptions(benchmarkOptions.args);
+    const segmenter = careSegmenter(options);
+    return {
+      name,
+      params: options as unknown as JsonObject,
+      solve: (state, context) => solve(state, context, options, segmenter, benchmarkOptions.cacheDir),
+    };
   };
 }
+
+export const careFlowSolver = careSolver('care-flow', solveCareFlow);
 
 export const careFlow = defineAgent({
   name: 'care-flow',
@@ -52,15 +57,7 @@ export const careFlow = defineAgent({
   rewards: [careEntityReward],
 });
 
-export function careCoordSolver(benchmarkOptions: BenchmarkOptions): Solver {
-  const options = careOptions(benchmarkOptions.args);
-  const segmenter = careSegmenter(options);
-  return {
-    name: 'care-coord',
-    params: options as unknown as JsonObject,
-    solve: (state, context) => solveCareCoord(state, context, options, segmenter, benchmarkOptions.cacheDir),
-  };
-}
+export const careCoordSolver = careSolver('care-coord', solveCareCoord);
 
 export const careCoord = defineAgent({
   name: 'care-coord',

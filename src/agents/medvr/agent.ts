@@ -56,6 +56,28 @@ export interface Trajectory {
   error: string | null;
 }
 
+/** A trajectory before its first step; a failed one keeps only its error. */
+function emptyTrajectory(
+  index: number,
+  kind: Trajectory['kind'],
+  messages: ChatMessage[],
+  error: string | null,
+): Trajectory {
+  return {
+    index,
+    kind,
+    answer: null,
+    confidence: null,
+    zooms: [],
+    invalidCalls: 0,
+    steps: 0,
+    entropy: null,
+    messages,
+    output: null,
+    error,
+  };
+}
+
 export interface ImageInput {
   part: ImagePart;
   raster: Raster;
@@ -93,19 +115,7 @@ export async function runTrajectory(
       sentHeight: image.raster.height,
     },
   ];
-  const trajectory: Trajectory = {
-    index,
-    kind,
-    answer: null,
-    confidence: null,
-    zooms: [],
-    invalidCalls: 0,
-    steps: 0,
-    entropy: null,
-    messages,
-    output: null,
-    error: null,
-  };
+  const trajectory = emptyTrajectory(index, kind, messages, null);
   const config = {
     ...context.generateConfig,
     temperature: options.samples > 1 ? options.temperature : (context.generateConfig.temperature ?? 0),
@@ -241,19 +251,7 @@ export async function solveMedvr(
       trajectories.push(await runTrajectory(index, kind, image, question, context, options, dir));
     } catch (error) {
       if (context.signal.aborted) throw error;
-      trajectories.push({
-        index,
-        kind,
-        answer: null,
-        confidence: null,
-        zooms: [],
-        invalidCalls: 0,
-        steps: 0,
-        entropy: null,
-        messages: [],
-        output: null,
-        error: (error as Error).message,
-      });
+      trajectories.push(emptyTrajectory(index, kind, [], (error as Error).message));
     }
     return trajectories.at(-1)!;
   };
