@@ -105,3 +105,11 @@ test('pipeline: --dedupe drops near-duplicate accepted stems before rebalancing;
     method: 'minhash-lsh',
   });
 });
+
+test('dedupe settings a user mistypes are refused with the value named', () => {
+  for (const threshold of [0, 1.5, Number.NaN])
+    assert.throws(() => dedupeSpec(threshold, 1), new RegExp(`dedupe threshold ${threshold}: expected \\(0, 1\\]`));
+  assert.throws(() => dedupeSpec(0.8, 1, 10), /dedupe permutations 10: expected a multiple of 4/);
+  assert.throws(() => dedupeSpec(0.8, 1, 0), /dedupe permutations 0: expected a multiple of 4/);
+  assert.equal(dedupeSpec(0.8, 1, 64).bands, 16);
+});
